@@ -1,0 +1,297 @@
+//! Activity analysis: which variables need a derivative.
+//!
+//! A variable is *varied* if its value depends, through differentiable
+//! operations, on a differentiable parameter; it is *useful* if its value
+//! reaches the output (the return value or a `&mut` parameter). Only
+//! variables that are both are *active*, and only they get tangents or
+//! adjoints. The analysis is flow-insensitive: a variable is active if any
+//! assignment to it is, which is what loops need anyway.
+//!
+//! A reference made by `&mut place` is the same node as its place's base, so
+//! writes through it count as writes to the base.
+
+use crate::diag::Diags;
+use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Stmt, UnOp, VarId};
+use crate::rules;
+use crate::ty::Ty;
+
+pub struct Activity {
+    varied: Vec<bool>,
+    useful: Vec<bool>,
+    group: Vec<usize>,
+}
+
+impl Activity {
+    pub fn is_active(&self, v: VarId) -> bool {
+        let g = self.group[v.0];
+        self.varied[g] && self.useful[g]
+    }
+    pub fn is_varied(&self, v: VarId) -> bool {
+        self.varied[self.group[v.0]]
+    }
+    /// Marks every variable active; used to check that the analysis only
+    /// removes work and never changes results.
+    pub fn all_active(func: &Func) -> Activity {
+        let n = func.vars.len();
+        Activity {
+            varied: vec![true; n],
+            useful: vec![true; n],
+            group: (0..n).collect(),
+        }
+    }
+}
+
+/// Edges of the value-flow graph: `(from, to)`; `to == None` is the output.
+struct Graph {
+    edges: Vec<(usize, Option<usize>)>,
+    group: Vec<usize>,
+}
+
+impl Graph {
+    fn find(&mut self, v: usize) -> usize {
+        let mut r = v;
+        while self.group[r] != r {
+            r = self.group[r];
+        }
+        self.group[v] = r;
+        r
+    }
+    fn union(&mut self, a: VarId, b: VarId) {
+        let (ra, rb) = (self.find(a.0), self.find(b.0));
+        if ra != rb {
+            self.group[ra] = rb;
+        }
+    }
+    fn flow(&mut self, from: VarId, to: Option<VarId>) {
+        self.edges.push((from.0, to.map(|v| v.0)));
+    }
+}
+
+/// The variables whose derivative flows into the result of `op`.
+pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
+    let vars = |atoms: &[&Atom]| atoms.iter().filter_map(|a| a.var()).collect::<Vec<_>>();
+    match op {
+        Op::Use(a) | Op::CastPrec(a, _) | Op::Unary(UnOp::Neg, a) => vars(&[a]),
+        Op::Cast(a, t) => {
+            if matches!(Ty::from_syn(t), Ty::Float(_)) {
+                vars(&[a])
+            } else {
+                Vec::new()
+            }
+        }
+        Op::Bin(b, x, y) => {
+            let [dx, dy] = rules::bin_diff_args(*b);
+            let mut out = Vec::new();
+            if dx {
+                out.extend(x.var());
+            }
+            if dy {
+                out.extend(y.var());
+            }
+            out
+        }
+        Op::Elem(e, args, _) => rules::elem_diff_args(*e, args.len())
+            .into_iter()
+            .zip(args)
+            .filter(|(d, _)| *d)
+            .filter_map(|(_, a)| a.var())
+            .collect(),
+        Op::Select(_, a, b) => vars(&[a, b]),
+        Op::Load(p) | Op::Ref(p, _) => vec![p.base],
+        Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+            xs.iter().filter_map(Atom::var).collect()
+        }
+        Op::Repeat(a, _) | Op::VecRepeat(a, _) => vars(&[a]),
+        Op::Call(..) => op_reads(op)
+            .into_iter()
+            .filter(|v| !func.info(*v).ty.is_constant())
+            .collect(),
+        Op::Lin(terms) => terms.iter().filter_map(|t| t.value.var()).collect(),
+        Op::Unary(UnOp::Not, _) | Op::Method(..) | Op::Len(_) | Op::ZeroLike(_) => Vec::new(),
+    }
+}
+
+/// Bases of `&mut` arguments of a call: the callee may write them.
+pub fn mut_arg_bases(func: &Func, args: &[Arg]) -> Vec<VarId> {
+    let mut out = Vec::new();
+    for a in args {
+        match a {
+            Arg::RefMut(p) => out.push(p.base),
+            Arg::Value(Atom::Var(v)) if matches!(func.info(*v).ty, Ty::Ref(true, _)) => {
+                out.push(*v)
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn collect(func: &Func, block: &Block, g: &mut Graph) {
+    for s in block {
+        match s {
+            Stmt::Let {
+                pat,
+                init: Some(op),
+                ..
+            } => {
+                let dsts: Vec<VarId> = match pat {
+                    Pat::Var(v) => vec![*v],
+                    Pat::Tuple(vs) => vs.iter().flatten().copied().collect(),
+                };
+                for d in &dsts {
+                    def(func, *d, op, g);
+                }
+            }
+            Stmt::Assign { place, op, .. } => def(func, place.base, op, g),
+            Stmt::Eval { op, .. } => {
+                if let Op::Call(_, args) = op {
+                    for b in mut_arg_bases(func, args) {
+                        for s in diff_sources(func, op) {
+                            g.flow(s, Some(b));
+                        }
+                    }
+                }
+            }
+            Stmt::Return(Some(op)) => {
+                for s in diff_sources(func, op) {
+                    g.flow(s, None);
+                }
+                // Results of a call that is returned directly.
+                if let Op::Call(_, args) = op {
+                    for b in mut_arg_bases(func, args) {
+                        for s in diff_sources(func, op) {
+                            g.flow(s, Some(b));
+                        }
+                    }
+                }
+            }
+            Stmt::If { then, els, .. } => {
+                collect(func, then, g);
+                collect(func, els, g);
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => collect(func, body, g),
+            Stmt::Let { init: None, .. }
+            | Stmt::Return(None)
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::Assert { .. } => {}
+        }
+    }
+}
+
+fn def(func: &Func, dst: VarId, op: &Op, g: &mut Graph) {
+    if let Op::Ref(p, _) = op {
+        g.union(dst, p.base);
+        return;
+    }
+    let sources = diff_sources(func, op);
+    for s in &sources {
+        g.flow(*s, Some(dst));
+    }
+    if let Op::Call(_, args) = op {
+        for b in mut_arg_bases(func, args) {
+            for s in &sources {
+                g.flow(*s, Some(b));
+            }
+        }
+    }
+}
+
+/// Runs the analysis. `inputs` are the differentiable parameters and
+/// `outputs` the `&mut` differentiable parameters whose final contents are
+/// results.
+pub fn analyze(func: &Func, inputs: &[VarId], outputs: &[VarId], diags: &mut Diags) -> Activity {
+    let n = func.vars.len();
+    let mut g = Graph {
+        edges: Vec::new(),
+        group: (0..n).collect(),
+    };
+    collect(func, &func.body, &mut g);
+    let edges: Vec<(usize, Option<usize>)> = g
+        .edges
+        .clone()
+        .into_iter()
+        .map(|(a, b)| (g.find(a), b.map(|b| g.find(b))))
+        .collect();
+    let group: Vec<usize> = (0..n).map(|v| g.find(v)).collect();
+    let mut varied = vec![false; n];
+    for v in inputs {
+        varied[group[v.0]] = true;
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (a, b) in &edges {
+            if let Some(b) = b {
+                if varied[*a] && !varied[*b] {
+                    varied[*b] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+    let mut useful = vec![false; n];
+    for v in outputs {
+        useful[group[v.0]] = true;
+    }
+    for (a, b) in &edges {
+        if b.is_none() {
+            useful[*a] = true;
+        }
+    }
+    changed = true;
+    while changed {
+        changed = false;
+        for (a, b) in &edges {
+            if let Some(b) = b {
+                if useful[*b] && !useful[*a] {
+                    useful[*a] = true;
+                    changed = true;
+                }
+            }
+        }
+    }
+    let act = Activity {
+        varied,
+        useful,
+        group,
+    };
+    check(func, &func.body, &act, diags);
+    act
+}
+
+/// Reports operations that cannot be differentiated but receive a value
+/// that carries a derivative.
+fn check(func: &Func, block: &Block, act: &Activity, diags: &mut Diags) {
+    for s in block {
+        match s {
+            Stmt::Let { init: Some(op), .. }
+            | Stmt::Assign { op, .. }
+            | Stmt::Eval { op, .. }
+            | Stmt::Return(Some(op)) => {
+                check_op(op, act, diags);
+            }
+            Stmt::If { then, els, .. } => {
+                check(func, then, act, diags);
+                check(func, els, act, diags);
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => check(func, body, act, diags),
+            _ => {}
+        }
+    }
+}
+
+fn check_op(op: &Op, act: &Activity, diags: &mut Diags) {
+    let active_atom = |a: &Atom| a.var().is_some_and(|v| act.is_active(v));
+    if let Op::Method(recv, name, args) = op {
+        if active_atom(recv) || args.iter().any(active_atom) {
+            diags.error(
+                name.span(),
+                format!(
+                    "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64`; supported methods are {}, `len`, and `iter().sum()`/`iter().product()`",
+                    crate::elem::Elem::supported_list()
+                ),
+            );
+        }
+    }
+}

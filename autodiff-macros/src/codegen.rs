@@ -1,0 +1,428 @@
+//! Codegen: the only stage that makes tokens.
+//!
+//! User variables are emitted with their own spans, so a type error in the
+//! user's code points at the user's tokens. Generated names use
+//! `Span::mixed_site()`, so user code cannot name them by accident.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use crate::ir::{
+    Arg, Atom, Block, Const, Func, Op, Origin, Pat, Place, Proj, RangeAdapter, Stmt, VarId,
+};
+use crate::names::Names;
+use crate::ty::Ty;
+
+/// What surrounds a generated function body.
+pub struct FnShell<'a> {
+    pub attrs: TokenStream,
+    pub vis: &'a syn::Visibility,
+    pub name: syn::Ident,
+    pub generics: &'a syn::Generics,
+    pub ret: Option<TokenStream>,
+}
+
+pub struct Gen<'f> {
+    func: &'f Func,
+    names: Names,
+}
+
+/// Emits a whole function.
+pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
+    let g = Gen {
+        func,
+        names: crate::names::assign(func),
+    };
+    let params = func.params.iter().map(|p| {
+        let name = g.ident(p.var);
+        let ty = &p.ty;
+        let m = g.func.info(p.var).mutable.then(|| quote!(mut));
+        quote!(#m #name: #ty)
+    });
+    let body = g.block(&func.body, true);
+    let FnShell {
+        attrs,
+        vis,
+        name,
+        generics,
+        ret,
+    } = shell;
+    let (_, _, where_clause) = generics.split_for_impl();
+    let ret = ret.as_ref().map(|r| quote!(-> #r));
+    quote! {
+        #attrs
+        #vis fn #name #generics (#(#params),*) #ret #where_clause {
+            #body
+        }
+    }
+}
+
+impl Gen<'_> {
+    fn ident(&self, v: VarId) -> syn::Ident {
+        let info = self.func.info(v);
+        let span = match info.origin {
+            Origin::User => info.span,
+            _ => Span::mixed_site().located_at(info.span),
+        };
+        syn::Ident::new(&self.names.get(v), span)
+    }
+
+    fn block(&self, b: &Block, top: bool) -> TokenStream {
+        let n = b.len();
+        b.iter()
+            .enumerate()
+            .map(|(i, s)| match s {
+                // The function's final `return` reads better as a tail expression.
+                Stmt::Return(Some(op)) if top && i + 1 == n => self.op(op),
+                s => self.stmt(s),
+            })
+            .collect()
+    }
+
+    fn stmt(&self, s: &Stmt) -> TokenStream {
+        match s {
+            Stmt::Let { pat, init, span } => {
+                let pat = match pat {
+                    Pat::Var(v) => {
+                        let info = self.func.info(*v);
+                        let name = self.ident(*v);
+                        let m = info.mutable.then(|| quote!(mut));
+                        let ty = info.declared.as_ref().map(|t| quote!(: #t));
+                        quote!(#m #name #ty)
+                    }
+                    Pat::Tuple(vs) => {
+                        let parts = vs.iter().map(|v| match v {
+                            Some(v) => {
+                                let m = self.func.info(*v).mutable.then(|| quote!(mut));
+                                let name = self.ident(*v);
+                                quote!(#m #name)
+                            }
+                            None => quote!(_),
+                        });
+                        quote!((#(#parts),*))
+                    }
+                };
+                match init {
+                    Some(op) => {
+                        let op = self.op(op);
+                        quote_spanned!(*span=> let #pat = #op;)
+                    }
+                    None => quote!(let #pat;),
+                }
+            }
+            Stmt::Assign { place, op, span } => {
+                let place = self.place(place);
+                let op = self.op(op);
+                quote_spanned!(*span=> #place = #op;)
+            }
+            Stmt::Eval { op, span } => {
+                let op = self.op(op);
+                quote_spanned!(*span=> #op;)
+            }
+            Stmt::If { cond, then, els } => {
+                let cond = self.atom(cond);
+                let then = self.block(then, false);
+                if els.is_empty() {
+                    quote!(if #cond { #then })
+                } else if let [nested @ Stmt::If { .. }] = els.as_slice() {
+                    let nested = self.stmt(nested);
+                    quote!(if #cond { #then } else #nested)
+                } else {
+                    let els = self.block(els, false);
+                    quote!(if #cond { #then } else { #els })
+                }
+            }
+            Stmt::For {
+                var,
+                range,
+                body,
+                label,
+            } => {
+                let var = self.ident(*var);
+                let start = self.atom(&range.start);
+                let end = self.atom(&range.end);
+                let dots = if range.inclusive {
+                    quote!(..=)
+                } else {
+                    quote!(..)
+                };
+                let mut iter = quote!(#start #dots #end);
+                if !range.adapters.is_empty() {
+                    iter = quote!((#iter));
+                    for a in &range.adapters {
+                        iter = match a {
+                            RangeAdapter::Rev => quote!(#iter.rev()),
+                            RangeAdapter::StepBy(k) => {
+                                let k = self.atom(k);
+                                quote!(#iter.step_by(#k))
+                            }
+                        };
+                    }
+                }
+                let body = self.block(body, false);
+                let label = label.as_ref().map(|l| quote!(#l:));
+                quote!(#label for #var in #iter { #body })
+            }
+            Stmt::Loop { body, label } => {
+                let body = self.block(body, false);
+                let label = label.as_ref().map(|l| quote!(#l:));
+                quote!(#label loop { #body })
+            }
+            Stmt::Break(l) => quote!(break #l;),
+            Stmt::Continue(l) => quote!(continue #l;),
+            Stmt::Return(None) => quote!(return;),
+            Stmt::Return(Some(op)) => {
+                let op = self.op(op);
+                quote!(return #op;)
+            }
+            Stmt::Assert { mac, args, rest } => {
+                let args = args.iter().map(|a| self.atom(a));
+                quote!(#mac!(#(#args),* #rest);)
+            }
+        }
+    }
+
+    fn atom(&self, a: &Atom) -> TokenStream {
+        match a {
+            Atom::Var(v) => self.ident(*v).into_token_stream(),
+            Atom::Const(c) => const_tokens(c),
+        }
+    }
+
+    fn place(&self, p: &Place) -> TokenStream {
+        let mut t = self.ident(p.base).into_token_stream();
+        let n = p.proj.len();
+        for (i, proj) in p.proj.iter().enumerate() {
+            t = match proj {
+                Proj::Index(a) => {
+                    let a = self.atom(a);
+                    quote!(#t[#a])
+                }
+                Proj::Field(k) => {
+                    let k = syn::Index::from(*k);
+                    quote!(#t.#k)
+                }
+                Proj::Deref if i + 1 == n => quote!(*#t),
+                Proj::Deref => quote!((*#t)),
+            };
+        }
+        t
+    }
+
+    fn arg(&self, a: &Arg) -> TokenStream {
+        match a {
+            Arg::Value(x) => self.atom(x),
+            Arg::Ref(p) => {
+                let p = self.place(p);
+                quote!(&#p)
+            }
+            Arg::RefMut(p) => {
+                let p = self.place(p);
+                quote!(&mut #p)
+            }
+            Arg::ZeroOf(inner) => match &**inner {
+                Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
+                    Ty::Float(_) => quote!(0.0),
+                    Ty::Ref(m, t) if matches!(*t, Ty::Slice(_)) => {
+                        let x = self.atom(x);
+                        let m = m.then(|| quote!(mut));
+                        quote!(&#m ::autodiff::__rt::zero_like(&#x.to_vec()))
+                    }
+                    Ty::Ref(m, _) => {
+                        let x = self.atom(x);
+                        let m = m.then(|| quote!(mut));
+                        quote!(&#m ::autodiff::__rt::zero_like(#x))
+                    }
+                    _ => {
+                        let x = self.atom(x);
+                        quote!(::autodiff::__rt::zero_like(&#x))
+                    }
+                },
+                Arg::Ref(p) => {
+                    let p = self.place(p);
+                    quote!(&::autodiff::__rt::zero_like(&#p))
+                }
+                Arg::RefMut(p) => {
+                    let p = self.place(p);
+                    quote!(&mut ::autodiff::__rt::zero_like(&#p))
+                }
+                Arg::ZeroOf(_) => quote!(0.0),
+            },
+        }
+    }
+
+    fn op(&self, op: &Op) -> TokenStream {
+        match op {
+            Op::Use(a) => self.atom(a),
+            Op::Load(p) => self.place(p),
+            Op::Bin(b, x, y) => {
+                let (x, y) = (self.atom(x), self.atom(y));
+                let o = bin_tokens(*b);
+                quote!(#x #o #y)
+            }
+            Op::Unary(u, x) => {
+                let x = self.atom(x);
+                match u {
+                    crate::ir::UnOp::Neg => quote!(-#x),
+                    crate::ir::UnOp::Not => quote!(!#x),
+                }
+            }
+            Op::Cast(x, t) => {
+                let x = self.atom(x);
+                quote!(#x as #t)
+            }
+            Op::CastPrec(x, p) => {
+                let x = self.atom(x);
+                let p = format_ident!("{}", p.name());
+                quote!(#x as #p)
+            }
+            Op::Elem(e, args, prec) => {
+                let name = format_ident!("{}", e.name());
+                // `2.0.sqrt()` does not compile: an unsuffixed literal needs `f64::sqrt(2.0)`.
+                let recv_is_literal = match args.first() {
+                    Some(Atom::Const(Const::Float(_))) => true,
+                    Some(Atom::Const(Const::Lit(syn::Lit::Float(f)))) => f.suffix().is_empty(),
+                    Some(Atom::Const(Const::Lit(syn::Lit::Int(i)))) => i.suffix().is_empty(),
+                    _ => false,
+                };
+                let prec = prec.or_else(|| {
+                    args.iter()
+                        .find_map(|a| crate::typing::atom_ty(self.func, a).prec())
+                });
+                let all: Vec<TokenStream> = args.iter().map(|a| self.atom(a)).collect();
+                if recv_is_literal {
+                    let p = format_ident!("{}", prec.unwrap_or(crate::ty::Prec::F64).name());
+                    quote!(#p::#name(#(#all),*))
+                } else {
+                    let recv = &all[0];
+                    let rest = &all[1..];
+                    quote!(#recv.#name(#(#rest),*))
+                }
+            }
+            Op::Method(recv, name, args) => {
+                let recv = self.atom(recv);
+                let args = args.iter().map(|a| self.atom(a));
+                quote!(#recv.#name(#(#args),*))
+            }
+            Op::Call(callee, args) => {
+                let mut path = callee.path.clone();
+                if let (Some(suffix), Some(last)) = (callee.suffix, path.segments.last_mut()) {
+                    last.ident =
+                        syn::Ident::new(&format!("{}{suffix}", last.ident), last.ident.span());
+                }
+                let args = args.iter().map(|a| self.arg(a));
+                quote!(#path(#(#args),*))
+            }
+            Op::Tuple(xs) => {
+                let xs: Vec<_> = xs.iter().map(|a| self.atom(a)).collect();
+                if xs.len() == 1 {
+                    let x = &xs[0];
+                    quote!((#x,))
+                } else {
+                    quote!((#(#xs),*))
+                }
+            }
+            Op::Array(xs) => {
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!([#(#xs),*])
+            }
+            Op::Repeat(x, n) => {
+                let x = self.atom(x);
+                quote!([#x; #n])
+            }
+            Op::VecRepeat(x, n) => {
+                let (x, n) = (self.atom(x), self.atom(n));
+                quote!(::std::vec![#x; #n])
+            }
+            Op::VecList(xs) => {
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!(::std::vec![#(#xs),*])
+            }
+            Op::Len(p) => {
+                let p = self.place(p);
+                quote!(#p.len())
+            }
+            Op::Ref(p, m) => {
+                let p = self.place(p);
+                if *m {
+                    quote!(&mut #p)
+                } else {
+                    quote!(&#p)
+                }
+            }
+            Op::Select(c, a, b) => {
+                let (c, a, b) = (self.atom(c), self.atom(a), self.atom(b));
+                quote!(if #c { #a } else { #b })
+            }
+            Op::Lin(terms) => {
+                let mut out = TokenStream::new();
+                for (i, t) in terms.iter().enumerate() {
+                    let mut term = self.atom(&t.value);
+                    if let Some(m) = &t.scale.mul {
+                        let m = self.atom(m);
+                        term = quote!(#term * #m);
+                    }
+                    if let Some(d) = &t.scale.div {
+                        let d = self.atom(d);
+                        term = quote!(#term / #d);
+                    }
+                    out.extend(match (i, t.scale.neg) {
+                        (0, false) => term,
+                        (0, true) => quote!(-#term),
+                        (_, false) => quote!(+ #term),
+                        (_, true) => quote!(- #term),
+                    });
+                }
+                if terms.is_empty() {
+                    quote!(0.0)
+                } else {
+                    out
+                }
+            }
+            Op::ZeroLike(a) => {
+                let a = self.atom(a);
+                quote!(::autodiff::__rt::zero_like(&#a))
+            }
+        }
+    }
+}
+
+use quote::ToTokens;
+
+fn const_tokens(c: &Const) -> TokenStream {
+    match c {
+        Const::Float(x) => {
+            let lit = if x.is_finite() {
+                Literal::f64_unsuffixed(*x)
+            } else {
+                Literal::f64_unsuffixed(0.0)
+            };
+            lit.into_token_stream()
+        }
+        Const::Lit(l) => l.into_token_stream(),
+        Const::Path(p) => p.into_token_stream(),
+        Const::Unit => quote!(()),
+    }
+}
+
+fn bin_tokens(b: crate::ir::BinOp) -> TokenStream {
+    use crate::ir::BinOp as B;
+    match b {
+        B::Add => quote!(+),
+        B::Sub => quote!(-),
+        B::Mul => quote!(*),
+        B::Div => quote!(/),
+        B::Rem => quote!(%),
+        B::Lt => quote!(<),
+        B::Le => quote!(<=),
+        B::Gt => quote!(>),
+        B::Ge => quote!(>=),
+        B::Eq => quote!(==),
+        B::Ne => quote!(!=),
+        B::BitAnd => quote!(&),
+        B::BitOr => quote!(|),
+        B::BitXor => quote!(^),
+        B::Shl => quote!(<<),
+        B::Shr => quote!(>>),
+    }
+}

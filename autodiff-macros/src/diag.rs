@@ -1,0 +1,35 @@
+//! Error collection. Stages report problems here and carry on, so that one
+//! compile reports every independent problem in a function at once.
+
+use proc_macro2::{Span, TokenStream};
+
+#[derive(Default)]
+pub struct Diags {
+    errors: Vec<syn::Error>,
+}
+
+impl Diags {
+    pub fn error(&mut self, span: Span, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new(span, msg));
+    }
+
+    /// Reports a problem spanned on a whole syntax node.
+    pub fn error_at<T: quote::ToTokens>(&mut self, node: &T, msg: impl std::fmt::Display) {
+        self.errors.push(syn::Error::new_spanned(node, msg));
+    }
+
+    pub fn push(&mut self, e: syn::Error) {
+        self.errors.push(e);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    pub fn to_compile_errors(&self) -> TokenStream {
+        self.errors
+            .iter()
+            .map(syn::Error::to_compile_error)
+            .collect()
+    }
+}

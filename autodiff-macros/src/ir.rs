@@ -1,0 +1,432 @@
+//! The intermediate representation: a function body in A-normal form.
+//!
+//! Every computation is `dst = op(atoms)`: operands are atoms (variables and
+//! constants), never nested expressions. Structured control flow (`if`,
+//! `for`, `loop`, `break`, `continue`, `return`) stays structured, because
+//! Rust cannot jump into the middle of a block and the generated code must
+//! read like the user's.
+//!
+//! Invariants, checked by [`crate::verify`]:
+//! - every variable is declared exactly once, before it is used;
+//! - an `Assign`'s operation does not read the assigned variable, so a
+//!   derivative statement emitted after it may read both the old operands and
+//!   the new value;
+//! - `break` and `continue` appear inside a loop, and their labels exist.
+
+use proc_macro2::Span;
+
+use crate::elem::Elem;
+use crate::ty::{Prec, Ty};
+
+/// Index of a variable in [`Func::vars`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct VarId(pub usize);
+
+/// What a variable stands for; decides how codegen names it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A parameter or `let` binding written by the user.
+    User,
+    /// A temporary introduced by lowering or by a transformation.
+    Temp,
+    /// The tangent of another variable.
+    Tangent(VarId),
+}
+
+/// Everything known about one variable.
+#[derive(Clone, Debug)]
+pub struct VarInfo {
+    /// The user's name, or a hint for temporaries.
+    pub name: String,
+    pub span: Span,
+    pub ty: Ty,
+    pub mutable: bool,
+    pub origin: Origin,
+    /// The type written by the user on the `let` or parameter, if any.
+    pub declared: Option<syn::Type>,
+}
+
+/// A constant operand.
+#[derive(Clone, Debug)]
+pub enum Const {
+    /// A float literal without a suffix; rustc infers its precision.
+    Float(f64),
+    /// A literal as the user wrote it (keeps its suffix).
+    Lit(syn::Lit),
+    /// A path to a constant, such as `std::f64::consts::PI` or `N`.
+    Path(syn::Path),
+    Unit,
+}
+
+/// An operand: a variable or a constant.
+#[derive(Clone, Debug)]
+pub enum Atom {
+    Var(VarId),
+    Const(Const),
+}
+
+impl Atom {
+    pub fn var(&self) -> Option<VarId> {
+        match self {
+            Atom::Var(v) => Some(*v),
+            Atom::Const(_) => None,
+        }
+    }
+    pub fn float(x: f64) -> Self {
+        Atom::Const(Const::Float(x))
+    }
+}
+
+/// One step of a place expression.
+#[derive(Clone, Debug)]
+pub enum Proj {
+    Index(Atom),
+    Field(usize),
+    Deref,
+}
+
+/// A memory location: a variable followed by projections, as in `a[i][j]`.
+#[derive(Clone, Debug)]
+pub struct Place {
+    pub base: VarId,
+    pub proj: Vec<Proj>,
+}
+
+impl Place {
+    pub fn var(base: VarId) -> Self {
+        Place {
+            base,
+            proj: Vec::new(),
+        }
+    }
+    /// Variables read by the index expressions of this place.
+    pub fn index_vars(&self) -> impl Iterator<Item = VarId> + '_ {
+        self.proj.iter().filter_map(|p| match p {
+            Proj::Index(a) => a.var(),
+            _ => None,
+        })
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+    BitAnd,
+    BitOr,
+    BitXor,
+    Shl,
+    Shr,
+}
+
+impl BinOp {
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Eq | BinOp::Ne
+        )
+    }
+    pub fn is_arith(self) -> bool {
+        matches!(
+            self,
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnOp {
+    Neg,
+    Not,
+}
+
+/// A call argument. References to places keep the place, so a
+/// transformation can pass the matching tangent place.
+#[derive(Clone, Debug)]
+pub enum Arg {
+    Value(Atom),
+    Ref(Place),
+    RefMut(Place),
+    /// A zero shaped like the given argument (used for the tangent of a
+    /// differentiable argument that does not vary).
+    ZeroOf(Box<Arg>),
+}
+
+/// A multiplier on one term of a linear combination.
+#[derive(Clone, Debug, Default)]
+pub struct Scale {
+    pub neg: bool,
+    pub mul: Option<Atom>,
+    pub div: Option<Atom>,
+}
+
+impl Scale {
+    pub fn one() -> Self {
+        Scale::default()
+    }
+    pub fn neg() -> Self {
+        Scale {
+            neg: true,
+            ..Scale::default()
+        }
+    }
+    pub fn mul(a: Atom) -> Self {
+        Scale {
+            mul: Some(a),
+            ..Scale::default()
+        }
+    }
+}
+
+/// One term `scale * value` of a linear combination.
+#[derive(Clone, Debug)]
+pub struct Term {
+    pub value: Atom,
+    pub scale: Scale,
+}
+
+/// Which function a call goes to.
+#[derive(Clone, Debug)]
+pub struct Callee {
+    pub path: syn::Path,
+    /// Suffix added to the last path segment, such as `_jvp`.
+    pub suffix: Option<&'static str>,
+}
+
+/// The right-hand side of a statement.
+#[derive(Clone, Debug)]
+pub enum Op {
+    Use(Atom),
+    Load(Place),
+    Bin(BinOp, Atom, Atom),
+    Unary(UnOp, Atom),
+    /// `a as T`; the type is kept as written.
+    Cast(Atom, syn::Type),
+    /// `a as f32` / `a as f64` introduced by a transformation.
+    CastPrec(Atom, Prec),
+    /// An elementary function; `prec` is set when the user named it through
+    /// a type, as in `f64::sin(x)`.
+    Elem(Elem, Vec<Atom>, Option<Prec>),
+    /// A method that is not differentiable, such as `n.pow(2)`; allowed only
+    /// on values that do not vary.
+    Method(Atom, syn::Ident, Vec<Atom>),
+    Call(Callee, Vec<Arg>),
+    Tuple(Vec<Atom>),
+    Array(Vec<Atom>),
+    /// `[a; len]`.
+    Repeat(Atom, syn::Expr),
+    /// `vec![a; n]`.
+    VecRepeat(Atom, Atom),
+    /// `vec![a, b, ...]`.
+    VecList(Vec<Atom>),
+    /// `place.len()`.
+    Len(Place),
+    /// `&place` or `&mut place`.
+    Ref(Place, bool),
+    /// `if c { a } else { b }`.
+    Select(Atom, Atom, Atom),
+    /// `a.min(b)` on integers bound for a loop range, or other helpers that
+    /// transformations need: a sum of scaled terms, zero if empty.
+    Lin(Vec<Term>),
+    /// A zero shaped like the operand.
+    ZeroLike(Atom),
+}
+
+/// The left side of a `let`.
+#[derive(Clone, Debug)]
+pub enum Pat {
+    Var(VarId),
+    /// `let (a, b) = ...`; `None` is `_`.
+    Tuple(Vec<Option<VarId>>),
+}
+
+/// A loop label, as written by the user.
+pub type Label = Option<syn::Lifetime>;
+
+/// An adapter applied to a `for` loop's integer range.
+#[derive(Clone, Debug)]
+pub enum RangeAdapter {
+    Rev,
+    StepBy(Atom),
+}
+
+/// `for var in (start..end)<adapters>`.
+#[derive(Clone, Debug)]
+pub struct Range {
+    pub start: Atom,
+    pub end: Atom,
+    pub inclusive: bool,
+    pub adapters: Vec<RangeAdapter>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Stmt {
+    /// `let pat = op;` or, with no op, `let pat;` (initialised later).
+    Let {
+        pat: Pat,
+        init: Option<Op>,
+        span: Span,
+    },
+    Assign {
+        place: Place,
+        op: Op,
+        span: Span,
+    },
+    /// An operation run for its effect, such as a call returning `()`.
+    Eval {
+        op: Op,
+        span: Span,
+    },
+    If {
+        cond: Atom,
+        then: Block,
+        els: Block,
+    },
+    For {
+        var: VarId,
+        range: Range,
+        body: Block,
+        label: Label,
+    },
+    Loop {
+        body: Block,
+        label: Label,
+    },
+    Break(Label),
+    Continue(Label),
+    /// `return op;` (`None` returns `()`).
+    Return(Option<Op>),
+    /// An assertion macro kept for its effect: `name!(atoms..., rest)`.
+    Assert {
+        mac: syn::Path,
+        args: Vec<Atom>,
+        rest: proc_macro2::TokenStream,
+    },
+}
+
+pub type Block = Vec<Stmt>;
+
+/// A parameter of an IR function.
+#[derive(Clone, Debug)]
+pub struct Param {
+    pub var: VarId,
+    pub ty: syn::Type,
+}
+
+/// A whole function in IR form.
+#[derive(Clone, Debug)]
+pub struct Func {
+    pub vars: Vec<VarInfo>,
+    pub params: Vec<Param>,
+    pub body: Block,
+}
+
+impl Func {
+    pub fn info(&self, v: VarId) -> &VarInfo {
+        &self.vars[v.0]
+    }
+    pub fn new_var(&mut self, info: VarInfo) -> VarId {
+        self.vars.push(info);
+        VarId(self.vars.len() - 1)
+    }
+    /// A fresh temporary of the given type.
+    pub fn temp(&mut self, ty: Ty, span: Span) -> VarId {
+        self.new_var(VarInfo {
+            name: String::new(),
+            span,
+            ty,
+            mutable: false,
+            origin: Origin::Temp,
+            declared: None,
+        })
+    }
+}
+
+/// Calls `f` on every operand atom of `op` (not on place bases).
+pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
+    match op {
+        Op::Use(a) | Op::Unary(_, a) | Op::Cast(a, _) | Op::CastPrec(a, _) | Op::ZeroLike(a) => {
+            f(a)
+        }
+        Op::Repeat(a, _) => f(a),
+        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
+            f(a);
+            f(b);
+        }
+        Op::Select(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+            xs.iter().for_each(f);
+        }
+        Op::Method(r, _, xs) => {
+            f(r);
+            xs.iter().for_each(f);
+        }
+        Op::Lin(terms) => {
+            for t in terms {
+                f(&t.value);
+                if let Some(m) = &t.scale.mul {
+                    f(m);
+                }
+                if let Some(d) = &t.scale.div {
+                    f(d);
+                }
+            }
+        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
+        Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
+    }
+}
+
+fn arg_atoms(arg: &Arg, f: &mut dyn FnMut(&Atom)) {
+    match arg {
+        Arg::Value(a) => f(a),
+        Arg::Ref(p) | Arg::RefMut(p) => place_atoms(p, f),
+        Arg::ZeroOf(inner) => arg_atoms(inner, f),
+    }
+}
+
+/// Index atoms of a place (its base is reported separately by callers).
+pub fn place_atoms(p: &Place, f: &mut dyn FnMut(&Atom)) {
+    for proj in &p.proj {
+        if let Proj::Index(a) = proj {
+            f(a);
+        }
+    }
+}
+
+/// Every variable `op` reads, place bases included.
+pub fn op_reads(op: &Op) -> Vec<VarId> {
+    let mut out = Vec::new();
+    op_atoms(op, &mut |a| out.extend(a.var()));
+    match op {
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => out.push(p.base),
+        Op::Call(_, args) => {
+            for a in args {
+                collect_arg_bases(a, &mut out);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn collect_arg_bases(a: &Arg, out: &mut Vec<VarId>) {
+    match a {
+        Arg::Ref(p) | Arg::RefMut(p) => out.push(p.base),
+        Arg::ZeroOf(inner) => collect_arg_bases(inner, out),
+        Arg::Value(_) => {}
+    }
+}

@@ -1,0 +1,240 @@
+//! Lowering of function calls, method calls and macros.
+
+use crate::elem::Elem;
+use crate::ir::{Arg, Atom, Block, Callee, Const, Op, Stmt};
+use crate::ty::{Prec, Ty};
+
+use super::{span_of, strip_parens, Lowerer, Val};
+
+impl Lowerer<'_> {
+    pub(super) fn lower_call(&mut self, c: &syn::ExprCall, out: &mut Block) -> Val {
+        let span = span_of(c);
+        let syn::Expr::Path(fp) = strip_parens(&c.func) else {
+            return self.error(&c.func, "only calls to functions named by a path are supported; closures and function values are not");
+        };
+        if fp.qself.is_some() {
+            return self.error(&c.func, "qualified paths (`<T as Trait>::f`) are not supported; call the function by its path");
+        }
+        let path = &fp.path;
+        // `f64::sin(x)`, `f32::max(a, b)`: elementary functions named through a type.
+        if path.segments.len() == 2 {
+            let ty_name = path.segments[0].ident.to_string();
+            let fn_name = path.segments[1].ident.to_string();
+            if let Some(prec) = Prec::from_name(&ty_name) {
+                if fn_name == "from" && c.args.len() == 1 {
+                    let Val::Atom(a) = self.lower_expr(&c.args[0], out) else {
+                        return Val::Never;
+                    };
+                    return Val::Atom(self.emit(Op::CastPrec(a, prec), span, out));
+                }
+                return match Elem::from_name(&fn_name) {
+                    Some((elem, arity)) if arity == c.args.len() => {
+                        let Some(args) = self.lower_all(c.args.iter(), out) else { return Val::Never };
+                        Val::Atom(self.emit(Op::Elem(elem, args, Some(prec)), span, out))
+                    }
+                    Some((_, arity)) => self.error(c, format!("`{ty_name}::{fn_name}` takes {arity} argument(s)")),
+                    None => self.error(&path.segments[1].ident, format!(
+                        "`{ty_name}::{fn_name}` is not supported; the supported elementary functions are {}",
+                        Elem::supported_list()
+                    )),
+                };
+            }
+        }
+        let mut args = Vec::new();
+        for a in &c.args {
+            match self.lower_arg(a, out) {
+                Some(arg) => args.push(arg),
+                None => return Val::Never,
+            }
+        }
+        Val::Atom(self.emit(
+            Op::Call(
+                Callee {
+                    path: path.clone(),
+                    suffix: None,
+                },
+                args,
+            ),
+            span,
+            out,
+        ))
+    }
+
+    /// A call argument: `&place` and `&mut place` keep the place.
+    fn lower_arg(&mut self, a: &syn::Expr, out: &mut Block) -> Option<crate::ir::Arg> {
+        if let syn::Expr::Reference(r) = strip_parens(a) {
+            if is_place_expr(&r.expr) {
+                let place = self.lower_place(&r.expr, out)?;
+                return Some(if r.mutability.is_some() {
+                    Arg::RefMut(place)
+                } else {
+                    Arg::Ref(place)
+                });
+            }
+        }
+        match self.lower_expr(a, out) {
+            Val::Atom(at) => Some(Arg::Value(at)),
+            Val::Never => None,
+        }
+    }
+
+    pub(super) fn lower_method(&mut self, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
+        let span = span_of(m);
+        let name = m.method.to_string();
+        match name.as_str() {
+            "sum" | "product" if m.args.is_empty() => {
+                return self.lower_reduction(m, name == "sum", out)
+            }
+            "len" if m.args.is_empty() => {
+                let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
+                    return Self::poison();
+                };
+                return Val::Atom(self.emit(Op::Len(place), span, out));
+            }
+            _ => {}
+        }
+        if let Some((elem, arity)) = Elem::from_name(&name) {
+            if arity != m.args.len() + 1 {
+                return self.error(m, format!("`{name}` takes {} argument(s)", arity - 1));
+            }
+            let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
+                return Val::Never;
+            };
+            let Some(mut args) = self.lower_all(m.args.iter(), out) else {
+                return Val::Never;
+            };
+            args.insert(0, recv);
+            let prec = match self.ty_of(&args[0]) {
+                Ty::Float(p) => p,
+                _ => None,
+            };
+            return Val::Atom(self.emit(Op::Elem(elem, args, prec), span, out));
+        }
+        if m.turbofish.is_some() {
+            return self.error(
+                m,
+                format!("method `{name}` with a turbofish is not supported here"),
+            );
+        }
+        // Any other method is kept as an opaque operation. Activity analysis
+        // reports it if it is applied to a value that carries a derivative.
+        let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
+            return Val::Never;
+        };
+        let Some(args) = self.lower_all(m.args.iter(), out) else {
+            return Val::Never;
+        };
+        Val::Atom(self.emit(Op::Method(recv, m.method.clone(), args), span, out))
+    }
+
+    fn lower_place_for_method(
+        &mut self,
+        e: &syn::Expr,
+        out: &mut Block,
+    ) -> Option<crate::ir::Place> {
+        if is_place_expr(e) {
+            self.lower_place(e, out)
+        } else {
+            let Val::Atom(a) = self.lower_expr(e, out) else {
+                return None;
+            };
+            Some(crate::ir::Place::var(self.materialize(a, span_of(e), out)))
+        }
+    }
+
+    pub(super) fn lower_macro(&mut self, mac: &syn::Macro, out: &mut Block) -> Val {
+        let name = mac
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        match name.as_str() {
+            "vec" => self.lower_vec(mac, out),
+            "assert" | "debug_assert" | "assert_eq" | "assert_ne" | "debug_assert_eq" | "debug_assert_ne" => {
+                let n_values = if name.ends_with("assert") { 1 } else { 2 };
+                let parsed = mac.parse_body_with(
+                    syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+                );
+                let exprs = match parsed {
+                    Ok(p) => p,
+                    Err(e) => {
+                        self.diags.push(e);
+                        return Self::poison();
+                    }
+                };
+                if exprs.len() < n_values {
+                    return self.error(mac, format!("`{name}!` needs {n_values} argument(s)"));
+                }
+                let values: Vec<&syn::Expr> = exprs.iter().take(n_values).collect();
+                let Some(args) = self.lower_all(values.into_iter(), out) else { return Val::Never };
+                let rest: proc_macro2::TokenStream = exprs
+                    .iter()
+                    .skip(n_values)
+                    .map(|e| quote::quote!(, #e))
+                    .collect();
+                out.push(Stmt::Assert { mac: mac.path.clone(), args, rest });
+                Val::Atom(Atom::Const(Const::Unit))
+            }
+            _ => self.error(&mac.path, format!(
+                "macro `{name}!` is not supported in a differentiated function; supported are `vec!` and the assertion macros (`assert!`, `assert_eq!`, `debug_assert!`, ...)"
+            )),
+        }
+    }
+
+    fn lower_vec(&mut self, mac: &syn::Macro, out: &mut Block) -> Val {
+        let span = span_of(mac);
+        if let Ok(r) = mac.parse_body::<syn::ExprRepeat>() {
+            let Val::Atom(elem) = self.lower_expr(&r.expr, out) else {
+                return Val::Never;
+            };
+            let Val::Atom(n) = self.lower_expr(&r.len, out) else {
+                return Val::Never;
+            };
+            return Val::Atom(self.emit(Op::VecRepeat(elem, n), span, out));
+        }
+        if let Ok(repeat) = mac.parse_body_with(parse_repeat) {
+            let Val::Atom(elem) = self.lower_expr(&repeat.0, out) else {
+                return Val::Never;
+            };
+            let Val::Atom(n) = self.lower_expr(&repeat.1, out) else {
+                return Val::Never;
+            };
+            return Val::Atom(self.emit(Op::VecRepeat(elem, n), span, out));
+        }
+        match mac.parse_body_with(
+            syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated,
+        ) {
+            Ok(items) => {
+                let Some(atoms) = self.lower_all(items.iter(), out) else {
+                    return Val::Never;
+                };
+                Val::Atom(self.emit(Op::VecList(atoms), span, out))
+            }
+            Err(e) => {
+                self.diags.push(e);
+                Self::poison()
+            }
+        }
+    }
+}
+
+/// `vec![elem; n]` parsed as two expressions.
+fn parse_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(syn::Expr, syn::Expr)> {
+    let elem: syn::Expr = input.parse()?;
+    input.parse::<syn::Token![;]>()?;
+    let n: syn::Expr = input.parse()?;
+    Ok((elem, n))
+}
+
+/// Whether `e` denotes a memory location (a local, an element, a field or a
+/// dereference) rather than a computed value.
+fn is_place_expr(e: &syn::Expr) -> bool {
+    match strip_parens(e) {
+        syn::Expr::Path(p) => p.path.get_ident().is_some(),
+        syn::Expr::Index(i) => is_place_expr(&i.expr),
+        syn::Expr::Field(f) => is_place_expr(&f.base),
+        syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
+        _ => false,
+    }
+}

@@ -1,0 +1,474 @@
+//! Lowering of `for` loops and slice reductions.
+//!
+//! A `for` loop over a collection becomes a loop over an integer index, with
+//! the items read by indexing. That keeps the IR to one loop form whose trip
+//! count is known on entry, which reverse mode needs, and it reads naturally:
+//! `for &xi in x` becomes `for i in 0..x.len() { let xi = x[i]; ... }`.
+//!
+//! Supported chains: a range `a..b` / `a..=b`, or a collection (`x.iter()`,
+//! `x.iter_mut()`, `&x`, `&mut x`, `x`), optionally followed by `.copied()`,
+//! `.cloned()`, `.zip(other)`, `.enumerate()`, `.skip(k)`, `.take(k)`, then
+//! `.step_by(k)` and `.rev()`.
+
+use proc_macro2::Span;
+
+use crate::elem::Elem;
+use crate::ir::{
+    Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Range, RangeAdapter, Stmt, VarId,
+};
+use crate::ty::Ty;
+
+use super::{span_of, strip_parens, Binding, LoopCtx, Lowerer, Val};
+
+/// How an item refers to its collection's element.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum By {
+    Ref,
+    Mut,
+    Value,
+}
+
+/// One component of a loop item, as a function of the loop index `i`.
+#[derive(Clone)]
+enum Item {
+    /// The number `i + shift` (a range item, or an `enumerate` counter).
+    Index {
+        shift: Shift,
+    },
+    /// `coll[i + shift]`.
+    Elem {
+        coll: Place,
+        by: By,
+        shift: Shift,
+    },
+    Pair(Box<Item>, Box<Item>),
+}
+
+/// Terms added to (`true`) or subtracted from the loop index. Additions are
+/// applied first, so the `usize` arithmetic never goes below zero.
+type Shift = Vec<(bool, Atom)>;
+
+/// A loop over `lo..hi` with adapters, yielding an item per index.
+struct Plan {
+    lo: Atom,
+    hi: Atom,
+    inclusive: bool,
+    adapters: Vec<RangeAdapter>,
+    item: Item,
+}
+
+impl Lowerer<'_> {
+    pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Block) -> Val {
+        let Some(plan) = self.plan(&f.expr, out) else {
+            return Self::poison();
+        };
+        let label = f.label.as_ref().map(|l| l.name.clone());
+        self.loops.push(LoopCtx {
+            label: Self::label_name(f.label.as_ref()),
+            result: None,
+            is_for: true,
+        });
+        self.scopes.push(Default::default());
+        // Name the index after the user's variable when the item is the index.
+        let index = match (&plan.item, &*f.pat) {
+            (Item::Index { shift }, syn::Pat::Ident(pi))
+                if shift.is_empty() && pi.subpat.is_none() && pi.by_ref.is_none() =>
+            {
+                let v = self.new_user_var(&pi.ident, Ty::Int, false);
+                self.bind(&pi.ident.to_string(), Binding::Var(v));
+                Some(v)
+            }
+            _ => None,
+        };
+        let span = span_of(&f.pat);
+        let index = index.unwrap_or_else(|| {
+            let v = self.func.temp(Ty::Int, span);
+            self.func.vars[v.0].name = "i".into();
+            v
+        });
+        let mut body = Vec::new();
+        let item_is_index = matches!(&plan.item, Item::Index { shift } if shift.is_empty());
+        if !item_is_index || !matches!(&*f.pat, syn::Pat::Ident(_)) {
+            self.bind_item(&f.pat, &plan.item, index, &mut body);
+        }
+        self.lower_block_scoped(&f.body, &mut body);
+        self.scopes.pop();
+        self.loops.pop();
+        out.push(Stmt::For {
+            var: index,
+            range: Range {
+                start: plan.lo,
+                end: plan.hi,
+                inclusive: plan.inclusive,
+                adapters: plan.adapters,
+            },
+            body,
+            label,
+        });
+        Val::Atom(Atom::Const(Const::Unit))
+    }
+
+    /// `x.iter().sum()` and `.product()`: a loop accumulating the items.
+    pub(super) fn lower_reduction(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        is_sum: bool,
+        out: &mut Block,
+    ) -> Val {
+        let span = span_of(m);
+        let Some(plan) = self.plan(&m.receiver, out) else {
+            return Self::poison();
+        };
+        let ty = match &m.turbofish {
+            Some(t) => match t.args.first() {
+                Some(syn::GenericArgument::Type(ty)) => Ty::from_syn(ty),
+                _ => Ty::Unknown,
+            },
+            None => Ty::Unknown,
+        };
+        let init = if is_sum { 0.0 } else { 1.0 };
+        let acc = self.func.temp(ty, span);
+        self.func.vars[acc.0].mutable = true;
+        self.func.vars[acc.0].name = if is_sum { "sum" } else { "product" }.into();
+        out.push(Stmt::Let {
+            pat: Pat::Var(acc),
+            init: Some(Op::Use(Atom::float(init))),
+            span,
+        });
+        let index = self.func.temp(Ty::Int, span);
+        self.func.vars[index.0].name = "i".into();
+        let mut body = Vec::new();
+        let item = match &plan.item {
+            Item::Elem { coll, shift, .. } => {
+                let place = self.elem_place(coll, shift, index, span, &mut body);
+                self.emit(Op::Load(place), span, &mut body)
+            }
+            _ => {
+                self.error(&m.receiver, "`sum` and `product` are supported over a slice, array or `Vec` (`x.iter().sum::<f64>()`)");
+                return Self::poison();
+            }
+        };
+        let op = if is_sum { BinOp::Add } else { BinOp::Mul };
+        let new = self.emit(Op::Bin(op, Atom::Var(acc), item), span, &mut body);
+        self.assign(Place::var(acc), new, span, &mut body);
+        out.push(Stmt::For {
+            var: index,
+            range: Range {
+                start: plan.lo,
+                end: plan.hi,
+                inclusive: plan.inclusive,
+                adapters: plan.adapters,
+            },
+            body,
+            label: None,
+        });
+        let info_ty = self.func.info(acc).ty.clone();
+        if !info_ty.is_known() {
+            let elem_ty = self.ty_of(&Atom::Var(acc));
+            self.func.vars[acc.0].ty = elem_ty;
+        }
+        Val::Atom(Atom::Var(acc))
+    }
+
+    /// Reads an iterator chain into a plan.
+    fn plan(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Plan> {
+        let e = strip_parens(e);
+        match e {
+            syn::Expr::Range(r) => {
+                let (Some(start), Some(end)) = (&r.start, &r.end) else {
+                    self.error(e, "a `for` range needs both bounds (`a..b` or `a..=b`)");
+                    return None;
+                };
+                let Val::Atom(lo) = self.lower_expr(start, out) else {
+                    return None;
+                };
+                let Val::Atom(hi) = self.lower_expr(end, out) else {
+                    return None;
+                };
+                Some(Plan {
+                    lo,
+                    hi,
+                    inclusive: matches!(r.limits, syn::RangeLimits::Closed(_)),
+                    adapters: Vec::new(),
+                    item: Item::Index { shift: Vec::new() },
+                })
+            }
+            syn::Expr::Reference(r) => {
+                let coll = self.lower_place(&r.expr, out)?;
+                let by = if r.mutability.is_some() {
+                    By::Mut
+                } else {
+                    By::Ref
+                };
+                Some(self.collection_plan(coll, by, span_of(e), out))
+            }
+            syn::Expr::MethodCall(m) => self.plan_method(m, out),
+            syn::Expr::Path(_) => {
+                let coll = self.lower_place(e, out)?;
+                let by = match self.place_ty(&coll) {
+                    Ty::Ref(true, _) => By::Mut,
+                    Ty::Ref(false, _) => By::Ref,
+                    _ => By::Value,
+                };
+                Some(self.collection_plan(coll, by, span_of(e), out))
+            }
+            _ => {
+                self.error(e, "this iterator is not supported in `for`; supported are ranges and slices, arrays or `Vec`s with `iter`, `iter_mut`, `enumerate`, `zip`, `skip`, `take`, `step_by` and `rev`");
+                None
+            }
+        }
+    }
+
+    fn collection_plan(&mut self, coll: Place, by: By, span: Span, out: &mut Block) -> Plan {
+        let hi = self.emit(Op::Len(coll.clone()), span, out);
+        Plan {
+            lo: Atom::Const(Const::Lit(syn::parse_quote!(0))),
+            hi,
+            inclusive: false,
+            adapters: Vec::new(),
+            item: Item::Elem {
+                coll,
+                by,
+                shift: Vec::new(),
+            },
+        }
+    }
+
+    fn plan_method(&mut self, m: &syn::ExprMethodCall, out: &mut Block) -> Option<Plan> {
+        let name = m.method.to_string();
+        let span = span_of(m);
+        let no_args = m.args.is_empty();
+        match name.as_str() {
+            "iter" | "iter_mut" if no_args => {
+                let coll = self.lower_place(&m.receiver, out)?;
+                let by = if name == "iter" { By::Ref } else { By::Mut };
+                return Some(self.collection_plan(coll, by, span, out));
+            }
+            "into_iter" if no_args => return self.plan(&m.receiver, out),
+            _ => {}
+        }
+        let mut plan = self.plan(&m.receiver, out)?;
+        let arg = |l: &mut Self, out: &mut Block| -> Option<Atom> {
+            match m.args.first().map(|a| l.lower_expr(a, out)) {
+                Some(Val::Atom(a)) if m.args.len() == 1 => Some(a),
+                _ => None,
+            }
+        };
+        let post = !plan.adapters.is_empty();
+        match name.as_str() {
+            "copied" | "cloned" if no_args => {
+                set_by_value(&mut plan.item);
+            }
+            "rev" if no_args => plan.adapters.push(RangeAdapter::Rev),
+            "step_by" => {
+                let k = arg(self, out)?;
+                plan.adapters.push(RangeAdapter::StepBy(k));
+            }
+            "enumerate" if no_args && !post => {
+                let shift = if is_zero(&plan.lo) {
+                    Vec::new()
+                } else {
+                    vec![(false, plan.lo.clone())]
+                };
+                plan.item = Item::Pair(Box::new(Item::Index { shift }), Box::new(plan.item));
+            }
+            "skip" if !post => {
+                let k = arg(self, out)?;
+                plan.lo = if is_zero(&plan.lo) {
+                    k
+                } else {
+                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), k), span, out)
+                };
+            }
+            "take" if !post => {
+                let k = arg(self, out)?;
+                let end = if is_zero(&plan.lo) {
+                    k
+                } else {
+                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), k), span, out)
+                };
+                plan.hi = self.emit(
+                    Op::Elem(Elem::Min, vec![plan.hi.clone(), end], None),
+                    span,
+                    out,
+                );
+            }
+            "zip" if !post && m.args.len() == 1 => {
+                let other = self.plan(&m.args[0], out)?;
+                if !other.adapters.is_empty() || other.inclusive || plan.inclusive {
+                    self.error(
+                        &m.args[0],
+                        "`zip` is supported with ranges and collections before `step_by` or `rev`",
+                    );
+                    return None;
+                }
+                // The other item at loop index i is its element i + lo' - lo.
+                let mut shift = Vec::new();
+                if !is_zero(&other.lo) {
+                    shift.push((true, other.lo.clone()));
+                }
+                if !is_zero(&plan.lo) {
+                    shift.push((false, plan.lo.clone()));
+                }
+                let other_len = if is_zero(&other.lo) {
+                    other.hi.clone()
+                } else {
+                    self.emit(
+                        Op::Bin(BinOp::Sub, other.hi.clone(), other.lo.clone()),
+                        span,
+                        out,
+                    )
+                };
+                let end = if is_zero(&plan.lo) {
+                    other_len
+                } else {
+                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), other_len), span, out)
+                };
+                plan.hi = self.emit(
+                    Op::Elem(Elem::Min, vec![plan.hi.clone(), end], None),
+                    span,
+                    out,
+                );
+                let other_item = add_shift(other.item, &shift);
+                plan.item = Item::Pair(Box::new(plan.item), Box::new(other_item));
+            }
+            _ => {
+                self.error(&m.method, format!("`{name}` is not supported in a `for` iterator; supported are `iter`, `iter_mut`, `copied`, `cloned`, `enumerate`, `zip`, `skip`, `take` (before `step_by`/`rev`), `step_by` and `rev`"));
+                return None;
+            }
+        }
+        Some(plan)
+    }
+
+    /// `coll[i - shift]` as a place.
+    fn elem_place(
+        &mut self,
+        coll: &Place,
+        shift: &Shift,
+        index: VarId,
+        span: Span,
+        out: &mut Block,
+    ) -> Place {
+        let idx = self.shifted(index, shift, span, out);
+        let mut p = coll.clone();
+        p.proj.push(Proj::Index(idx));
+        p
+    }
+
+    /// The loop index plus a shift.
+    fn shifted(&mut self, index: VarId, shift: &Shift, span: Span, out: &mut Block) -> Atom {
+        let mut terms: Vec<&(bool, Atom)> = shift.iter().filter(|(add, _)| *add).collect();
+        terms.extend(shift.iter().filter(|(add, _)| !*add));
+        let mut acc = Atom::Var(index);
+        for (add, a) in terms {
+            let op = if *add { BinOp::Add } else { BinOp::Sub };
+            acc = self.emit(Op::Bin(op, acc, a.clone()), span, out);
+        }
+        acc
+    }
+
+    /// Binds a `for` pattern to the item at loop index `index`.
+    fn bind_item(&mut self, pat: &syn::Pat, item: &Item, index: VarId, out: &mut Block) {
+        let span = span_of(pat);
+        match (pat, item) {
+            (syn::Pat::Wild(_), _) => {}
+            (syn::Pat::Paren(p), _) => self.bind_item(&p.pat, item, index, out),
+            (syn::Pat::Tuple(t), Item::Pair(a, b)) if t.elems.len() == 2 => {
+                self.bind_item(&t.elems[0], a, index, out);
+                self.bind_item(&t.elems[1], b, index, out);
+            }
+            (syn::Pat::Ident(pi), Item::Index { shift }) if pi.subpat.is_none() => {
+                let a = self.shifted(index, shift, span, out);
+                let op = self.take_op(a, None, out);
+                let v = self.new_user_var(&pi.ident, Ty::Int, pi.mutability.is_some());
+                out.push(Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    span,
+                });
+                self.bind(&pi.ident.to_string(), Binding::Var(v));
+            }
+            (syn::Pat::Ident(pi), Item::Elem { coll, by, shift }) if pi.subpat.is_none() => {
+                let place = self.elem_place(coll, shift, index, span, out);
+                match by {
+                    By::Mut => self.bind(&pi.ident.to_string(), Binding::Alias(place)),
+                    By::Ref | By::Value => {
+                        let ty = self.place_ty(&place);
+                        let v = self.new_user_var(&pi.ident, ty, pi.mutability.is_some());
+                        out.push(Stmt::Let {
+                            pat: Pat::Var(v),
+                            init: Some(Op::Load(place)),
+                            span,
+                        });
+                        let b = if *by == By::Ref {
+                            Binding::ByRef(v)
+                        } else {
+                            Binding::Var(v)
+                        };
+                        self.bind(&pi.ident.to_string(), b);
+                    }
+                }
+            }
+            (
+                syn::Pat::Reference(r),
+                Item::Elem {
+                    coll,
+                    by: By::Ref,
+                    shift,
+                },
+            ) => {
+                let place = self.elem_place(coll, shift, index, span, out);
+                let a = self.emit(Op::Load(place), span, out);
+                self.bind_atom(&r.pat, a, out);
+            }
+            (syn::Pat::Tuple(_), Item::Elem { coll, by, shift }) if *by != By::Mut => {
+                let place = self.elem_place(coll, shift, index, span, out);
+                let a = self.emit(Op::Load(place), span, out);
+                self.bind_atom(pat, a, out);
+            }
+            _ => {
+                self.error(pat, "this `for` pattern does not fit its iterator; supported are names, `&name`, `_` and pairs for `enumerate` and `zip`");
+            }
+        }
+    }
+}
+
+fn is_zero(a: &Atom) -> bool {
+    match a {
+        Atom::Const(Const::Lit(syn::Lit::Int(i))) => i.base10_digits() == "0",
+        _ => false,
+    }
+}
+
+fn set_by_value(item: &mut Item) {
+    match item {
+        Item::Elem { by, .. } => *by = By::Value,
+        Item::Pair(a, b) => {
+            set_by_value(a);
+            set_by_value(b);
+        }
+        Item::Index { .. } => {}
+    }
+}
+
+/// Shifts every index in `item` by `extra` more.
+fn add_shift(item: Item, extra: &Shift) -> Item {
+    match item {
+        Item::Index { mut shift } => {
+            shift.extend(extra.iter().cloned());
+            Item::Index { shift }
+        }
+        Item::Elem {
+            coll,
+            by,
+            mut shift,
+        } => {
+            shift.extend(extra.iter().cloned());
+            Item::Elem { coll, by, shift }
+        }
+        Item::Pair(a, b) => Item::Pair(
+            Box::new(add_shift(*a, extra)),
+            Box::new(add_shift(*b, extra)),
+        ),
+    }
+}

@@ -1,0 +1,457 @@
+//! Lowering: from a parsed function body to IR in A-normal form.
+//!
+//! Each `lower_*` function appends IR statements to a block and returns the
+//! atom that holds the expression's value. Unsupported syntax is reported to
+//! [`Diags`] with a span on the offending tokens, and lowering continues with
+//! a placeholder so that later problems are reported too.
+
+mod calls;
+mod control;
+mod expr;
+mod loops;
+
+use std::collections::HashMap;
+
+use proc_macro2::Span;
+
+use crate::diag::Diags;
+use crate::ir::{Atom, Block, Const, Func, Op, Origin, Param, Pat, Place, Stmt, VarId, VarInfo};
+use crate::sig::Signature;
+use crate::ty::Ty;
+
+/// What a name in scope refers to.
+#[derive(Clone, Debug)]
+enum Binding {
+    /// An ordinary variable.
+    Var(VarId),
+    /// A variable holding the value behind a `&T` the user wrote, such as the
+    /// item of `for x in v.iter()`: both `x` and `*x` read it.
+    ByRef(VarId),
+    /// A `&mut T` into a place, such as the item of `iter_mut()`: reading
+    /// reads the place and `*x = ...` writes it.
+    Alias(Place),
+}
+
+/// The value of a lowered expression.
+#[derive(Clone, Debug)]
+pub(crate) enum Val {
+    Atom(Atom),
+    /// The expression diverges (`return`, `break`, `continue`).
+    Never,
+}
+
+struct LoopCtx {
+    label: Option<String>,
+    /// The variable that `break value` assigns.
+    result: Option<VarId>,
+    /// Whether this is a `for` loop, where `break value` is not allowed.
+    is_for: bool,
+}
+
+pub(crate) struct Lowerer<'d> {
+    pub func: Func,
+    scopes: Vec<HashMap<String, Binding>>,
+    loops: Vec<LoopCtx>,
+    diags: &'d mut Diags,
+}
+
+/// Lowers a whole function body.
+pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
+    let mut l = Lowerer {
+        func: Func {
+            vars: Vec::new(),
+            params: Vec::new(),
+            body: Vec::new(),
+        },
+        scopes: vec![HashMap::new()],
+        loops: Vec::new(),
+        diags,
+    };
+    for p in &sig.params {
+        let var = l.func.new_var(VarInfo {
+            name: p.ident.to_string(),
+            span: p.ident.span(),
+            ty: p.kind.clone(),
+            mutable: p.mutable,
+            origin: Origin::User,
+            declared: Some(p.ty.clone()),
+        });
+        l.bind(&p.ident.to_string(), Binding::Var(var));
+        l.func.params.push(Param {
+            var,
+            ty: p.ty.clone(),
+        });
+    }
+    let mut out = Vec::new();
+    let val = l.lower_block_scoped(body, &mut out);
+    if let Val::Atom(a) = val {
+        if !matches!(a, Atom::Const(Const::Unit)) {
+            out.push(Stmt::Return(Some(Op::Use(a))));
+        }
+    }
+    l.func.body = out;
+    l.func
+}
+
+impl Lowerer<'_> {
+    fn bind(&mut self, name: &str, b: Binding) {
+        if let Some(scope) = self.scopes.last_mut() {
+            scope.insert(name.to_owned(), b);
+        }
+    }
+
+    fn lookup(&self, name: &str) -> Option<Binding> {
+        self.scopes.iter().rev().find_map(|s| s.get(name).cloned())
+    }
+
+    fn new_user_var(&mut self, ident: &syn::Ident, ty: Ty, mutable: bool) -> VarId {
+        self.func.new_var(VarInfo {
+            name: ident.to_string(),
+            span: ident.span(),
+            ty,
+            mutable,
+            origin: Origin::User,
+            declared: None,
+        })
+    }
+
+    /// A placeholder value after an error, so lowering can go on.
+    fn poison() -> Val {
+        Val::Atom(Atom::Const(Const::Unit))
+    }
+
+    fn error<T: quote::ToTokens>(&mut self, node: &T, msg: impl std::fmt::Display) -> Val {
+        self.diags.error_at(node, msg);
+        Self::poison()
+    }
+
+    /// The type of an atom.
+    fn atom_ty(&self, a: &Atom) -> Ty {
+        crate::typing::atom_ty(&self.func, a)
+    }
+
+    fn place_ty(&self, p: &Place) -> Ty {
+        crate::typing::place_ty(&self.func, p)
+    }
+
+    /// Appends `let tmp = op;` and returns `tmp`.
+    fn emit(&mut self, op: Op, span: Span, out: &mut Block) -> Atom {
+        let ty = crate::typing::op_ty(&self.func, &op);
+        let v = self.func.temp(ty, span);
+        out.push(Stmt::Let {
+            pat: Pat::Var(v),
+            init: Some(op),
+            span,
+        });
+        Atom::Var(v)
+    }
+
+    /// Turns `atom` into an operation for a new binding or an assignment to
+    /// `target`. When the atom is the temporary made by the statement just
+    /// emitted, that statement is taken back and its operation reused, so
+    /// `let y = x.sin();` stays one statement instead of two.
+    fn take_op(&mut self, atom: Atom, target: Option<VarId>, out: &mut Block) -> Op {
+        if let Atom::Var(t) = atom {
+            if self.func.info(t).origin == Origin::Temp {
+                if let Some(Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    ..
+                }) = out.last()
+                {
+                    let reads_target =
+                        target.is_some_and(|tv| crate::ir::op_reads(op).contains(&tv));
+                    if *v == t && !reads_target {
+                        let op = op.clone();
+                        out.pop();
+                        return op;
+                    }
+                }
+            }
+        }
+        Op::Use(atom)
+    }
+
+    fn lower_block_scoped(&mut self, b: &syn::Block, out: &mut Block) -> Val {
+        self.scopes.push(HashMap::new());
+        let mut val = Val::Atom(Atom::Const(Const::Unit));
+        let n = b.stmts.len();
+        for (i, s) in b.stmts.iter().enumerate() {
+            let v = self.lower_stmt(s, i + 1 == n, out);
+            if matches!(v, Val::Never) {
+                val = Val::Never;
+            } else if i + 1 == n {
+                val = v;
+            }
+        }
+        self.scopes.pop();
+        val
+    }
+
+    /// Lowers a statement; returns the block's value if it is the tail.
+    fn lower_stmt(&mut self, s: &syn::Stmt, is_last: bool, out: &mut Block) -> Val {
+        match s {
+            syn::Stmt::Local(local) => {
+                self.lower_local(local, out);
+                Val::Atom(Atom::Const(Const::Unit))
+            }
+            syn::Stmt::Expr(e, semi) => {
+                let v = self.lower_expr(e, out);
+                match v {
+                    Val::Never => Val::Never,
+                    Val::Atom(a) if is_last && semi.is_none() => Val::Atom(a),
+                    Val::Atom(a) => {
+                        self.discard(&a, out);
+                        Val::Atom(Atom::Const(Const::Unit))
+                    }
+                }
+            }
+            syn::Stmt::Macro(m) => {
+                self.lower_macro(&m.mac, out);
+                Val::Atom(Atom::Const(Const::Unit))
+            }
+            syn::Stmt::Item(item) => self.error(
+                item,
+                "items inside a differentiated function are not supported; \
+                 move the item outside the function",
+            ),
+        }
+    }
+
+    fn lower_local(&mut self, local: &syn::Local, out: &mut Block) {
+        if let Some(init) = &local.init {
+            if let Some((_, diverge)) = &init.diverge {
+                self.error(
+                    diverge,
+                    "`let ... else` is not supported; use `match` or `if`",
+                );
+                return;
+            }
+        }
+        let (pat, declared) = match &local.pat {
+            syn::Pat::Type(pt) => (&*pt.pat, Some((*pt.ty).clone())),
+            p => (p, None),
+        };
+        let init = local.init.as_ref().map(|i| &*i.expr);
+        self.bind_pattern(pat, declared, init, out);
+    }
+
+    /// Binds a `let` pattern to an optional initialiser.
+    fn bind_pattern(
+        &mut self,
+        pat: &syn::Pat,
+        declared: Option<syn::Type>,
+        init: Option<&syn::Expr>,
+        out: &mut Block,
+    ) {
+        match pat {
+            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let declared_ty = declared.as_ref().map(Ty::from_syn);
+                let Some(init) = init else {
+                    let v = self.new_user_var(
+                        &pi.ident,
+                        declared_ty.unwrap_or(Ty::Unknown),
+                        pi.mutability.is_some(),
+                    );
+                    self.func.vars[v.0].declared = declared;
+                    out.push(Stmt::Let {
+                        pat: Pat::Var(v),
+                        init: None,
+                        span: pi.ident.span(),
+                    });
+                    self.bind(&pi.ident.to_string(), Binding::Var(v));
+                    return;
+                };
+                let Val::Atom(a) = self.lower_expr(init, out) else {
+                    return;
+                };
+                let op = self.take_op(a, None, out);
+                if let Op::Use(Atom::Var(t)) = &op {
+                    if self.is_join_temp(*t, out) {
+                        // `let y = if c { a } else { b };`: name the join variable `y`.
+                        let info = &mut self.func.vars[t.0];
+                        info.name = pi.ident.to_string();
+                        info.span = pi.ident.span();
+                        info.origin = Origin::User;
+                        info.mutable = pi.mutability.is_some();
+                        if let Some(d) = declared_ty {
+                            info.ty = d.join(info.ty.clone());
+                        }
+                        info.declared = declared;
+                        self.bind(&pi.ident.to_string(), Binding::Var(*t));
+                        return;
+                    }
+                }
+                let ty = crate::typing::op_ty(&self.func, &op);
+                let ty = match declared_ty {
+                    Some(d) if d.is_known() => d.join(ty),
+                    _ => ty,
+                };
+                let v = self.new_user_var(&pi.ident, ty, pi.mutability.is_some());
+                self.func.vars[v.0].declared = declared;
+                out.push(Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    span: span_of(init),
+                });
+                self.bind(&pi.ident.to_string(), Binding::Var(v));
+            }
+            syn::Pat::Tuple(pt) => {
+                let Some(init) = init else {
+                    self.error(pat, "a tuple pattern in `let` needs an initialiser");
+                    return;
+                };
+                if let syn::Expr::Tuple(te) = strip_parens(init) {
+                    if te.elems.len() == pt.elems.len() {
+                        // Bind element by element: `let (a, b) = (x, y);`.
+                        let atoms: Vec<Option<Val>> = te
+                            .elems
+                            .iter()
+                            .map(|e| Some(self.lower_expr(e, out)))
+                            .collect();
+                        for (p, v) in pt.elems.iter().zip(atoms) {
+                            if let Some(Val::Atom(a)) = v {
+                                self.bind_atom(p, a, out);
+                            }
+                        }
+                        return;
+                    }
+                }
+                let Val::Atom(a) = self.lower_expr(init, out) else {
+                    return;
+                };
+                let tuple = self.materialize(a, span_of(init), out);
+                let declared_tys = declared.as_ref().map(Ty::from_syn);
+                if let Some(d) = declared_tys {
+                    let info = &mut self.func.vars[tuple.0];
+                    info.ty = info.ty.clone().join(d);
+                }
+                for (i, p) in pt.elems.iter().enumerate() {
+                    if matches!(p, syn::Pat::Wild(_)) {
+                        continue;
+                    }
+                    let mut place = Place::var(tuple);
+                    place.proj.push(crate::ir::Proj::Field(i));
+                    let a = self.emit(Op::Load(place), span_of_pat(p), out);
+                    self.bind_atom(p, a, out);
+                }
+            }
+            syn::Pat::Wild(_) => {
+                if let Some(init) = init {
+                    self.lower_expr(init, out);
+                }
+            }
+            syn::Pat::Type(pt) => {
+                self.bind_pattern(&pt.pat, Some((*pt.ty).clone()), init, out);
+            }
+            _ => {
+                self.error(
+                    pat,
+                    "this pattern is not supported in `let`; \
+                     supported are names, `mut` names, `_` and tuples of these",
+                );
+            }
+        }
+    }
+
+    /// Binds a pattern to an already computed atom.
+    fn bind_atom(&mut self, pat: &syn::Pat, a: Atom, out: &mut Block) {
+        match pat {
+            syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                let op = self.take_op(a, None, out);
+                let ty = crate::typing::op_ty(&self.func, &op);
+                let v = self.new_user_var(&pi.ident, ty, pi.mutability.is_some());
+                out.push(Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    span: pi.ident.span(),
+                });
+                self.bind(&pi.ident.to_string(), Binding::Var(v));
+            }
+            syn::Pat::Wild(_) => {}
+            syn::Pat::Type(pt) => self.bind_atom(&pt.pat, a, out),
+            syn::Pat::Tuple(pt) => {
+                let tuple = self.materialize(a, span_of_pat(pat), out);
+                for (i, p) in pt.elems.iter().enumerate() {
+                    let mut place = Place::var(tuple);
+                    place.proj.push(crate::ir::Proj::Field(i));
+                    let e = self.emit(Op::Load(place), span_of_pat(p), out);
+                    self.bind_atom(p, e, out);
+                }
+            }
+            _ => {
+                self.error(
+                    pat,
+                    "this pattern is not supported here; \
+                     supported are names, `mut` names, `_` and tuples of these",
+                );
+            }
+        }
+    }
+
+    /// A value computed only for its effect: `g(&mut a);` becomes an `Eval`
+    /// statement rather than an unused temporary.
+    fn discard(&mut self, a: &Atom, out: &mut Block) {
+        let Atom::Var(t) = a else { return };
+        if self.func.info(*t).origin != Origin::Temp {
+            return;
+        }
+        if let Some(Stmt::Let {
+            pat: Pat::Var(v),
+            init: Some(op),
+            span,
+        }) = out.last()
+        {
+            if v == t {
+                let (op, span) = (op.clone(), *span);
+                out.pop();
+                if matches!(op, Op::Call(..) | Op::Method(..)) {
+                    out.push(Stmt::Eval { op, span });
+                }
+            }
+        }
+    }
+
+    /// Whether `t` is the result variable of an `if`, `match` or `loop`
+    /// expression (declared without a value in this block), which a `let`
+    /// can take over instead of copying.
+    fn is_join_temp(&self, t: VarId, out: &Block) -> bool {
+        self.func.info(t).origin == Origin::Temp
+            && out
+                .iter()
+                .any(|s| matches!(s, Stmt::Let { pat: Pat::Var(v), init: None, .. } if *v == t))
+    }
+
+    /// Makes sure a value lives in a variable.
+    fn materialize(&mut self, a: Atom, span: Span, out: &mut Block) -> VarId {
+        match a {
+            Atom::Var(v) => v,
+            c @ Atom::Const(_) => match self.emit(Op::Use(c), span, out) {
+                Atom::Var(v) => v,
+                Atom::Const(_) => unreachable_var(),
+            },
+        }
+    }
+}
+
+/// `emit` always returns a variable; this keeps the type checker satisfied
+/// without a panic path.
+fn unreachable_var() -> VarId {
+    VarId(0)
+}
+
+pub(crate) fn strip_parens(e: &syn::Expr) -> &syn::Expr {
+    match e {
+        syn::Expr::Paren(p) => strip_parens(&p.expr),
+        syn::Expr::Group(g) => strip_parens(&g.expr),
+        e => e,
+    }
+}
+
+pub(crate) fn span_of<T: quote::ToTokens>(t: &T) -> Span {
+    syn::spanned::Spanned::span(t)
+}
+
+fn span_of_pat(p: &syn::Pat) -> Span {
+    span_of(p)
+}

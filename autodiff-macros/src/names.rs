@@ -1,0 +1,132 @@
+//! Readable, collision-free names for every variable of an IR function.
+//!
+//! User variables keep their names (a shadowed name gets a suffix, `x_2`),
+//! tangents are `<name>_dot`, temporaries are numbered `t0, t1, ...` in order
+//! of appearance, and temporaries with a hint (a loop index `i`, an
+//! accumulator `sum`) use the hint. No generated name equals a name the user
+//! wrote, so the expansion reads unambiguously.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::ir::{Block, Func, Origin, Pat, Stmt, VarId};
+
+pub struct Names {
+    names: HashMap<VarId, String>,
+}
+
+impl Names {
+    pub fn get(&self, v: VarId) -> String {
+        self.names
+            .get(&v)
+            .cloned()
+            .unwrap_or_else(|| format!("v{}", v.0))
+    }
+}
+
+struct Alloc<'f> {
+    func: &'f Func,
+    taken: HashSet<String>,
+    names: HashMap<VarId, String>,
+    next_temp: usize,
+}
+
+pub fn assign(func: &Func) -> Names {
+    let mut a = Alloc {
+        func,
+        taken: func
+            .vars
+            .iter()
+            .filter(|v| v.origin == Origin::User)
+            .map(|v| v.name.clone())
+            .collect(),
+        names: HashMap::new(),
+        next_temp: 0,
+    };
+    let mut seen_user = HashSet::new();
+    for p in &func.params {
+        a.name(p.var, &mut seen_user);
+    }
+    a.block(&func.body, &mut seen_user);
+    Names { names: a.names }
+}
+
+impl Alloc<'_> {
+    fn fresh(&mut self, base: &str) -> String {
+        if !self.taken.contains(base) {
+            self.taken.insert(base.to_owned());
+            return base.to_owned();
+        }
+        (2..)
+            .map(|k| format!("{base}_{k}"))
+            .find(|n| !self.taken.contains(n))
+            .map(|n| {
+                self.taken.insert(n.clone());
+                n
+            })
+            .unwrap_or_default()
+    }
+
+    fn name(&mut self, v: VarId, seen_user: &mut HashSet<String>) {
+        if self.names.contains_key(&v) {
+            return;
+        }
+        let info = &self.func.vars[v.0];
+        let name = match &info.origin {
+            Origin::User => {
+                if seen_user.insert(info.name.clone()) {
+                    info.name.clone()
+                } else {
+                    let base = info.name.clone();
+                    self.fresh(&base)
+                }
+            }
+            Origin::Temp if !info.name.is_empty() => {
+                let base = info.name.clone();
+                self.fresh(&base)
+            }
+            Origin::Temp => loop {
+                let n = format!("t{}", self.next_temp);
+                self.next_temp += 1;
+                if !self.taken.contains(&n) {
+                    self.taken.insert(n.clone());
+                    break n;
+                }
+            },
+            Origin::Tangent(p) => {
+                let p = *p;
+                self.name(p, seen_user);
+                let base = format!("{}_dot", self.names[&p]);
+                self.fresh(&base)
+            }
+        };
+        self.names.insert(v, name);
+    }
+
+    fn block(&mut self, b: &Block, seen: &mut HashSet<String>) {
+        for s in b {
+            match s {
+                Stmt::Let {
+                    pat: Pat::Var(v), ..
+                } => self.name(*v, seen),
+                Stmt::Let {
+                    pat: Pat::Tuple(vs),
+                    ..
+                } => {
+                    for v in vs.iter().flatten() {
+                        self.name(*v, seen);
+                    }
+                }
+                Stmt::If { then, els, .. } => {
+                    self.block(then, seen);
+                    self.block(els, seen);
+                }
+                Stmt::For { var, body, .. } => {
+                    self.name(*var, seen);
+                    self.block(body, seen);
+                }
+                Stmt::Loop { body, .. } => self.block(body, seen),
+                _ => {}
+            }
+        }
+    }
+}

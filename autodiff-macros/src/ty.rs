@@ -1,0 +1,184 @@
+//! A small lattice of Rust types, enough to tell floats from integers.
+//!
+//! A proc macro sees tokens, not types. Parameter and `let` annotations give
+//! types; literals, casts and operations propagate them. That is enough to
+//! decide which values are differentiable and to pick `f32` or `f64` where
+//! generated code must name a precision.
+
+/// Floating-point precision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Prec {
+    F32,
+    F64,
+}
+
+impl Prec {
+    pub fn name(self) -> &'static str {
+        match self {
+            Prec::F32 => "f32",
+            Prec::F64 => "f64",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Prec> {
+        match s {
+            "f32" => Some(Prec::F32),
+            "f64" => Some(Prec::F64),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Ty {
+    /// A float scalar; `None` when only "some float" is known.
+    Float(Option<Prec>),
+    Int,
+    Bool,
+    Unit,
+    Array(Box<Ty>),
+    Slice(Box<Ty>),
+    Vec(Box<Ty>),
+    Tuple(Vec<Ty>),
+    Ref(bool, Box<Ty>),
+    /// A type this crate does not model (a user type, a generic).
+    Other,
+    /// Not known yet.
+    Unknown,
+}
+
+impl Ty {
+    /// Converts a written type.
+    pub fn from_syn(t: &syn::Type) -> Ty {
+        match t {
+            syn::Type::Path(p) if p.qself.is_none() => {
+                let Some(last) = p.path.segments.last() else {
+                    return Ty::Other;
+                };
+                let name = last.ident.to_string();
+                if let Some(prec) = Prec::from_name(&name) {
+                    return Ty::Float(Some(prec));
+                }
+                match name.as_str() {
+                    "usize" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "i8" | "i16"
+                    | "i32" | "i64" | "i128" => Ty::Int,
+                    "bool" => Ty::Bool,
+                    "Vec" => match &last.arguments {
+                        syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                            Some(syn::GenericArgument::Type(inner)) => {
+                                Ty::Vec(Box::new(Ty::from_syn(inner)))
+                            }
+                            _ => Ty::Other,
+                        },
+                        _ => Ty::Other,
+                    },
+                    _ => Ty::Other,
+                }
+            }
+            syn::Type::Array(a) => Ty::Array(Box::new(Ty::from_syn(&a.elem))),
+            syn::Type::Slice(s) => Ty::Slice(Box::new(Ty::from_syn(&s.elem))),
+            syn::Type::Reference(r) => {
+                Ty::Ref(r.mutability.is_some(), Box::new(Ty::from_syn(&r.elem)))
+            }
+            syn::Type::Paren(p) => Ty::from_syn(&p.elem),
+            syn::Type::Group(g) => Ty::from_syn(&g.elem),
+            syn::Type::Tuple(t) if t.elems.is_empty() => Ty::Unit,
+            syn::Type::Tuple(t) => Ty::Tuple(t.elems.iter().map(Ty::from_syn).collect()),
+            _ => Ty::Other,
+        }
+    }
+
+    /// Whether values of this type carry derivatives.
+    pub fn is_differentiable(&self) -> bool {
+        match self {
+            Ty::Float(_) => true,
+            Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_differentiable(),
+            Ty::Tuple(es) => es.iter().any(Ty::is_differentiable),
+            _ => false,
+        }
+    }
+
+    /// Whether it is known that values of this type carry no derivative.
+    pub fn is_constant(&self) -> bool {
+        match self {
+            Ty::Int | Ty::Bool | Ty::Unit => true,
+            Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_constant(),
+            Ty::Tuple(es) => es.iter().all(Ty::is_constant),
+            _ => false,
+        }
+    }
+
+    /// The type seen through references.
+    pub fn deref(&self) -> &Ty {
+        match self {
+            Ty::Ref(_, t) => t.deref(),
+            t => t,
+        }
+    }
+
+    /// The element type of an indexable value.
+    pub fn elem(&self) -> Ty {
+        match self.deref() {
+            Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) => (**e).clone(),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The type of field `i` of a tuple.
+    pub fn field(&self, i: usize) -> Ty {
+        match self.deref() {
+            Ty::Tuple(es) => es.get(i).cloned().unwrap_or(Ty::Unknown),
+            _ => Ty::Unknown,
+        }
+    }
+
+    /// The precision of the floats in this type, when known.
+    pub fn prec(&self) -> Option<Prec> {
+        match self {
+            Ty::Float(p) => *p,
+            Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.prec(),
+            Ty::Tuple(es) => es.iter().find_map(Ty::prec),
+            _ => None,
+        }
+    }
+
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Ty::Unknown)
+    }
+
+    /// The more precise of two descriptions of the same value.
+    pub fn join(self, other: Ty) -> Ty {
+        match (self, other) {
+            (Ty::Unknown, t) | (t, Ty::Unknown) => t,
+            (Ty::Float(None), Ty::Float(p)) | (Ty::Float(p), Ty::Float(None)) => Ty::Float(p),
+            (t, _) => t,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> Ty {
+        Ty::from_syn(&syn::parse_str(s).unwrap())
+    }
+
+    #[test]
+    fn classifies_parameter_types() {
+        for d in [
+            "f64",
+            "f32",
+            "[f64; 3]",
+            "&[f32]",
+            "&mut [[f64; 2]; 2]",
+            "&Vec<f64>",
+            "&mut f64",
+        ] {
+            assert!(ty(d).is_differentiable(), "{d}");
+        }
+        for c in ["usize", "&mut usize", "bool", "&[i32]", "String"] {
+            assert!(!ty(c).is_differentiable(), "{c}");
+        }
+        assert_eq!(ty("&[f32; 4]").prec(), Some(Prec::F32));
+    }
+}

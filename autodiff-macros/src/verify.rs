@@ -1,0 +1,168 @@
+//! The IR verifier: checks the invariants documented in [`crate::ir`].
+//!
+//! It runs after every pass. A failure is a bug in this crate, reported as
+//! an internal error instead of producing wrong code.
+
+use std::collections::HashSet;
+
+use crate::ir::{op_reads, Block, Func, Op, Pat, Stmt, VarId};
+
+/// Returns a description of the first broken invariant, if any.
+pub fn verify(func: &Func) -> Result<(), String> {
+    let mut v = Verifier {
+        func,
+        declared: HashSet::new(),
+        scopes: vec![Vec::new()],
+        loops: Vec::new(),
+    };
+    for p in &func.params {
+        v.declare(p.var)?;
+    }
+    v.block(&func.body)
+}
+
+struct Verifier<'f> {
+    func: &'f Func,
+    declared: HashSet<VarId>,
+    /// Variables visible in each open scope.
+    scopes: Vec<Vec<VarId>>,
+    loops: Vec<Option<String>>,
+}
+
+impl Verifier<'_> {
+    fn declare(&mut self, v: VarId) -> Result<(), String> {
+        if v.0 >= self.func.vars.len() {
+            return Err(format!("variable {} is not in the variable table", v.0));
+        }
+        if !self.declared.insert(v) {
+            return Err(format!(
+                "variable `{}` ({}) is declared twice",
+                self.func.info(v).name,
+                v.0
+            ));
+        }
+        if let Some(s) = self.scopes.last_mut() {
+            s.push(v);
+        }
+        Ok(())
+    }
+
+    fn visible(&self, v: VarId) -> bool {
+        self.scopes.iter().any(|s| s.contains(&v))
+    }
+
+    fn uses(&self, op: &Op) -> Result<(), String> {
+        for v in op_reads(op) {
+            if !self.visible(v) {
+                return Err(format!(
+                    "variable `{}` ({}) is used where it is not declared",
+                    self.func.info(v).name,
+                    v.0
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn scoped(&mut self, b: &Block) -> Result<(), String> {
+        self.scopes.push(Vec::new());
+        let r = self.block(b);
+        self.scopes.pop();
+        r
+    }
+
+    fn block(&mut self, b: &Block) -> Result<(), String> {
+        for s in b {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn label_ok(&self, l: Option<&syn::Lifetime>) -> bool {
+        match l {
+            None => !self.loops.is_empty(),
+            Some(l) => self
+                .loops
+                .iter()
+                .any(|x| x.as_deref() == Some(&l.ident.to_string())),
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> Result<(), String> {
+        match s {
+            Stmt::Let { pat, init, .. } => {
+                if let Some(op) = init {
+                    self.uses(op)?;
+                }
+                match pat {
+                    Pat::Var(v) => self.declare(*v)?,
+                    Pat::Tuple(vs) => {
+                        for v in vs.iter().flatten() {
+                            self.declare(*v)?;
+                        }
+                    }
+                }
+            }
+            Stmt::Assign { place, op, .. } => {
+                self.uses(op)?;
+                if !self.visible(place.base) {
+                    return Err(format!(
+                        "assignment to undeclared variable {}",
+                        place.base.0
+                    ));
+                }
+                if op_reads(op).contains(&place.base) {
+                    return Err(format!(
+                        "assignment to `{}` reads its own target",
+                        self.func.info(place.base).name
+                    ));
+                }
+            }
+            Stmt::Eval { op, .. } => self.uses(op)?,
+            Stmt::Return(Some(op)) => self.uses(op)?,
+            Stmt::If { cond, then, els } => {
+                if let Some(v) = cond.var() {
+                    if !self.visible(v) {
+                        return Err("branch condition is not declared".into());
+                    }
+                }
+                self.scoped(then)?;
+                self.scoped(els)?;
+            }
+            Stmt::For {
+                var,
+                body,
+                label,
+                range,
+            } => {
+                for a in [&range.start, &range.end] {
+                    if let Some(v) = a.var() {
+                        if !self.visible(v) {
+                            return Err("loop bound is not declared".into());
+                        }
+                    }
+                }
+                self.scopes.push(Vec::new());
+                self.declare(*var)?;
+                self.loops.push(label.as_ref().map(|l| l.ident.to_string()));
+                let r = self.block(body);
+                self.loops.pop();
+                self.scopes.pop();
+                r?;
+            }
+            Stmt::Loop { body, label } => {
+                self.loops.push(label.as_ref().map(|l| l.ident.to_string()));
+                let r = self.scoped(body);
+                self.loops.pop();
+                r?;
+            }
+            Stmt::Break(l) | Stmt::Continue(l) => {
+                if !self.label_ok(l.as_ref()) {
+                    return Err("`break` or `continue` outside a matching loop".into());
+                }
+            }
+            Stmt::Return(None) | Stmt::Assert { .. } => {}
+        }
+        Ok(())
+    }
+}

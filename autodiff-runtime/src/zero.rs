@@ -1,0 +1,90 @@
+//! Zero values shaped like a given value.
+
+use alloc::vec::Vec;
+
+/// A differentiable value that can produce a zero of its own shape.
+///
+/// Tangents and adjoints have the same type as the value they shadow. When
+/// generated code must start a tangent at zero and the value is not a plain
+/// scalar, it calls [`zero_like`], which needs this trait.
+///
+/// ```
+/// use autodiff_runtime::ZeroLike;
+///
+/// assert_eq!(2.5_f64.zero_like(), 0.0);
+/// assert_eq!((1.0_f32, [2.0_f64; 2]).zero_like(), (0.0, [0.0; 2]));
+/// ```
+pub trait ZeroLike {
+    /// Returns a value of the same shape as `self` with every float set to zero.
+    #[must_use]
+    fn zero_like(&self) -> Self;
+}
+
+impl ZeroLike for f64 {
+    fn zero_like(&self) -> Self {
+        0.0
+    }
+}
+
+impl ZeroLike for f32 {
+    fn zero_like(&self) -> Self {
+        0.0
+    }
+}
+
+impl<T: ZeroLike, const N: usize> ZeroLike for [T; N] {
+    fn zero_like(&self) -> Self {
+        core::array::from_fn(|i| self[i].zero_like())
+    }
+}
+
+impl<T: ZeroLike> ZeroLike for Vec<T> {
+    fn zero_like(&self) -> Self {
+        self.iter().map(ZeroLike::zero_like).collect()
+    }
+}
+
+impl ZeroLike for () {
+    fn zero_like(&self) -> Self {}
+}
+
+macro_rules! tuple_zero_like {
+    ($($t:ident $i:tt),+) => {
+        impl<$($t: ZeroLike),+> ZeroLike for ($($t,)+) {
+            fn zero_like(&self) -> Self {
+                ($(self.$i.zero_like(),)+)
+            }
+        }
+    };
+}
+
+tuple_zero_like!(A 0);
+tuple_zero_like!(A 0, B 1);
+tuple_zero_like!(A 0, B 1, C 2);
+tuple_zero_like!(A 0, B 1, C 2, D 3);
+tuple_zero_like!(A 0, B 1, C 2, D 3, E 4);
+tuple_zero_like!(A 0, B 1, C 2, D 3, E 4, F 5);
+
+/// Returns a zero shaped like `value`; a free-function form of
+/// [`ZeroLike::zero_like`] that reads well in generated code.
+///
+/// ```
+/// assert_eq!(autodiff_runtime::zero_like(&[3.0_f64; 4]), [0.0; 4]);
+/// ```
+#[must_use]
+pub fn zero_like<T: ZeroLike>(value: &T) -> T {
+    value.zero_like()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+
+    #[test]
+    fn nested_shapes_are_zeroed() {
+        let v = vec![[1.0_f64, -2.0], [3.0, 4.0]];
+        assert_eq!(zero_like(&v), vec![[0.0, 0.0], [0.0, 0.0]]);
+        assert_eq!(zero_like(&(1.0_f32, 2.0_f64)), (0.0, 0.0));
+    }
+}

@@ -1,0 +1,27 @@
+//! Compile-time automatic differentiation for stable Rust.
+//!
+//! Add an attribute to an ordinary numeric function and get its derivative
+//! as another ordinary function, generated at compile time:
+//!
+//! ```
+//! use autodiff::jvp;
+//!
+//! #[jvp]
+//! fn f(x: f64, y: f64) -> f64 {
+//!     x * y + x.sin()
+//! }
+//!
+//! // Directional derivative along (1, 0): df/dx = y + cos(x).
+//! let (value, dfdx) = f_jvp(1.0, 1.0, 2.0, 0.0);
+//! assert_eq!(value, f(1.0, 2.0));
+//! assert!((dfdx - (2.0 + 1.0_f64.cos())).abs() < 1e-12);
+//! ```
+//!
+//! See the README for the supported Rust and the calling convention.
+#![forbid(unsafe_code)]
+
+pub use autodiff_macros::jvp;
+
+/// Run-time support called by generated code. Not part of the public API.
+#[doc(hidden)]
+pub use autodiff_runtime as __rt;

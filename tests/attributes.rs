@@ -1,0 +1,197 @@
+//! A function may carry `#[jvp]` together with other attributes (before or
+//! after it), doc comments, visibility, and be defined inside `mod` blocks.
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    /// Doc comment before the attribute.
+    #[jvp]
+    #[inline]
+    #[allow(clippy::many_single_char_names, unused_mut)]
+    fn attrs_after(x: f64, y: f64) -> f64 {
+        let mut a = x * y;
+        a.sin() + y
+    }
+
+    #[inline(always)]
+    #[must_use]
+    /// Doc comment between attributes.
+    #[jvp]
+    #[allow(dead_code)]
+    pub(crate) fn attrs_before(x: f64) -> f64 {
+        x.exp() * x
+    }
+
+    #[cfg(not(any()))]
+    #[jvp]
+    #[allow(clippy::needless_range_loop)]
+    fn with_cfg(x: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for &xi in x {
+            s += xi.tanh();
+        }
+        s
+    }
+
+    pub mod nested {
+        pub mod deeper {
+            use autodiff::jvp;
+
+            #[jvp]
+            #[inline]
+            pub fn in_module(x: f64, k: u8) -> f64 {
+                x.powi(k as i32) * 0.5
+            }
+        }
+    }
+
+    #[test]
+    fn attrs_after_matches() {
+        for &(x, y) in &[(0.3, 1.2), (-0.7, 0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.2, -0.6)] {
+                let (v, t) = attrs_after_jvp(x, dx, y, dy);
+                assert_eq!(v, attrs_after(x, y));
+                let exact = (x * y).cos() * (dx * y + x * dy) + dy;
+                check(t, exact, fd(|s| attrs_after(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    #[test]
+    fn attrs_before_matches() {
+        for &x in &[0.3, -1.1] {
+            let (v, t) = attrs_before_jvp(x, 1.0);
+            assert_eq!(v, attrs_before(x));
+            check(t, x.exp() * (1.0 + x), fd(|s| attrs_before(x + s)));
+        }
+    }
+
+    #[test]
+    fn with_cfg_matches() {
+        let x = rand_vec(1, 4, -1.0, 1.0);
+        for u in dirs(4, 1) {
+            let (v, t) = with_cfg_jvp(&x, &u);
+            assert_eq!(v, with_cfg(&x));
+            let exact: f64 = (0..4)
+                .map(|i| (1.0 - x[i].tanh() * x[i].tanh()) * u[i])
+                .sum();
+            check(t, exact, fd(|s| with_cfg(&axpy(&x, s, &u))));
+        }
+    }
+
+    #[test]
+    fn in_module_matches() {
+        for k in [0u8, 1, 3] {
+            let x = 1.4;
+            let (v, t) = nested::deeper::in_module_jvp(x, 1.0, k);
+            assert_eq!(v, nested::deeper::in_module(x, k));
+            let exact = if k == 0 {
+                0.0
+            } else {
+                0.5 * k as f64 * x.powi(k as i32 - 1)
+            };
+            check(t, exact, fd(|s| nested::deeper::in_module(x + s, k)));
+        }
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    /// Doc comment before the attribute.
+    #[jvp]
+    #[inline]
+    #[allow(clippy::many_single_char_names, unused_mut)]
+    fn attrs_after(x: f32, y: f32) -> f32 {
+        let mut a = x * y;
+        a.sin() + y
+    }
+
+    #[inline(always)]
+    #[must_use]
+    /// Doc comment between attributes.
+    #[jvp]
+    #[allow(dead_code)]
+    pub(crate) fn attrs_before(x: f32) -> f32 {
+        x.exp() * x
+    }
+
+    #[cfg(not(any()))]
+    #[jvp]
+    #[allow(clippy::needless_range_loop)]
+    fn with_cfg(x: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for &xi in x {
+            s += xi.tanh();
+        }
+        s
+    }
+
+    pub mod nested {
+        pub mod deeper {
+            use autodiff::jvp;
+
+            #[jvp]
+            #[inline]
+            pub fn in_module(x: f32, k: u8) -> f32 {
+                x.powi(k as i32) * 0.5
+            }
+        }
+    }
+
+    #[test]
+    fn attrs_after_matches() {
+        for &(x, y) in &[(0.3, 1.2), (-0.7, 0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.2, -0.6)] {
+                let (v, t) = attrs_after_jvp(x, dx, y, dy);
+                assert_eq!(v, attrs_after(x, y));
+                let exact = (x * y).cos() * (dx * y + x * dy) + dy;
+                check(t, exact, fd(|s| attrs_after(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    #[test]
+    fn attrs_before_matches() {
+        for &x in &[0.3, -1.1] {
+            let (v, t) = attrs_before_jvp(x, 1.0);
+            assert_eq!(v, attrs_before(x));
+            check(t, x.exp() * (1.0 + x), fd(|s| attrs_before(x + s)));
+        }
+    }
+
+    #[test]
+    fn with_cfg_matches() {
+        let x = rand_vec(1, 4, -1.0, 1.0);
+        for u in dirs(4, 1) {
+            let (v, t) = with_cfg_jvp(&x, &u);
+            assert_eq!(v, with_cfg(&x));
+            let exact: f32 = (0..4)
+                .map(|i| (1.0 - x[i].tanh() * x[i].tanh()) * u[i])
+                .sum();
+            check(t, exact, fd(|s| with_cfg(&axpy(&x, s, &u))));
+        }
+    }
+
+    #[test]
+    fn in_module_matches() {
+        for k in [0u8, 1, 3] {
+            let x = 1.4;
+            let (v, t) = nested::deeper::in_module_jvp(x, 1.0, k);
+            assert_eq!(v, nested::deeper::in_module(x, k));
+            let exact = if k == 0 {
+                0.0
+            } else {
+                0.5 * k as f32 * x.powi(k as i32 - 1)
+            };
+            check(t, exact, fd(|s| nested::deeper::in_module(x + s, k)));
+        }
+    }
+} // mod single

@@ -1,0 +1,629 @@
+//! `let`, `let mut`, `mut` parameters, shadowing, reassignment, compound
+//! assignment, tuples and destructuring, block expressions.
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    // f = 3x² - x + x³ + 1
+    #[jvp]
+    fn let_shadow_reassign(x: f64) -> f64 {
+        let a = x * x;
+        let mut b = 3.0 * a;
+        b = b - x;
+        let a = a * x;
+        b + a + 1.0
+    }
+
+    #[test]
+    fn let_shadow_reassign_matches() {
+        for &x in &[0.3, -1.7, 2.2] {
+            for &dx in &[1.0, -0.6] {
+                let (v, t) = let_shadow_reassign_jvp(x, dx);
+                assert_eq!(v, let_shadow_reassign(x));
+                let exact = (6.0 * x - 1.0 + 3.0 * x * x) * dx;
+                check(t, exact, fd(|s| let_shadow_reassign(x + s * dx)));
+            }
+        }
+    }
+
+    // s = (x² + xy - y²) / y
+    #[jvp]
+    fn compound_assign(x: f64, y: f64) -> f64 {
+        let mut s = x;
+        s += y;
+        s *= x;
+        s -= y * y;
+        s /= y;
+        s
+    }
+
+    #[test]
+    fn compound_assign_matches() {
+        for &(x, y) in &[(0.7, 1.3), (-2.0, 0.5), (1.1, -0.9)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.37, -0.81)] {
+                let (v, t) = compound_assign_jvp(x, dx, y, dy);
+                assert_eq!(v, compound_assign(x, y));
+                let g = x * x + x * y - y * y;
+                let fx = (2.0 * x + y) / y;
+                let fy = ((x - 2.0 * y) * y - g) / (y * y);
+                check(
+                    t,
+                    fx * dx + fy * dy,
+                    fd(|s| compound_assign(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // Compound assignment with an active right-hand side onto a variable that
+    // started as a constant.
+    #[jvp]
+    fn compound_from_constant(x: f64, y: f64) -> f64 {
+        let mut acc = 1.0;
+        acc *= x;
+        acc += 2.0;
+        acc -= y;
+        acc /= 4.0;
+        let mut p = 10.0;
+        p -= acc;
+        p * acc
+    }
+
+    #[test]
+    fn compound_from_constant_matches() {
+        for &(x, y) in &[(0.7, 1.3), (-2.0, 0.5)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.4, 0.9)] {
+                let (v, t) = compound_from_constant_jvp(x, dx, y, dy);
+                assert_eq!(v, compound_from_constant(x, y));
+                let acc = (x + 2.0 - y) / 4.0;
+                let dacc = (dx - dy) / 4.0;
+                let exact = (10.0 - 2.0 * acc) * dacc;
+                check(
+                    t,
+                    exact,
+                    fd(|s| compound_from_constant(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // mut parameters (active and constant).
+    #[jvp]
+    fn mut_params(mut x: f64, mut n: u32) -> f64 {
+        x *= 2.0;
+        n += 1;
+        x + x.powi(n as i32)
+    }
+
+    #[test]
+    fn mut_params_matches() {
+        for &x in &[0.3, -0.8, 1.2] {
+            for n in 0..4u32 {
+                let (v, t) = mut_params_jvp(x, 0.7, n);
+                assert_eq!(v, mut_params(x, n));
+                let exact = (2.0 + (n as f64 + 1.0) * (2.0 * x).powi(n as i32) * 2.0) * 0.7;
+                check(t, exact, fd(|s| mut_params(x + s * 0.7, n)));
+            }
+        }
+    }
+
+    // Type annotations, deferred initialisation, unary minus, parentheses,
+    // an ignored binding and a constant local.
+    #[jvp]
+    fn annotated_and_deferred(x: f64, k: i32) -> f64 {
+        let y: f64;
+        y = -(x * 3.0);
+        let _unused = y * y;
+        let c: f64 = k as f64;
+        let z: f64 = (y - c) * (x + 1.0);
+        z
+    }
+
+    #[test]
+    fn annotated_and_deferred_matches() {
+        for &x in &[0.25, -1.5] {
+            for k in [-2, 0, 3] {
+                let (v, t) = annotated_and_deferred_jvp(x, 1.0, k);
+                assert_eq!(v, annotated_and_deferred(x, k));
+                // z = (-3x - k)(x + 1) ; z' = -3(x + 1) + (-3x - k)
+                let exact = -3.0 * (x + 1.0) + (-3.0 * x - k as f64);
+                check(t, exact, fd(|s| annotated_and_deferred(x + s, k)));
+            }
+        }
+    }
+
+    // Tuples: construction, field access, destructuring (with mut), nesting.
+    #[jvp]
+    fn tuples(r: f64, theta: f64) -> f64 {
+        let (c, s) = (theta.cos(), theta.sin());
+        let p = (r * c, r * s);
+        let (px, py) = p;
+        let t = (px, 2.0, py);
+        let ((a, b), (mut m, _)) = ((t.0, t.2), (p.1, 5.0));
+        m *= a;
+        t.0 * t.2 + t.1 * p.1 + m - b
+    }
+
+    #[test]
+    fn tuples_matches() {
+        for &(r, th) in &[(1.5, 0.4), (0.8, -2.1), (2.0, 2.8)] {
+            for &(dr, dth) in &[(1.0, 0.0), (0.0, 1.0), (0.6, -0.3)] {
+                let (v, t) = tuples_jvp(r, dr, th, dth);
+                assert_eq!(v, tuples(r, th));
+                // f = 2 r² c s + 2 r s - r s
+                //   = r² sin(2θ) + r sin θ
+                let fr = 2.0 * r * (2.0 * th).sin() + th.sin();
+                let fth = 2.0 * r * r * (2.0 * th).cos() + r * th.cos();
+                check(
+                    t,
+                    fr * dr + fth * dth,
+                    fd(|s| tuples(r + s * dr, th + s * dth)),
+                );
+            }
+        }
+    }
+
+    // Destructuring assignment of a tuple inside a loop (a Fibonacci-like
+    // recurrence): b_n = F(n) x + F(n+1) y.
+    #[jvp]
+    fn tuple_reassign(x: f64, y: f64, n: usize) -> f64 {
+        let (mut a, mut b) = (x, y);
+        for _ in 0..n {
+            (a, b) = (b, a + b);
+        }
+        b
+    }
+
+    fn fib(n: usize) -> f64 {
+        let (mut a, mut b) = (0.0, 1.0);
+        for _ in 0..n {
+            (a, b) = (b, a + b);
+        }
+        a
+    }
+
+    #[test]
+    fn tuple_reassign_matches() {
+        for n in [0usize, 1, 2, 7] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.3, 0.45)] {
+                let (x, y) = (0.4, -1.1);
+                let (v, t) = tuple_reassign_jvp(x, dx, y, dy, n);
+                assert_eq!(v, tuple_reassign(x, y, n));
+                let exact = fib(n) * dx + fib(n + 1) * dy;
+                check(t, exact, fd(|s| tuple_reassign(x + s * dx, y + s * dy, n)));
+            }
+        }
+    }
+
+    // Block expressions, including shadowing inside a block.
+    #[jvp]
+    fn blocks(x: f64, y: f64) -> f64 {
+        let a = {
+            let t = x * y;
+            t + x
+        };
+        let b = {
+            let x = a * 2.0;
+            x - y
+        };
+        {
+            a * b
+        }
+    }
+
+    #[test]
+    fn blocks_matches() {
+        for &(x, y) in &[(0.9, 1.4), (-1.2, 0.3)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.7, 0.2)] {
+                let (v, t) = blocks_jvp(x, dx, y, dy);
+                assert_eq!(v, blocks(x, y));
+                let a = x * y + x;
+                let da = (y + 1.0) * dx + x * dy;
+                // f = a (2a - y)
+                let exact = (4.0 * a - y) * da - a * dy;
+                check(t, exact, fd(|s| blocks(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    // Shadowing changes a name from constant to active and back.
+    #[jvp]
+    fn shadow_activity(x: f64, n: usize) -> f64 {
+        let v = n as f64;
+        let w = v * 2.0;
+        let v = x * w;
+        let v = v.exp() + v;
+        let w = 3.0;
+        v * w
+    }
+
+    #[test]
+    fn shadow_activity_matches() {
+        for &x in &[0.1, -0.35] {
+            for n in [0usize, 1, 2] {
+                let (v, t) = shadow_activity_jvp(x, 1.0, n);
+                assert_eq!(v, shadow_activity(x, n));
+                let w = 2.0 * n as f64;
+                let exact = 3.0 * ((x * w).exp() * w + w);
+                check(t, exact, fd(|s| shadow_activity(x + s, n)));
+            }
+        }
+    }
+
+    // A variable that starts constant and becomes active by reassignment,
+    // plus a mut variable reassigned from itself many times.
+    #[jvp]
+    fn becomes_active(x: f64) -> f64 {
+        let mut y = 2.0;
+        let z = y * 3.0;
+        y = y * x;
+        let mut q = y;
+        q = q * q + z;
+        q = q - y;
+        q
+    }
+
+    #[test]
+    fn becomes_active_matches() {
+        for &x in &[0.5, -1.25, 3.0] {
+            let (v, t) = becomes_active_jvp(x, 1.0);
+            assert_eq!(v, becomes_active(x));
+            // q = 4x² + 6 - 2x
+            check(t, 8.0 * x - 2.0, fd(|s| becomes_active(x + s)));
+        }
+    }
+
+    // Unit test of a "realistic" scalar formula: the logistic loss with a
+    // numerically stable branch-free formulation and intermediate lets.
+    #[jvp]
+    fn log_loss(w: f64, b: f64, x: f64, label: f64) -> f64 {
+        let z = w * x + b;
+        let m = z.max(0.0);
+        let log1pexp = m + ((-m).exp() + (z - m).exp()).ln();
+        log1pexp - label * z
+    }
+
+    #[test]
+    fn log_loss_matches() {
+        for &(w, b, x, label) in &[
+            (0.5, -0.2, 1.5, 1.0),
+            (-1.3, 0.4, 0.7, 0.0),
+            (2.0, 1.0, -3.0, 1.0),
+        ] {
+            for &(dw, db, dx) in &[
+                (1.0, 0.0, 0.0),
+                (0.0, 1.0, 0.0),
+                (0.0, 0.0, 1.0),
+                (0.2, -0.5, 0.8),
+            ] {
+                let (v, t) = log_loss_jvp(w, dw, b, db, x, dx, label, 0.0);
+                assert_eq!(v, log_loss(w, b, x, label));
+                let z = w * x + b;
+                let sig = 1.0 / (1.0 + (-z).exp());
+                let dz = dw * x + w * dx + db;
+                check(
+                    t,
+                    (sig - label) * dz,
+                    fd(|s| log_loss(w + s * dw, b + s * db, x + s * dx, label)),
+                );
+            }
+        }
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    // f = 3x² - x + x³ + 1
+    #[jvp]
+    fn let_shadow_reassign(x: f32) -> f32 {
+        let a = x * x;
+        let mut b = 3.0 * a;
+        b = b - x;
+        let a = a * x;
+        b + a + 1.0
+    }
+
+    #[test]
+    fn let_shadow_reassign_matches() {
+        for &x in &[0.3, -1.7, 2.2] {
+            for &dx in &[1.0, -0.6] {
+                let (v, t) = let_shadow_reassign_jvp(x, dx);
+                assert_eq!(v, let_shadow_reassign(x));
+                let exact = (6.0 * x - 1.0 + 3.0 * x * x) * dx;
+                check(t, exact, fd(|s| let_shadow_reassign(x + s * dx)));
+            }
+        }
+    }
+
+    // s = (x² + xy - y²) / y
+    #[jvp]
+    fn compound_assign(x: f32, y: f32) -> f32 {
+        let mut s = x;
+        s += y;
+        s *= x;
+        s -= y * y;
+        s /= y;
+        s
+    }
+
+    #[test]
+    fn compound_assign_matches() {
+        for &(x, y) in &[(0.7, 1.3), (-2.0, 0.5), (1.1, -0.9)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.37, -0.81)] {
+                let (v, t) = compound_assign_jvp(x, dx, y, dy);
+                assert_eq!(v, compound_assign(x, y));
+                let g = x * x + x * y - y * y;
+                let fx = (2.0 * x + y) / y;
+                let fy = ((x - 2.0 * y) * y - g) / (y * y);
+                check(
+                    t,
+                    fx * dx + fy * dy,
+                    fd(|s| compound_assign(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // Compound assignment with an active right-hand side onto a variable that
+    // started as a constant.
+    #[jvp]
+    fn compound_from_constant(x: f32, y: f32) -> f32 {
+        let mut acc = 1.0;
+        acc *= x;
+        acc += 2.0;
+        acc -= y;
+        acc /= 4.0;
+        let mut p = 10.0;
+        p -= acc;
+        p * acc
+    }
+
+    #[test]
+    fn compound_from_constant_matches() {
+        for &(x, y) in &[(0.7, 1.3), (-2.0, 0.5)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.4, 0.9)] {
+                let (v, t) = compound_from_constant_jvp(x, dx, y, dy);
+                assert_eq!(v, compound_from_constant(x, y));
+                let acc = (x + 2.0 - y) / 4.0;
+                let dacc = (dx - dy) / 4.0;
+                let exact = (10.0 - 2.0 * acc) * dacc;
+                check(
+                    t,
+                    exact,
+                    fd(|s| compound_from_constant(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // mut parameters (active and constant).
+    #[jvp]
+    fn mut_params(mut x: f32, mut n: u32) -> f32 {
+        x *= 2.0;
+        n += 1;
+        x + x.powi(n as i32)
+    }
+
+    #[test]
+    fn mut_params_matches() {
+        for &x in &[0.3, -0.8, 1.2] {
+            for n in 0..4u32 {
+                let (v, t) = mut_params_jvp(x, 0.7, n);
+                assert_eq!(v, mut_params(x, n));
+                let exact = (2.0 + (n as f32 + 1.0) * (2.0 * x).powi(n as i32) * 2.0) * 0.7;
+                check(t, exact, fd(|s| mut_params(x + s * 0.7, n)));
+            }
+        }
+    }
+
+    // Type annotations, deferred initialisation, unary minus, parentheses,
+    // an ignored binding and a constant local.
+    #[jvp]
+    fn annotated_and_deferred(x: f32, k: i32) -> f32 {
+        let y: f32;
+        y = -(x * 3.0);
+        let _unused = y * y;
+        let c: f32 = k as f32;
+        let z: f32 = (y - c) * (x + 1.0);
+        z
+    }
+
+    #[test]
+    fn annotated_and_deferred_matches() {
+        for &x in &[0.25, -1.5] {
+            for k in [-2, 0, 3] {
+                let (v, t) = annotated_and_deferred_jvp(x, 1.0, k);
+                assert_eq!(v, annotated_and_deferred(x, k));
+                // z = (-3x - k)(x + 1) ; z' = -3(x + 1) + (-3x - k)
+                let exact = -3.0 * (x + 1.0) + (-3.0 * x - k as f32);
+                check(t, exact, fd(|s| annotated_and_deferred(x + s, k)));
+            }
+        }
+    }
+
+    // Tuples: construction, field access, destructuring (with mut), nesting.
+    #[jvp]
+    fn tuples(r: f32, theta: f32) -> f32 {
+        let (c, s) = (theta.cos(), theta.sin());
+        let p = (r * c, r * s);
+        let (px, py) = p;
+        let t = (px, 2.0, py);
+        let ((a, b), (mut m, _)) = ((t.0, t.2), (p.1, 5.0));
+        m *= a;
+        t.0 * t.2 + t.1 * p.1 + m - b
+    }
+
+    #[test]
+    fn tuples_matches() {
+        for &(r, th) in &[(1.5, 0.4), (0.8, -2.1), (2.0, 2.8)] {
+            for &(dr, dth) in &[(1.0, 0.0), (0.0, 1.0), (0.6, -0.3)] {
+                let (v, t) = tuples_jvp(r, dr, th, dth);
+                assert_eq!(v, tuples(r, th));
+                // f = 2 r² c s + 2 r s - r s
+                //   = r² sin(2θ) + r sin θ
+                let fr = 2.0 * r * (2.0 * th).sin() + th.sin();
+                let fth = 2.0 * r * r * (2.0 * th).cos() + r * th.cos();
+                check(
+                    t,
+                    fr * dr + fth * dth,
+                    fd(|s| tuples(r + s * dr, th + s * dth)),
+                );
+            }
+        }
+    }
+
+    // Destructuring assignment of a tuple inside a loop (a Fibonacci-like
+    // recurrence): b_n = F(n) x + F(n+1) y.
+    #[jvp]
+    fn tuple_reassign(x: f32, y: f32, n: usize) -> f32 {
+        let (mut a, mut b) = (x, y);
+        for _ in 0..n {
+            (a, b) = (b, a + b);
+        }
+        b
+    }
+
+    fn fib(n: usize) -> f32 {
+        let (mut a, mut b) = (0.0, 1.0);
+        for _ in 0..n {
+            (a, b) = (b, a + b);
+        }
+        a
+    }
+
+    #[test]
+    fn tuple_reassign_matches() {
+        for n in [0usize, 1, 2, 7] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.3, 0.45)] {
+                let (x, y) = (0.4, -1.1);
+                let (v, t) = tuple_reassign_jvp(x, dx, y, dy, n);
+                assert_eq!(v, tuple_reassign(x, y, n));
+                let exact = fib(n) * dx + fib(n + 1) * dy;
+                check(t, exact, fd(|s| tuple_reassign(x + s * dx, y + s * dy, n)));
+            }
+        }
+    }
+
+    // Block expressions, including shadowing inside a block.
+    #[jvp]
+    fn blocks(x: f32, y: f32) -> f32 {
+        let a = {
+            let t = x * y;
+            t + x
+        };
+        let b = {
+            let x = a * 2.0;
+            x - y
+        };
+        {
+            a * b
+        }
+    }
+
+    #[test]
+    fn blocks_matches() {
+        for &(x, y) in &[(0.9, 1.4), (-1.2, 0.3)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.7, 0.2)] {
+                let (v, t) = blocks_jvp(x, dx, y, dy);
+                assert_eq!(v, blocks(x, y));
+                let a = x * y + x;
+                let da = (y + 1.0) * dx + x * dy;
+                // f = a (2a - y)
+                let exact = (4.0 * a - y) * da - a * dy;
+                check(t, exact, fd(|s| blocks(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    // Shadowing changes a name from constant to active and back.
+    #[jvp]
+    fn shadow_activity(x: f32, n: usize) -> f32 {
+        let v = n as f32;
+        let w = v * 2.0;
+        let v = x * w;
+        let v = v.exp() + v;
+        let w = 3.0;
+        v * w
+    }
+
+    #[test]
+    fn shadow_activity_matches() {
+        for &x in &[0.1, -0.35] {
+            for n in [0usize, 1, 2] {
+                let (v, t) = shadow_activity_jvp(x, 1.0, n);
+                assert_eq!(v, shadow_activity(x, n));
+                let w = 2.0 * n as f32;
+                let exact = 3.0 * ((x * w).exp() * w + w);
+                check(t, exact, fd(|s| shadow_activity(x + s, n)));
+            }
+        }
+    }
+
+    // A variable that starts constant and becomes active by reassignment,
+    // plus a mut variable reassigned from itself many times.
+    #[jvp]
+    fn becomes_active(x: f32) -> f32 {
+        let mut y = 2.0;
+        let z = y * 3.0;
+        y = y * x;
+        let mut q = y;
+        q = q * q + z;
+        q = q - y;
+        q
+    }
+
+    #[test]
+    fn becomes_active_matches() {
+        for &x in &[0.5, -1.25, 3.0] {
+            let (v, t) = becomes_active_jvp(x, 1.0);
+            assert_eq!(v, becomes_active(x));
+            // q = 4x² + 6 - 2x
+            check(t, 8.0 * x - 2.0, fd(|s| becomes_active(x + s)));
+        }
+    }
+
+    // Unit test of a "realistic" scalar formula: the logistic loss with a
+    // numerically stable branch-free formulation and intermediate lets.
+    #[jvp]
+    fn log_loss(w: f32, b: f32, x: f32, label: f32) -> f32 {
+        let z = w * x + b;
+        let m = z.max(0.0);
+        let log1pexp = m + ((-m).exp() + (z - m).exp()).ln();
+        log1pexp - label * z
+    }
+
+    #[test]
+    fn log_loss_matches() {
+        for &(w, b, x, label) in &[
+            (0.5, -0.2, 1.5, 1.0),
+            (-1.3, 0.4, 0.7, 0.0),
+            (2.0, 1.0, -3.0, 1.0),
+        ] {
+            for &(dw, db, dx) in &[
+                (1.0, 0.0, 0.0),
+                (0.0, 1.0, 0.0),
+                (0.0, 0.0, 1.0),
+                (0.2, -0.5, 0.8),
+            ] {
+                let (v, t) = log_loss_jvp(w, dw, b, db, x, dx, label, 0.0);
+                assert_eq!(v, log_loss(w, b, x, label));
+                let z = w * x + b;
+                let sig = 1.0 / (1.0 + (-z).exp());
+                let dz = dw * x + w * dx + db;
+                check(
+                    t,
+                    (sig - label) * dz,
+                    fd(|s| log_loss(w + s * dw, b + s * db, x + s * dx, label)),
+                );
+            }
+        }
+    }
+} // mod single

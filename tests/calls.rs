@@ -1,0 +1,819 @@
+//! Calls from a differentiated function to other functions: other `#[jvp]`
+//! functions, calls through module paths, recursion, calls with only constant
+//! arguments, hand-written `g_jvp`, arguments like `&mut arr[i]` and `&v`, and
+//! an in-place callee taking `&mut [f64]` called twice.
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    #[jvp]
+    fn sq_sin(x: f64) -> f64 {
+        x.sin() * x.sin()
+    }
+
+    #[jvp]
+    fn weighted(x: f64, w: f64, k: usize) -> f64 {
+        w * x.powi(k as i32)
+    }
+
+    // Calls to other #[jvp] functions, nested, with mixed constant/active
+    // arguments, and with an all-constant call to a #[jvp] function.
+    #[jvp]
+    fn caller(x: f64, y: f64) -> f64 {
+        let a = sq_sin(x) + sq_sin(2.0 * y);
+        let b = weighted(x, y, 3) + weighted(y, 0.5, 2);
+        let c = sq_sin(sq_sin(x + y));
+        let d = weighted(2.0, 3.0, 2);
+        a * b + c + d
+    }
+
+    #[test]
+    fn caller_matches() {
+        for &(x, y) in &[(0.4, 0.9), (-1.2, 0.3)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.35, -0.75)] {
+                let (v, t) = caller_jvp(x, dx, y, dy);
+                assert_eq!(v, caller(x, y));
+                let s2 = |z: f64| z.sin() * z.sin();
+                let ds2 = |z: f64| 2.0 * z.sin() * z.cos();
+                let a = s2(x) + s2(2.0 * y);
+                let da = ds2(x) * dx + ds2(2.0 * y) * 2.0 * dy;
+                let b = y * x.powi(3) + 0.5 * y * y;
+                let db = dy * x.powi(3) + 3.0 * y * x * x * dx + y * dy;
+                let dc = ds2(s2(x + y)) * ds2(x + y) * (dx + dy);
+                check(
+                    t,
+                    da * b + a * db + dc,
+                    fd(|s| caller(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // A non-#[jvp] helper called only with constant arguments stays as is.
+    fn weight_of(i: usize) -> f64 {
+        1.0 / (1.0 + i as f64)
+    }
+
+    #[jvp]
+    fn const_arg_calls(x: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for i in 0..x.len() {
+            s += weight_of(i) * x[i].exp();
+        }
+        s * weight_of(x.len())
+    }
+
+    #[test]
+    fn const_arg_calls_matches() {
+        let x = rand_vec(1, 5, -1.0, 1.0);
+        for u in dirs(5, 1) {
+            let (v, t) = const_arg_calls_jvp(&x, &u);
+            assert_eq!(v, const_arg_calls(&x));
+            let exact: f64 = (0..5)
+                .map(|i| x[i].exp() * u[i] / (1.0 + i as f64))
+                .sum::<f64>()
+                / 6.0;
+            check(t, exact, fd(|s| const_arg_calls(&axpy(&x, s, &u))));
+        }
+    }
+
+    // Calls through module paths (nested modules, `super::`, `self::`),
+    // with #[jvp] functions defined inside `mod` blocks.
+    mod geom {
+        use autodiff::jvp;
+
+        #[jvp]
+        pub fn norm2(p: &[f64; 3]) -> f64 {
+            (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
+        }
+
+        pub mod inner {
+            use autodiff::jvp;
+
+            #[jvp]
+            pub fn cubic(x: f64) -> f64 {
+                x * x * x
+            }
+
+            #[jvp]
+            pub fn uses_super(p: &[f64; 3]) -> f64 {
+                super::norm2(p) + self::cubic(p[0])
+            }
+        }
+
+        #[jvp]
+        pub fn scaled_norm(p: &[f64; 3], s: f64) -> f64 {
+            s * norm2(p) + inner::cubic(s)
+        }
+    }
+
+    #[jvp]
+    fn module_paths(p: &[f64; 3], s: f64) -> f64 {
+        geom::scaled_norm(p, s) + geom::inner::uses_super(p) + self::geom::inner::cubic(p[1])
+    }
+
+    #[test]
+    fn module_paths_matches() {
+        let p: [f64; 3] = [0.6, -1.1, 0.8];
+        let s = 1.3;
+        for (k, u) in dirs(3, 2).into_iter().enumerate() {
+            let u: [f64; 3] = arr(&u);
+            let ds = if k == 3 { 0.0 } else { 0.5 * k as f64 };
+            let (v, t) = module_paths_jvp(&p, &u, s, ds);
+            assert_eq!(v, module_paths(&p, s));
+            let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+            let dn = (p[0] * u[0] + p[1] * u[1] + p[2] * u[2]) / n;
+            let exact = ds * n
+                + s * dn
+                + 3.0 * s * s * ds
+                + dn
+                + 3.0 * p[0] * p[0] * u[0]
+                + 3.0 * p[1] * p[1] * u[1];
+            check(
+                t,
+                exact,
+                fd(|h| module_paths(&axpy_arr(&p, h, &u), s + h * ds)),
+            );
+        }
+    }
+
+    // Recursion: power by repeated multiplication and a recursive sum over a
+    // slice, both differentiated through the recursive call.
+    #[jvp]
+    fn power(x: f64, n: u32) -> f64 {
+        if n == 0 {
+            1.0
+        } else {
+            x * power(x, n - 1)
+        }
+    }
+
+    #[jvp]
+    fn sum_rec(x: &[f64], i: usize) -> f64 {
+        if i == x.len() {
+            0.0
+        } else {
+            x[i].sin() * (i + 1) as f64 + sum_rec(x, i + 1)
+        }
+    }
+
+    #[test]
+    fn recursion_matches() {
+        for &x in &[0.7, -1.3] {
+            for n in [0u32, 1, 5] {
+                let (v, t) = power_jvp(x, 1.0, n);
+                assert_eq!(v, power(x, n));
+                let exact = if n == 0 {
+                    0.0
+                } else {
+                    n as f64 * x.powi(n as i32 - 1)
+                };
+                check(t, exact, fd(|s| power(x + s, n)));
+            }
+        }
+        let x = rand_vec(3, 6, -2.0, 2.0);
+        for u in dirs(6, 3) {
+            for start in [0usize, 2, 6] {
+                let (v, t) = sum_rec_jvp(&x, &u, start);
+                assert_eq!(v, sum_rec(&x, start));
+                let exact: f64 = (start..6).map(|i| x[i].cos() * u[i] * (i + 1) as f64).sum();
+                check(t, exact, fd(|s| sum_rec(&axpy(&x, s, &u), start)));
+            }
+        }
+    }
+
+    // Mutual recursion between two #[jvp] functions.
+    #[jvp]
+    fn even_part(x: f64, n: u32) -> f64 {
+        if n == 0 {
+            x
+        } else {
+            odd_part(x * 0.5, n - 1) + x
+        }
+    }
+
+    #[jvp]
+    fn odd_part(x: f64, n: u32) -> f64 {
+        if n == 0 {
+            x * x
+        } else {
+            even_part(x.sin(), n - 1)
+        }
+    }
+
+    #[test]
+    fn mutual_recursion_matches() {
+        let x = 0.9;
+        // even_part(x, 3) = odd(x/2, 2) + x = even(sin(x/2), 1) + x
+        //                 = odd(sin(x/2)/2, 0) + sin(x/2) + x
+        //                 = sin(x/2)²/4 + sin(x/2) + x
+        let (v, t) = even_part_jvp(x, 1.0, 3);
+        assert_eq!(v, even_part(x, 3));
+        let (s, c) = ((x * 0.5).sin(), (x * 0.5).cos());
+        let exact = 0.5 * s * c * 0.5 + 0.5 * c + 1.0;
+        check(t, exact, fd(|h| even_part(x + h, 3)));
+    }
+
+    // A hand-written `_jvp` for a function without #[jvp].
+    fn softplus(x: f64) -> f64 {
+        (1.0 + x.exp()).ln()
+    }
+
+    fn softplus_jvp(x: f64, x_dot: f64) -> (f64, f64) {
+        (softplus(x), x_dot / (1.0 + (-x).exp()))
+    }
+
+    #[jvp]
+    fn uses_handwritten(x: f64, y: f64) -> f64 {
+        softplus(x * y) + softplus(2.0) * x
+    }
+
+    #[test]
+    fn uses_handwritten_matches() {
+        for &(x, y) in &[(0.5, -1.2), (1.5, 0.8)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.6, 0.6)] {
+                let (v, t) = uses_handwritten_jvp(x, dx, y, dy);
+                assert_eq!(v, uses_handwritten(x, y));
+                let sig = 1.0 / (1.0 + (-(x * y)).exp());
+                let exact = sig * (dx * y + x * dy) + softplus(2.0) * dx;
+                check(t, exact, fd(|s| uses_handwritten(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    // `&mut arr[i]` arguments to a callee taking `&mut f64`.
+    #[jvp]
+    fn accumulate(r: &mut f64, v: f64) {
+        *r += v * v;
+    }
+
+    #[jvp]
+    fn mut_elem_args(x: &[f64]) -> f64 {
+        let mut a = [0.0; 3];
+        for i in 0..x.len() {
+            accumulate(&mut a[i % 3], x[i]);
+        }
+        let mut v = vec![1.0; 2];
+        accumulate(&mut v[1], a[0]);
+        a[1] * a[2] + v[1]
+    }
+
+    #[test]
+    fn mut_elem_args_matches() {
+        let x = rand_vec(4, 7, -1.0, 1.0);
+        for u in dirs(7, 4) {
+            let (v, t) = mut_elem_args_jvp(&x, &u);
+            assert_eq!(v, mut_elem_args(&x));
+            let mut a = [0.0; 3];
+            let mut da = [0.0; 3];
+            for i in 0..7 {
+                a[i % 3] += x[i] * x[i];
+                da[i % 3] += 2.0 * x[i] * u[i];
+            }
+            let exact = da[1] * a[2] + a[1] * da[2] + 2.0 * a[0] * da[0];
+            check(t, exact, fd(|s| mut_elem_args(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `&v` arguments: a local Vec passed as `&[f64]` and as `&Vec<f64>`, and a
+    // slice parameter passed straight through.
+    #[jvp]
+    fn mean(v: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for &vi in v {
+            s += vi;
+        }
+        s / v.len() as f64
+    }
+
+    #[jvp]
+    fn last_sq(v: &Vec<f64>) -> f64 {
+        v[v.len() - 1] * v[v.len() - 1]
+    }
+
+    #[jvp]
+    fn ref_args(x: &[f64], c: f64) -> f64 {
+        let mut v = vec![0.0; x.len()];
+        for i in 0..x.len() {
+            v[i] = (x[i] * c).exp();
+        }
+        let arr3 = [x[0], c, 1.0];
+        mean(&v) + last_sq(&v) + mean(x) + mean(&arr3)
+    }
+
+    #[test]
+    fn ref_args_matches() {
+        let x = rand_vec(5, 5, -1.0, 1.0);
+        let c = 0.8;
+        for (k, u) in dirs(5, 5).into_iter().enumerate() {
+            let dc = if k % 2 == 0 { 0.0 } else { -0.6 };
+            let (val, t) = ref_args_jvp(&x, &u, c, dc);
+            assert_eq!(val, ref_args(&x, c));
+            let mut dmean = 0.0;
+            for i in 0..5 {
+                dmean += (x[i] * c).exp() * (u[i] * c + x[i] * dc) / 5.0;
+            }
+            let e4 = (x[4] * c).exp();
+            let dlast = 2.0 * e4 * e4 * (u[4] * c + x[4] * dc);
+            let exact = dmean + dlast + u.iter().sum::<f64>() / 5.0 + (u[0] + dc) / 3.0;
+            check(t, exact, fd(|s| ref_args(&axpy(&x, s, &u), c + s * dc)));
+        }
+    }
+
+    // An in-place callee taking `&mut [f64]`, called twice on a local array
+    // and once on a local Vec.
+    #[jvp]
+    fn scale_shift(a: &mut [f64], s: f64, b: f64) {
+        for i in 0..a.len() {
+            a[i] = a[i] * s + b;
+        }
+    }
+
+    #[jvp]
+    fn inplace_twice(x: &[f64; 4], s: f64, t: f64) -> f64 {
+        let mut buf = [0.0; 4];
+        for i in 0..4 {
+            buf[i] = x[i];
+        }
+        scale_shift(&mut buf, s, 1.0);
+        scale_shift(&mut buf, t, s);
+        let mut v = vec![0.5; 3];
+        scale_shift(&mut v, t, 0.0);
+        buf[0] * buf[3] + buf[1] + buf[2] + v[2]
+    }
+
+    #[test]
+    fn inplace_twice_matches() {
+        let x: [f64; 4] = arr(&rand_vec(6, 4, -1.0, 1.0));
+        let (s, t) = (1.3, -0.7);
+        let mut cases: Vec<([f64; 4], f64, f64)> = dirs(4, 6)
+            .into_iter()
+            .map(|u| (arr(&u), 0.0, 0.0))
+            .collect();
+        cases.push(([0.0; 4], 1.0, 0.0));
+        cases.push(([0.0; 4], 0.0, 1.0));
+        cases.push(([0.2, -0.4, 0.1, 0.9], 0.5, -0.3));
+        for (u, ds, dt) in cases {
+            let (v, tan) = inplace_twice_jvp(&x, &u, s, ds, t, dt);
+            assert_eq!(v, inplace_twice(&x, s, t));
+            // buf_i = (x_i s + 1) t + s
+            let b = |i: usize| (x[i] * s + 1.0) * t + s;
+            let db = |i: usize| (u[i] * s + x[i] * ds) * t + (x[i] * s + 1.0) * dt + ds;
+            let exact = db(0) * b(3) + b(0) * db(3) + db(1) + db(2) + 0.5 * dt;
+            check(
+                tan,
+                exact,
+                fd(|h| inplace_twice(&axpy_arr(&x, h, &u), s + h * ds, t + h * dt)),
+            );
+        }
+    }
+
+    // Callee returning a tuple and an array, destructured by the caller.
+    #[jvp]
+    fn sincos(x: f64) -> (f64, f64) {
+        (x.sin(), x.cos())
+    }
+
+    #[jvp]
+    fn rot(p: [f64; 2], th: f64) -> [f64; 2] {
+        let (s, c) = sincos(th);
+        [c * p[0] - s * p[1], s * p[0] + c * p[1]]
+    }
+
+    #[jvp]
+    fn structured_results(x: f64, y: f64) -> f64 {
+        let (s, c) = sincos(x);
+        let q = rot([y, 1.0], x * 2.0);
+        s * c + q[0] * q[1]
+    }
+
+    #[test]
+    fn structured_results_matches() {
+        for &(x, y) in &[(0.3, 1.2), (-0.9, 0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.5, 0.7)] {
+                let (v, t) = structured_results_jvp(x, dx, y, dy);
+                assert_eq!(v, structured_results(x, y));
+                // s c = sin(2x)/2 ; q = R(2x) [y, 1]
+                let th = 2.0 * x;
+                let (s2, c2) = (th.sin(), th.cos());
+                let q0 = c2 * y - s2;
+                let q1 = s2 * y + c2;
+                let dq0 = -s2 * 2.0 * dx * y + c2 * dy - c2 * 2.0 * dx;
+                let dq1 = c2 * 2.0 * dx * y + s2 * dy - s2 * 2.0 * dx;
+                let exact = (2.0 * x).cos() * dx + dq0 * q1 + q0 * dq1;
+                check(t, exact, fd(|h| structured_results(x + h * dx, y + h * dy)));
+            }
+        }
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    #[jvp]
+    fn sq_sin(x: f32) -> f32 {
+        x.sin() * x.sin()
+    }
+
+    #[jvp]
+    fn weighted(x: f32, w: f32, k: usize) -> f32 {
+        w * x.powi(k as i32)
+    }
+
+    // Calls to other #[jvp] functions, nested, with mixed constant/active
+    // arguments, and with an all-constant call to a #[jvp] function.
+    #[jvp]
+    fn caller(x: f32, y: f32) -> f32 {
+        let a = sq_sin(x) + sq_sin(2.0 * y);
+        let b = weighted(x, y, 3) + weighted(y, 0.5, 2);
+        let c = sq_sin(sq_sin(x + y));
+        let d = weighted(2.0, 3.0, 2);
+        a * b + c + d
+    }
+
+    #[test]
+    fn caller_matches() {
+        for &(x, y) in &[(0.4, 0.9), (-1.2, 0.3)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.35, -0.75)] {
+                let (v, t) = caller_jvp(x, dx, y, dy);
+                assert_eq!(v, caller(x, y));
+                let s2 = |z: f32| z.sin() * z.sin();
+                let ds2 = |z: f32| 2.0 * z.sin() * z.cos();
+                let a = s2(x) + s2(2.0 * y);
+                let da = ds2(x) * dx + ds2(2.0 * y) * 2.0 * dy;
+                let b = y * x.powi(3) + 0.5 * y * y;
+                let db = dy * x.powi(3) + 3.0 * y * x * x * dx + y * dy;
+                let dc = ds2(s2(x + y)) * ds2(x + y) * (dx + dy);
+                check(
+                    t,
+                    da * b + a * db + dc,
+                    fd(|s| caller(x + s * dx, y + s * dy)),
+                );
+            }
+        }
+    }
+
+    // A non-#[jvp] helper called only with constant arguments stays as is.
+    fn weight_of(i: usize) -> f32 {
+        1.0 / (1.0 + i as f32)
+    }
+
+    #[jvp]
+    fn const_arg_calls(x: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for i in 0..x.len() {
+            s += weight_of(i) * x[i].exp();
+        }
+        s * weight_of(x.len())
+    }
+
+    #[test]
+    fn const_arg_calls_matches() {
+        let x = rand_vec(1, 5, -1.0, 1.0);
+        for u in dirs(5, 1) {
+            let (v, t) = const_arg_calls_jvp(&x, &u);
+            assert_eq!(v, const_arg_calls(&x));
+            let exact: f32 = (0..5)
+                .map(|i| x[i].exp() * u[i] / (1.0 + i as f32))
+                .sum::<f32>()
+                / 6.0;
+            check(t, exact, fd(|s| const_arg_calls(&axpy(&x, s, &u))));
+        }
+    }
+
+    // Calls through module paths (nested modules, `super::`, `self::`),
+    // with #[jvp] functions defined inside `mod` blocks.
+    mod geom {
+        use autodiff::jvp;
+
+        #[jvp]
+        pub fn norm2(p: &[f32; 3]) -> f32 {
+            (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
+        }
+
+        pub mod inner {
+            use autodiff::jvp;
+
+            #[jvp]
+            pub fn cubic(x: f32) -> f32 {
+                x * x * x
+            }
+
+            #[jvp]
+            pub fn uses_super(p: &[f32; 3]) -> f32 {
+                super::norm2(p) + self::cubic(p[0])
+            }
+        }
+
+        #[jvp]
+        pub fn scaled_norm(p: &[f32; 3], s: f32) -> f32 {
+            s * norm2(p) + inner::cubic(s)
+        }
+    }
+
+    #[jvp]
+    fn module_paths(p: &[f32; 3], s: f32) -> f32 {
+        geom::scaled_norm(p, s) + geom::inner::uses_super(p) + self::geom::inner::cubic(p[1])
+    }
+
+    #[test]
+    fn module_paths_matches() {
+        let p: [f32; 3] = [0.6, -1.1, 0.8];
+        let s = 1.3;
+        for (k, u) in dirs(3, 2).into_iter().enumerate() {
+            let u: [f32; 3] = arr(&u);
+            let ds = if k == 3 { 0.0 } else { 0.5 * k as f32 };
+            let (v, t) = module_paths_jvp(&p, &u, s, ds);
+            assert_eq!(v, module_paths(&p, s));
+            let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+            let dn = (p[0] * u[0] + p[1] * u[1] + p[2] * u[2]) / n;
+            let exact = ds * n
+                + s * dn
+                + 3.0 * s * s * ds
+                + dn
+                + 3.0 * p[0] * p[0] * u[0]
+                + 3.0 * p[1] * p[1] * u[1];
+            check(
+                t,
+                exact,
+                fd(|h| module_paths(&axpy_arr(&p, h, &u), s + h * ds)),
+            );
+        }
+    }
+
+    // Recursion: power by repeated multiplication and a recursive sum over a
+    // slice, both differentiated through the recursive call.
+    #[jvp]
+    fn power(x: f32, n: u32) -> f32 {
+        if n == 0 {
+            1.0
+        } else {
+            x * power(x, n - 1)
+        }
+    }
+
+    #[jvp]
+    fn sum_rec(x: &[f32], i: usize) -> f32 {
+        if i == x.len() {
+            0.0
+        } else {
+            x[i].sin() * (i + 1) as f32 + sum_rec(x, i + 1)
+        }
+    }
+
+    #[test]
+    fn recursion_matches() {
+        for &x in &[0.7, -1.3] {
+            for n in [0u32, 1, 5] {
+                let (v, t) = power_jvp(x, 1.0, n);
+                assert_eq!(v, power(x, n));
+                let exact = if n == 0 {
+                    0.0
+                } else {
+                    n as f32 * x.powi(n as i32 - 1)
+                };
+                check(t, exact, fd(|s| power(x + s, n)));
+            }
+        }
+        let x = rand_vec(3, 6, -2.0, 2.0);
+        for u in dirs(6, 3) {
+            for start in [0usize, 2, 6] {
+                let (v, t) = sum_rec_jvp(&x, &u, start);
+                assert_eq!(v, sum_rec(&x, start));
+                let exact: f32 = (start..6).map(|i| x[i].cos() * u[i] * (i + 1) as f32).sum();
+                check(t, exact, fd(|s| sum_rec(&axpy(&x, s, &u), start)));
+            }
+        }
+    }
+
+    // Mutual recursion between two #[jvp] functions.
+    #[jvp]
+    fn even_part(x: f32, n: u32) -> f32 {
+        if n == 0 {
+            x
+        } else {
+            odd_part(x * 0.5, n - 1) + x
+        }
+    }
+
+    #[jvp]
+    fn odd_part(x: f32, n: u32) -> f32 {
+        if n == 0 {
+            x * x
+        } else {
+            even_part(x.sin(), n - 1)
+        }
+    }
+
+    #[test]
+    fn mutual_recursion_matches() {
+        let x = 0.9;
+        // even_part(x, 3) = odd(x/2, 2) + x = even(sin(x/2), 1) + x
+        //                 = odd(sin(x/2)/2, 0) + sin(x/2) + x
+        //                 = sin(x/2)²/4 + sin(x/2) + x
+        let (v, t) = even_part_jvp(x, 1.0, 3);
+        assert_eq!(v, even_part(x, 3));
+        let (s, c) = ((x * 0.5).sin(), (x * 0.5).cos());
+        let exact = 0.5 * s * c * 0.5 + 0.5 * c + 1.0;
+        check(t, exact, fd(|h| even_part(x + h, 3)));
+    }
+
+    // A hand-written `_jvp` for a function without #[jvp].
+    fn softplus(x: f32) -> f32 {
+        (1.0 + x.exp()).ln()
+    }
+
+    fn softplus_jvp(x: f32, x_dot: f32) -> (f32, f32) {
+        (softplus(x), x_dot / (1.0 + (-x).exp()))
+    }
+
+    #[jvp]
+    fn uses_handwritten(x: f32, y: f32) -> f32 {
+        softplus(x * y) + softplus(2.0) * x
+    }
+
+    #[test]
+    fn uses_handwritten_matches() {
+        for &(x, y) in &[(0.5, -1.2), (1.5, 0.8)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.6, 0.6)] {
+                let (v, t) = uses_handwritten_jvp(x, dx, y, dy);
+                assert_eq!(v, uses_handwritten(x, y));
+                let sig = 1.0 / (1.0 + (-(x * y)).exp());
+                let exact = sig * (dx * y + x * dy) + softplus(2.0) * dx;
+                check(t, exact, fd(|s| uses_handwritten(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    // `&mut arr[i]` arguments to a callee taking `&mut f32`.
+    #[jvp]
+    fn accumulate(r: &mut f32, v: f32) {
+        *r += v * v;
+    }
+
+    #[jvp]
+    fn mut_elem_args(x: &[f32]) -> f32 {
+        let mut a = [0.0; 3];
+        for i in 0..x.len() {
+            accumulate(&mut a[i % 3], x[i]);
+        }
+        let mut v = vec![1.0; 2];
+        accumulate(&mut v[1], a[0]);
+        a[1] * a[2] + v[1]
+    }
+
+    #[test]
+    fn mut_elem_args_matches() {
+        let x = rand_vec(4, 7, -1.0, 1.0);
+        for u in dirs(7, 4) {
+            let (v, t) = mut_elem_args_jvp(&x, &u);
+            assert_eq!(v, mut_elem_args(&x));
+            let mut a = [0.0; 3];
+            let mut da = [0.0; 3];
+            for i in 0..7 {
+                a[i % 3] += x[i] * x[i];
+                da[i % 3] += 2.0 * x[i] * u[i];
+            }
+            let exact = da[1] * a[2] + a[1] * da[2] + 2.0 * a[0] * da[0];
+            check(t, exact, fd(|s| mut_elem_args(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `&v` arguments: a local Vec passed as `&[f32]` and as `&Vec<f32>`, and a
+    // slice parameter passed straight through.
+    #[jvp]
+    fn mean(v: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for &vi in v {
+            s += vi;
+        }
+        s / v.len() as f32
+    }
+
+    #[jvp]
+    fn last_sq(v: &Vec<f32>) -> f32 {
+        v[v.len() - 1] * v[v.len() - 1]
+    }
+
+    #[jvp]
+    fn ref_args(x: &[f32], c: f32) -> f32 {
+        let mut v = vec![0.0; x.len()];
+        for i in 0..x.len() {
+            v[i] = (x[i] * c).exp();
+        }
+        let arr3 = [x[0], c, 1.0];
+        mean(&v) + last_sq(&v) + mean(x) + mean(&arr3)
+    }
+
+    #[test]
+    fn ref_args_matches() {
+        let x = rand_vec(5, 5, -1.0, 1.0);
+        let c = 0.8;
+        for (k, u) in dirs(5, 5).into_iter().enumerate() {
+            let dc = if k % 2 == 0 { 0.0 } else { -0.6 };
+            let (val, t) = ref_args_jvp(&x, &u, c, dc);
+            assert_eq!(val, ref_args(&x, c));
+            let mut dmean = 0.0;
+            for i in 0..5 {
+                dmean += (x[i] * c).exp() * (u[i] * c + x[i] * dc) / 5.0;
+            }
+            let e4 = (x[4] * c).exp();
+            let dlast = 2.0 * e4 * e4 * (u[4] * c + x[4] * dc);
+            let exact = dmean + dlast + u.iter().sum::<f32>() / 5.0 + (u[0] + dc) / 3.0;
+            check(t, exact, fd(|s| ref_args(&axpy(&x, s, &u), c + s * dc)));
+        }
+    }
+
+    // An in-place callee taking `&mut [f32]`, called twice on a local array
+    // and once on a local Vec.
+    #[jvp]
+    fn scale_shift(a: &mut [f32], s: f32, b: f32) {
+        for i in 0..a.len() {
+            a[i] = a[i] * s + b;
+        }
+    }
+
+    #[jvp]
+    fn inplace_twice(x: &[f32; 4], s: f32, t: f32) -> f32 {
+        let mut buf = [0.0; 4];
+        for i in 0..4 {
+            buf[i] = x[i];
+        }
+        scale_shift(&mut buf, s, 1.0);
+        scale_shift(&mut buf, t, s);
+        let mut v = vec![0.5; 3];
+        scale_shift(&mut v, t, 0.0);
+        buf[0] * buf[3] + buf[1] + buf[2] + v[2]
+    }
+
+    #[test]
+    fn inplace_twice_matches() {
+        let x: [f32; 4] = arr(&rand_vec(6, 4, -1.0, 1.0));
+        let (s, t) = (1.3, -0.7);
+        let mut cases: Vec<([f32; 4], f32, f32)> = dirs(4, 6)
+            .into_iter()
+            .map(|u| (arr(&u), 0.0, 0.0))
+            .collect();
+        cases.push(([0.0; 4], 1.0, 0.0));
+        cases.push(([0.0; 4], 0.0, 1.0));
+        cases.push(([0.2, -0.4, 0.1, 0.9], 0.5, -0.3));
+        for (u, ds, dt) in cases {
+            let (v, tan) = inplace_twice_jvp(&x, &u, s, ds, t, dt);
+            assert_eq!(v, inplace_twice(&x, s, t));
+            // buf_i = (x_i s + 1) t + s
+            let b = |i: usize| (x[i] * s + 1.0) * t + s;
+            let db = |i: usize| (u[i] * s + x[i] * ds) * t + (x[i] * s + 1.0) * dt + ds;
+            let exact = db(0) * b(3) + b(0) * db(3) + db(1) + db(2) + 0.5 * dt;
+            check(
+                tan,
+                exact,
+                fd(|h| inplace_twice(&axpy_arr(&x, h, &u), s + h * ds, t + h * dt)),
+            );
+        }
+    }
+
+    // Callee returning a tuple and an array, destructured by the caller.
+    #[jvp]
+    fn sincos(x: f32) -> (f32, f32) {
+        (x.sin(), x.cos())
+    }
+
+    #[jvp]
+    fn rot(p: [f32; 2], th: f32) -> [f32; 2] {
+        let (s, c) = sincos(th);
+        [c * p[0] - s * p[1], s * p[0] + c * p[1]]
+    }
+
+    #[jvp]
+    fn structured_results(x: f32, y: f32) -> f32 {
+        let (s, c) = sincos(x);
+        let q = rot([y, 1.0], x * 2.0);
+        s * c + q[0] * q[1]
+    }
+
+    #[test]
+    fn structured_results_matches() {
+        for &(x, y) in &[(0.3, 1.2), (-0.9, 0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (-0.5, 0.7)] {
+                let (v, t) = structured_results_jvp(x, dx, y, dy);
+                assert_eq!(v, structured_results(x, y));
+                // s c = sin(2x)/2 ; q = R(2x) [y, 1]
+                let th = 2.0 * x;
+                let (s2, c2) = (th.sin(), th.cos());
+                let q0 = c2 * y - s2;
+                let q1 = s2 * y + c2;
+                let dq0 = -s2 * 2.0 * dx * y + c2 * dy - c2 * 2.0 * dx;
+                let dq1 = c2 * 2.0 * dx * y + s2 * dy - s2 * 2.0 * dx;
+                let exact = (2.0 * x).cos() * dx + dq0 * q1 + q0 * dq1;
+                check(t, exact, fd(|h| structured_results(x + h * dx, y + h * dy)));
+            }
+        }
+    }
+} // mod single

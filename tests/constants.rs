@@ -1,0 +1,480 @@
+//! Constants: integer arithmetic and casts, `std::f64::consts`, associated
+//! constants such as `f64::INFINITY`, literals, and constant parameters of
+//! various types (integers, bool, `&mut usize`, `&[usize]`).
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+    use std::f64::consts::{E, FRAC_PI_2, LN_2, PI, SQRT_2};
+
+    // Integer arithmetic and casts feed constant factors.
+    #[jvp]
+    fn int_arith(x: f64, n: usize, m: i32) -> f64 {
+        let tri = (n * (n + 1) / 2) as f64;
+        let sq = (m * m - 3 * m) as f64;
+        let k = n as i32 + m;
+        x * tri + x * x * sq + x.powi(k)
+    }
+
+    #[test]
+    fn int_arith_matches() {
+        for &x in &[0.6, -1.3] {
+            for &(n, m) in &[(0usize, 0i32), (3, 2), (5, -1)] {
+                let (v, t) = int_arith_jvp(x, 1.0, n, m);
+                assert_eq!(v, int_arith(x, n, m));
+                let tri = (n * (n + 1) / 2) as f64;
+                let sq = (m * m - 3 * m) as f64;
+                let k = n as i32 + m;
+                let exact = tri + 2.0 * x * sq + k as f64 * x.powi(k - 1);
+                check(t, exact, fd(|s| int_arith(x + s, n, m)));
+            }
+        }
+    }
+
+    // Loop index cast to a float is a constant.
+    #[jvp]
+    fn index_cast(x: f64, n: u32) -> f64 {
+        let mut s = 0.0;
+        for i in 0..n {
+            let fi = i as f64;
+            let w = fi * fi + 1.0;
+            s += w * (x * fi).cos();
+        }
+        s
+    }
+
+    #[test]
+    fn index_cast_matches() {
+        for &x in &[0.4, 2.1] {
+            let (v, t) = index_cast_jvp(x, 1.0, 6);
+            assert_eq!(v, index_cast(x, 6));
+            let mut exact = 0.0;
+            for i in 0..6 {
+                let fi = i as f64;
+                exact -= (fi * fi + 1.0) * fi * (x * fi).sin();
+            }
+            check(t, exact, fd(|s| index_cast(x + s, 6)));
+        }
+    }
+
+    // Mathematical constants, imported and by full path.
+    #[jvp]
+    fn math_consts(x: f64) -> f64 {
+        let a = (PI * x).sin() + E * x;
+        let b = std::f64::consts::TAU * x * SQRT_2;
+        let c = (x + FRAC_PI_2).cos() * LN_2;
+        a + b + c + core::f64::consts::LN_10
+    }
+
+    #[test]
+    fn math_consts_matches() {
+        for &x in &[0.1, -0.75, 1.9] {
+            let (v, t) = math_consts_jvp(x, 1.0);
+            assert_eq!(v, math_consts(x));
+            let exact = PI * (PI * x).cos() + E + std::f64::consts::TAU * SQRT_2
+                - (x + FRAC_PI_2).sin() * LN_2;
+            check(t, exact, fd(|s| math_consts(x + s)));
+        }
+    }
+
+    // A constant base raised to an active power, and an elementary function
+    // of a constant (both via methods and paths).
+    #[jvp]
+    fn const_base(x: f64) -> f64 {
+        let r2 = (2.0f64).sqrt();
+        E.powf(x) + 3.0f64.powf(x * 0.5) + f64::exp(1.5) * x + r2 * f64::ln(x)
+    }
+
+    #[test]
+    fn const_base_matches() {
+        for &x in &[0.5, 2.5] {
+            let (v, t) = const_base_jvp(x, 1.0);
+            assert_eq!(v, const_base(x));
+            let exact = E.powf(x)
+                + 0.5 * 3.0f64.ln() * 3.0f64.powf(0.5 * x)
+                + 1.5f64.exp()
+                + 2.0f64.sqrt() / x;
+            check(t, exact, fd(|s| const_base(x + s)));
+        }
+    }
+
+    // Associated constants: INFINITY as an initial running minimum,
+    // EPSILON and MAX in comparisons and arithmetic.
+    #[jvp]
+    fn assoc_consts(x: &[f64]) -> f64 {
+        let mut lo = f64::INFINITY;
+        let mut hi = f64::NEG_INFINITY;
+        for &xi in x {
+            if xi < lo {
+                lo = xi;
+            }
+            if xi > hi {
+                hi = xi;
+            }
+        }
+        let spread = hi - lo;
+        if spread < f64::MAX {
+            spread * (1.0 + f64::EPSILON) + lo * f64::MIN_POSITIVE
+        } else {
+            0.0
+        }
+    }
+
+    #[test]
+    fn assoc_consts_matches() {
+        let x = spread_vec(1, 7);
+        let imin = (0..7)
+            .min_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        let imax = (0..7)
+            .max_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        for u in dirs(7, 1) {
+            let (v, t) = assoc_consts_jvp(&x, &u);
+            assert_eq!(v, assoc_consts(&x));
+            let exact = (u[imax] - u[imin]) * (1.0 + f64::EPSILON) + u[imin] * f64::MIN_POSITIVE;
+            check(t, exact, fd(|s| assoc_consts(&axpy(&x, s, &u))));
+        }
+    }
+
+    // Literal forms: exponents, suffixes, trailing dot, integer-to-float.
+    #[jvp]
+    fn literals(x: f64) -> f64 {
+        let a = 2.5e-1 * x;
+        let b = 1e1 * x * x;
+        let c = 3.0_f64 * x + 2.;
+        let d = x * 0.5f64 + (2 as f64) * x;
+        a + b + c + d + 1_000.0
+    }
+
+    #[test]
+    fn literals_matches() {
+        for &x in &[0.3, -2.0] {
+            let (v, t) = literals_jvp(x, 1.0);
+            assert_eq!(v, literals(x));
+            check(
+                t,
+                0.25 + 20.0 * x + 3.0 + 0.5 + 2.0,
+                fd(|s| literals(x + s)),
+            );
+        }
+    }
+
+    // Constant parameters of several types: bool, i64, u8, &[usize],
+    // &mut usize (counter, updated by both f and f_jvp).
+    #[jvp]
+    fn const_params(x: f64, flag: bool, k: i64, b: u8, idx: &[usize], calls: &mut usize) -> f64 {
+        *calls += 1;
+        let mut s = if flag {
+            x * k as f64
+        } else {
+            x / (1.0 + b as f64)
+        };
+        for &i in idx {
+            s += x * i as f64;
+        }
+        s
+    }
+
+    #[test]
+    fn const_params_matches() {
+        let idx = [1usize, 4, 2];
+        for flag in [true, false] {
+            let x = 0.9;
+            let mut calls_f = 0usize;
+            let mut calls_j = 0usize;
+            let (v, t) = const_params_jvp(x, 1.0, flag, 3, 2, &idx, &mut calls_j);
+            assert_eq!(v, const_params(x, flag, 3, 2, &idx, &mut calls_f));
+            assert_eq!(
+                calls_j, 1,
+                "the &mut usize counter must be updated exactly once by f_jvp"
+            );
+            assert_eq!(calls_f, 1);
+            let exact = if flag { 3.0 } else { 1.0 / 3.0 } + 7.0;
+            check(
+                t,
+                exact,
+                fd(|s| const_params(x + s, flag, 3, 2, &idx, &mut 0)),
+            );
+        }
+    }
+
+    // A function where nothing depends on the active input: tangent is 0.
+    #[jvp]
+    fn inactive_result(x: f64, n: u32) -> f64 {
+        let _y = x * 2.0;
+        let mut s = 0.0;
+        for i in 0..n {
+            s += (i as f64).sqrt();
+        }
+        s + PI
+    }
+
+    #[test]
+    fn inactive_result_matches() {
+        let (v, t) = inactive_result_jvp(1.5, 1.0, 5);
+        assert_eq!(v, inactive_result(1.5, 5));
+        check(t, 0.0, fd(|s| inactive_result(1.5 + s, 5)));
+    }
+
+    // Conversions of constants through `From` (a call with only constant
+    // arguments, left untouched).
+    #[jvp]
+    fn from_conversions(x: f64, n: u16, b: i16) -> f64 {
+        let a = f64::from(n);
+        let c: f64 = b.into();
+        x * a + x * x * c
+    }
+
+    #[test]
+    fn from_conversions_matches() {
+        let (v, t) = from_conversions_jvp(0.7, 1.0, 4, -3);
+        assert_eq!(v, from_conversions(0.7, 4, -3));
+        check(
+            t,
+            4.0 + 2.0 * 0.7 * -3.0,
+            fd(|s| from_conversions(0.7 + s, 4, -3)),
+        );
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+    use std::f32::consts::{E, FRAC_PI_2, LN_2, PI, SQRT_2};
+
+    // Integer arithmetic and casts feed constant factors.
+    #[jvp]
+    fn int_arith(x: f32, n: usize, m: i32) -> f32 {
+        let tri = (n * (n + 1) / 2) as f32;
+        let sq = (m * m - 3 * m) as f32;
+        let k = n as i32 + m;
+        x * tri + x * x * sq + x.powi(k)
+    }
+
+    #[test]
+    fn int_arith_matches() {
+        for &x in &[0.6, -1.3] {
+            for &(n, m) in &[(0usize, 0i32), (3, 2), (5, -1)] {
+                let (v, t) = int_arith_jvp(x, 1.0, n, m);
+                assert_eq!(v, int_arith(x, n, m));
+                let tri = (n * (n + 1) / 2) as f32;
+                let sq = (m * m - 3 * m) as f32;
+                let k = n as i32 + m;
+                let exact = tri + 2.0 * x * sq + k as f32 * x.powi(k - 1);
+                check(t, exact, fd(|s| int_arith(x + s, n, m)));
+            }
+        }
+    }
+
+    // Loop index cast to a float is a constant.
+    #[jvp]
+    fn index_cast(x: f32, n: u32) -> f32 {
+        let mut s = 0.0;
+        for i in 0..n {
+            let fi = i as f32;
+            let w = fi * fi + 1.0;
+            s += w * (x * fi).cos();
+        }
+        s
+    }
+
+    #[test]
+    fn index_cast_matches() {
+        for &x in &[0.4, 2.1] {
+            let (v, t) = index_cast_jvp(x, 1.0, 6);
+            assert_eq!(v, index_cast(x, 6));
+            let mut exact = 0.0;
+            for i in 0..6 {
+                let fi = i as f32;
+                exact -= (fi * fi + 1.0) * fi * (x * fi).sin();
+            }
+            check(t, exact, fd(|s| index_cast(x + s, 6)));
+        }
+    }
+
+    // Mathematical constants, imported and by full path.
+    #[jvp]
+    fn math_consts(x: f32) -> f32 {
+        let a = (PI * x).sin() + E * x;
+        let b = std::f32::consts::TAU * x * SQRT_2;
+        let c = (x + FRAC_PI_2).cos() * LN_2;
+        a + b + c + core::f32::consts::LN_10
+    }
+
+    #[test]
+    fn math_consts_matches() {
+        for &x in &[0.1, -0.75, 1.9] {
+            let (v, t) = math_consts_jvp(x, 1.0);
+            assert_eq!(v, math_consts(x));
+            let exact = PI * (PI * x).cos() + E + std::f32::consts::TAU * SQRT_2
+                - (x + FRAC_PI_2).sin() * LN_2;
+            check(t, exact, fd(|s| math_consts(x + s)));
+        }
+    }
+
+    // A constant base raised to an active power, and an elementary function
+    // of a constant (both via methods and paths).
+    #[jvp]
+    fn const_base(x: f32) -> f32 {
+        let r2 = (2.0f32).sqrt();
+        E.powf(x) + 3.0f32.powf(x * 0.5) + f32::exp(1.5) * x + r2 * f32::ln(x)
+    }
+
+    #[test]
+    fn const_base_matches() {
+        for &x in &[0.5, 2.5] {
+            let (v, t) = const_base_jvp(x, 1.0);
+            assert_eq!(v, const_base(x));
+            let exact = E.powf(x)
+                + 0.5 * 3.0f32.ln() * 3.0f32.powf(0.5 * x)
+                + 1.5f32.exp()
+                + 2.0f32.sqrt() / x;
+            check(t, exact, fd(|s| const_base(x + s)));
+        }
+    }
+
+    // Associated constants: INFINITY as an initial running minimum,
+    // EPSILON and MAX in comparisons and arithmetic.
+    #[jvp]
+    fn assoc_consts(x: &[f32]) -> f32 {
+        let mut lo = f32::INFINITY;
+        let mut hi = f32::NEG_INFINITY;
+        for &xi in x {
+            if xi < lo {
+                lo = xi;
+            }
+            if xi > hi {
+                hi = xi;
+            }
+        }
+        let spread = hi - lo;
+        if spread < f32::MAX {
+            spread * (1.0 + f32::EPSILON) + lo * f32::MIN_POSITIVE
+        } else {
+            0.0
+        }
+    }
+
+    #[test]
+    fn assoc_consts_matches() {
+        let x = spread_vec(1, 7);
+        let imin = (0..7)
+            .min_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        let imax = (0..7)
+            .max_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        for u in dirs(7, 1) {
+            let (v, t) = assoc_consts_jvp(&x, &u);
+            assert_eq!(v, assoc_consts(&x));
+            let exact = (u[imax] - u[imin]) * (1.0 + f32::EPSILON) + u[imin] * f32::MIN_POSITIVE;
+            check(t, exact, fd(|s| assoc_consts(&axpy(&x, s, &u))));
+        }
+    }
+
+    // Literal forms: exponents, suffixes, trailing dot, integer-to-float.
+    #[jvp]
+    fn literals(x: f32) -> f32 {
+        let a = 2.5e-1 * x;
+        let b = 1e1 * x * x;
+        let c = 3.0_f32 * x + 2.;
+        let d = x * 0.5f32 + (2 as f32) * x;
+        a + b + c + d + 1_000.0
+    }
+
+    #[test]
+    fn literals_matches() {
+        for &x in &[0.3, -2.0] {
+            let (v, t) = literals_jvp(x, 1.0);
+            assert_eq!(v, literals(x));
+            check(
+                t,
+                0.25 + 20.0 * x + 3.0 + 0.5 + 2.0,
+                fd(|s| literals(x + s)),
+            );
+        }
+    }
+
+    // Constant parameters of several types: bool, i64, u8, &[usize],
+    // &mut usize (counter, updated by both f and f_jvp).
+    #[jvp]
+    fn const_params(x: f32, flag: bool, k: i64, b: u8, idx: &[usize], calls: &mut usize) -> f32 {
+        *calls += 1;
+        let mut s = if flag {
+            x * k as f32
+        } else {
+            x / (1.0 + b as f32)
+        };
+        for &i in idx {
+            s += x * i as f32;
+        }
+        s
+    }
+
+    #[test]
+    fn const_params_matches() {
+        let idx = [1usize, 4, 2];
+        for flag in [true, false] {
+            let x = 0.9;
+            let mut calls_f = 0usize;
+            let mut calls_j = 0usize;
+            let (v, t) = const_params_jvp(x, 1.0, flag, 3, 2, &idx, &mut calls_j);
+            assert_eq!(v, const_params(x, flag, 3, 2, &idx, &mut calls_f));
+            assert_eq!(
+                calls_j, 1,
+                "the &mut usize counter must be updated exactly once by f_jvp"
+            );
+            assert_eq!(calls_f, 1);
+            let exact = if flag { 3.0 } else { 1.0 / 3.0 } + 7.0;
+            check(
+                t,
+                exact,
+                fd(|s| const_params(x + s, flag, 3, 2, &idx, &mut 0)),
+            );
+        }
+    }
+
+    // A function where nothing depends on the active input: tangent is 0.
+    #[jvp]
+    fn inactive_result(x: f32, n: u32) -> f32 {
+        let _y = x * 2.0;
+        let mut s = 0.0;
+        for i in 0..n {
+            s += (i as f32).sqrt();
+        }
+        s + PI
+    }
+
+    #[test]
+    fn inactive_result_matches() {
+        let (v, t) = inactive_result_jvp(1.5, 1.0, 5);
+        assert_eq!(v, inactive_result(1.5, 5));
+        check(t, 0.0, fd(|s| inactive_result(1.5 + s, 5)));
+    }
+
+    // Conversions of constants through `From` (a call with only constant
+    // arguments, left untouched).
+    #[jvp]
+    fn from_conversions(x: f32, n: u16, b: i16) -> f32 {
+        let a = f32::from(n);
+        let c: f32 = b.into();
+        x * a + x * x * c
+    }
+
+    #[test]
+    fn from_conversions_matches() {
+        let (v, t) = from_conversions_jvp(0.7, 1.0, 4, -3);
+        assert_eq!(v, from_conversions(0.7, 4, -3));
+        check(
+            t,
+            4.0 + 2.0 * 0.7 * -3.0,
+            fd(|s| from_conversions(0.7 + s, 4, -3)),
+        );
+    }
+} // mod single

@@ -1,0 +1,780 @@
+//! Indexing arrays, slices and Vecs; writing through an index (`a[i] = ..`,
+//! `a[i][j] += ..`); `.len()`; local `[0.0; N]` and `vec![0.0; n]`; `&mut`
+//! locals pointing into other variables; `iter().sum()` / `.product()`.
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    // Reading by index from a slice, a `&[f64; N]`, a `&Vec<f64>` and a
+    // by-value array, with computed (wrapping) indices.
+    #[jvp]
+    fn read_index(x: &[f64], a: &[f64; 3], v: &Vec<f64>, w: [f64; 2]) -> f64 {
+        let n = x.len();
+        let mut s = 0.0;
+        for i in 0..n {
+            s += x[i] * x[(i + 1) % n] * a[i % 3] + v[n - 1 - i] * w[i % 2];
+        }
+        s
+    }
+
+    #[test]
+    fn read_index_matches() {
+        let n = 5;
+        let x = rand_vec(1, n, -1.0, 1.0);
+        let a: [f64; 3] = arr(&rand_vec(2, 3, -1.0, 1.0));
+        let v = rand_vec(3, n, -1.0, 1.0);
+        let w: [f64; 2] = arr(&rand_vec(4, 2, -1.0, 1.0));
+        let all = dirs(n + 3 + n + 2, 5);
+        for u in all {
+            let ux = u[0..n].to_vec();
+            let ua: [f64; 3] = arr(&u[n..n + 3]);
+            let uv = u[n + 3..2 * n + 3].to_vec();
+            let uw: [f64; 2] = arr(&u[2 * n + 3..]);
+            let (val, t) = read_index_jvp(&x, &ux, &a, &ua, &v, &uv, w, uw);
+            assert_eq!(val, read_index(&x, &a, &v, w));
+            let mut exact = 0.0;
+            for i in 0..n {
+                let j = (i + 1) % n;
+                exact +=
+                    ux[i] * x[j] * a[i % 3] + x[i] * ux[j] * a[i % 3] + x[i] * x[j] * ua[i % 3];
+                exact += uv[n - 1 - i] * w[i % 2] + v[n - 1 - i] * uw[i % 2];
+            }
+            check(
+                t,
+                exact,
+                fd(|s| {
+                    read_index(
+                        &axpy(&x, s, &ux),
+                        &axpy_arr(&a, s, &ua),
+                        &axpy(&v, s, &uv),
+                        axpy_arr(&w, s, &uw),
+                    )
+                }),
+            );
+        }
+    }
+
+    // Local `[0.0; N]` written through an index, then read back.
+    #[jvp]
+    fn local_array(x: &[f64; 4]) -> f64 {
+        let mut c = [0.0; 4];
+        for i in 0..4 {
+            c[i] = x[i] * x[i];
+        }
+        c[0] = c[0] + c[3];
+        c[2] *= x[1];
+        c[1] -= 1.0;
+        c[0] * c[1] + c[2] + c[3]
+    }
+
+    #[test]
+    fn local_array_matches() {
+        let x: [f64; 4] = arr(&rand_vec(6, 4, -1.5, 1.5));
+        for u in dirs(4, 6) {
+            let u: [f64; 4] = arr(&u);
+            let (v, t) = local_array_jvp(&x, &u);
+            assert_eq!(v, local_array(&x));
+            let q = |i: usize| x[i] * x[i];
+            let dq = |i: usize| 2.0 * x[i] * u[i];
+            let c0 = q(0) + q(3);
+            let dc0 = dq(0) + dq(3);
+            let c1 = q(1) - 1.0;
+            let dc1 = dq(1);
+            let dc2 = dq(2) * x[1] + q(2) * u[1];
+            let exact = dc0 * c1 + c0 * dc1 + dc2 + dq(3);
+            check(t, exact, fd(|s| local_array(&axpy_arr(&x, s, &u))));
+        }
+    }
+
+    // Nested arrays: 2x2 matrix product into a local `[[0.0; 2]; 2]` with
+    // `a[i][j] += ...`, then the trace of the square.
+    #[jvp]
+    fn matmul_trace(a: [[f64; 2]; 2], b: &[[f64; 2]; 2]) -> f64 {
+        let mut c = [[0.0; 2]; 2];
+        for i in 0..2 {
+            for j in 0..2 {
+                for k in 0..2 {
+                    c[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+        let mut tr = 0.0;
+        for i in 0..2 {
+            for k in 0..2 {
+                tr += c[i][k] * c[k][i];
+            }
+        }
+        tr
+    }
+
+    #[test]
+    fn matmul_trace_matches() {
+        let a: [[f64; 2]; 2] = mat(&rand_vec(7, 4, -1.0, 1.0));
+        let b: [[f64; 2]; 2] = mat(&rand_vec(8, 4, -1.0, 1.0));
+        for u in dirs(8, 7) {
+            let da: [[f64; 2]; 2] = mat(&u[0..4]);
+            let db: [[f64; 2]; 2] = mat(&u[4..8]);
+            let (v, t) = matmul_trace_jvp(a, da, &b, &db);
+            assert_eq!(v, matmul_trace(a, &b));
+            let mm = |p: &[[f64; 2]; 2], q: &[[f64; 2]; 2]| -> [[f64; 2]; 2] {
+                let mut r = [[0.0; 2]; 2];
+                for i in 0..2 {
+                    for j in 0..2 {
+                        r[i][j] = p[i][0] * q[0][j] + p[i][1] * q[1][j];
+                    }
+                }
+                r
+            };
+            let c = mm(&a, &b);
+            let d1 = mm(&da, &b);
+            let d2 = mm(&a, &db);
+            // d tr(C C) = 2 tr(C dC)
+            let mut exact = 0.0;
+            for i in 0..2 {
+                for k in 0..2 {
+                    exact += 2.0 * c[i][k] * (d1[k][i] + d2[k][i]);
+                }
+            }
+            check(
+                t,
+                exact,
+                fd(|s| matmul_trace(axpy_mat(&a, s, &da), &axpy_mat(&b, s, &db))),
+            );
+        }
+    }
+
+    // `vec![0.0; n]` prefix sums, then reading them back.
+    #[jvp]
+    fn prefix_sums(x: &[f64]) -> f64 {
+        let n = x.len();
+        let mut p = vec![0.0; n + 1];
+        for i in 0..n {
+            p[i + 1] = p[i] + x[i];
+        }
+        let mut s = 0.0;
+        for i in 1..=n {
+            s += p[i] * p[i] / i as f64;
+        }
+        s
+    }
+
+    #[test]
+    fn prefix_sums_matches() {
+        let x = rand_vec(9, 8, -1.0, 1.0);
+        for u in dirs(8, 9) {
+            let (v, t) = prefix_sums_jvp(&x, &u);
+            assert_eq!(v, prefix_sums(&x));
+            let mut exact = 0.0;
+            let (mut p, mut dp) = (0.0, 0.0);
+            for i in 0..8 {
+                p += x[i];
+                dp += u[i];
+                exact += 2.0 * p * dp / (i + 1) as f64;
+            }
+            check(t, exact, fd(|s| prefix_sums(&axpy(&x, s, &u))));
+        }
+    }
+
+    // A `&mut` local pointing into a local array, and into a Vec element.
+    #[jvp]
+    fn mut_ref_local(x: &[f64], y: f64) -> f64 {
+        let mut a = [1.0; 3];
+        let mut v = vec![0.0; 2];
+        for i in 0..x.len() {
+            let r = &mut a[i % 3];
+            *r += x[i] * y;
+            *r *= 0.5;
+        }
+        {
+            let r = &mut v[1];
+            *r = a[0] * a[1];
+            *r -= a[2];
+        }
+        let q = &mut v[0];
+        *q += y;
+        v[0] * v[1]
+    }
+
+    #[test]
+    fn mut_ref_local_matches() {
+        let x = rand_vec(10, 7, -1.0, 1.0);
+        let y = 0.6;
+        for (k, u) in dirs(7, 10).into_iter().enumerate() {
+            let dy = if k % 2 == 1 { 0.8 } else { 0.0 };
+            let (val, t) = mut_ref_local_jvp(&x, &u, y, dy);
+            assert_eq!(val, mut_ref_local(&x, y));
+            let mut a = [1.0; 3];
+            let mut da = [0.0; 3];
+            for i in 0..7 {
+                da[i % 3] = 0.5 * (da[i % 3] + u[i] * y + x[i] * dy);
+                a[i % 3] = 0.5 * (a[i % 3] + x[i] * y);
+            }
+            let v1 = a[0] * a[1] - a[2];
+            let dv1 = da[0] * a[1] + a[0] * da[1] - da[2];
+            let exact = dy * v1 + y * dv1;
+            check(
+                t,
+                exact,
+                fd(|s| mut_ref_local(&axpy(&x, s, &u), y + s * dy)),
+            );
+        }
+    }
+
+    // `x.iter().sum::<f64>()` and `.product::<f64>()`.
+    #[jvp]
+    fn sum_and_product(x: &[f64]) -> f64 {
+        let s = x.iter().sum::<f64>();
+        let p = x.iter().product::<f64>();
+        s * s + p
+    }
+
+    #[test]
+    fn sum_and_product_matches() {
+        let x = rand_signed(11, 6);
+        for u in dirs(6, 11) {
+            let (v, t) = sum_and_product_jvp(&x, &u);
+            assert_eq!(v, sum_and_product(&x));
+            let s: f64 = x.iter().sum();
+            let p: f64 = x.iter().product();
+            let mut dp = 0.0;
+            for i in 0..6 {
+                dp += p / x[i] * u[i];
+            }
+            check(
+                t,
+                2.0 * s * u.iter().sum::<f64>() + dp,
+                fd(|h| sum_and_product(&axpy(&x, h, &u))),
+            );
+        }
+    }
+
+    // sum/product over local arrays and Vecs.
+    #[jvp]
+    fn sum_product_locals(x: f64, n: usize) -> f64 {
+        let mut a = [0.0; 3];
+        let mut v = vec![1.0; n];
+        for i in 0..3 {
+            a[i] = x + i as f64;
+        }
+        for i in 0..n {
+            v[i] = (x * (i + 1) as f64).cos();
+        }
+        a.iter().product::<f64>() + v.iter().sum::<f64>()
+    }
+
+    #[test]
+    fn sum_product_locals_matches() {
+        for &x in &[0.3, -1.7] {
+            for n in [0usize, 3] {
+                let (v, t) = sum_product_locals_jvp(x, 1.0, n);
+                assert_eq!(v, sum_product_locals(x, n));
+                // d/dx x(x+1)(x+2) = 3x² + 6x + 2
+                let mut exact = 3.0 * x * x + 6.0 * x + 2.0;
+                for i in 0..n {
+                    let k = (i + 1) as f64;
+                    exact -= k * (x * k).sin();
+                }
+                check(t, exact, fd(|s| sum_product_locals(x + s, n)));
+            }
+        }
+    }
+
+    // `.len()` of slices, arrays and Vecs in arithmetic (as constants).
+    #[jvp]
+    fn mean_var(x: &[f64], w: &Vec<f64>, a: [f64; 3]) -> f64 {
+        let mut m = 0.0;
+        for i in 0..x.len() {
+            m += x[i];
+        }
+        m /= x.len() as f64;
+        let mut var = 0.0;
+        for i in 0..x.len() {
+            var += (x[i] - m) * (x[i] - m);
+        }
+        var / (x.len() - 1) as f64 + w[w.len() - 1] * a[a.len() - 1]
+    }
+
+    #[test]
+    fn mean_var_matches() {
+        let x = rand_vec(12, 6, -2.0, 2.0);
+        let w = rand_vec(13, 2, -1.0, 1.0);
+        let a: [f64; 3] = arr(&rand_vec(14, 3, -1.0, 1.0));
+        for (k, u) in dirs(6, 12).into_iter().enumerate() {
+            let uw = if k % 2 == 0 {
+                vec![0.0, 0.0]
+            } else {
+                vec![0.3, -0.9]
+            };
+            let ua = if k % 3 == 0 {
+                [0.0; 3]
+            } else {
+                [0.2, 0.5, 0.7]
+            };
+            let (v, t) = mean_var_jvp(&x, &u, &w, &uw, a, ua);
+            assert_eq!(v, mean_var(&x, &w, a));
+            let m = x.iter().sum::<f64>() / 6.0;
+            let dm = u.iter().sum::<f64>() / 6.0;
+            let mut dvar = 0.0;
+            for i in 0..6 {
+                dvar += 2.0 * (x[i] - m) * (u[i] - dm);
+            }
+            let exact = dvar / 5.0 + uw[1] * a[2] + w[1] * ua[2];
+            check(
+                t,
+                exact,
+                fd(|s| mean_var(&axpy(&x, s, &u), &axpy(&w, s, &uw), axpy_arr(&a, s, &ua))),
+            );
+        }
+    }
+
+    // Stencil with writes to a local Vec read from shifted indices (1-D heat
+    // equation, a few explicit steps with double buffering).
+    #[jvp]
+    fn heat(u0: &[f64], kappa: f64, steps: usize) -> f64 {
+        let n = u0.len();
+        let mut u = vec![0.0; n];
+        let mut next = vec![0.0; n];
+        for i in 0..n {
+            u[i] = u0[i];
+        }
+        for _ in 0..steps {
+            for i in 1..n - 1 {
+                next[i] = u[i] + kappa * (u[i - 1] - 2.0 * u[i] + u[i + 1]);
+            }
+            next[0] = u[0];
+            next[n - 1] = u[n - 1];
+            for i in 0..n {
+                u[i] = next[i];
+            }
+        }
+        let mut e = 0.0;
+        for i in 0..n {
+            e += u[i] * u[i];
+        }
+        e
+    }
+
+    #[test]
+    fn heat_matches() {
+        let u0 = rand_vec(15, 6, -1.0, 1.0);
+        let kappa = 0.2;
+        for (k, du) in dirs(6, 15).into_iter().enumerate() {
+            let dk = if k >= 5 { 0.5 } else { 0.0 };
+            let (v, t) = heat_jvp(&u0, &du, kappa, dk, 3);
+            assert_eq!(v, heat(&u0, kappa, 3));
+            // Tangent of a linear scheme: propagate (u, du) by hand.
+            let mut u = u0.clone();
+            let mut d = du.clone();
+            for _ in 0..3 {
+                let mut un = u.clone();
+                let mut dn = d.clone();
+                for i in 1..5 {
+                    let lap = u[i - 1] - 2.0 * u[i] + u[i + 1];
+                    let dlap = d[i - 1] - 2.0 * d[i] + d[i + 1];
+                    un[i] = u[i] + kappa * lap;
+                    dn[i] = d[i] + dk * lap + kappa * dlap;
+                }
+                u = un;
+                d = dn;
+            }
+            let exact = 2.0 * dot(&u, &d);
+            check(
+                t,
+                exact,
+                fd(|s| heat(&axpy(&u0, s, &du), kappa + s * dk, 3)),
+            );
+        }
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    // Reading by index from a slice, a `&[f32; N]`, a `&Vec<f32>` and a
+    // by-value array, with computed (wrapping) indices.
+    #[jvp]
+    fn read_index(x: &[f32], a: &[f32; 3], v: &Vec<f32>, w: [f32; 2]) -> f32 {
+        let n = x.len();
+        let mut s = 0.0;
+        for i in 0..n {
+            s += x[i] * x[(i + 1) % n] * a[i % 3] + v[n - 1 - i] * w[i % 2];
+        }
+        s
+    }
+
+    #[test]
+    fn read_index_matches() {
+        let n = 5;
+        let x = rand_vec(1, n, -1.0, 1.0);
+        let a: [f32; 3] = arr(&rand_vec(2, 3, -1.0, 1.0));
+        let v = rand_vec(3, n, -1.0, 1.0);
+        let w: [f32; 2] = arr(&rand_vec(4, 2, -1.0, 1.0));
+        let all = dirs(n + 3 + n + 2, 5);
+        for u in all {
+            let ux = u[0..n].to_vec();
+            let ua: [f32; 3] = arr(&u[n..n + 3]);
+            let uv = u[n + 3..2 * n + 3].to_vec();
+            let uw: [f32; 2] = arr(&u[2 * n + 3..]);
+            let (val, t) = read_index_jvp(&x, &ux, &a, &ua, &v, &uv, w, uw);
+            assert_eq!(val, read_index(&x, &a, &v, w));
+            let mut exact = 0.0;
+            for i in 0..n {
+                let j = (i + 1) % n;
+                exact +=
+                    ux[i] * x[j] * a[i % 3] + x[i] * ux[j] * a[i % 3] + x[i] * x[j] * ua[i % 3];
+                exact += uv[n - 1 - i] * w[i % 2] + v[n - 1 - i] * uw[i % 2];
+            }
+            check(
+                t,
+                exact,
+                fd(|s| {
+                    read_index(
+                        &axpy(&x, s, &ux),
+                        &axpy_arr(&a, s, &ua),
+                        &axpy(&v, s, &uv),
+                        axpy_arr(&w, s, &uw),
+                    )
+                }),
+            );
+        }
+    }
+
+    // Local `[0.0; N]` written through an index, then read back.
+    #[jvp]
+    fn local_array(x: &[f32; 4]) -> f32 {
+        let mut c = [0.0; 4];
+        for i in 0..4 {
+            c[i] = x[i] * x[i];
+        }
+        c[0] = c[0] + c[3];
+        c[2] *= x[1];
+        c[1] -= 1.0;
+        c[0] * c[1] + c[2] + c[3]
+    }
+
+    #[test]
+    fn local_array_matches() {
+        let x: [f32; 4] = arr(&rand_vec(6, 4, -1.5, 1.5));
+        for u in dirs(4, 6) {
+            let u: [f32; 4] = arr(&u);
+            let (v, t) = local_array_jvp(&x, &u);
+            assert_eq!(v, local_array(&x));
+            let q = |i: usize| x[i] * x[i];
+            let dq = |i: usize| 2.0 * x[i] * u[i];
+            let c0 = q(0) + q(3);
+            let dc0 = dq(0) + dq(3);
+            let c1 = q(1) - 1.0;
+            let dc1 = dq(1);
+            let dc2 = dq(2) * x[1] + q(2) * u[1];
+            let exact = dc0 * c1 + c0 * dc1 + dc2 + dq(3);
+            check(t, exact, fd(|s| local_array(&axpy_arr(&x, s, &u))));
+        }
+    }
+
+    // Nested arrays: 2x2 matrix product into a local `[[0.0; 2]; 2]` with
+    // `a[i][j] += ...`, then the trace of the square.
+    #[jvp]
+    fn matmul_trace(a: [[f32; 2]; 2], b: &[[f32; 2]; 2]) -> f32 {
+        let mut c = [[0.0; 2]; 2];
+        for i in 0..2 {
+            for j in 0..2 {
+                for k in 0..2 {
+                    c[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+        let mut tr = 0.0;
+        for i in 0..2 {
+            for k in 0..2 {
+                tr += c[i][k] * c[k][i];
+            }
+        }
+        tr
+    }
+
+    #[test]
+    fn matmul_trace_matches() {
+        let a: [[f32; 2]; 2] = mat(&rand_vec(7, 4, -1.0, 1.0));
+        let b: [[f32; 2]; 2] = mat(&rand_vec(8, 4, -1.0, 1.0));
+        for u in dirs(8, 7) {
+            let da: [[f32; 2]; 2] = mat(&u[0..4]);
+            let db: [[f32; 2]; 2] = mat(&u[4..8]);
+            let (v, t) = matmul_trace_jvp(a, da, &b, &db);
+            assert_eq!(v, matmul_trace(a, &b));
+            let mm = |p: &[[f32; 2]; 2], q: &[[f32; 2]; 2]| -> [[f32; 2]; 2] {
+                let mut r = [[0.0; 2]; 2];
+                for i in 0..2 {
+                    for j in 0..2 {
+                        r[i][j] = p[i][0] * q[0][j] + p[i][1] * q[1][j];
+                    }
+                }
+                r
+            };
+            let c = mm(&a, &b);
+            let d1 = mm(&da, &b);
+            let d2 = mm(&a, &db);
+            // d tr(C C) = 2 tr(C dC)
+            let mut exact = 0.0;
+            for i in 0..2 {
+                for k in 0..2 {
+                    exact += 2.0 * c[i][k] * (d1[k][i] + d2[k][i]);
+                }
+            }
+            check(
+                t,
+                exact,
+                fd(|s| matmul_trace(axpy_mat(&a, s, &da), &axpy_mat(&b, s, &db))),
+            );
+        }
+    }
+
+    // `vec![0.0; n]` prefix sums, then reading them back.
+    #[jvp]
+    fn prefix_sums(x: &[f32]) -> f32 {
+        let n = x.len();
+        let mut p = vec![0.0; n + 1];
+        for i in 0..n {
+            p[i + 1] = p[i] + x[i];
+        }
+        let mut s = 0.0;
+        for i in 1..=n {
+            s += p[i] * p[i] / i as f32;
+        }
+        s
+    }
+
+    #[test]
+    fn prefix_sums_matches() {
+        let x = rand_vec(9, 8, -1.0, 1.0);
+        for u in dirs(8, 9) {
+            let (v, t) = prefix_sums_jvp(&x, &u);
+            assert_eq!(v, prefix_sums(&x));
+            let mut exact = 0.0;
+            let (mut p, mut dp) = (0.0, 0.0);
+            for i in 0..8 {
+                p += x[i];
+                dp += u[i];
+                exact += 2.0 * p * dp / (i + 1) as f32;
+            }
+            check(t, exact, fd(|s| prefix_sums(&axpy(&x, s, &u))));
+        }
+    }
+
+    // A `&mut` local pointing into a local array, and into a Vec element.
+    #[jvp]
+    fn mut_ref_local(x: &[f32], y: f32) -> f32 {
+        let mut a = [1.0; 3];
+        let mut v = vec![0.0; 2];
+        for i in 0..x.len() {
+            let r = &mut a[i % 3];
+            *r += x[i] * y;
+            *r *= 0.5;
+        }
+        {
+            let r = &mut v[1];
+            *r = a[0] * a[1];
+            *r -= a[2];
+        }
+        let q = &mut v[0];
+        *q += y;
+        v[0] * v[1]
+    }
+
+    #[test]
+    fn mut_ref_local_matches() {
+        let x = rand_vec(10, 7, -1.0, 1.0);
+        let y = 0.6;
+        for (k, u) in dirs(7, 10).into_iter().enumerate() {
+            let dy = if k % 2 == 1 { 0.8 } else { 0.0 };
+            let (val, t) = mut_ref_local_jvp(&x, &u, y, dy);
+            assert_eq!(val, mut_ref_local(&x, y));
+            let mut a = [1.0; 3];
+            let mut da = [0.0; 3];
+            for i in 0..7 {
+                da[i % 3] = 0.5 * (da[i % 3] + u[i] * y + x[i] * dy);
+                a[i % 3] = 0.5 * (a[i % 3] + x[i] * y);
+            }
+            let v1 = a[0] * a[1] - a[2];
+            let dv1 = da[0] * a[1] + a[0] * da[1] - da[2];
+            let exact = dy * v1 + y * dv1;
+            check(
+                t,
+                exact,
+                fd(|s| mut_ref_local(&axpy(&x, s, &u), y + s * dy)),
+            );
+        }
+    }
+
+    // `x.iter().sum::<f32>()` and `.product::<f32>()`.
+    #[jvp]
+    fn sum_and_product(x: &[f32]) -> f32 {
+        let s = x.iter().sum::<f32>();
+        let p = x.iter().product::<f32>();
+        s * s + p
+    }
+
+    #[test]
+    fn sum_and_product_matches() {
+        let x = rand_signed(11, 6);
+        for u in dirs(6, 11) {
+            let (v, t) = sum_and_product_jvp(&x, &u);
+            assert_eq!(v, sum_and_product(&x));
+            let s: f32 = x.iter().sum();
+            let p: f32 = x.iter().product();
+            let mut dp = 0.0;
+            for i in 0..6 {
+                dp += p / x[i] * u[i];
+            }
+            check(
+                t,
+                2.0 * s * u.iter().sum::<f32>() + dp,
+                fd(|h| sum_and_product(&axpy(&x, h, &u))),
+            );
+        }
+    }
+
+    // sum/product over local arrays and Vecs.
+    #[jvp]
+    fn sum_product_locals(x: f32, n: usize) -> f32 {
+        let mut a = [0.0; 3];
+        let mut v = vec![1.0; n];
+        for i in 0..3 {
+            a[i] = x + i as f32;
+        }
+        for i in 0..n {
+            v[i] = (x * (i + 1) as f32).cos();
+        }
+        a.iter().product::<f32>() + v.iter().sum::<f32>()
+    }
+
+    #[test]
+    fn sum_product_locals_matches() {
+        for &x in &[0.3, -1.7] {
+            for n in [0usize, 3] {
+                let (v, t) = sum_product_locals_jvp(x, 1.0, n);
+                assert_eq!(v, sum_product_locals(x, n));
+                // d/dx x(x+1)(x+2) = 3x² + 6x + 2
+                let mut exact = 3.0 * x * x + 6.0 * x + 2.0;
+                for i in 0..n {
+                    let k = (i + 1) as f32;
+                    exact -= k * (x * k).sin();
+                }
+                check(t, exact, fd(|s| sum_product_locals(x + s, n)));
+            }
+        }
+    }
+
+    // `.len()` of slices, arrays and Vecs in arithmetic (as constants).
+    #[jvp]
+    fn mean_var(x: &[f32], w: &Vec<f32>, a: [f32; 3]) -> f32 {
+        let mut m = 0.0;
+        for i in 0..x.len() {
+            m += x[i];
+        }
+        m /= x.len() as f32;
+        let mut var = 0.0;
+        for i in 0..x.len() {
+            var += (x[i] - m) * (x[i] - m);
+        }
+        var / (x.len() - 1) as f32 + w[w.len() - 1] * a[a.len() - 1]
+    }
+
+    #[test]
+    fn mean_var_matches() {
+        let x = rand_vec(12, 6, -2.0, 2.0);
+        let w = rand_vec(13, 2, -1.0, 1.0);
+        let a: [f32; 3] = arr(&rand_vec(14, 3, -1.0, 1.0));
+        for (k, u) in dirs(6, 12).into_iter().enumerate() {
+            let uw = if k % 2 == 0 {
+                vec![0.0, 0.0]
+            } else {
+                vec![0.3, -0.9]
+            };
+            let ua = if k % 3 == 0 {
+                [0.0; 3]
+            } else {
+                [0.2, 0.5, 0.7]
+            };
+            let (v, t) = mean_var_jvp(&x, &u, &w, &uw, a, ua);
+            assert_eq!(v, mean_var(&x, &w, a));
+            let m = x.iter().sum::<f32>() / 6.0;
+            let dm = u.iter().sum::<f32>() / 6.0;
+            let mut dvar = 0.0;
+            for i in 0..6 {
+                dvar += 2.0 * (x[i] - m) * (u[i] - dm);
+            }
+            let exact = dvar / 5.0 + uw[1] * a[2] + w[1] * ua[2];
+            check(
+                t,
+                exact,
+                fd(|s| mean_var(&axpy(&x, s, &u), &axpy(&w, s, &uw), axpy_arr(&a, s, &ua))),
+            );
+        }
+    }
+
+    // Stencil with writes to a local Vec read from shifted indices (1-D heat
+    // equation, a few explicit steps with double buffering).
+    #[jvp]
+    fn heat(u0: &[f32], kappa: f32, steps: usize) -> f32 {
+        let n = u0.len();
+        let mut u = vec![0.0; n];
+        let mut next = vec![0.0; n];
+        for i in 0..n {
+            u[i] = u0[i];
+        }
+        for _ in 0..steps {
+            for i in 1..n - 1 {
+                next[i] = u[i] + kappa * (u[i - 1] - 2.0 * u[i] + u[i + 1]);
+            }
+            next[0] = u[0];
+            next[n - 1] = u[n - 1];
+            for i in 0..n {
+                u[i] = next[i];
+            }
+        }
+        let mut e = 0.0;
+        for i in 0..n {
+            e += u[i] * u[i];
+        }
+        e
+    }
+
+    #[test]
+    fn heat_matches() {
+        let u0 = rand_vec(15, 6, -1.0, 1.0);
+        let kappa = 0.2;
+        for (k, du) in dirs(6, 15).into_iter().enumerate() {
+            let dk = if k >= 5 { 0.5 } else { 0.0 };
+            let (v, t) = heat_jvp(&u0, &du, kappa, dk, 3);
+            assert_eq!(v, heat(&u0, kappa, 3));
+            // Tangent of a linear scheme: propagate (u, du) by hand.
+            let mut u = u0.clone();
+            let mut d = du.clone();
+            for _ in 0..3 {
+                let mut un = u.clone();
+                let mut dn = d.clone();
+                for i in 1..5 {
+                    let lap = u[i - 1] - 2.0 * u[i] + u[i + 1];
+                    let dlap = d[i - 1] - 2.0 * d[i] + d[i + 1];
+                    un[i] = u[i] + kappa * lap;
+                    dn[i] = d[i] + dk * lap + kappa * dlap;
+                }
+                u = un;
+                d = dn;
+            }
+            let exact = 2.0 * dot(&u, &d);
+            check(
+                t,
+                exact,
+                fd(|s| heat(&axpy(&u0, s, &du), kappa + s * dk, 3)),
+            );
+        }
+    }
+} // mod single

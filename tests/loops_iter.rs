@@ -1,0 +1,843 @@
+//! `for` loops over slices, arrays and Vecs: `x.iter()`, `&x`, `for &xi in x`,
+//! `.enumerate()`, `.zip(...)`, `.skip(k)`, `iter_mut()`.
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    // `x.iter()` with an explicit deref.
+    #[jvp]
+    fn sum_sin(x: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for xi in x.iter() {
+            s += (*xi).sin();
+        }
+        s
+    }
+
+    #[test]
+    fn sum_sin_matches() {
+        let x = rand_vec(1, 12, -3.0, 3.0);
+        for u in dirs(12, 1) {
+            let (v, t) = sum_sin_jvp(&x, &u);
+            assert_eq!(v, sum_sin(&x));
+            let exact: f64 = x.iter().zip(&u).map(|(a, b)| a.cos() * b).sum();
+            check(t, exact, fd(|s| sum_sin(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `for &xi in x` (pattern binding by copy) on a slice parameter.
+    #[jvp]
+    fn log_sum_exp(x: &[f64]) -> f64 {
+        let mut m = x[0];
+        for &xi in x {
+            if xi > m {
+                m = xi;
+            }
+        }
+        let mut s = 0.0;
+        for &xi in x {
+            s += (xi - m).exp();
+        }
+        m + s.ln()
+    }
+
+    #[test]
+    fn log_sum_exp_matches() {
+        let x = spread_vec(2, 6);
+        for u in dirs(6, 2) {
+            let (v, t) = log_sum_exp_jvp(&x, &u);
+            assert_eq!(v, log_sum_exp(&x));
+            let m = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let z: f64 = x.iter().map(|a| (a - m).exp()).sum();
+            let exact: f64 = x.iter().zip(&u).map(|(a, b)| (a - m).exp() / z * b).sum();
+            check(t, exact, fd(|s| log_sum_exp(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `for xi in &x` over a by-value array, using method calls through the
+    // reference (auto-deref) and `*xi`.
+    #[jvp]
+    fn array_by_ref_loop(x: [f64; 5], k: f64) -> f64 {
+        let mut s = 0.0;
+        for xi in &x {
+            s += xi.powi(2) * k + *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn array_by_ref_loop_matches() {
+        let x: [f64; 5] = arr(&rand_vec(3, 5, -2.0, 2.0));
+        let k = 0.75;
+        for (j, u) in dirs(5, 3).into_iter().enumerate() {
+            let u: [f64; 5] = arr(&u);
+            let dk = if j % 2 == 0 { 0.0 } else { 0.6 };
+            let (v, t) = array_by_ref_loop_jvp(x, u, k, dk);
+            assert_eq!(v, array_by_ref_loop(x, k));
+            let mut exact = 0.0;
+            for i in 0..5 {
+                exact += 2.0 * x[i] * u[i] * k + x[i] * x[i] * dk + u[i];
+            }
+            check(
+                t,
+                exact,
+                fd(|s| array_by_ref_loop(axpy_arr(&x, s, &u), k + s * dk)),
+            );
+        }
+    }
+
+    // Iterating a `&Vec<f64>` parameter directly and through `.iter()`.
+    #[jvp]
+    fn vec_param_loops(v: &Vec<f64>) -> f64 {
+        let mut s = 0.0;
+        for vi in v {
+            s += vi * vi;
+        }
+        let mut p = 0.0;
+        for vi in v.iter() {
+            p += s * vi.cos();
+        }
+        p
+    }
+
+    #[test]
+    fn vec_param_loops_matches() {
+        let v = rand_vec(4, 7, -1.5, 1.5);
+        for u in dirs(7, 4) {
+            let (val, t) = vec_param_loops_jvp(&v, &u);
+            assert_eq!(val, vec_param_loops(&v));
+            let s: f64 = v.iter().map(|a| a * a).sum();
+            let ds: f64 = v.iter().zip(&u).map(|(a, b)| 2.0 * a * b).sum();
+            let c: f64 = v.iter().map(|a| a.cos()).sum();
+            let dc: f64 = v.iter().zip(&u).map(|(a, b)| -a.sin() * b).sum();
+            check(
+                t,
+                ds * c + s * dc,
+                fd(|h| vec_param_loops(&axpy(&v, h, &u))),
+            );
+        }
+    }
+
+    // `.enumerate()` with the index used as a constant weight.
+    #[jvp]
+    fn enumerate_weights(x: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for (i, xi) in x.iter().enumerate() {
+            s += (i as f64 + 1.0) * xi.sin() * *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn enumerate_weights_matches() {
+        let x = rand_vec(5, 10, -2.0, 2.0);
+        for u in dirs(10, 5) {
+            let (v, t) = enumerate_weights_jvp(&x, &u);
+            assert_eq!(v, enumerate_weights(&x));
+            let mut exact = 0.0;
+            for i in 0..10 {
+                exact += (i as f64 + 1.0) * (x[i].cos() * x[i] + x[i].sin()) * u[i];
+            }
+            check(t, exact, fd(|s| enumerate_weights(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `.enumerate()` with a `&xi` pattern and the index used to read a second
+    // active slice.
+    #[jvp]
+    fn enumerate_pattern(x: &[f64], y: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for (i, &xi) in x.iter().enumerate() {
+            s += xi * y[x.len() - 1 - i];
+        }
+        s
+    }
+
+    #[test]
+    fn enumerate_pattern_matches() {
+        let x = rand_vec(6, 5, -1.0, 1.0);
+        let y = rand_vec(7, 5, -1.0, 1.0);
+        for (k, u) in dirs(5, 6).into_iter().enumerate() {
+            let w = if k % 2 == 0 {
+                vec![0.0; 5]
+            } else {
+                rand_vec(k as u64, 5, -1.0, 1.0)
+            };
+            for (ux, uy) in [(u.clone(), w.clone()), (w.clone(), u.clone())] {
+                let (v, t) = enumerate_pattern_jvp(&x, &ux, &y, &uy);
+                assert_eq!(v, enumerate_pattern(&x, &y));
+                let mut exact = 0.0;
+                for i in 0..5 {
+                    exact += ux[i] * y[4 - i] + x[i] * uy[4 - i];
+                }
+                check(
+                    t,
+                    exact,
+                    fd(|s| enumerate_pattern(&axpy(&x, s, &ux), &axpy(&y, s, &uy))),
+                );
+            }
+        }
+    }
+
+    // `.zip(...)`: dot product and weighted squared distance.
+    #[jvp]
+    fn zip_dot(x: &[f64], y: &[f64]) -> f64 {
+        let mut s = 0.0;
+        for (a, b) in x.iter().zip(y.iter()) {
+            s += a * b;
+        }
+        s
+    }
+
+    #[jvp]
+    fn zip_dist(x: &[f64], y: &[f64], w: &[f64; 4]) -> f64 {
+        let mut s = 0.0;
+        for ((&a, &b), wi) in x.iter().zip(y).zip(w) {
+            let d = a - b;
+            s += wi * d * d;
+        }
+        s.sqrt()
+    }
+
+    #[test]
+    fn zip_dot_matches() {
+        let x = rand_vec(8, 4, -1.0, 1.0);
+        let y = rand_vec(9, 4, -1.0, 1.0);
+        for u in dirs(4, 8) {
+            let w = rand_vec(10, 4, -1.0, 1.0);
+            for (ux, uy) in [
+                (u.clone(), vec![0.0; 4]),
+                (vec![0.0; 4], u.clone()),
+                (u.clone(), w.clone()),
+            ] {
+                let (v, t) = zip_dot_jvp(&x, &ux, &y, &uy);
+                assert_eq!(v, zip_dot(&x, &y));
+                check(
+                    t,
+                    dot(&ux, &y) + dot(&x, &uy),
+                    fd(|s| zip_dot(&axpy(&x, s, &ux), &axpy(&y, s, &uy))),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zip_dist_matches() {
+        let x = rand_vec(11, 4, -1.0, 1.0);
+        let y = rand_vec(12, 4, -1.0, 1.0);
+        let w: [f64; 4] = arr(&rand_vec(13, 4, 0.5, 1.5));
+        let mut cases = Vec::new();
+        for u in dirs(4, 9) {
+            cases.push((u.clone(), vec![0.0; 4], [0.0; 4]));
+            cases.push((vec![0.0; 4], u.clone(), [0.0; 4]));
+            cases.push((vec![0.0; 4], vec![0.0; 4], arr::<4>(&u)));
+        }
+        cases.push((
+            rand_vec(14, 4, -1.0, 1.0),
+            rand_vec(15, 4, -1.0, 1.0),
+            arr(&rand_vec(16, 4, -1.0, 1.0)),
+        ));
+        for (ux, uy, uw) in cases {
+            let (v, t) = zip_dist_jvp(&x, &ux, &y, &uy, &w, &uw);
+            assert_eq!(v, zip_dist(&x, &y, &w));
+            let mut s = 0.0;
+            let mut ds = 0.0;
+            for i in 0..4 {
+                let d = x[i] - y[i];
+                s += w[i] * d * d;
+                ds += uw[i] * d * d + 2.0 * w[i] * d * (ux[i] - uy[i]);
+            }
+            let exact = ds / (2.0 * s.sqrt());
+            check(
+                t,
+                exact,
+                fd(|h| zip_dist(&axpy(&x, h, &ux), &axpy(&y, h, &uy), &axpy_arr(&w, h, &uw))),
+            );
+        }
+    }
+
+    // `.skip(k)`: finite-difference style sum over consecutive elements.
+    #[jvp]
+    fn skip_diffs(x: &[f64], k: usize) -> f64 {
+        let mut s = 0.0;
+        let mut prev = x[k - 1];
+        for &xi in x.iter().skip(k) {
+            s += (xi - prev) * (xi - prev);
+            prev = xi;
+        }
+        s
+    }
+
+    #[test]
+    fn skip_diffs_matches() {
+        let x = rand_vec(17, 8, -1.0, 1.0);
+        for k in [1usize, 3, 7, 8] {
+            for u in dirs(8, 17) {
+                let (v, t) = skip_diffs_jvp(&x, &u, k);
+                assert_eq!(v, skip_diffs(&x, k));
+                let mut exact = 0.0;
+                for i in k..8 {
+                    exact += 2.0 * (x[i] - x[i - 1]) * (u[i] - u[i - 1]);
+                }
+                check(t, exact, fd(|s| skip_diffs(&axpy(&x, s, &u), k)));
+            }
+        }
+    }
+
+    // `iter_mut()` on a local array and on a local Vec.
+    #[jvp]
+    fn iter_mut_locals(x: &[f64; 4], a: f64) -> f64 {
+        let mut w = [0.0; 4];
+        for i in 0..4 {
+            w[i] = x[i];
+        }
+        for wi in w.iter_mut() {
+            *wi *= a;
+            *wi += 1.0;
+        }
+        let mut v = vec![1.0; 4];
+        for (vi, wi) in v.iter_mut().zip(w.iter()) {
+            *vi = wi * wi;
+        }
+        let mut s = 0.0;
+        for vi in &v {
+            s += vi;
+        }
+        s
+    }
+
+    #[test]
+    fn iter_mut_locals_matches() {
+        let x: [f64; 4] = arr(&rand_vec(18, 4, -1.0, 1.0));
+        let a = 1.3;
+        for (j, u) in dirs(4, 18).into_iter().enumerate() {
+            let u: [f64; 4] = arr(&u);
+            let da = if j == 0 { 0.0 } else { 0.5 };
+            let (v, t) = iter_mut_locals_jvp(&x, &u, a, da);
+            assert_eq!(v, iter_mut_locals(&x, a));
+            let mut exact = 0.0;
+            for i in 0..4 {
+                let w = x[i] * a + 1.0;
+                exact += 2.0 * w * (u[i] * a + x[i] * da);
+            }
+            check(
+                t,
+                exact,
+                fd(|s| iter_mut_locals(&axpy_arr(&x, s, &u), a + s * da)),
+            );
+        }
+    }
+
+    // Slice of arrays (`&[[f64; 2]]`): polygon perimeter and area.
+    #[jvp]
+    fn polygon(p: &[[f64; 2]]) -> f64 {
+        let n = p.len();
+        let mut area = 0.0;
+        let mut perim = 0.0;
+        for (i, a) in p.iter().enumerate() {
+            let b = p[(i + 1) % n];
+            area += a[0] * b[1] - b[0] * a[1];
+            perim += ((b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1])).sqrt();
+        }
+        0.5 * area + perim
+    }
+
+    #[test]
+    fn polygon_matches() {
+        let p: Vec<[f64; 2]> = (0..5)
+            .map(|k| {
+                let th = k as f64 * 1.2566370614359172 + 0.1;
+                let r = 1.0 + 0.2 * k as f64;
+                [r * th.cos(), r * th.sin()]
+            })
+            .collect();
+        for u in dirs(10, 19) {
+            let up: Vec<[f64; 2]> = (0..5).map(|k| [u[2 * k], u[2 * k + 1]]).collect();
+            let (v, t) = polygon_jvp(&p, &up);
+            assert_eq!(v, polygon(&p));
+            let mut exact = 0.0;
+            for i in 0..5 {
+                let (a, b) = (p[i], p[(i + 1) % 5]);
+                let (da, db) = (up[i], up[(i + 1) % 5]);
+                exact += 0.5 * (da[0] * b[1] + a[0] * db[1] - db[0] * a[1] - b[0] * da[1]);
+                let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
+                let len = (ex * ex + ey * ey).sqrt();
+                exact += (ex * (db[0] - da[0]) + ey * (db[1] - da[1])) / len;
+            }
+            let shifted = |s: f64| -> Vec<[f64; 2]> {
+                (0..5)
+                    .map(|k| [p[k][0] + s * up[k][0], p[k][1] + s * up[k][1]])
+                    .collect()
+            };
+            check(t, exact, fd(|s| polygon(&shifted(s))));
+        }
+    }
+
+    // `iter_mut()` over a `&mut [f64]` parameter combined with `.enumerate()`
+    // and `.skip()` on the same loop.
+    #[jvp]
+    fn iter_mut_param(x: &mut [f64], a: f64) -> f64 {
+        for (i, xi) in x.iter_mut().enumerate().skip(1) {
+            *xi = *xi * a + i as f64;
+        }
+        let mut s = 0.0;
+        for xi in x.iter() {
+            s += *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn iter_mut_param_matches() {
+        let x0 = rand_vec(20, 5, -1.0, 1.0);
+        let a = 0.8;
+        for (j, u) in dirs(5, 20).into_iter().enumerate() {
+            let da = if j < 2 { 0.0 } else { -0.7 };
+            let mut x = x0.clone();
+            let mut dx = u.clone();
+            let (v, t) = iter_mut_param_jvp(&mut x, &mut dx, a, da);
+            let mut x_ref = x0.clone();
+            assert_eq!(v, iter_mut_param(&mut x_ref, a));
+            assert_eq!(x, x_ref);
+            let mut dx_exact = u.clone();
+            for i in 1..5 {
+                dx_exact[i] = u[i] * a + x0[i] * da;
+            }
+            let fd_x = fd_vec(|s| {
+                let mut y = axpy(&x0, s, &u);
+                iter_mut_param(&mut y, a + s * da);
+                y
+            });
+            check_vec(&dx, &dx_exact, &fd_x);
+            check(
+                t,
+                dx_exact.iter().sum::<f64>(),
+                fd(|s| iter_mut_param(&mut axpy(&x0, s, &u), a + s * da)),
+            );
+        }
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    // `x.iter()` with an explicit deref.
+    #[jvp]
+    fn sum_sin(x: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for xi in x.iter() {
+            s += (*xi).sin();
+        }
+        s
+    }
+
+    #[test]
+    fn sum_sin_matches() {
+        let x = rand_vec(1, 12, -3.0, 3.0);
+        for u in dirs(12, 1) {
+            let (v, t) = sum_sin_jvp(&x, &u);
+            assert_eq!(v, sum_sin(&x));
+            let exact: f32 = x.iter().zip(&u).map(|(a, b)| a.cos() * b).sum();
+            check(t, exact, fd(|s| sum_sin(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `for &xi in x` (pattern binding by copy) on a slice parameter.
+    #[jvp]
+    fn log_sum_exp(x: &[f32]) -> f32 {
+        let mut m = x[0];
+        for &xi in x {
+            if xi > m {
+                m = xi;
+            }
+        }
+        let mut s = 0.0;
+        for &xi in x {
+            s += (xi - m).exp();
+        }
+        m + s.ln()
+    }
+
+    #[test]
+    fn log_sum_exp_matches() {
+        let x = spread_vec(2, 6);
+        for u in dirs(6, 2) {
+            let (v, t) = log_sum_exp_jvp(&x, &u);
+            assert_eq!(v, log_sum_exp(&x));
+            let m = x.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            let z: f32 = x.iter().map(|a| (a - m).exp()).sum();
+            let exact: f32 = x.iter().zip(&u).map(|(a, b)| (a - m).exp() / z * b).sum();
+            check(t, exact, fd(|s| log_sum_exp(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `for xi in &x` over a by-value array, using method calls through the
+    // reference (auto-deref) and `*xi`.
+    #[jvp]
+    fn array_by_ref_loop(x: [f32; 5], k: f32) -> f32 {
+        let mut s = 0.0;
+        for xi in &x {
+            s += xi.powi(2) * k + *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn array_by_ref_loop_matches() {
+        let x: [f32; 5] = arr(&rand_vec(3, 5, -2.0, 2.0));
+        let k = 0.75;
+        for (j, u) in dirs(5, 3).into_iter().enumerate() {
+            let u: [f32; 5] = arr(&u);
+            let dk = if j % 2 == 0 { 0.0 } else { 0.6 };
+            let (v, t) = array_by_ref_loop_jvp(x, u, k, dk);
+            assert_eq!(v, array_by_ref_loop(x, k));
+            let mut exact = 0.0;
+            for i in 0..5 {
+                exact += 2.0 * x[i] * u[i] * k + x[i] * x[i] * dk + u[i];
+            }
+            check(
+                t,
+                exact,
+                fd(|s| array_by_ref_loop(axpy_arr(&x, s, &u), k + s * dk)),
+            );
+        }
+    }
+
+    // Iterating a `&Vec<f32>` parameter directly and through `.iter()`.
+    #[jvp]
+    fn vec_param_loops(v: &Vec<f32>) -> f32 {
+        let mut s = 0.0;
+        for vi in v {
+            s += vi * vi;
+        }
+        let mut p = 0.0;
+        for vi in v.iter() {
+            p += s * vi.cos();
+        }
+        p
+    }
+
+    #[test]
+    fn vec_param_loops_matches() {
+        let v = rand_vec(4, 7, -1.5, 1.5);
+        for u in dirs(7, 4) {
+            let (val, t) = vec_param_loops_jvp(&v, &u);
+            assert_eq!(val, vec_param_loops(&v));
+            let s: f32 = v.iter().map(|a| a * a).sum();
+            let ds: f32 = v.iter().zip(&u).map(|(a, b)| 2.0 * a * b).sum();
+            let c: f32 = v.iter().map(|a| a.cos()).sum();
+            let dc: f32 = v.iter().zip(&u).map(|(a, b)| -a.sin() * b).sum();
+            check(
+                t,
+                ds * c + s * dc,
+                fd(|h| vec_param_loops(&axpy(&v, h, &u))),
+            );
+        }
+    }
+
+    // `.enumerate()` with the index used as a constant weight.
+    #[jvp]
+    fn enumerate_weights(x: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for (i, xi) in x.iter().enumerate() {
+            s += (i as f32 + 1.0) * xi.sin() * *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn enumerate_weights_matches() {
+        let x = rand_vec(5, 10, -2.0, 2.0);
+        for u in dirs(10, 5) {
+            let (v, t) = enumerate_weights_jvp(&x, &u);
+            assert_eq!(v, enumerate_weights(&x));
+            let mut exact = 0.0;
+            for i in 0..10 {
+                exact += (i as f32 + 1.0) * (x[i].cos() * x[i] + x[i].sin()) * u[i];
+            }
+            check(t, exact, fd(|s| enumerate_weights(&axpy(&x, s, &u))));
+        }
+    }
+
+    // `.enumerate()` with a `&xi` pattern and the index used to read a second
+    // active slice.
+    #[jvp]
+    fn enumerate_pattern(x: &[f32], y: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for (i, &xi) in x.iter().enumerate() {
+            s += xi * y[x.len() - 1 - i];
+        }
+        s
+    }
+
+    #[test]
+    fn enumerate_pattern_matches() {
+        let x = rand_vec(6, 5, -1.0, 1.0);
+        let y = rand_vec(7, 5, -1.0, 1.0);
+        for (k, u) in dirs(5, 6).into_iter().enumerate() {
+            let w = if k % 2 == 0 {
+                vec![0.0; 5]
+            } else {
+                rand_vec(k as u64, 5, -1.0, 1.0)
+            };
+            for (ux, uy) in [(u.clone(), w.clone()), (w.clone(), u.clone())] {
+                let (v, t) = enumerate_pattern_jvp(&x, &ux, &y, &uy);
+                assert_eq!(v, enumerate_pattern(&x, &y));
+                let mut exact = 0.0;
+                for i in 0..5 {
+                    exact += ux[i] * y[4 - i] + x[i] * uy[4 - i];
+                }
+                check(
+                    t,
+                    exact,
+                    fd(|s| enumerate_pattern(&axpy(&x, s, &ux), &axpy(&y, s, &uy))),
+                );
+            }
+        }
+    }
+
+    // `.zip(...)`: dot product and weighted squared distance.
+    #[jvp]
+    fn zip_dot(x: &[f32], y: &[f32]) -> f32 {
+        let mut s = 0.0;
+        for (a, b) in x.iter().zip(y.iter()) {
+            s += a * b;
+        }
+        s
+    }
+
+    #[jvp]
+    fn zip_dist(x: &[f32], y: &[f32], w: &[f32; 4]) -> f32 {
+        let mut s = 0.0;
+        for ((&a, &b), wi) in x.iter().zip(y).zip(w) {
+            let d = a - b;
+            s += wi * d * d;
+        }
+        s.sqrt()
+    }
+
+    #[test]
+    fn zip_dot_matches() {
+        let x = rand_vec(8, 4, -1.0, 1.0);
+        let y = rand_vec(9, 4, -1.0, 1.0);
+        for u in dirs(4, 8) {
+            let w = rand_vec(10, 4, -1.0, 1.0);
+            for (ux, uy) in [
+                (u.clone(), vec![0.0; 4]),
+                (vec![0.0; 4], u.clone()),
+                (u.clone(), w.clone()),
+            ] {
+                let (v, t) = zip_dot_jvp(&x, &ux, &y, &uy);
+                assert_eq!(v, zip_dot(&x, &y));
+                check(
+                    t,
+                    dot(&ux, &y) + dot(&x, &uy),
+                    fd(|s| zip_dot(&axpy(&x, s, &ux), &axpy(&y, s, &uy))),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn zip_dist_matches() {
+        let x = rand_vec(11, 4, -1.0, 1.0);
+        let y = rand_vec(12, 4, -1.0, 1.0);
+        let w: [f32; 4] = arr(&rand_vec(13, 4, 0.5, 1.5));
+        let mut cases = Vec::new();
+        for u in dirs(4, 9) {
+            cases.push((u.clone(), vec![0.0; 4], [0.0; 4]));
+            cases.push((vec![0.0; 4], u.clone(), [0.0; 4]));
+            cases.push((vec![0.0; 4], vec![0.0; 4], arr::<4>(&u)));
+        }
+        cases.push((
+            rand_vec(14, 4, -1.0, 1.0),
+            rand_vec(15, 4, -1.0, 1.0),
+            arr(&rand_vec(16, 4, -1.0, 1.0)),
+        ));
+        for (ux, uy, uw) in cases {
+            let (v, t) = zip_dist_jvp(&x, &ux, &y, &uy, &w, &uw);
+            assert_eq!(v, zip_dist(&x, &y, &w));
+            let mut s = 0.0;
+            let mut ds = 0.0;
+            for i in 0..4 {
+                let d = x[i] - y[i];
+                s += w[i] * d * d;
+                ds += uw[i] * d * d + 2.0 * w[i] * d * (ux[i] - uy[i]);
+            }
+            let exact = ds / (2.0 * s.sqrt());
+            check(
+                t,
+                exact,
+                fd(|h| zip_dist(&axpy(&x, h, &ux), &axpy(&y, h, &uy), &axpy_arr(&w, h, &uw))),
+            );
+        }
+    }
+
+    // `.skip(k)`: finite-difference style sum over consecutive elements.
+    #[jvp]
+    fn skip_diffs(x: &[f32], k: usize) -> f32 {
+        let mut s = 0.0;
+        let mut prev = x[k - 1];
+        for &xi in x.iter().skip(k) {
+            s += (xi - prev) * (xi - prev);
+            prev = xi;
+        }
+        s
+    }
+
+    #[test]
+    fn skip_diffs_matches() {
+        let x = rand_vec(17, 8, -1.0, 1.0);
+        for k in [1usize, 3, 7, 8] {
+            for u in dirs(8, 17) {
+                let (v, t) = skip_diffs_jvp(&x, &u, k);
+                assert_eq!(v, skip_diffs(&x, k));
+                let mut exact = 0.0;
+                for i in k..8 {
+                    exact += 2.0 * (x[i] - x[i - 1]) * (u[i] - u[i - 1]);
+                }
+                check(t, exact, fd(|s| skip_diffs(&axpy(&x, s, &u), k)));
+            }
+        }
+    }
+
+    // `iter_mut()` on a local array and on a local Vec.
+    #[jvp]
+    fn iter_mut_locals(x: &[f32; 4], a: f32) -> f32 {
+        let mut w = [0.0; 4];
+        for i in 0..4 {
+            w[i] = x[i];
+        }
+        for wi in w.iter_mut() {
+            *wi *= a;
+            *wi += 1.0;
+        }
+        let mut v = vec![1.0; 4];
+        for (vi, wi) in v.iter_mut().zip(w.iter()) {
+            *vi = wi * wi;
+        }
+        let mut s = 0.0;
+        for vi in &v {
+            s += vi;
+        }
+        s
+    }
+
+    #[test]
+    fn iter_mut_locals_matches() {
+        let x: [f32; 4] = arr(&rand_vec(18, 4, -1.0, 1.0));
+        let a = 1.3;
+        for (j, u) in dirs(4, 18).into_iter().enumerate() {
+            let u: [f32; 4] = arr(&u);
+            let da = if j == 0 { 0.0 } else { 0.5 };
+            let (v, t) = iter_mut_locals_jvp(&x, &u, a, da);
+            assert_eq!(v, iter_mut_locals(&x, a));
+            let mut exact = 0.0;
+            for i in 0..4 {
+                let w = x[i] * a + 1.0;
+                exact += 2.0 * w * (u[i] * a + x[i] * da);
+            }
+            check(
+                t,
+                exact,
+                fd(|s| iter_mut_locals(&axpy_arr(&x, s, &u), a + s * da)),
+            );
+        }
+    }
+
+    // Slice of arrays (`&[[f32; 2]]`): polygon perimeter and area.
+    #[jvp]
+    fn polygon(p: &[[f32; 2]]) -> f32 {
+        let n = p.len();
+        let mut area = 0.0;
+        let mut perim = 0.0;
+        for (i, a) in p.iter().enumerate() {
+            let b = p[(i + 1) % n];
+            area += a[0] * b[1] - b[0] * a[1];
+            perim += ((b[0] - a[0]) * (b[0] - a[0]) + (b[1] - a[1]) * (b[1] - a[1])).sqrt();
+        }
+        0.5 * area + perim
+    }
+
+    #[test]
+    fn polygon_matches() {
+        let p: Vec<[f32; 2]> = (0..5)
+            .map(|k| {
+                let th = k as f32 * 1.2566370614359172 + 0.1;
+                let r = 1.0 + 0.2 * k as f32;
+                [r * th.cos(), r * th.sin()]
+            })
+            .collect();
+        for u in dirs(10, 19) {
+            let up: Vec<[f32; 2]> = (0..5).map(|k| [u[2 * k], u[2 * k + 1]]).collect();
+            let (v, t) = polygon_jvp(&p, &up);
+            assert_eq!(v, polygon(&p));
+            let mut exact = 0.0;
+            for i in 0..5 {
+                let (a, b) = (p[i], p[(i + 1) % 5]);
+                let (da, db) = (up[i], up[(i + 1) % 5]);
+                exact += 0.5 * (da[0] * b[1] + a[0] * db[1] - db[0] * a[1] - b[0] * da[1]);
+                let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
+                let len = (ex * ex + ey * ey).sqrt();
+                exact += (ex * (db[0] - da[0]) + ey * (db[1] - da[1])) / len;
+            }
+            let shifted = |s: f32| -> Vec<[f32; 2]> {
+                (0..5)
+                    .map(|k| [p[k][0] + s * up[k][0], p[k][1] + s * up[k][1]])
+                    .collect()
+            };
+            check(t, exact, fd(|s| polygon(&shifted(s))));
+        }
+    }
+
+    // `iter_mut()` over a `&mut [f32]` parameter combined with `.enumerate()`
+    // and `.skip()` on the same loop.
+    #[jvp]
+    fn iter_mut_param(x: &mut [f32], a: f32) -> f32 {
+        for (i, xi) in x.iter_mut().enumerate().skip(1) {
+            *xi = *xi * a + i as f32;
+        }
+        let mut s = 0.0;
+        for xi in x.iter() {
+            s += *xi;
+        }
+        s
+    }
+
+    #[test]
+    fn iter_mut_param_matches() {
+        let x0 = rand_vec(20, 5, -1.0, 1.0);
+        let a = 0.8;
+        for (j, u) in dirs(5, 20).into_iter().enumerate() {
+            let da = if j < 2 { 0.0 } else { -0.7 };
+            let mut x = x0.clone();
+            let mut dx = u.clone();
+            let (v, t) = iter_mut_param_jvp(&mut x, &mut dx, a, da);
+            let mut x_ref = x0.clone();
+            assert_eq!(v, iter_mut_param(&mut x_ref, a));
+            assert_eq!(x, x_ref);
+            let mut dx_exact = u.clone();
+            for i in 1..5 {
+                dx_exact[i] = u[i] * a + x0[i] * da;
+            }
+            let fd_x = fd_vec(|s| {
+                let mut y = axpy(&x0, s, &u);
+                iter_mut_param(&mut y, a + s * da);
+                y
+            });
+            check_vec(&dx, &dx_exact, &fd_x);
+            check(
+                t,
+                dx_exact.iter().sum::<f32>(),
+                fd(|s| iter_mut_param(&mut axpy(&x0, s, &u), a + s * da)),
+            );
+        }
+    }
+} // mod single

@@ -1,0 +1,602 @@
+//! Output shapes: arrays (`[f64; N]`, nested), tuples (including a tuple with
+//! an array inside), unit (`()` returns `()`), and returns from several
+//! places (early `return` of a tuple, array built in a loop).
+
+mod common;
+
+mod double {
+    use crate::common::f64h::*;
+    use autodiff::jvp;
+
+    // Array output: cross product.
+    #[jvp]
+    fn cross(a: [f64; 3], b: &[f64; 3]) -> [f64; 3] {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    }
+
+    fn cross_ref(a: &[f64; 3], b: &[f64; 3]) -> [f64; 3] {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    }
+
+    #[test]
+    fn cross_matches() {
+        let a = [0.3, -1.2, 0.8];
+        let b = [1.1, 0.4, -0.5];
+        for u in dirs(6, 1) {
+            let da: [f64; 3] = arr(&u[0..3]);
+            let db: [f64; 3] = arr(&u[3..6]);
+            let (v, t) = cross_jvp(a, da, &b, &db);
+            assert_eq!(v, cross(a, &b));
+            let p = cross_ref(&da, &b);
+            let q = cross_ref(&a, &db);
+            let exact = [p[0] + q[0], p[1] + q[1], p[2] + q[2]];
+            let fdv = fd_vec(|s| cross(axpy_arr(&a, s, &da), &axpy_arr(&b, s, &db)).to_vec());
+            check_vec(&t, &exact, &fdv);
+        }
+    }
+
+    // Array output filled in a loop from a local `[0.0; N]`.
+    #[jvp]
+    fn cumulative(x: &[f64]) -> [f64; 4] {
+        let mut out = [0.0; 4];
+        let mut acc = 0.0;
+        for i in 0..4 {
+            acc += x[i] * x[i];
+            out[i] = acc.sqrt();
+        }
+        out
+    }
+
+    #[test]
+    fn cumulative_matches() {
+        let x = rand_vec(2, 4, 0.3, 1.5);
+        for u in dirs(4, 2) {
+            let (v, t) = cumulative_jvp(&x, &u);
+            assert_eq!(v, cumulative(&x));
+            let mut exact = Vec::new();
+            let (mut acc, mut dacc) = (0.0, 0.0);
+            for i in 0..4 {
+                acc += x[i] * x[i];
+                dacc += 2.0 * x[i] * u[i];
+                exact.push(dacc / (2.0 * acc.sqrt()));
+            }
+            check_vec(
+                &t,
+                &exact,
+                &fd_vec(|s| cumulative(&axpy(&x, s, &u)).to_vec()),
+            );
+        }
+    }
+
+    // Nested array output: outer product of two 2-vectors, scaled.
+    #[jvp]
+    fn outer(a: [f64; 2], b: [f64; 2], s: f64) -> [[f64; 2]; 2] {
+        let mut m = [[0.0; 2]; 2];
+        for i in 0..2 {
+            for j in 0..2 {
+                m[i][j] = s * a[i] * b[j];
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn outer_matches() {
+        let (a, b, s) = ([0.7, -0.4], [1.3, 0.2], 1.5);
+        for u in dirs(5, 3) {
+            let (da, db, ds) = ([u[0], u[1]], [u[2], u[3]], u[4]);
+            let (v, t) = outer_jvp(a, da, b, db, s, ds);
+            assert_eq!(v, outer(a, b, s));
+            let mut exact = [[0.0; 2]; 2];
+            for i in 0..2 {
+                for j in 0..2 {
+                    exact[i][j] = ds * a[i] * b[j] + s * da[i] * b[j] + s * a[i] * db[j];
+                }
+            }
+            let fdm = fd_vec(|h| {
+                flat(&outer(
+                    axpy_arr(&a, h, &da),
+                    axpy_arr(&b, h, &db),
+                    s + h * ds,
+                ))
+            });
+            check_vec(&flat(&t), &flat(&exact), &fdm);
+        }
+    }
+
+    // Tuple output: polar to Cartesian, `-> (f64, f64)` gives
+    // `((x, y), (x_dot, y_dot))`.
+    #[jvp]
+    fn to_cartesian(r: f64, th: f64) -> (f64, f64) {
+        (r * th.cos(), r * th.sin())
+    }
+
+    #[test]
+    fn to_cartesian_matches() {
+        for &(r, th) in &[(1.5, 0.4), (0.7, -2.0)] {
+            for &(dr, dth) in &[(1.0, 0.0), (0.0, 1.0), (0.4, -0.9)] {
+                let ((x, y), (dx, dy)) = to_cartesian_jvp(r, dr, th, dth);
+                assert_eq!((x, y), to_cartesian(r, th));
+                let ex = dr * th.cos() - r * th.sin() * dth;
+                let ey = dr * th.sin() + r * th.cos() * dth;
+                let f = |s: f64| to_cartesian(r + s * dr, th + s * dth);
+                check(dx, ex, fd(|s| f(s).0));
+                check(dy, ey, fd(|s| f(s).1));
+            }
+        }
+    }
+
+    // Tuple of a scalar and an array, with an early `return` of a tuple.
+    #[jvp]
+    fn stats(x: &[f64]) -> (f64, [f64; 2]) {
+        let n = x.len() as f64;
+        let mut s = 0.0;
+        let mut lo = x[0];
+        let mut hi = x[0];
+        for &xi in x {
+            s += xi;
+            if xi < lo {
+                lo = xi;
+            }
+            if xi > hi {
+                hi = xi;
+            }
+        }
+        if hi - lo > 100.0 {
+            return (0.0, [lo, hi]);
+        }
+        (s / n, [lo * 2.0, hi * hi])
+    }
+
+    #[test]
+    fn stats_matches() {
+        let x = spread_vec(4, 6);
+        let imin = (0..6)
+            .min_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        let imax = (0..6)
+            .max_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        for u in dirs(6, 4) {
+            let ((m, lh), (dm, dlh)) = stats_jvp(&x, &u);
+            assert_eq!((m, lh), stats(&x));
+            let f = |s: f64| stats(&axpy(&x, s, &u));
+            check(dm, u.iter().sum::<f64>() / 6.0, fd(|s| f(s).0));
+            check_vec(
+                &dlh,
+                &[2.0 * u[imin], 2.0 * x[imax] * u[imax]],
+                &fd_vec(|s| f(s).1.to_vec()),
+            );
+        }
+        // The early-return branch.
+        let y = vec![-60.0, 10.0, 60.0];
+        let uy = vec![0.3, -0.2, 0.9];
+        let ((m, lh), (dm, dlh)) = stats_jvp(&y, &uy);
+        assert_eq!((m, lh), stats(&y));
+        check(dm, 0.0, fd(|s| stats(&axpy(&y, s, &uy)).0));
+        check_vec(
+            &dlh,
+            &[0.3, 0.9],
+            &fd_vec(|s| stats(&axpy(&y, s, &uy)).1.to_vec()),
+        );
+    }
+
+    // Triple output with mixed expressions, returned through a binding.
+    #[jvp]
+    fn triple(x: f64, y: f64) -> (f64, f64, f64) {
+        let t = (x * y, x + y, (x - y).exp());
+        t
+    }
+
+    #[test]
+    fn triple_matches() {
+        let (x, y) = (0.8, -0.3);
+        for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.5, 0.5)] {
+            let (v, (d0, d1, d2)) = triple_jvp(x, dx, y, dy);
+            assert_eq!(v, triple(x, y));
+            let f = |s: f64| triple(x + s * dx, y + s * dy);
+            check(d0, dx * y + x * dy, fd(|s| f(s).0));
+            check(d1, dx + dy, fd(|s| f(s).1));
+            check(d2, (x - y).exp() * (dx - dy), fd(|s| f(s).2));
+        }
+    }
+
+    // Unit output: `f_jvp` returns `()`, results go through `&mut`.
+    #[jvp]
+    fn write_poly(out: &mut [f64], x: f64) {
+        let mut p = 1.0;
+        for o in out.iter_mut() {
+            *o = p;
+            p *= x;
+        }
+    }
+
+    #[test]
+    fn unit_output_matches() {
+        let x = 1.3;
+        for &dx in &[1.0, -0.4] {
+            let mut out = [9.0; 5];
+            let mut out_dot = [7.0; 5];
+            let r: () = write_poly_jvp(&mut out, &mut out_dot, x, dx);
+            let _ = r;
+            let mut out_ref = [9.0; 5];
+            write_poly(&mut out_ref, x);
+            assert_eq!(out, out_ref);
+            // The tangent overwrites the old tangent contents.
+            let exact: Vec<f64> = (0..5)
+                .map(|k| {
+                    if k == 0 {
+                        0.0
+                    } else {
+                        k as f64 * x.powi(k as i32 - 1) * dx
+                    }
+                })
+                .collect();
+            let fdv = fd_vec(|s| {
+                let mut o = vec![0.0; 5];
+                write_poly(&mut o, x + s * dx);
+                o
+            });
+            check_vec(&out_dot, &exact, &fdv);
+        }
+    }
+
+    // Unit output with an explicit `-> ()` and an early bare `return;`.
+    #[jvp]
+    fn maybe_add(acc: &mut f64, x: f64, enabled: bool) -> () {
+        if !enabled {
+            return;
+        }
+        *acc += x.sin();
+    }
+
+    #[test]
+    fn explicit_unit_matches() {
+        for enabled in [true, false] {
+            let (a0, x) = (0.5, 0.9);
+            let mut a = a0;
+            let mut ad = 0.25;
+            let () = maybe_add_jvp(&mut a, &mut ad, x, 1.0, enabled);
+            let mut ar = a0;
+            maybe_add(&mut ar, x, enabled);
+            assert_eq!(a, ar);
+            let exact = 0.25 + if enabled { x.cos() } else { 0.0 };
+            check(
+                ad,
+                exact,
+                fd(|s| {
+                    let mut q = a0 + 0.25 * s;
+                    maybe_add(&mut q, x + s, enabled);
+                    q
+                }),
+            );
+        }
+    }
+
+    // Constant output type with an active input: f64 output that does not
+    // depend on x has a zero tangent; an array output likewise.
+    #[jvp]
+    fn const_array_out(x: f64, n: usize) -> [f64; 2] {
+        let _ = x * 2.0;
+        [n as f64, 1.0]
+    }
+
+    #[test]
+    fn const_array_out_matches() {
+        let (v, t) = const_array_out_jvp(0.3, 1.0, 4);
+        assert_eq!(v, const_array_out(0.3, 4));
+        check_vec(
+            &t,
+            &[0.0, 0.0],
+            &fd_vec(|s| const_array_out(0.3 + s, 4).to_vec()),
+        );
+    }
+} // mod double
+
+// The f32 tests below are a mechanical copy of `mod double` with every
+// `f64` replaced by `f32` (helpers come from `common::f32h`, which has
+// f32-appropriate finite-difference steps and tolerances).
+mod single {
+    use crate::common::f32h::*;
+    use autodiff::jvp;
+
+    // Array output: cross product.
+    #[jvp]
+    fn cross(a: [f32; 3], b: &[f32; 3]) -> [f32; 3] {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    }
+
+    fn cross_ref(a: &[f32; 3], b: &[f32; 3]) -> [f32; 3] {
+        [
+            a[1] * b[2] - a[2] * b[1],
+            a[2] * b[0] - a[0] * b[2],
+            a[0] * b[1] - a[1] * b[0],
+        ]
+    }
+
+    #[test]
+    fn cross_matches() {
+        let a = [0.3, -1.2, 0.8];
+        let b = [1.1, 0.4, -0.5];
+        for u in dirs(6, 1) {
+            let da: [f32; 3] = arr(&u[0..3]);
+            let db: [f32; 3] = arr(&u[3..6]);
+            let (v, t) = cross_jvp(a, da, &b, &db);
+            assert_eq!(v, cross(a, &b));
+            let p = cross_ref(&da, &b);
+            let q = cross_ref(&a, &db);
+            let exact = [p[0] + q[0], p[1] + q[1], p[2] + q[2]];
+            let fdv = fd_vec(|s| cross(axpy_arr(&a, s, &da), &axpy_arr(&b, s, &db)).to_vec());
+            check_vec(&t, &exact, &fdv);
+        }
+    }
+
+    // Array output filled in a loop from a local `[0.0; N]`.
+    #[jvp]
+    fn cumulative(x: &[f32]) -> [f32; 4] {
+        let mut out = [0.0; 4];
+        let mut acc = 0.0;
+        for i in 0..4 {
+            acc += x[i] * x[i];
+            out[i] = acc.sqrt();
+        }
+        out
+    }
+
+    #[test]
+    fn cumulative_matches() {
+        let x = rand_vec(2, 4, 0.3, 1.5);
+        for u in dirs(4, 2) {
+            let (v, t) = cumulative_jvp(&x, &u);
+            assert_eq!(v, cumulative(&x));
+            let mut exact = Vec::new();
+            let (mut acc, mut dacc) = (0.0, 0.0);
+            for i in 0..4 {
+                acc += x[i] * x[i];
+                dacc += 2.0 * x[i] * u[i];
+                exact.push(dacc / (2.0 * acc.sqrt()));
+            }
+            check_vec(
+                &t,
+                &exact,
+                &fd_vec(|s| cumulative(&axpy(&x, s, &u)).to_vec()),
+            );
+        }
+    }
+
+    // Nested array output: outer product of two 2-vectors, scaled.
+    #[jvp]
+    fn outer(a: [f32; 2], b: [f32; 2], s: f32) -> [[f32; 2]; 2] {
+        let mut m = [[0.0; 2]; 2];
+        for i in 0..2 {
+            for j in 0..2 {
+                m[i][j] = s * a[i] * b[j];
+            }
+        }
+        m
+    }
+
+    #[test]
+    fn outer_matches() {
+        let (a, b, s) = ([0.7, -0.4], [1.3, 0.2], 1.5);
+        for u in dirs(5, 3) {
+            let (da, db, ds) = ([u[0], u[1]], [u[2], u[3]], u[4]);
+            let (v, t) = outer_jvp(a, da, b, db, s, ds);
+            assert_eq!(v, outer(a, b, s));
+            let mut exact = [[0.0; 2]; 2];
+            for i in 0..2 {
+                for j in 0..2 {
+                    exact[i][j] = ds * a[i] * b[j] + s * da[i] * b[j] + s * a[i] * db[j];
+                }
+            }
+            let fdm = fd_vec(|h| {
+                flat(&outer(
+                    axpy_arr(&a, h, &da),
+                    axpy_arr(&b, h, &db),
+                    s + h * ds,
+                ))
+            });
+            check_vec(&flat(&t), &flat(&exact), &fdm);
+        }
+    }
+
+    // Tuple output: polar to Cartesian, `-> (f32, f32)` gives
+    // `((x, y), (x_dot, y_dot))`.
+    #[jvp]
+    fn to_cartesian(r: f32, th: f32) -> (f32, f32) {
+        (r * th.cos(), r * th.sin())
+    }
+
+    #[test]
+    fn to_cartesian_matches() {
+        for &(r, th) in &[(1.5, 0.4), (0.7, -2.0)] {
+            for &(dr, dth) in &[(1.0, 0.0), (0.0, 1.0), (0.4, -0.9)] {
+                let ((x, y), (dx, dy)) = to_cartesian_jvp(r, dr, th, dth);
+                assert_eq!((x, y), to_cartesian(r, th));
+                let ex = dr * th.cos() - r * th.sin() * dth;
+                let ey = dr * th.sin() + r * th.cos() * dth;
+                let f = |s: f32| to_cartesian(r + s * dr, th + s * dth);
+                check(dx, ex, fd(|s| f(s).0));
+                check(dy, ey, fd(|s| f(s).1));
+            }
+        }
+    }
+
+    // Tuple of a scalar and an array, with an early `return` of a tuple.
+    #[jvp]
+    fn stats(x: &[f32]) -> (f32, [f32; 2]) {
+        let n = x.len() as f32;
+        let mut s = 0.0;
+        let mut lo = x[0];
+        let mut hi = x[0];
+        for &xi in x {
+            s += xi;
+            if xi < lo {
+                lo = xi;
+            }
+            if xi > hi {
+                hi = xi;
+            }
+        }
+        if hi - lo > 100.0 {
+            return (0.0, [lo, hi]);
+        }
+        (s / n, [lo * 2.0, hi * hi])
+    }
+
+    #[test]
+    fn stats_matches() {
+        let x = spread_vec(4, 6);
+        let imin = (0..6)
+            .min_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        let imax = (0..6)
+            .max_by(|&a, &b| x[a].partial_cmp(&x[b]).unwrap())
+            .unwrap();
+        for u in dirs(6, 4) {
+            let ((m, lh), (dm, dlh)) = stats_jvp(&x, &u);
+            assert_eq!((m, lh), stats(&x));
+            let f = |s: f32| stats(&axpy(&x, s, &u));
+            check(dm, u.iter().sum::<f32>() / 6.0, fd(|s| f(s).0));
+            check_vec(
+                &dlh,
+                &[2.0 * u[imin], 2.0 * x[imax] * u[imax]],
+                &fd_vec(|s| f(s).1.to_vec()),
+            );
+        }
+        // The early-return branch.
+        let y = vec![-60.0, 10.0, 60.0];
+        let uy = vec![0.3, -0.2, 0.9];
+        let ((m, lh), (dm, dlh)) = stats_jvp(&y, &uy);
+        assert_eq!((m, lh), stats(&y));
+        check(dm, 0.0, fd(|s| stats(&axpy(&y, s, &uy)).0));
+        check_vec(
+            &dlh,
+            &[0.3, 0.9],
+            &fd_vec(|s| stats(&axpy(&y, s, &uy)).1.to_vec()),
+        );
+    }
+
+    // Triple output with mixed expressions, returned through a binding.
+    #[jvp]
+    fn triple(x: f32, y: f32) -> (f32, f32, f32) {
+        let t = (x * y, x + y, (x - y).exp());
+        t
+    }
+
+    #[test]
+    fn triple_matches() {
+        let (x, y) = (0.8, -0.3);
+        for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.5, 0.5)] {
+            let (v, (d0, d1, d2)) = triple_jvp(x, dx, y, dy);
+            assert_eq!(v, triple(x, y));
+            let f = |s: f32| triple(x + s * dx, y + s * dy);
+            check(d0, dx * y + x * dy, fd(|s| f(s).0));
+            check(d1, dx + dy, fd(|s| f(s).1));
+            check(d2, (x - y).exp() * (dx - dy), fd(|s| f(s).2));
+        }
+    }
+
+    // Unit output: `f_jvp` returns `()`, results go through `&mut`.
+    #[jvp]
+    fn write_poly(out: &mut [f32], x: f32) {
+        let mut p = 1.0;
+        for o in out.iter_mut() {
+            *o = p;
+            p *= x;
+        }
+    }
+
+    #[test]
+    fn unit_output_matches() {
+        let x = 1.3;
+        for &dx in &[1.0, -0.4] {
+            let mut out = [9.0; 5];
+            let mut out_dot = [7.0; 5];
+            let r: () = write_poly_jvp(&mut out, &mut out_dot, x, dx);
+            let _ = r;
+            let mut out_ref = [9.0; 5];
+            write_poly(&mut out_ref, x);
+            assert_eq!(out, out_ref);
+            // The tangent overwrites the old tangent contents.
+            let exact: Vec<f32> = (0..5)
+                .map(|k| {
+                    if k == 0 {
+                        0.0
+                    } else {
+                        k as f32 * x.powi(k as i32 - 1) * dx
+                    }
+                })
+                .collect();
+            let fdv = fd_vec(|s| {
+                let mut o = vec![0.0; 5];
+                write_poly(&mut o, x + s * dx);
+                o
+            });
+            check_vec(&out_dot, &exact, &fdv);
+        }
+    }
+
+    // Unit output with an explicit `-> ()` and an early bare `return;`.
+    #[jvp]
+    fn maybe_add(acc: &mut f32, x: f32, enabled: bool) -> () {
+        if !enabled {
+            return;
+        }
+        *acc += x.sin();
+    }
+
+    #[test]
+    fn explicit_unit_matches() {
+        for enabled in [true, false] {
+            let (a0, x) = (0.5, 0.9);
+            let mut a = a0;
+            let mut ad = 0.25;
+            let () = maybe_add_jvp(&mut a, &mut ad, x, 1.0, enabled);
+            let mut ar = a0;
+            maybe_add(&mut ar, x, enabled);
+            assert_eq!(a, ar);
+            let exact = 0.25 + if enabled { x.cos() } else { 0.0 };
+            check(
+                ad,
+                exact,
+                fd(|s| {
+                    let mut q = a0 + 0.25 * s;
+                    maybe_add(&mut q, x + s, enabled);
+                    q
+                }),
+            );
+        }
+    }
+
+    // Constant output type with an active input: f32 output that does not
+    // depend on x has a zero tangent; an array output likewise.
+    #[jvp]
+    fn const_array_out(x: f32, n: usize) -> [f32; 2] {
+        let _ = x * 2.0;
+        [n as f32, 1.0]
+    }
+
+    #[test]
+    fn const_array_out_matches() {
+        let (v, t) = const_array_out_jvp(0.3, 1.0, 4);
+        assert_eq!(v, const_array_out(0.3, 4));
+        check_vec(
+            &t,
+            &[0.0, 0.0],
+            &fd_vec(|s| const_array_out(0.3 + s, 4).to_vec()),
+        );
+    }
+} // mod single
