@@ -395,6 +395,57 @@ mod double {
             }
         }
     }
+    // Early `return` from inside a match arm (in expression position) and
+    // from inside a block expression.
+    #[jvp]
+    fn return_in_arms(x: f64, k: u8) -> f64 {
+        let y = match k {
+            0 => return x * 4.0,
+            1 => x.exp(),
+            _ => {
+                if x > 1.0 {
+                    return x.sqrt();
+                }
+                x * x
+            }
+        };
+        let z = {
+            if y > 3.0 {
+                return -y;
+            }
+            y * x
+        };
+        z + 1.0
+    }
+
+    #[test]
+    fn return_in_arms_matches() {
+        for &x in &[0.5, 1.5, -0.6] {
+            for k in 0..3u8 {
+                let (v, t) = return_in_arms_jvp(x, 1.0, k);
+                assert_eq!(v, return_in_arms(x, k));
+                let exact = match k {
+                    0 => 4.0,
+                    1 => {
+                        let y = x.exp();
+                        if y > 3.0 {
+                            -y
+                        } else {
+                            y * x + y
+                        }
+                    }
+                    _ => {
+                        if x > 1.0 {
+                            0.5 / x.sqrt()
+                        } else {
+                            3.0 * x * x
+                        }
+                    }
+                };
+                check(t, exact, fd(|s| return_in_arms(x + s, k)));
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -788,6 +839,57 @@ mod single {
                     dd * (r.abs() - delta) + delta * sg * dr
                 };
                 check(t, exact, fd(|s| huber(r + s * dr, delta + s * dd)));
+            }
+        }
+    }
+    // Early `return` from inside a match arm (in expression position) and
+    // from inside a block expression.
+    #[jvp]
+    fn return_in_arms(x: f32, k: u8) -> f32 {
+        let y = match k {
+            0 => return x * 4.0,
+            1 => x.exp(),
+            _ => {
+                if x > 1.0 {
+                    return x.sqrt();
+                }
+                x * x
+            }
+        };
+        let z = {
+            if y > 3.0 {
+                return -y;
+            }
+            y * x
+        };
+        z + 1.0
+    }
+
+    #[test]
+    fn return_in_arms_matches() {
+        for &x in &[0.5, 1.5, -0.6] {
+            for k in 0..3u8 {
+                let (v, t) = return_in_arms_jvp(x, 1.0, k);
+                assert_eq!(v, return_in_arms(x, k));
+                let exact = match k {
+                    0 => 4.0,
+                    1 => {
+                        let y = x.exp();
+                        if y > 3.0 {
+                            -y
+                        } else {
+                            y * x + y
+                        }
+                    }
+                    _ => {
+                        if x > 1.0 {
+                            0.5 / x.sqrt()
+                        } else {
+                            3.0 * x * x
+                        }
+                    }
+                };
+                check(t, exact, fd(|s| return_in_arms(x + s, k)));
             }
         }
     }

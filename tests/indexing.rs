@@ -388,6 +388,39 @@ mod double {
             );
         }
     }
+    // `&mut` locals pointing at scalar locals, chosen by a primal branch.
+    #[jvp]
+    fn mut_ref_scalar(x: f64, y: f64) -> f64 {
+        let mut lo = 0.0;
+        let mut hi = 1.0;
+        {
+            let r = if x < y { &mut lo } else { &mut hi };
+            *r += x * y;
+        }
+        let q = &mut hi;
+        *q *= x;
+        lo + hi * y
+    }
+
+    #[test]
+    fn mut_ref_scalar_matches() {
+        for &(x, y) in &[(0.3, 1.2), (1.5, -0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.7, 0.3)] {
+                let (v, t) = mut_ref_scalar_jvp(x, dx, y, dy);
+                assert_eq!(v, mut_ref_scalar(x, y));
+                let dxy = dx * y + x * dy;
+                let exact = if x < y {
+                    // lo = xy, hi = x
+                    dxy + dx * y + x * dy
+                } else {
+                    // lo = 0, hi = (1 + xy) x
+                    let hi = (1.0 + x * y) * x;
+                    (dxy * x + (1.0 + x * y) * dx) * y + hi * dy
+                };
+                check(t, exact, fd(|s| mut_ref_scalar(x + s * dx, y + s * dy)));
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -775,6 +808,39 @@ mod single {
                 exact,
                 fd(|s| heat(&axpy(&u0, s, &du), kappa + s * dk, 3)),
             );
+        }
+    }
+    // `&mut` locals pointing at scalar locals, chosen by a primal branch.
+    #[jvp]
+    fn mut_ref_scalar(x: f32, y: f32) -> f32 {
+        let mut lo = 0.0;
+        let mut hi = 1.0;
+        {
+            let r = if x < y { &mut lo } else { &mut hi };
+            *r += x * y;
+        }
+        let q = &mut hi;
+        *q *= x;
+        lo + hi * y
+    }
+
+    #[test]
+    fn mut_ref_scalar_matches() {
+        for &(x, y) in &[(0.3, 1.2), (1.5, -0.4)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.7, 0.3)] {
+                let (v, t) = mut_ref_scalar_jvp(x, dx, y, dy);
+                assert_eq!(v, mut_ref_scalar(x, y));
+                let dxy = dx * y + x * dy;
+                let exact = if x < y {
+                    // lo = xy, hi = x
+                    dxy + dx * y + x * dy
+                } else {
+                    // lo = 0, hi = (1 + xy) x
+                    let hi = (1.0 + x * y) * x;
+                    (dxy * x + (1.0 + x * y) * dx) * y + hi * dy
+                };
+                check(t, exact, fd(|s| mut_ref_scalar(x + s * dx, y + s * dy)));
+            }
         }
     }
 } // mod single

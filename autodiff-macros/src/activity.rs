@@ -26,19 +26,6 @@ impl Activity {
         let g = self.group[v.0];
         self.varied[g] && self.useful[g]
     }
-    pub fn is_varied(&self, v: VarId) -> bool {
-        self.varied[self.group[v.0]]
-    }
-    /// Marks every variable active; used to check that the analysis only
-    /// removes work and never changes results.
-    pub fn all_active(func: &Func) -> Activity {
-        let n = func.vars.len();
-        Activity {
-            varied: vec![true; n],
-            useful: vec![true; n],
-            group: (0..n).collect(),
-        }
-    }
 }
 
 /// Edges of the value-flow graph: `(from, to)`; `to == None` is the output.
@@ -102,12 +89,18 @@ pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
             xs.iter().filter_map(Atom::var).collect()
         }
         Op::Repeat(a, _) | Op::VecRepeat(a, _) => vars(&[a]),
+        // Opaque calls and methods have no derivative rule; letting values
+        // flow through them lets `check` report them when their result matters.
         Op::Call(..) => op_reads(op)
             .into_iter()
             .filter(|v| !func.info(*v).ty.is_constant())
             .collect(),
         Op::Lin(terms) => terms.iter().filter_map(|t| t.value.var()).collect(),
-        Op::Unary(UnOp::Not, _) | Op::Method(..) | Op::Len(_) | Op::ZeroLike(_) => Vec::new(),
+        Op::Method(recv, _, args) => std::iter::once(recv)
+            .chain(args)
+            .filter_map(Atom::var)
+            .collect(),
+        Op::Unary(UnOp::Not, _) | Op::Len(_) | Op::ZeroLike(_) => Vec::new(),
     }
 }
 
@@ -256,42 +249,53 @@ pub fn analyze(func: &Func, inputs: &[VarId], outputs: &[VarId], diags: &mut Dia
         useful,
         group,
     };
-    check(func, &func.body, &act, diags);
+    check(&func.body, &act, diags);
     act
 }
 
-/// Reports operations that cannot be differentiated but receive a value
-/// that carries a derivative.
-fn check(func: &Func, block: &Block, act: &Activity, diags: &mut Diags) {
+/// Reports operations that cannot be differentiated but whose result needs
+/// a derivative. (`x.is_nan()` in a condition is fine: its result is not
+/// active.)
+fn check(block: &Block, act: &Activity, diags: &mut Diags) {
     for s in block {
         match s {
-            Stmt::Let { init: Some(op), .. }
-            | Stmt::Assign { op, .. }
-            | Stmt::Eval { op, .. }
-            | Stmt::Return(Some(op)) => {
-                check_op(op, act, diags);
-            }
+            Stmt::Let {
+                pat: Pat::Var(d),
+                init: Some(op),
+                ..
+            } if act.is_active(*d) => check_op(op, diags),
+            Stmt::Assign { place, op, .. } if act.is_active(place.base) => check_op(op, diags),
             Stmt::If { then, els, .. } => {
-                check(func, then, act, diags);
-                check(func, els, act, diags);
+                check(then, act, diags);
+                check(els, act, diags);
             }
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } => check(func, body, act, diags),
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => check(body, act, diags),
             _ => {}
         }
     }
 }
 
-fn check_op(op: &Op, act: &Activity, diags: &mut Diags) {
-    let active_atom = |a: &Atom| a.var().is_some_and(|v| act.is_active(v));
-    if let Op::Method(recv, name, args) = op {
-        if active_atom(recv) || args.iter().any(active_atom) {
-            diags.error(
-                name.span(),
+fn check_op(op: &Op, diags: &mut Diags) {
+    match op {
+        Op::Method(_, name, _) => diags.error(
+            name.span(),
+            format!(
+                "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64`; supported methods are {}, `len`, and `iter().sum()`/`iter().product()`",
+                crate::elem::Elem::supported_list()
+            ),
+        ),
+        Op::Call(callee, _) if callee.opaque => {
+            let name = quote::ToTokens::to_token_stream(&callee.path)
+                .to_string()
+                .replace(' ', "");
+            diags.error_at(
+                &callee.path,
                 format!(
-                    "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64`; supported methods are {}, `len`, and `iter().sum()`/`iter().product()`",
+                    "`{name}` has no derivative rule; the supported elementary functions are {}",
                     crate::elem::Elem::supported_list()
                 ),
             );
         }
+        _ => {}
     }
 }

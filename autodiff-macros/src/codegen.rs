@@ -64,7 +64,7 @@ impl Gen<'_> {
             Origin::User => info.span,
             _ => Span::mixed_site().located_at(info.span),
         };
-        syn::Ident::new(&self.names.get(v), span)
+        make_ident(&self.names.get(v), span)
     }
 
     fn block(&self, b: &Block, top: bool) -> TokenStream {
@@ -73,7 +73,7 @@ impl Gen<'_> {
             .enumerate()
             .map(|(i, s)| match s {
                 // The function's final `return` reads better as a tail expression.
-                Stmt::Return(Some(op)) if top && i + 1 == n => self.op(op),
+                Stmt::Return(Some(op)) if top && i + 1 == n => self.op(op, Span::call_site()),
                 s => self.stmt(s),
             })
             .collect()
@@ -104,7 +104,7 @@ impl Gen<'_> {
                 };
                 match init {
                     Some(op) => {
-                        let op = self.op(op);
+                        let op = self.op(op, *span);
                         quote_spanned!(*span=> let #pat = #op;)
                     }
                     None => quote!(let #pat;),
@@ -112,11 +112,11 @@ impl Gen<'_> {
             }
             Stmt::Assign { place, op, span } => {
                 let place = self.place(place);
-                let op = self.op(op);
+                let op = self.op(op, *span);
                 quote_spanned!(*span=> #place = #op;)
             }
             Stmt::Eval { op, span } => {
-                let op = self.op(op);
+                let op = self.op(op, *span);
                 quote_spanned!(*span=> #op;)
             }
             Stmt::If { cond, then, els } => {
@@ -172,7 +172,7 @@ impl Gen<'_> {
             Stmt::Continue(l) => quote!(continue #l;),
             Stmt::Return(None) => quote!(return;),
             Stmt::Return(Some(op)) => {
-                let op = self.op(op);
+                let op = self.op(op, Span::call_site());
                 quote!(return #op;)
             }
             Stmt::Assert { mac, args, rest } => {
@@ -251,25 +251,25 @@ impl Gen<'_> {
         }
     }
 
-    fn op(&self, op: &Op) -> TokenStream {
+    fn op(&self, op: &Op, span: Span) -> TokenStream {
         match op {
             Op::Use(a) => self.atom(a),
             Op::Load(p) => self.place(p),
             Op::Bin(b, x, y) => {
                 let (x, y) = (self.atom(x), self.atom(y));
-                let o = bin_tokens(*b);
+                let o = bin_tokens(*b, span);
                 quote!(#x #o #y)
             }
             Op::Unary(u, x) => {
                 let x = self.atom(x);
                 match u {
-                    crate::ir::UnOp::Neg => quote!(-#x),
-                    crate::ir::UnOp::Not => quote!(!#x),
+                    crate::ir::UnOp::Neg => quote_spanned!(span=> -#x),
+                    crate::ir::UnOp::Not => quote_spanned!(span=> !#x),
                 }
             }
             Op::Cast(x, t) => {
                 let x = self.atom(x);
-                quote!(#x as #t)
+                quote_spanned!(span=> #x as #t)
             }
             Op::CastPrec(x, p) => {
                 let x = self.atom(x);
@@ -277,7 +277,7 @@ impl Gen<'_> {
                 quote!(#x as #p)
             }
             Op::Elem(e, args, prec) => {
-                let name = format_ident!("{}", e.name());
+                let name = format_ident!("{}", e.name(), span = span);
                 // `2.0.sqrt()` does not compile: an unsuffixed literal needs `f64::sqrt(2.0)`.
                 let recv_is_literal = match args.first() {
                     Some(Atom::Const(Const::Float(_))) => true,
@@ -308,7 +308,7 @@ impl Gen<'_> {
                 let mut path = callee.path.clone();
                 if let (Some(suffix), Some(last)) = (callee.suffix, path.segments.last_mut()) {
                     last.ident =
-                        syn::Ident::new(&format!("{}{suffix}", last.ident), last.ident.span());
+                        format_ident!("{}{}", last.ident, suffix, span = last.ident.span());
                 }
                 let args = args.iter().map(|a| self.arg(a));
                 quote!(#path(#(#args),*))
@@ -360,17 +360,17 @@ impl Gen<'_> {
                     let mut term = self.atom(&t.value);
                     if let Some(m) = &t.scale.mul {
                         let m = self.atom(m);
-                        term = quote!(#term * #m);
+                        term = quote_spanned!(span=> #term * #m);
                     }
                     if let Some(d) = &t.scale.div {
                         let d = self.atom(d);
-                        term = quote!(#term / #d);
+                        term = quote_spanned!(span=> #term / #d);
                     }
                     out.extend(match (i, t.scale.neg) {
                         (0, false) => term,
-                        (0, true) => quote!(-#term),
-                        (_, false) => quote!(+ #term),
-                        (_, true) => quote!(- #term),
+                        (0, true) => quote_spanned!(span=> -#term),
+                        (_, false) => quote_spanned!(span=> + #term),
+                        (_, true) => quote_spanned!(span=> - #term),
                     });
                 }
                 if terms.is_empty() {
@@ -389,6 +389,14 @@ impl Gen<'_> {
 
 use quote::ToTokens;
 
+/// An identifier that may be raw (`r#type`); `Ident::new` would panic on it.
+fn make_ident(name: &str, span: Span) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, span),
+        None => syn::Ident::new(name, span),
+    }
+}
+
 fn const_tokens(c: &Const) -> TokenStream {
     match c {
         Const::Float(x) => {
@@ -405,9 +413,9 @@ fn const_tokens(c: &Const) -> TokenStream {
     }
 }
 
-fn bin_tokens(b: crate::ir::BinOp) -> TokenStream {
+fn bin_tokens(b: crate::ir::BinOp, span: Span) -> TokenStream {
     use crate::ir::BinOp as B;
-    match b {
+    let tokens = match b {
         B::Add => quote!(+),
         B::Sub => quote!(-),
         B::Mul => quote!(*),
@@ -424,5 +432,12 @@ fn bin_tokens(b: crate::ir::BinOp) -> TokenStream {
         B::BitXor => quote!(^),
         B::Shl => quote!(<<),
         B::Shr => quote!(>>),
-    }
+    };
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
 }

@@ -103,15 +103,6 @@ impl Elem {
             .map_or("?", |(_, n, _)| n)
     }
 
-    /// Functions that also exist on integers with the same meaning, so a
-    /// call on an integer receiver is not an error.
-    pub fn exists_on_integers(self) -> bool {
-        matches!(
-            self,
-            Elem::Abs | Elem::Signum | Elem::Min | Elem::Max | Elem::Clamp
-        )
-    }
-
     /// A comma-separated list for error messages.
     pub fn supported_list() -> String {
         ALL.iter()

@@ -170,7 +170,7 @@ impl Fwd<'_> {
             Stmt::Eval {
                 op: Op::Call(callee, args),
                 span,
-            } if self.call_active(args) => {
+            } if self.call_active(callee, args) => {
                 let call = self.jvp_call(callee, args, *span);
                 out.push(Stmt::Eval {
                     op: call,
@@ -219,7 +219,13 @@ impl Fwd<'_> {
         }
     }
 
-    fn call_active(&self, args: &[Arg]) -> bool {
+    /// Whether a call must be rewritten into its derivative: some argument
+    /// is active. Opaque calls never are (activity analysis has rejected
+    /// them if they receive active values).
+    fn call_active(&self, callee: &Callee, args: &[Arg]) -> bool {
+        if callee.opaque {
+            return false;
+        }
         args.iter().any(|a| match a {
             Arg::Value(x) => self.active_atom(x),
             Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
@@ -263,6 +269,7 @@ impl Fwd<'_> {
             Callee {
                 path: callee.path.clone(),
                 suffix: Some("_jvp"),
+                opaque: false,
             },
             new_args,
         )
@@ -271,7 +278,7 @@ impl Fwd<'_> {
     /// Emits a definition and, if the target is active, its tangent.
     fn def(&mut self, target: Target, op: &Op, span: Span, out: &mut Block) {
         if let Op::Call(callee, args) = op {
-            if self.call_active(args) {
+            if self.call_active(callee, args) {
                 let call = self.jvp_call(callee, args, span);
                 match target {
                     Target::Let(d) => {
@@ -395,7 +402,7 @@ impl Fwd<'_> {
             }
             Op::Unary(u, x) => {
                 let partials = vec![rules::unary_partial(*u)];
-                self.lin(&[x.clone()], partials, r)
+                self.lin(std::slice::from_ref(x), partials, r)
             }
             Op::Elem(e, args, _) => {
                 let diff = rules::elem_diff_args(*e, args.len());
@@ -476,7 +483,7 @@ impl Fwd<'_> {
                 let d = self.dot_or_zero(a, span, out);
                 (a.clone(), d)
             }
-            Op::Call(callee, args) if self.call_active(args) => {
+            Op::Call(callee, args) if self.call_active(callee, args) => {
                 let call = self.jvp_call(callee, args, span);
                 let t = self.func.temp(Ty::Unknown, span);
                 let td = self.func.temp(Ty::Unknown, span);

@@ -10,7 +10,9 @@
 //! - every variable is declared exactly once, before it is used;
 //! - an `Assign`'s operation does not read the assigned variable, so a
 //!   derivative statement emitted after it may read both the old operands and
-//!   the new value;
+//!   the new value. The one exception is `s = s + e` / `s = s - e` (see
+//!   [`may_read_target`]), whose derivative reads no primal value, and the
+//!   linear combinations that transformations emit for tangents;
 //! - `break` and `continue` appear inside a loop, and their labels exist.
 
 use proc_macro2::Span;
@@ -98,13 +100,6 @@ impl Place {
             base,
             proj: Vec::new(),
         }
-    }
-    /// Variables read by the index expressions of this place.
-    pub fn index_vars(&self) -> impl Iterator<Item = VarId> + '_ {
-        self.proj.iter().filter_map(|p| match p {
-            Proj::Index(a) => a.var(),
-            _ => None,
-        })
     }
 }
 
@@ -200,6 +195,9 @@ pub struct Callee {
     pub path: syn::Path,
     /// Suffix added to the last path segment, such as `_jvp`.
     pub suffix: Option<&'static str>,
+    /// A function known to have no derivative (`f64::from_bits`): allowed
+    /// only on values that carry no derivative, and never rewritten.
+    pub opaque: bool,
 }
 
 /// The right-hand side of a statement.
@@ -348,6 +346,23 @@ impl Func {
             origin: Origin::Temp,
             declared: None,
         })
+    }
+}
+
+/// Whether an `Assign` of this operation to `target` may read the target:
+/// only `+`, `-` and linear combinations that use it as a term, whose
+/// derivatives read no primal value.
+pub fn may_read_target(op: &Op, target: VarId) -> bool {
+    match op {
+        Op::Bin(BinOp::Add | BinOp::Sub, _, _) => true,
+        Op::Lin(terms) => terms.iter().all(|t| {
+            let in_scale = [&t.scale.mul, &t.scale.div]
+                .into_iter()
+                .flatten()
+                .any(|a| a.var() == Some(target));
+            !in_scale
+        }),
+        _ => false,
     }
 }
 

@@ -57,11 +57,10 @@ impl Alloc<'_> {
             return base.to_owned();
         }
         (2..)
-            .map(|k| format!("{base}_{k}"))
+            .map(|k| format!("{}_{k}", base.trim_start_matches("r#")))
             .find(|n| !self.taken.contains(n))
-            .map(|n| {
+            .inspect(|n| {
                 self.taken.insert(n.clone());
-                n
             })
             .unwrap_or_default()
     }
@@ -95,7 +94,11 @@ impl Alloc<'_> {
             Origin::Tangent(p) => {
                 let p = *p;
                 self.name(p, seen_user);
-                let base = format!("{}_dot", self.names[&p]);
+                let primal = self
+                    .names
+                    .get(&p)
+                    .map_or("v", |n| n.trim_start_matches("r#"));
+                let base = format!("{primal}_dot");
                 self.fresh(&base)
             }
         };

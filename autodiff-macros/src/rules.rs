@@ -128,7 +128,7 @@ pub fn bin_partials(
         ],
         BinOp::Rem => {
             // a % b = a - trunc(a / b) * b
-            let q = if need[1] {
+            let q = if need.get(1).copied().unwrap_or(false) {
                 let q = em.bin(BinOp::Div, a, b);
                 Some(em.elem(Elem::Trunc, &[&q]))
             } else {
@@ -164,6 +164,14 @@ pub fn elem_partials(
     need: &[bool],
     em: &mut Emit<'_>,
 ) -> Vec<Option<Scale>> {
+    let arity = crate::elem::ALL
+        .iter()
+        .find(|(x, _, _)| *x == e)
+        .map_or(0, |(_, _, n)| *n);
+    if args.len() != arity {
+        // Lowering checks arity; this keeps a broken invariant from panicking.
+        return vec![None; args.len()];
+    }
     let a = &args[0];
     let wants = |i: usize| need.get(i).copied().unwrap_or(false);
     match e {

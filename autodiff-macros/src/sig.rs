@@ -21,7 +21,6 @@ pub struct Signature {
     pub params: Vec<ParamSig>,
     /// The return type; `None` for `()`.
     pub ret: Option<syn::Type>,
-    pub ret_kind: Ty,
 }
 
 /// Reads the signature, reporting every unsupported part.
@@ -82,12 +81,10 @@ pub fn parse(sig: &syn::Signature, diags: &mut Diags) -> Option<Signature> {
             }
         },
     };
-    let ret_kind = ret.as_ref().map_or(Ty::Unit, Ty::from_syn);
     ok.then(|| Signature {
         ident: sig.ident.clone(),
         params,
         ret,
-        ret_kind,
     })
 }
 

@@ -111,7 +111,8 @@ impl Verifier<'_> {
                         place.base.0
                     ));
                 }
-                if op_reads(op).contains(&place.base) {
+                if op_reads(op).contains(&place.base) && !crate::ir::may_read_target(op, place.base)
+                {
                     return Err(format!(
                         "assignment to `{}` reads its own target",
                         self.func.info(place.base).name

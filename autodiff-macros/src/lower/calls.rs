@@ -29,14 +29,27 @@ impl Lowerer<'_> {
                 }
                 return match Elem::from_name(&fn_name) {
                     Some((elem, arity)) if arity == c.args.len() => {
-                        let Some(args) = self.lower_all(c.args.iter(), out) else { return Val::Never };
+                        let Some(args) = self.lower_all(c.args.iter(), out) else {
+                            return Val::Never;
+                        };
                         Val::Atom(self.emit(Op::Elem(elem, args, Some(prec)), span, out))
                     }
-                    Some((_, arity)) => self.error(c, format!("`{ty_name}::{fn_name}` takes {arity} argument(s)")),
-                    None => self.error(&path.segments[1].ident, format!(
-                        "`{ty_name}::{fn_name}` is not supported; the supported elementary functions are {}",
-                        Elem::supported_list()
-                    )),
+                    Some((_, arity)) => self.error(
+                        c,
+                        format!("`{ty_name}::{fn_name}` takes {arity} argument(s)"),
+                    ),
+                    None => {
+                        let Some(args) = self.lower_all(c.args.iter(), out) else {
+                            return Val::Never;
+                        };
+                        let args = args.into_iter().map(Arg::Value).collect();
+                        let callee = Callee {
+                            path: path.clone(),
+                            suffix: None,
+                            opaque: true,
+                        };
+                        Val::Atom(self.emit(Op::Call(callee, args), span, out))
+                    }
                 };
             }
         }
@@ -52,6 +65,7 @@ impl Lowerer<'_> {
                 Callee {
                     path: path.clone(),
                     suffix: None,
+                    opaque: false,
                 },
                 args,
             ),

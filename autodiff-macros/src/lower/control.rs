@@ -409,8 +409,7 @@ impl Lowerer<'_> {
                 let Val::Atom(a) = self.lower_expr(e, out) else {
                     return Val::Never;
                 };
-                let op = self.take_op(a, None, out);
-                out.push(Stmt::Return(Some(op)));
+                out.push(Stmt::Return(Some(Op::Use(a))));
             }
         }
         Val::Never

@@ -169,10 +169,21 @@ impl Lowerer<'_> {
             let Some(place) = self.lower_place(&b.left, out) else {
                 return Self::poison();
             };
+            if place.proj.is_empty() && matches!(op, BinOp::Add | BinOp::Sub) {
+                // `s += e` stays `s = s + e`: the derivative of `+` and `-`
+                // reads no primal value, so the target may be read (see `ir`).
+                let base = Atom::Var(place.base);
+                out.push(Stmt::Assign {
+                    place,
+                    op: Op::Bin(op, base, rhs),
+                    span,
+                });
+                return Val::Atom(Atom::Const(Const::Unit));
+            }
             let Val::Atom(old) = self.load(place.clone(), span, out) else {
                 return Val::Never;
             };
-            let new = self.emit(Op::Bin(op, old, rhs), span, out);
+            let new = self.emit(Op::Bin(op, old, rhs), span_of(&b.op), out);
             self.assign(place, new, span, out);
             return Val::Atom(Atom::Const(Const::Unit));
         }
@@ -205,7 +216,9 @@ impl Lowerer<'_> {
         let Val::Atom(r) = self.lower_expr(&b.right, out) else {
             return Val::Never;
         };
-        Val::Atom(self.emit(Op::Bin(op, l, r), span, out))
+        // The operator's span, so a type error in the copy of the user's code
+        // in the derivative is the same diagnostic as in `f`, and rustc reports it once.
+        Val::Atom(self.emit(Op::Bin(op, l, r), span_of(&b.op), out))
     }
 
     pub(super) fn lower_assign(&mut self, left: &syn::Expr, right: &syn::Expr, out: &mut Block) {

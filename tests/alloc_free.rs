@@ -1,0 +1,130 @@
+//! `f_jvp` performs no heap allocation beyond what `f` itself does.
+//!
+//! A counting global allocator wraps `System`. This file holds a single
+//! `#[test]` so no other test thread allocates while we measure.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use autodiff::jvp;
+
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        System.alloc(layout)
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        System.alloc_zeroed(layout)
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        System.realloc(ptr, layout, new_size)
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        System.dealloc(ptr, layout)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn allocs() -> usize {
+    ALLOCS.load(Ordering::SeqCst)
+}
+
+// A loop over the slice, a local array, elementary functions, a branch and a
+// compound assignment into the local array.
+#[jvp]
+fn energy(x: &[f64], k: f64) -> f64 {
+    let mut buckets: [f64; 4] = [0.0; 4];
+    let mut acc = 0.0;
+    for (i, &xi) in x.iter().enumerate() {
+        let e = (k * xi).sin() * (0.1 * xi).exp() + (1.0 + xi * xi).sqrt();
+        buckets[i % 4] += e;
+        if xi > 0.0 {
+            acc += xi.ln_1p() * k;
+        } else {
+            acc -= xi.atan();
+        }
+    }
+    let mut s = acc;
+    for b in buckets.iter() {
+        s += b.tanh();
+    }
+    s
+}
+
+#[jvp]
+fn energy32(x: &[f32], k: f32) -> f32 {
+    let mut buckets: [f32; 4] = [0.0; 4];
+    let mut acc: f32 = 0.0;
+    for i in 0..x.len() {
+        let xi = x[i];
+        buckets[i % 4] += (k * xi).cos() * xi.abs().sqrt() + xi.powi(2);
+        acc = acc.max(xi * k);
+    }
+    acc + buckets[0] * buckets[1] - buckets[2] / (1.0 + buckets[3].abs())
+}
+
+#[test]
+fn jvp_does_not_allocate_more_than_primal() {
+    let n = 10_000;
+    // Inputs and tangents are allocated before measuring.
+    let x: Vec<f64> = (0..n).map(|i| ((i as f64) * 0.37).sin() * 2.0).collect();
+    let dx: Vec<f64> = (0..n).map(|i| ((i as f64) * 0.11).cos()).collect();
+    let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
+    let dx32: Vec<f32> = dx.iter().map(|&v| v as f32).collect();
+
+    let before = allocs();
+    let y = energy(&x, 0.7);
+    let f_allocs = allocs() - before;
+
+    let before = allocs();
+    let (y2, t) = energy_jvp(&x, &dx, 0.7, 0.3);
+    let jvp_allocs = allocs() - before;
+
+    let before = allocs();
+    let y32 = energy32(&x32, 0.7);
+    let f32_allocs = allocs() - before;
+
+    let before = allocs();
+    let (y32b, t32) = energy32_jvp(&x32, &dx32, 0.7, 0.3);
+    let jvp32_allocs = allocs() - before;
+
+    // Assertions (which may allocate for messages) only after measuring.
+    assert_eq!(y, y2);
+    assert_eq!(y32, y32b);
+    assert!(t.is_finite() && t32.is_finite());
+    assert_eq!(
+        f_allocs, 0,
+        "the primal f64 function itself should not allocate"
+    );
+    assert_eq!(
+        f32_allocs, 0,
+        "the primal f32 function itself should not allocate"
+    );
+    assert!(
+        jvp_allocs <= f_allocs,
+        "energy_jvp made {jvp_allocs} heap allocations, energy made {f_allocs}"
+    );
+    assert!(
+        jvp32_allocs <= f32_allocs,
+        "energy32_jvp made {jvp32_allocs} heap allocations, energy32 made {f32_allocs}"
+    );
+
+    // Also sanity-check the tangent against a central finite difference so
+    // the test cannot pass with a degenerate `_jvp`.
+    let h = 1e-6;
+    let xp: Vec<f64> = x.iter().zip(&dx).map(|(a, b)| a + h * b).collect();
+    let xm: Vec<f64> = x.iter().zip(&dx).map(|(a, b)| a - h * b).collect();
+    let fd = (energy(&xp, 0.7 + h * 0.3) - energy(&xm, 0.7 - h * 0.3)) / (2.0 * h);
+    approx::assert_relative_eq!(t, fd, max_relative = 1e-5, epsilon = 1e-6);
+}

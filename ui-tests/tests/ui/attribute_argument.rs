@@ -1,0 +1,8 @@
+use autodiff::jvp;
+
+#[jvp(fast)]
+fn f(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {}

@@ -1,0 +1,12 @@
+use autodiff::jvp;
+
+fn g(x: f64) -> f64 {
+    x.sin()
+}
+
+#[jvp]
+fn f(x: f64) -> f64 {
+    g(x) * 2.0
+}
+
+fn main() {}

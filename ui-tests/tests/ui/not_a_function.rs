@@ -1,0 +1,8 @@
+use autodiff::jvp;
+
+#[jvp]
+struct S {
+    x: f64,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+use autodiff::jvp;
+
+struct Model {
+    k: f64,
+}
+
+impl Model {
+    #[jvp]
+    fn f(&self, x: f64) -> f64 {
+        self.k * x
+    }
+}
+
+fn main() {}

@@ -1,0 +1,13 @@
+use autodiff::jvp;
+
+// Independent problems are all reported at once, and `f` itself still compiles.
+#[jvp]
+fn f(x: f64) -> f64 {
+    let a = async { 1.0 };
+    let g = || x;
+    x
+}
+
+fn main() {
+    let _ = f(1.0);
+}
