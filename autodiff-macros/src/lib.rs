@@ -22,6 +22,9 @@ mod ty;
 mod typing;
 mod verify;
 
+#[cfg(test)]
+mod pipeline_tests;
+
 use proc_macro::TokenStream;
 
 /// Forward mode: adds `f_jvp`, which returns `(value, tangent)` of `f` for

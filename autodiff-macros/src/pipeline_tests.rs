@@ -1,0 +1,202 @@
+//! Unit tests of the pipeline, run on the functions of the behaviour tests
+//! in `tests/` and on hand-made IR.
+
+use std::path::Path;
+
+use syn::visit::Visit;
+
+use crate::diag::Diags;
+use crate::expand::{expand, Mode};
+use crate::ir::{Atom, Func, Op, Origin, Pat, Place, Stmt, VarId, VarInfo};
+use crate::ty::Ty;
+
+/// Every `fn` carrying `#[jvp]` in the workspace's `tests/` directory.
+fn corpus() -> Vec<syn::ItemFn> {
+    struct Collect(Vec<syn::ItemFn>);
+    impl<'ast> Visit<'ast> for Collect {
+        fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
+            if f.attrs.iter().any(|a| a.path().is_ident("jvp")) {
+                let mut f = f.clone();
+                f.attrs.retain(|a| !a.path().is_ident("jvp"));
+                self.0.push(f);
+            }
+            syn::visit::visit_item_fn(self, f);
+        }
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
+    let mut c = Collect(Vec::new());
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    paths.sort();
+    for p in paths {
+        if p.extension().is_some_and(|e| e == "rs") {
+            let src = std::fs::read_to_string(&p).unwrap_or_default();
+            if let Ok(file) = syn::parse_file(&src) {
+                c.visit_file(&file);
+            }
+        }
+    }
+    c.0
+}
+
+/// Runs each stage by hand and verifies the IR after every pass.
+fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
+    let mut diags = Diags::default();
+    let sig = crate::sig::parse(&f.sig, &mut diags).ok_or("signature rejected")?;
+    let ir = crate::lower::lower(&sig, &f.block, &mut diags);
+    crate::verify::verify(&ir).map_err(|e| format!("after lowering: {e}"))?;
+    let inputs: Vec<_> = ir
+        .params
+        .iter()
+        .zip(&sig.params)
+        .filter(|(_, s)| s.differentiable)
+        .map(|(p, _)| p.var)
+        .collect();
+    let act = crate::activity::analyze(&ir, &inputs, &[], &mut diags);
+    let out = crate::forward::transform(&ir, &sig, &act, &mut diags);
+    crate::verify::verify(&out).map_err(|e| format!("after forward mode: {e}"))?;
+    if diags.is_empty() {
+        Ok(())
+    } else {
+        Err(diags.to_compile_errors().to_string())
+    }
+}
+
+#[test]
+fn every_pass_verifies_on_the_behaviour_tests() {
+    let fns = corpus();
+    assert!(
+        fns.len() > 100,
+        "expected the behaviour tests' functions, found {}",
+        fns.len()
+    );
+    for f in &fns {
+        if let Err(e) = run_pipeline(f) {
+            panic!("`{}`: {e}", f.sig.ident);
+        }
+    }
+}
+
+fn var(func: &mut Func, name: &str) -> VarId {
+    func.new_var(VarInfo {
+        name: name.into(),
+        span: proc_macro2::Span::call_site(),
+        ty: Ty::Float(None),
+        mutable: true,
+        origin: Origin::User,
+        declared: None,
+    })
+}
+
+#[test]
+fn verifier_rejects_broken_invariants() {
+    let span = proc_macro2::Span::call_site();
+    let mut func = Func {
+        vars: Vec::new(),
+        params: Vec::new(),
+        body: Vec::new(),
+    };
+    let x = var(&mut func, "x");
+    let y = var(&mut func, "y");
+    // Use before declaration.
+    func.body = vec![Stmt::Let {
+        pat: Pat::Var(x),
+        init: Some(Op::Use(Atom::Var(y))),
+        span,
+    }];
+    assert!(crate::verify::verify(&func).is_err());
+    // Declared twice.
+    func.body = vec![
+        Stmt::Let {
+            pat: Pat::Var(x),
+            init: Some(Op::Use(Atom::float(1.0))),
+            span,
+        },
+        Stmt::Let {
+            pat: Pat::Var(x),
+            init: Some(Op::Use(Atom::float(1.0))),
+            span,
+        },
+    ];
+    assert!(crate::verify::verify(&func).is_err());
+    // An assignment whose non-linear operation reads its own target.
+    func.body = vec![
+        Stmt::Let {
+            pat: Pat::Var(x),
+            init: Some(Op::Use(Atom::float(1.0))),
+            span,
+        },
+        Stmt::Assign {
+            place: Place::var(x),
+            op: Op::Bin(crate::ir::BinOp::Mul, Atom::Var(x), Atom::Var(x)),
+            span,
+        },
+    ];
+    assert!(crate::verify::verify(&func).is_err());
+    // `break` outside a loop.
+    func.body = vec![Stmt::Break(None)];
+    assert!(crate::verify::verify(&func).is_err());
+    // And a well-formed body passes.
+    func.body = vec![
+        Stmt::Let {
+            pat: Pat::Var(x),
+            init: Some(Op::Use(Atom::float(1.0))),
+            span,
+        },
+        Stmt::Assign {
+            place: Place::var(x),
+            op: Op::Bin(crate::ir::BinOp::Add, Atom::Var(x), Atom::float(2.0)),
+            span,
+        },
+    ];
+    assert_eq!(crate::verify::verify(&func), Ok(()));
+}
+
+fn expand_str(src: &str) -> String {
+    let item: proc_macro2::TokenStream = src.parse().unwrap_or_default();
+    expand(Mode::Jvp, proc_macro2::TokenStream::new(), item).to_string()
+}
+
+#[test]
+fn inactive_values_get_no_tangent() {
+    let out = expand_str(
+        "fn f(x: f64, c: f64, n: usize) -> f64 {
+            let unused = c.sin();
+            let k = n as f64 * 2.0;
+            let mut s = 0.0;
+            for i in 0..n { s += x * (i as f64); }
+            s * k
+        }",
+    );
+    assert!(out.contains("fn f_jvp"), "{out}");
+    assert!(!out.contains("unused_dot"), "{out}");
+    assert!(!out.contains("k_dot"), "{out}");
+    assert!(out.contains("s_dot"), "{out}");
+}
+
+#[test]
+fn expansion_never_panics_on_odd_input() {
+    let inputs = [
+        "fn f(r#type: f64) -> f64 { r#type * 2.0 }",
+        "fn f(x: f64) -> f64 { loop {} }",
+        "fn f(x: f64) -> f64 { return x; }",
+        "fn f(x: f64) { }",
+        "fn f() -> f64 { 1.0 }",
+        "fn f(x: f64) -> f64 { x.foo().bar() }",
+        "fn f(x: f64) -> f64 { match x { _ => x } }",
+        "fn f(x: f64) -> f64 { let [a, b] = [x, x]; a }",
+        "fn f(x: f64) -> f64 { 'a: { x } }",
+        "fn f((a, b): (f64, f64)) -> f64 { a }",
+        "fn f(x: f64) -> f64 { x.sin(1.0) }",
+        "fn f(x: f64) -> f64 { f64::sin() }",
+        "fn f(x: f64) -> f64 { break; x }",
+        "fn f(x: f64) -> f64 { x[..] }",
+        "struct S;",
+        "",
+    ];
+    for src in inputs {
+        let r = std::panic::catch_unwind(|| expand_str(src));
+        assert!(r.is_ok(), "panicked on {src}");
+    }
+}
