@@ -20,7 +20,7 @@
 //! See the README for the supported Rust and the calling convention.
 #![forbid(unsafe_code)]
 
-pub use autodiff_macros::jvp;
+pub use autodiff_macros::{grad, jvp, vjp};
 
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]

@@ -312,6 +312,29 @@ mod double {
             }
         }
     }
+
+    // Mutable tuple fields: compound assignment to `t.0` / `t.1`.
+    #[jvp]
+    fn tuple_fields(x: f64, y: f64) -> f64 {
+        let mut t = (x, 0.0, 3);
+        t.1 += t.0 * 2.0;
+        t.0 *= y;
+        t.1 = t.1 - t.0;
+        t.0 + t.1 * t.2 as f64
+    }
+
+    #[test]
+    fn tuple_fields_matches() {
+        for &(x, y) in &[(0.6, 1.4), (-1.1, 0.2)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.25, -0.5)] {
+                let (v, t) = tuple_fields_jvp(x, dx, y, dy);
+                assert_eq!(v, tuple_fields(x, y));
+                // t0 = xy, t1 = 2x - xy ; f = xy + 3 (2x - xy) = 6x - 2xy
+                let exact = (6.0 - 2.0 * y) * dx - 2.0 * x * dy;
+                check(t, exact, fd(|s| tuple_fields(x + s * dx, y + s * dy)));
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -623,6 +646,29 @@ mod single {
                     (sig - label) * dz,
                     fd(|s| log_loss(w + s * dw, b + s * db, x + s * dx, label)),
                 );
+            }
+        }
+    }
+
+    // Mutable tuple fields: compound assignment to `t.0` / `t.1`.
+    #[jvp]
+    fn tuple_fields(x: f32, y: f32) -> f32 {
+        let mut t = (x, 0.0, 3);
+        t.1 += t.0 * 2.0;
+        t.0 *= y;
+        t.1 = t.1 - t.0;
+        t.0 + t.1 * t.2 as f32
+    }
+
+    #[test]
+    fn tuple_fields_matches() {
+        for &(x, y) in &[(0.6, 1.4), (-1.1, 0.2)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.25, -0.5)] {
+                let (v, t) = tuple_fields_jvp(x, dx, y, dy);
+                assert_eq!(v, tuple_fields(x, y));
+                // t0 = xy, t1 = 2x - xy ; f = xy + 3 (2x - xy) = 6x - 2xy
+                let exact = (6.0 - 2.0 * y) * dx - 2.0 * x * dy;
+                check(t, exact, fd(|s| tuple_fields(x + s * dx, y + s * dy)));
             }
         }
     }

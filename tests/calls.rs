@@ -408,6 +408,156 @@ mod double {
             }
         }
     }
+
+    // A callee taking `&mut Vec<f64>`, called with `&mut v` on a local Vec;
+    // a call inside a while condition; an `if` expression as an argument.
+    #[jvp]
+    fn push_free_update(v: &mut Vec<f64>, a: f64) {
+        for i in 0..v.len() {
+            v[i] = v[i] * a + (i as f64) * 0.1;
+        }
+    }
+
+    #[jvp]
+    fn norm_sq(v: &Vec<f64>) -> f64 {
+        let mut s = 0.0;
+        for vi in v.iter() {
+            s += vi * vi;
+        }
+        s
+    }
+
+    #[jvp]
+    fn call_in_condition(x: &[f64], a: f64) -> f64 {
+        let mut v = vec![0.0; x.len()];
+        for i in 0..x.len() {
+            v[i] = x[i];
+        }
+        let mut rounds = 0;
+        while norm_sq(&v) > 0.05 && rounds < 100 {
+            push_free_update(&mut v, a);
+            rounds += 1;
+        }
+        let first = if v[0] > 0.0 { v[0] } else { -v[0] };
+        sq_sin(if a > 0.5 { first } else { a }) + norm_sq(&v)
+    }
+
+    #[test]
+    fn call_in_condition_matches() {
+        let x = vec![0.8, -0.6, 0.3];
+        for &a in &[0.6, 0.3] {
+            for (k, u) in dirs(3, 31).into_iter().enumerate() {
+                let da = if k == 3 { 0.4 } else { 0.0 };
+                let (val, t) = call_in_condition_jvp(&x, &u, a, da);
+                assert_eq!(val, call_in_condition(&x, a));
+                // Count the rounds with plain code, then propagate by hand.
+                let (mut v, mut dv) = (x.clone(), u.clone());
+                let mut rounds = 0;
+                while v.iter().map(|q| q * q).sum::<f64>() > 0.05 && rounds < 100 {
+                    for i in 0..3 {
+                        dv[i] = dv[i] * a + v[i] * da;
+                        v[i] = v[i] * a + i as f64 * 0.1;
+                    }
+                    rounds += 1;
+                }
+                let (first, dfirst) = if v[0] > 0.0 {
+                    (v[0], dv[0])
+                } else {
+                    (-v[0], -dv[0])
+                };
+                let (z, dz) = if a > 0.5 { (first, dfirst) } else { (a, da) };
+                let exact = 2.0 * z.sin() * z.cos() * dz + 2.0 * dot(&v, &dv);
+                check(
+                    t,
+                    exact,
+                    fd(|s| call_in_condition(&axpy(&x, s, &u), a + s * da)),
+                );
+            }
+        }
+    }
+
+    // Recursion with a `&mut` slice parameter (in-place prefix products).
+    #[jvp]
+    fn prefix_prod_rec(v: &mut [f64], i: usize) {
+        if i >= v.len() {
+            return;
+        }
+        v[i] *= v[i - 1];
+        prefix_prod_rec(v, i + 1);
+    }
+
+    #[test]
+    fn prefix_prod_rec_matches() {
+        let v0 = rand_vec(41, 5, 0.5, 1.5);
+        for u in dirs(5, 41) {
+            let mut v = v0.clone();
+            let mut vd = u.clone();
+            prefix_prod_rec_jvp(&mut v, &mut vd, 1);
+            let mut vr = v0.clone();
+            prefix_prod_rec(&mut vr, 1);
+            assert_eq!(v, vr);
+            // v_i = prod_{j<=i} v0_j
+            let mut exact = Vec::new();
+            for i in 0..5 {
+                let p: f64 = v0[..=i].iter().product();
+                exact.push((0..=i).map(|j| p / v0[j] * u[j]).sum::<f64>());
+            }
+            let fdv = fd_vec(|s| {
+                let mut w = axpy(&v0, s, &u);
+                prefix_prod_rec(&mut w, 1);
+                w
+            });
+            check_vec(&vd, &exact, &fdv);
+        }
+    }
+
+    // Recursion through a module path.
+    mod rec {
+        use autodiff::jvp;
+
+        #[jvp]
+        pub fn cheb(x: f64, n: u32) -> f64 {
+            match n {
+                0 => 1.0,
+                1 => x,
+                _ => 2.0 * x * crate::double::rec::cheb(x, n - 1) - self::cheb(x, n - 2),
+            }
+        }
+    }
+
+    #[test]
+    fn recursion_module_path_matches() {
+        for &x in &[0.3, -0.8] {
+            for n in [0u32, 1, 2, 5] {
+                let (v, t) = rec::cheb_jvp(x, 1.0, n);
+                assert_eq!(v, rec::cheb(x, n));
+                // T_n(cos θ) = cos nθ ; T_n'(x) = n sin(nθ) / sin θ
+                let th = x.acos();
+                let exact = n as f64 * (n as f64 * th).sin() / th.sin();
+                check(t, exact, fd(|s| rec::cheb(x + s, n)));
+            }
+        }
+    }
+
+    // A call result used as a method receiver and inside an elementary
+    // function argument.
+    #[jvp]
+    fn call_as_receiver(x: f64) -> f64 {
+        sq_sin(x).sqrt() + sq_sin(x.cos()).exp() + weighted(x, 2.0, 2).ln()
+    }
+
+    #[test]
+    fn call_as_receiver_matches() {
+        for &x in &[0.6, 2.0, -0.9] {
+            let (v, t) = call_as_receiver_jvp(x, 1.0);
+            assert_eq!(v, call_as_receiver(x));
+            // sqrt(sin²x) = |sin x| ; d = sign(sin x) cos x
+            let c = x.cos();
+            let e = (c.sin() * c.sin()).exp();
+            let exact = x.sin().signum() * c + e * 2.0 * c.sin() * c.cos() * -x.sin() + 2.0 / x;
+            check(t, exact, fd(|s| call_as_receiver(x + s)));
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -814,6 +964,156 @@ mod single {
                 let exact = (2.0 * x).cos() * dx + dq0 * q1 + q0 * dq1;
                 check(t, exact, fd(|h| structured_results(x + h * dx, y + h * dy)));
             }
+        }
+    }
+
+    // A callee taking `&mut Vec<f32>`, called with `&mut v` on a local Vec;
+    // a call inside a while condition; an `if` expression as an argument.
+    #[jvp]
+    fn push_free_update(v: &mut Vec<f32>, a: f32) {
+        for i in 0..v.len() {
+            v[i] = v[i] * a + (i as f32) * 0.1;
+        }
+    }
+
+    #[jvp]
+    fn norm_sq(v: &Vec<f32>) -> f32 {
+        let mut s = 0.0;
+        for vi in v.iter() {
+            s += vi * vi;
+        }
+        s
+    }
+
+    #[jvp]
+    fn call_in_condition(x: &[f32], a: f32) -> f32 {
+        let mut v = vec![0.0; x.len()];
+        for i in 0..x.len() {
+            v[i] = x[i];
+        }
+        let mut rounds = 0;
+        while norm_sq(&v) > 0.05 && rounds < 100 {
+            push_free_update(&mut v, a);
+            rounds += 1;
+        }
+        let first = if v[0] > 0.0 { v[0] } else { -v[0] };
+        sq_sin(if a > 0.5 { first } else { a }) + norm_sq(&v)
+    }
+
+    #[test]
+    fn call_in_condition_matches() {
+        let x = vec![0.8, -0.6, 0.3];
+        for &a in &[0.6, 0.3] {
+            for (k, u) in dirs(3, 31).into_iter().enumerate() {
+                let da = if k == 3 { 0.4 } else { 0.0 };
+                let (val, t) = call_in_condition_jvp(&x, &u, a, da);
+                assert_eq!(val, call_in_condition(&x, a));
+                // Count the rounds with plain code, then propagate by hand.
+                let (mut v, mut dv) = (x.clone(), u.clone());
+                let mut rounds = 0;
+                while v.iter().map(|q| q * q).sum::<f32>() > 0.05 && rounds < 100 {
+                    for i in 0..3 {
+                        dv[i] = dv[i] * a + v[i] * da;
+                        v[i] = v[i] * a + i as f32 * 0.1;
+                    }
+                    rounds += 1;
+                }
+                let (first, dfirst) = if v[0] > 0.0 {
+                    (v[0], dv[0])
+                } else {
+                    (-v[0], -dv[0])
+                };
+                let (z, dz) = if a > 0.5 { (first, dfirst) } else { (a, da) };
+                let exact = 2.0 * z.sin() * z.cos() * dz + 2.0 * dot(&v, &dv);
+                check(
+                    t,
+                    exact,
+                    fd(|s| call_in_condition(&axpy(&x, s, &u), a + s * da)),
+                );
+            }
+        }
+    }
+
+    // Recursion with a `&mut` slice parameter (in-place prefix products).
+    #[jvp]
+    fn prefix_prod_rec(v: &mut [f32], i: usize) {
+        if i >= v.len() {
+            return;
+        }
+        v[i] *= v[i - 1];
+        prefix_prod_rec(v, i + 1);
+    }
+
+    #[test]
+    fn prefix_prod_rec_matches() {
+        let v0 = rand_vec(41, 5, 0.5, 1.5);
+        for u in dirs(5, 41) {
+            let mut v = v0.clone();
+            let mut vd = u.clone();
+            prefix_prod_rec_jvp(&mut v, &mut vd, 1);
+            let mut vr = v0.clone();
+            prefix_prod_rec(&mut vr, 1);
+            assert_eq!(v, vr);
+            // v_i = prod_{j<=i} v0_j
+            let mut exact = Vec::new();
+            for i in 0..5 {
+                let p: f32 = v0[..=i].iter().product();
+                exact.push((0..=i).map(|j| p / v0[j] * u[j]).sum::<f32>());
+            }
+            let fdv = fd_vec(|s| {
+                let mut w = axpy(&v0, s, &u);
+                prefix_prod_rec(&mut w, 1);
+                w
+            });
+            check_vec(&vd, &exact, &fdv);
+        }
+    }
+
+    // Recursion through a module path.
+    mod rec {
+        use autodiff::jvp;
+
+        #[jvp]
+        pub fn cheb(x: f32, n: u32) -> f32 {
+            match n {
+                0 => 1.0,
+                1 => x,
+                _ => 2.0 * x * crate::single::rec::cheb(x, n - 1) - self::cheb(x, n - 2),
+            }
+        }
+    }
+
+    #[test]
+    fn recursion_module_path_matches() {
+        for &x in &[0.3, -0.8] {
+            for n in [0u32, 1, 2, 5] {
+                let (v, t) = rec::cheb_jvp(x, 1.0, n);
+                assert_eq!(v, rec::cheb(x, n));
+                // T_n(cos θ) = cos nθ ; T_n'(x) = n sin(nθ) / sin θ
+                let th = x.acos();
+                let exact = n as f32 * (n as f32 * th).sin() / th.sin();
+                check(t, exact, fd(|s| rec::cheb(x + s, n)));
+            }
+        }
+    }
+
+    // A call result used as a method receiver and inside an elementary
+    // function argument.
+    #[jvp]
+    fn call_as_receiver(x: f32) -> f32 {
+        sq_sin(x).sqrt() + sq_sin(x.cos()).exp() + weighted(x, 2.0, 2).ln()
+    }
+
+    #[test]
+    fn call_as_receiver_matches() {
+        for &x in &[0.6, 2.0, -0.9] {
+            let (v, t) = call_as_receiver_jvp(x, 1.0);
+            assert_eq!(v, call_as_receiver(x));
+            // sqrt(sin²x) = |sin x| ; d = sign(sin x) cos x
+            let c = x.cos();
+            let e = (c.sin() * c.sin()).exp();
+            let exact = x.sin().signum() * c + e * 2.0 * c.sin() * c.cos() * -x.sin() + 2.0 / x;
+            check(t, exact, fd(|s| call_as_receiver(x + s)));
         }
     }
 } // mod single

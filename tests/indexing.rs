@@ -421,6 +421,111 @@ mod double {
             }
         }
     }
+
+    // Self-referential index updates (the right-hand side reads the target),
+    // a swap by tuple destructuring assignment, and a `&mut` to a nested
+    // element.
+    #[jvp]
+    fn self_ref_updates(x: &[f64; 4], c: f64) -> f64 {
+        let mut a = *x;
+        let mut m = [[0.0; 2]; 2];
+        for i in 0..4 {
+            a[i] = a[i] * a[i] + c;
+            a[i] -= a[i] * 0.5;
+        }
+        (a[0], a[3]) = (a[3], a[0]);
+        for i in 0..2 {
+            for j in 0..2 {
+                let r = &mut m[i][j];
+                *r += a[2 * i + j] * c;
+                *r = *r * *r;
+            }
+        }
+        a[0] * 3.0 + a[3] + m[0][1] - m[1][1] + a.iter().product::<f64>()
+    }
+
+    #[test]
+    fn self_ref_updates_matches() {
+        let x = [0.3, -0.7, 1.1, 0.5];
+        let c = 0.4;
+        for (k, u) in dirs(4, 13).into_iter().enumerate() {
+            let u: [f64; 4] = arr(&u);
+            let dc = if k % 2 == 1 { 0.6 } else { 0.0 };
+            let (v, t) = self_ref_updates_jvp(&x, &u, c, dc);
+            assert_eq!(v, self_ref_updates(&x, c));
+            // b_i = (x_i² + c) / 2
+            let b: Vec<f64> = (0..4).map(|i| 0.5 * (x[i] * x[i] + c)).collect();
+            let db: Vec<f64> = (0..4).map(|i| 0.5 * (2.0 * x[i] * u[i] + dc)).collect();
+            // after the swap a = [b3, b1, b2, b0]; m_ij = (a_{2i+j} c)²
+            let a = [b[3], b[1], b[2], b[0]];
+            let da = [db[3], db[1], db[2], db[0]];
+            let dm = |p: usize| 2.0 * a[p] * c * (da[p] * c + a[p] * dc);
+            let prod: f64 = a.iter().product();
+            let dprod: f64 = (0..4).map(|p| prod / a[p] * da[p]).sum();
+            let exact = 3.0 * da[0] + da[3] + dm(1) - dm(3) + dprod;
+            check(
+                t,
+                exact,
+                fd(|s| self_ref_updates(&axpy_arr(&x, s, &u), c + s * dc)),
+            );
+        }
+    }
+
+    // Arrays and Vecs built from active values (`[x; 3]`, `vec![x, y, 1.0]`,
+    // `[a, b]`), a `&mut` into a `&mut [f64]` parameter, and `sum()` /
+    // `product()` with a type annotation instead of a turbofish.
+    #[jvp]
+    fn built_from_active(x: f64, y: f64, out: &mut [f64]) -> f64 {
+        let a = [x; 3];
+        let v = vec![x, y, 1.0];
+        let b = [a[0] * v[1], v[2] - y];
+        for i in 0..out.len() {
+            let r = &mut out[i];
+            *r += b[i % 2] * a[i % 3];
+        }
+        let s: f64 = v.iter().sum();
+        let p: f64 = b.iter().product();
+        s * p
+    }
+
+    #[test]
+    fn built_from_active_matches() {
+        let out0 = vec![0.5, -0.25, 1.0];
+        for &(x, y) in &[(0.7, -0.4), (1.3, 0.9)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.3, 0.8)] {
+                for du in [vec![0.0; 3], vec![1.0, -0.5, 0.25]] {
+                    let mut out = out0.clone();
+                    let mut out_d = du.clone();
+                    let (v, t) = built_from_active_jvp(x, dx, y, dy, &mut out, &mut out_d);
+                    let mut out_r = out0.clone();
+                    assert_eq!(v, built_from_active(x, y, &mut out_r));
+                    assert_eq!(out, out_r);
+                    // b = [xy, 1 - y]; out_i += b_{i%2} x ; f = (x + y + 1) xy (1 - y)
+                    let (b0, b1) = (x * y, 1.0 - y);
+                    let (db0, db1) = (dx * y + x * dy, -dy);
+                    let s = x + y + 1.0;
+                    let exact = (dx + dy) * b0 * b1 + s * (db0 * b1 + b0 * db1);
+                    check(
+                        t,
+                        exact,
+                        fd(|h| built_from_active(x + h * dx, y + h * dy, &mut out0.clone())),
+                    );
+                    let eo: Vec<f64> = (0..3)
+                        .map(|i| {
+                            let (b, db) = if i % 2 == 0 { (b0, db0) } else { (b1, db1) };
+                            du[i] + db * x + b * dx
+                        })
+                        .collect();
+                    let fdo = fd_vec(|h| {
+                        let mut o = axpy(&out0, h, &du);
+                        built_from_active(x + h * dx, y + h * dy, &mut o);
+                        o
+                    });
+                    check_vec(&out_d, &eo, &fdo);
+                }
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -840,6 +945,111 @@ mod single {
                     (dxy * x + (1.0 + x * y) * dx) * y + hi * dy
                 };
                 check(t, exact, fd(|s| mut_ref_scalar(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    // Self-referential index updates (the right-hand side reads the target),
+    // a swap by tuple destructuring assignment, and a `&mut` to a nested
+    // element.
+    #[jvp]
+    fn self_ref_updates(x: &[f32; 4], c: f32) -> f32 {
+        let mut a = *x;
+        let mut m = [[0.0; 2]; 2];
+        for i in 0..4 {
+            a[i] = a[i] * a[i] + c;
+            a[i] -= a[i] * 0.5;
+        }
+        (a[0], a[3]) = (a[3], a[0]);
+        for i in 0..2 {
+            for j in 0..2 {
+                let r = &mut m[i][j];
+                *r += a[2 * i + j] * c;
+                *r = *r * *r;
+            }
+        }
+        a[0] * 3.0 + a[3] + m[0][1] - m[1][1] + a.iter().product::<f32>()
+    }
+
+    #[test]
+    fn self_ref_updates_matches() {
+        let x = [0.3, -0.7, 1.1, 0.5];
+        let c = 0.4;
+        for (k, u) in dirs(4, 13).into_iter().enumerate() {
+            let u: [f32; 4] = arr(&u);
+            let dc = if k % 2 == 1 { 0.6 } else { 0.0 };
+            let (v, t) = self_ref_updates_jvp(&x, &u, c, dc);
+            assert_eq!(v, self_ref_updates(&x, c));
+            // b_i = (x_i² + c) / 2
+            let b: Vec<f32> = (0..4).map(|i| 0.5 * (x[i] * x[i] + c)).collect();
+            let db: Vec<f32> = (0..4).map(|i| 0.5 * (2.0 * x[i] * u[i] + dc)).collect();
+            // after the swap a = [b3, b1, b2, b0]; m_ij = (a_{2i+j} c)²
+            let a = [b[3], b[1], b[2], b[0]];
+            let da = [db[3], db[1], db[2], db[0]];
+            let dm = |p: usize| 2.0 * a[p] * c * (da[p] * c + a[p] * dc);
+            let prod: f32 = a.iter().product();
+            let dprod: f32 = (0..4).map(|p| prod / a[p] * da[p]).sum();
+            let exact = 3.0 * da[0] + da[3] + dm(1) - dm(3) + dprod;
+            check(
+                t,
+                exact,
+                fd(|s| self_ref_updates(&axpy_arr(&x, s, &u), c + s * dc)),
+            );
+        }
+    }
+
+    // Arrays and Vecs built from active values (`[x; 3]`, `vec![x, y, 1.0]`,
+    // `[a, b]`), a `&mut` into a `&mut [f32]` parameter, and `sum()` /
+    // `product()` with a type annotation instead of a turbofish.
+    #[jvp]
+    fn built_from_active(x: f32, y: f32, out: &mut [f32]) -> f32 {
+        let a = [x; 3];
+        let v = vec![x, y, 1.0];
+        let b = [a[0] * v[1], v[2] - y];
+        for i in 0..out.len() {
+            let r = &mut out[i];
+            *r += b[i % 2] * a[i % 3];
+        }
+        let s: f32 = v.iter().sum();
+        let p: f32 = b.iter().product();
+        s * p
+    }
+
+    #[test]
+    fn built_from_active_matches() {
+        let out0 = vec![0.5, -0.25, 1.0];
+        for &(x, y) in &[(0.7, -0.4), (1.3, 0.9)] {
+            for &(dx, dy) in &[(1.0, 0.0), (0.0, 1.0), (0.3, 0.8)] {
+                for du in [vec![0.0; 3], vec![1.0, -0.5, 0.25]] {
+                    let mut out = out0.clone();
+                    let mut out_d = du.clone();
+                    let (v, t) = built_from_active_jvp(x, dx, y, dy, &mut out, &mut out_d);
+                    let mut out_r = out0.clone();
+                    assert_eq!(v, built_from_active(x, y, &mut out_r));
+                    assert_eq!(out, out_r);
+                    // b = [xy, 1 - y]; out_i += b_{i%2} x ; f = (x + y + 1) xy (1 - y)
+                    let (b0, b1) = (x * y, 1.0 - y);
+                    let (db0, db1) = (dx * y + x * dy, -dy);
+                    let s = x + y + 1.0;
+                    let exact = (dx + dy) * b0 * b1 + s * (db0 * b1 + b0 * db1);
+                    check(
+                        t,
+                        exact,
+                        fd(|h| built_from_active(x + h * dx, y + h * dy, &mut out0.clone())),
+                    );
+                    let eo: Vec<f32> = (0..3)
+                        .map(|i| {
+                            let (b, db) = if i % 2 == 0 { (b0, db0) } else { (b1, db1) };
+                            du[i] + db * x + b * dx
+                        })
+                        .collect();
+                    let fdo = fd_vec(|h| {
+                        let mut o = axpy(&out0, h, &du);
+                        built_from_active(x + h * dx, y + h * dy, &mut o);
+                        o
+                    });
+                    check_vec(&out_d, &eo, &fdo);
+                }
             }
         }
     }

@@ -419,6 +419,48 @@ mod double {
             );
         }
     }
+
+    // `iter_mut()` on a `&mut Vec<f64>` parameter and `for &vi in v.iter()`.
+    #[jvp]
+    fn vec_mut_iter(v: &mut Vec<f64>, c: f64) -> f64 {
+        for vi in v.iter_mut() {
+            *vi = (*vi * c).sin();
+        }
+        let mut s = 0.0;
+        for &vi in v.iter() {
+            s += vi;
+        }
+        s
+    }
+
+    #[test]
+    fn vec_mut_iter_matches() {
+        let v0 = rand_vec(22, 5, -1.0, 1.0);
+        let c = 1.4;
+        for (k, u) in dirs(5, 22).into_iter().enumerate() {
+            let dc = if k % 2 == 0 { 0.0 } else { 0.5 };
+            let mut v = v0.clone();
+            let mut vd = u.clone();
+            let (s, ts) = vec_mut_iter_jvp(&mut v, &mut vd, c, dc);
+            let mut vr = v0.clone();
+            assert_eq!(s, vec_mut_iter(&mut vr, c));
+            assert_eq!(v, vr);
+            let dv: Vec<f64> = (0..5)
+                .map(|i| (v0[i] * c).cos() * (u[i] * c + v0[i] * dc))
+                .collect();
+            let fdv = fd_vec(|h| {
+                let mut w = axpy(&v0, h, &u);
+                vec_mut_iter(&mut w, c + h * dc);
+                w
+            });
+            check_vec(&vd, &dv, &fdv);
+            check(
+                ts,
+                dv.iter().sum::<f64>(),
+                fd(|h| vec_mut_iter(&mut axpy(&v0, h, &u), c + h * dc)),
+            );
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -837,6 +879,48 @@ mod single {
                 t,
                 dx_exact.iter().sum::<f32>(),
                 fd(|s| iter_mut_param(&mut axpy(&x0, s, &u), a + s * da)),
+            );
+        }
+    }
+
+    // `iter_mut()` on a `&mut Vec<f32>` parameter and `for &vi in v.iter()`.
+    #[jvp]
+    fn vec_mut_iter(v: &mut Vec<f32>, c: f32) -> f32 {
+        for vi in v.iter_mut() {
+            *vi = (*vi * c).sin();
+        }
+        let mut s = 0.0;
+        for &vi in v.iter() {
+            s += vi;
+        }
+        s
+    }
+
+    #[test]
+    fn vec_mut_iter_matches() {
+        let v0 = rand_vec(22, 5, -1.0, 1.0);
+        let c = 1.4;
+        for (k, u) in dirs(5, 22).into_iter().enumerate() {
+            let dc = if k % 2 == 0 { 0.0 } else { 0.5 };
+            let mut v = v0.clone();
+            let mut vd = u.clone();
+            let (s, ts) = vec_mut_iter_jvp(&mut v, &mut vd, c, dc);
+            let mut vr = v0.clone();
+            assert_eq!(s, vec_mut_iter(&mut vr, c));
+            assert_eq!(v, vr);
+            let dv: Vec<f32> = (0..5)
+                .map(|i| (v0[i] * c).cos() * (u[i] * c + v0[i] * dc))
+                .collect();
+            let fdv = fd_vec(|h| {
+                let mut w = axpy(&v0, h, &u);
+                vec_mut_iter(&mut w, c + h * dc);
+                w
+            });
+            check_vec(&vd, &dv, &fdv);
+            check(
+                ts,
+                dv.iter().sum::<f32>(),
+                fd(|h| vec_mut_iter(&mut axpy(&v0, h, &u), c + h * dc)),
             );
         }
     }

@@ -455,6 +455,95 @@ mod double {
             check(t, exact, fd(|s| nested_while(&axpy(&x, s, &u), g + s * dg)));
         }
     }
+
+    // `break 'outer value` from a labelled loop, out of an inner `while`.
+    #[jvp]
+    fn labelled_break_value(x: f64, n: u32) -> f64 {
+        let mut y = x;
+        let mut k = 0;
+        let r = 'outer: loop {
+            let mut j = 0;
+            while j < 4 {
+                y = y * 0.5 + x.sin();
+                j += 1;
+                k += 1;
+                if k == n {
+                    break 'outer y * 2.0;
+                }
+            }
+            y += 1.0;
+        };
+        r + y
+    }
+
+    #[test]
+    fn labelled_break_value_matches() {
+        for n in [1u32, 3, 4, 6, 9] {
+            for &x in &[0.4, -1.2] {
+                let (v, t) = labelled_break_value_jvp(x, 1.0, n);
+                assert_eq!(v, labelled_break_value(x, n));
+                let (mut y, mut dy) = (x, 1.0);
+                for k in 1..=n {
+                    dy = dy * 0.5 + x.cos();
+                    y = y * 0.5 + x.sin();
+                    if k % 4 == 0 && k != n {
+                        y += 1.0;
+                    }
+                }
+                check(t, 3.0 * dy, fd(|s| labelled_break_value(x + s, n)));
+            }
+        }
+    }
+
+    // Side effect in a while condition combined with `continue` and `break`.
+    #[jvp]
+    fn cond_side_effect_continue(x: &[f64], cap: f64) -> f64 {
+        let mut i = 0;
+        let mut s = 0.0;
+        while {
+            i += 1;
+            i <= x.len()
+        } {
+            let xi = x[i - 1];
+            if xi < 0.0 {
+                continue;
+            }
+            s += xi * xi;
+            if s > cap {
+                break;
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn cond_side_effect_continue_matches() {
+        let x = vec![0.9, -0.4, 1.3, 0.2, -1.0, 1.7, 0.6];
+        // Partial sums of squares of the non-negatives: 0.81, 2.5, 2.54, 5.43, 5.79.
+        for &cap in &[1.5, 4.0, 100.0] {
+            for u in dirs(7, 21) {
+                let (v, t) = cond_side_effect_continue_jvp(&x, &u, cap, 0.0);
+                assert_eq!(v, cond_side_effect_continue(&x, cap));
+                let mut s = 0.0;
+                let mut exact = 0.0;
+                for i in 0..7 {
+                    if x[i] < 0.0 {
+                        continue;
+                    }
+                    s += x[i] * x[i];
+                    exact += 2.0 * x[i] * u[i];
+                    if s > cap {
+                        break;
+                    }
+                }
+                check(
+                    t,
+                    exact,
+                    fd(|h| cond_side_effect_continue(&axpy(&x, h, &u), cap)),
+                );
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -909,6 +998,95 @@ mod single {
                 exact += dy - u[i];
             }
             check(t, exact, fd(|s| nested_while(&axpy(&x, s, &u), g + s * dg)));
+        }
+    }
+
+    // `break 'outer value` from a labelled loop, out of an inner `while`.
+    #[jvp]
+    fn labelled_break_value(x: f32, n: u32) -> f32 {
+        let mut y = x;
+        let mut k = 0;
+        let r = 'outer: loop {
+            let mut j = 0;
+            while j < 4 {
+                y = y * 0.5 + x.sin();
+                j += 1;
+                k += 1;
+                if k == n {
+                    break 'outer y * 2.0;
+                }
+            }
+            y += 1.0;
+        };
+        r + y
+    }
+
+    #[test]
+    fn labelled_break_value_matches() {
+        for n in [1u32, 3, 4, 6, 9] {
+            for &x in &[0.4, -1.2] {
+                let (v, t) = labelled_break_value_jvp(x, 1.0, n);
+                assert_eq!(v, labelled_break_value(x, n));
+                let (mut y, mut dy) = (x, 1.0);
+                for k in 1..=n {
+                    dy = dy * 0.5 + x.cos();
+                    y = y * 0.5 + x.sin();
+                    if k % 4 == 0 && k != n {
+                        y += 1.0;
+                    }
+                }
+                check(t, 3.0 * dy, fd(|s| labelled_break_value(x + s, n)));
+            }
+        }
+    }
+
+    // Side effect in a while condition combined with `continue` and `break`.
+    #[jvp]
+    fn cond_side_effect_continue(x: &[f32], cap: f32) -> f32 {
+        let mut i = 0;
+        let mut s = 0.0;
+        while {
+            i += 1;
+            i <= x.len()
+        } {
+            let xi = x[i - 1];
+            if xi < 0.0 {
+                continue;
+            }
+            s += xi * xi;
+            if s > cap {
+                break;
+            }
+        }
+        s
+    }
+
+    #[test]
+    fn cond_side_effect_continue_matches() {
+        let x = vec![0.9, -0.4, 1.3, 0.2, -1.0, 1.7, 0.6];
+        // Partial sums of squares of the non-negatives: 0.81, 2.5, 2.54, 5.43, 5.79.
+        for &cap in &[1.5, 4.0, 100.0] {
+            for u in dirs(7, 21) {
+                let (v, t) = cond_side_effect_continue_jvp(&x, &u, cap, 0.0);
+                assert_eq!(v, cond_side_effect_continue(&x, cap));
+                let mut s = 0.0;
+                let mut exact = 0.0;
+                for i in 0..7 {
+                    if x[i] < 0.0 {
+                        continue;
+                    }
+                    s += x[i] * x[i];
+                    exact += 2.0 * x[i] * u[i];
+                    if s > cap {
+                        break;
+                    }
+                }
+                check(
+                    t,
+                    exact,
+                    fd(|h| cond_side_effect_continue(&axpy(&x, h, &u), cap)),
+                );
+            }
         }
     }
 } // mod single

@@ -342,6 +342,57 @@ mod double {
             check_vec(&yd, &dy, &fd_vec(|h| run(h).2.to_vec()));
         }
     }
+
+    // Early return from inside an `iter_mut()` loop over a `&mut` slice: the
+    // tangent must be updated for exactly the elements the primal updated.
+    #[jvp]
+    fn scale_until_large(a: &mut [f64], x: f64) -> f64 {
+        for ai in a.iter_mut() {
+            if *ai > 1.0 {
+                return *ai * x;
+            }
+            *ai *= x;
+        }
+        0.0
+    }
+
+    #[test]
+    fn scale_until_large_matches() {
+        for a0 in [vec![0.5, -0.3, 2.0, 0.7], vec![0.2, 0.4, 0.6]] {
+            let n = a0.len();
+            let stop = a0.iter().position(|&v| v > 1.0);
+            let x = 1.5;
+            for (k, u) in dirs(n, 51).into_iter().enumerate() {
+                let dx = if k % 2 == 0 { 0.0 } else { 0.7 };
+                let mut a = a0.clone();
+                let mut ad = u.clone();
+                let (r, dr) = scale_until_large_jvp(&mut a, &mut ad, x, dx);
+                let mut ar = a0.clone();
+                assert_eq!(r, scale_until_large(&mut ar, x));
+                assert_eq!(a, ar);
+                let upto = stop.unwrap_or(n);
+                let mut ead = u.clone();
+                for i in 0..upto {
+                    ead[i] = u[i] * x + a0[i] * dx;
+                }
+                let fda = fd_vec(|h| {
+                    let mut w = axpy(&a0, h, &u);
+                    scale_until_large(&mut w, x + h * dx);
+                    w
+                });
+                check_vec(&ad, &ead, &fda);
+                let er = match stop {
+                    Some(j) => u[j] * x + a0[j] * dx,
+                    None => 0.0,
+                };
+                check(
+                    dr,
+                    er,
+                    fd(|h| scale_until_large(&mut axpy(&a0, h, &u), x + h * dx)),
+                );
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -682,6 +733,57 @@ mod single {
             check(ts, ds, fd(|h| run(h).0));
             check_vec(&xd, &dx, &fd_vec(|h| run(h).1));
             check_vec(&yd, &dy, &fd_vec(|h| run(h).2.to_vec()));
+        }
+    }
+
+    // Early return from inside an `iter_mut()` loop over a `&mut` slice: the
+    // tangent must be updated for exactly the elements the primal updated.
+    #[jvp]
+    fn scale_until_large(a: &mut [f32], x: f32) -> f32 {
+        for ai in a.iter_mut() {
+            if *ai > 1.0 {
+                return *ai * x;
+            }
+            *ai *= x;
+        }
+        0.0
+    }
+
+    #[test]
+    fn scale_until_large_matches() {
+        for a0 in [vec![0.5, -0.3, 2.0, 0.7], vec![0.2, 0.4, 0.6]] {
+            let n = a0.len();
+            let stop = a0.iter().position(|&v| v > 1.0);
+            let x = 1.5;
+            for (k, u) in dirs(n, 51).into_iter().enumerate() {
+                let dx = if k % 2 == 0 { 0.0 } else { 0.7 };
+                let mut a = a0.clone();
+                let mut ad = u.clone();
+                let (r, dr) = scale_until_large_jvp(&mut a, &mut ad, x, dx);
+                let mut ar = a0.clone();
+                assert_eq!(r, scale_until_large(&mut ar, x));
+                assert_eq!(a, ar);
+                let upto = stop.unwrap_or(n);
+                let mut ead = u.clone();
+                for i in 0..upto {
+                    ead[i] = u[i] * x + a0[i] * dx;
+                }
+                let fda = fd_vec(|h| {
+                    let mut w = axpy(&a0, h, &u);
+                    scale_until_large(&mut w, x + h * dx);
+                    w
+                });
+                check_vec(&ad, &ead, &fda);
+                let er = match stop {
+                    Some(j) => u[j] * x + a0[j] * dx,
+                    None => 0.0,
+                };
+                check(
+                    dr,
+                    er,
+                    fd(|h| scale_until_large(&mut axpy(&a0, h, &u), x + h * dx)),
+                );
+            }
         }
     }
 } // mod single

@@ -299,6 +299,50 @@ mod double {
             &fd_vec(|s| const_array_out(0.3 + s, 4).to_vec()),
         );
     }
+
+    // Mixed f64 and f32 parameters and a mixed tuple output.
+    #[jvp]
+    fn mixed_precision(x: f64, y: f32, v: &[f32]) -> (f64, f32) {
+        let mut s = 0.0f32;
+        for &vi in v {
+            s += vi * y;
+        }
+        (x.sin() * x, s + y.exp())
+    }
+
+    #[test]
+    fn mixed_precision_matches() {
+        let v = [0.5f32, -1.25, 2.0];
+        let (x, y) = (0.7f64, 0.3f32);
+        for &(dx, dy, dv) in &[
+            (1.0f64, 0.0f32, [0.0f32; 3]),
+            (0.0, 1.0, [0.0; 3]),
+            (0.0, 0.0, [1.0, -0.5, 0.25]),
+            (0.4, -0.6, [0.2, 0.1, -0.3]),
+        ] {
+            let ((a, b), (da, db)) = mixed_precision_jvp(x, dx, y, dy, &v, &dv);
+            assert_eq!((a, b), mixed_precision(x, y, &v));
+            let ea = (x.cos() * x + x.sin()) * dx;
+            let sv: f32 = v.iter().sum();
+            let eb = dv.iter().sum::<f32>() * y + sv * dy + y.exp() * dy;
+            check(da, ea, fd(|s| mixed_precision(x + s * dx, y, &v).0));
+            // The f32 component is checked against an f32 four-point difference.
+            let h = 2e-2f32;
+            let g = |s: f32| {
+                let vs: Vec<f32> = (0..3).map(|i| v[i] + s * dv[i]).collect();
+                mixed_precision(x, y + s * dy, &vs).1
+            };
+            let fdb = (g(-2.0 * h) - 8.0 * g(-h) + 8.0 * g(h) - g(2.0 * h)) / (12.0 * h);
+            assert!(
+                approx::relative_eq!(db, eb, epsilon = 5e-5, max_relative = 1e-4),
+                "{db} vs {eb}"
+            );
+            assert!(
+                approx::relative_eq!(db, fdb, epsilon = 1e-3, max_relative = 2e-3),
+                "{db} vs fd {fdb}"
+            );
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -598,5 +642,49 @@ mod single {
             &[0.0, 0.0],
             &fd_vec(|s| const_array_out(0.3 + s, 4).to_vec()),
         );
+    }
+
+    // Mixed f32 and f32 parameters and a mixed tuple output.
+    #[jvp]
+    fn mixed_precision(x: f32, y: f32, v: &[f32]) -> (f32, f32) {
+        let mut s = 0.0f32;
+        for &vi in v {
+            s += vi * y;
+        }
+        (x.sin() * x, s + y.exp())
+    }
+
+    #[test]
+    fn mixed_precision_matches() {
+        let v = [0.5f32, -1.25, 2.0];
+        let (x, y) = (0.7f32, 0.3f32);
+        for &(dx, dy, dv) in &[
+            (1.0f32, 0.0f32, [0.0f32; 3]),
+            (0.0, 1.0, [0.0; 3]),
+            (0.0, 0.0, [1.0, -0.5, 0.25]),
+            (0.4, -0.6, [0.2, 0.1, -0.3]),
+        ] {
+            let ((a, b), (da, db)) = mixed_precision_jvp(x, dx, y, dy, &v, &dv);
+            assert_eq!((a, b), mixed_precision(x, y, &v));
+            let ea = (x.cos() * x + x.sin()) * dx;
+            let sv: f32 = v.iter().sum();
+            let eb = dv.iter().sum::<f32>() * y + sv * dy + y.exp() * dy;
+            check(da, ea, fd(|s| mixed_precision(x + s * dx, y, &v).0));
+            // The f32 component is checked against an f32 four-point difference.
+            let h = 2e-2f32;
+            let g = |s: f32| {
+                let vs: Vec<f32> = (0..3).map(|i| v[i] + s * dv[i]).collect();
+                mixed_precision(x, y + s * dy, &vs).1
+            };
+            let fdb = (g(-2.0 * h) - 8.0 * g(-h) + 8.0 * g(h) - g(2.0 * h)) / (12.0 * h);
+            assert!(
+                approx::relative_eq!(db, eb, epsilon = 5e-5, max_relative = 1e-4),
+                "{db} vs {eb}"
+            );
+            assert!(
+                approx::relative_eq!(db, fdb, epsilon = 1e-3, max_relative = 2e-3),
+                "{db} vs fd {fdb}"
+            );
+        }
     }
 } // mod single

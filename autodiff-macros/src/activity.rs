@@ -100,7 +100,13 @@ pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
             .chain(args)
             .filter_map(Atom::var)
             .collect(),
-        Op::Unary(UnOp::Not, _) | Op::Len(_) | Op::ZeroLike(_) => Vec::new(),
+        Op::Unary(UnOp::Not, _)
+        | Op::Len(_)
+        | Op::ZeroLike(_)
+        | Op::ZeroVec(_)
+        | Op::TapeNew(_)
+        | Op::TapePop(_)
+        | Op::Default => Vec::new(),
     }
 }
 
@@ -135,7 +141,16 @@ fn collect(func: &Func, block: &Block, g: &mut Graph) {
                     def(func, *d, op, g);
                 }
             }
-            Stmt::Assign { place, op, .. } => def(func, place.base, op, g),
+            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
+                def(func, place.base, op, g);
+            }
+            Stmt::Match { arms, .. } => {
+                for (_, b) in arms {
+                    collect(func, b, g);
+                }
+            }
+            Stmt::Block { body, .. } => collect(func, body, g),
+            Stmt::TapePush { .. } => {}
             Stmt::Eval { op, .. } => {
                 if let Op::Call(_, args) = op {
                     for b in mut_arg_bases(func, args) {
@@ -269,7 +284,14 @@ fn check(block: &Block, act: &Activity, diags: &mut Diags) {
                 check(then, act, diags);
                 check(els, act, diags);
             }
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } => check(body, act, diags),
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+                check(body, act, diags);
+            }
+            Stmt::Match { arms, .. } => {
+                for (_, b) in arms {
+                    check(b, act, diags);
+                }
+            }
             _ => {}
         }
     }

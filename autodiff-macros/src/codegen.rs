@@ -152,6 +152,10 @@ impl Gen<'_> {
                     for a in &range.adapters {
                         iter = match a {
                             RangeAdapter::Rev => quote!(#iter.rev()),
+                            RangeAdapter::Take(k) => {
+                                let k = self.atom(k);
+                                quote!(#iter.take(#k))
+                            }
                             RangeAdapter::StepBy(k) => {
                                 let k = self.atom(k);
                                 quote!(#iter.step_by(#k))
@@ -174,6 +178,42 @@ impl Gen<'_> {
             Stmt::Return(Some(op)) => {
                 let op = self.op(op, Span::call_site());
                 quote!(return #op;)
+            }
+            Stmt::Accum { place, op, span } => {
+                let target = self.place(place);
+                // Non-scalar adjoints add element by element.
+                if let Op::Use(a) = op {
+                    let ty = crate::typing::atom_ty(self.func, a);
+                    if !matches!(ty, Ty::Float(_)) {
+                        let a = self.atom(a);
+                        return quote_spanned!(*span=> ::autodiff::__rt::accumulate(&mut #target, &#a););
+                    }
+                }
+                let op = self.op(op, *span);
+                quote_spanned!(*span=> #target += #op;)
+            }
+            Stmt::TapePush { tape, value } => {
+                let tape = self.ident(*tape);
+                let value = self.atom(value);
+                quote!(#tape.push(#value);)
+            }
+            Stmt::Match { scrut, arms } => {
+                let scrut = self.atom(scrut);
+                let arms = arms.iter().map(|(k, b)| {
+                    let k = Literal::usize_unsuffixed(*k);
+                    let b = self.block(b, false);
+                    quote!(#k => { #b })
+                });
+                quote! {
+                    match #scrut {
+                        #(#arms)*
+                        _ => ::core::unreachable!("autodiff: unknown exit code (internal error; please report)"),
+                    }
+                }
+            }
+            Stmt::Block { label, body } => {
+                let body = self.block(body, false);
+                quote!(#label: { #body })
             }
             Stmt::Assert { mac, args, rest } => {
                 let args = args.iter().map(|a| self.atom(a));
@@ -202,6 +242,12 @@ impl Gen<'_> {
                     let k = syn::Index::from(*k);
                     quote!(#t.#k)
                 }
+                // `(*a)[i]` reads better as `a[i]`, which auto-derefs.
+                Proj::Deref
+                    if matches!(p.proj.get(i + 1), Some(Proj::Index(_) | Proj::Field(_))) =>
+                {
+                    t
+                }
                 Proj::Deref if i + 1 == n => quote!(*#t),
                 Proj::Deref => quote!((*#t)),
             };
@@ -220,34 +266,47 @@ impl Gen<'_> {
                 let p = self.place(p);
                 quote!(&mut #p)
             }
-            Arg::ZeroOf(inner) => match &**inner {
-                Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
-                    Ty::Float(_) => quote!(0.0),
-                    Ty::Ref(m, t) if matches!(*t, Ty::Slice(_)) => {
-                        let x = self.atom(x);
-                        let m = m.then(|| quote!(mut));
-                        quote!(&#m ::autodiff::__rt::zero_like(&#x.to_vec()))
-                    }
-                    Ty::Ref(m, _) => {
-                        let x = self.atom(x);
-                        let m = m.then(|| quote!(mut));
-                        quote!(&#m ::autodiff::__rt::zero_like(#x))
-                    }
-                    _ => {
-                        let x = self.atom(x);
-                        quote!(::autodiff::__rt::zero_like(&#x))
-                    }
-                },
-                Arg::Ref(p) => {
-                    let p = self.place(p);
-                    quote!(&::autodiff::__rt::zero_like(&#p))
+            Arg::ZeroOf(inner) => self.zero_of_arg(inner),
+            Arg::MutZeroOf(inner) => {
+                let z = self.zero_of_arg(inner);
+                quote!(&mut #z)
+            }
+        }
+    }
+
+    /// A zero shaped like a call argument, as the callee expects it
+    /// (`0.0`, a zero array, or a reference to a zero buffer).
+    fn zero_of_arg(&self, a: &Arg) -> TokenStream {
+        let rt = quote!(::autodiff::__rt);
+        match a {
+            Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
+                Ty::Float(_) => quote!(0.0),
+                Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
+                    let x = self.atom(x);
+                    let m = m.then(|| quote!(mut));
+                    quote!(&#m #rt::zero_vec(#x))
                 }
-                Arg::RefMut(p) => {
-                    let p = self.place(p);
-                    quote!(&mut ::autodiff::__rt::zero_like(&#p))
+                Ty::Ref(m, _) => {
+                    let x = self.atom(x);
+                    let m = m.then(|| quote!(mut));
+                    quote!(&#m #rt::zero_like(#x))
                 }
-                Arg::ZeroOf(_) => quote!(0.0),
+                _ => {
+                    let x = self.atom(x);
+                    quote!(#rt::zero_like(&#x))
+                }
             },
+            Arg::Ref(p) | Arg::RefMut(p) => {
+                let m = matches!(a, Arg::RefMut(_)).then(|| quote!(mut));
+                let ty = crate::typing::place_ty(self.func, p);
+                let p = self.place(p);
+                if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+                    quote!(&#m #rt::zero_vec(&#p))
+                } else {
+                    quote!(&#m #rt::zero_like(&#p))
+                }
+            }
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner),
         }
     }
 
@@ -378,6 +437,19 @@ impl Gen<'_> {
                 } else {
                     out
                 }
+            }
+            Op::Default => quote!(::core::default::Default::default()),
+            Op::ZeroVec(a) => {
+                let a = self.atom(a);
+                quote!(::autodiff::__rt::zero_vec(#a))
+            }
+            Op::TapeNew(cap) => {
+                let cap = Literal::usize_unsuffixed(*cap);
+                quote!(::autodiff::__rt::Tape::<_, #cap>::new())
+            }
+            Op::TapePop(t) => {
+                let t = self.ident(*t);
+                quote!(#t.pop())
             }
             Op::ZeroLike(a) => {
                 let a = self.atom(a);

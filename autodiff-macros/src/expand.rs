@@ -1,7 +1,7 @@
 //! The entry point of every macro: runs the stages and assembles the output.
 //!
 //! On any error the user's function is still emitted unchanged, together
-//! with a stub of the derivative with the right signature, so the only
+//! with stubs of the derivatives with the right signatures, so the only
 //! errors the user sees are ours.
 
 use proc_macro2::TokenStream;
@@ -9,178 +9,303 @@ use quote::{format_ident, quote};
 
 use crate::codegen::{self, FnShell};
 use crate::diag::Diags;
+use crate::ir::Func;
+use crate::options::{self, Options};
+use crate::reverse::Target;
 use crate::sig::{self, Signature};
+use crate::ty::Ty;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
     Jvp,
+    Vjp,
+    Grad,
 }
 
 impl Mode {
     fn attr_name(self) -> &'static str {
         match self {
             Mode::Jvp => "jvp",
+            Mode::Vjp => "vjp",
+            Mode::Grad => "grad",
         }
     }
+    fn options(self) -> &'static [&'static str] {
+        match self {
+            Mode::Jvp => &[],
+            Mode::Vjp => &["tape"],
+            Mode::Grad => &["wrt", "tape"],
+        }
+    }
+}
+
+/// One generated function.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Jvp,
+    Vjp,
+    Grad,
 }
 
 /// Expands `#[mode(attr)] item`. Callable on `proc_macro2` tokens, so unit
 /// tests and the corpus test can run it.
 pub fn expand(mode: Mode, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diags = Diags::default();
-    let func: syn::ItemFn = match syn::parse2(item.clone()) {
-        Ok(f) => f,
-        Err(_) => {
-            let msg = format!(
-                "`#[{}]` applies to a function (`fn`) item",
-                mode.attr_name()
-            );
-            let err = syn::Error::new(proc_macro2::Span::call_site(), msg).to_compile_error();
-            return quote!(#err #item);
-        }
-    };
-    if !attr.is_empty() {
-        diags.error_at(
-            &attr,
-            format!("`#[{}]` takes no arguments", mode.attr_name()),
+    let Ok(func) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+        let msg = format!(
+            "`#[{}]` applies to a function (`fn`) item",
+            mode.attr_name()
         );
-    }
+        let err = syn::Error::new(proc_macro2::Span::call_site(), msg).to_compile_error();
+        return quote!(#err #item);
+    };
+    let opts = options::parse(mode.attr_name(), attr, mode.options(), &mut diags);
     let Some(sig) = sig::parse(&func.sig, &mut diags) else {
         let errors = diags.to_compile_errors();
         return quote!(#errors #func);
     };
-    let derived = derive(mode, &func, &sig, &mut diags);
-    match derived {
-        Some(tokens) if diags.is_empty() => quote!(#func #tokens),
-        _ => {
-            let errors = diags.to_compile_errors();
-            let stub = stub(mode, &func, &sig);
-            quote!(#errors #func #stub)
+    let outputs: &[Output] = match mode {
+        Mode::Jvp => &[Output::Jvp],
+        Mode::Vjp => &[Output::Vjp],
+        Mode::Grad => &[Output::Vjp, Output::Grad],
+    };
+    let wrt = options::wrt_mask(&opts, &sig, &mut diags);
+    if mode == Mode::Grad && !matches!(sig.ret.as_ref().map(Ty::from_syn), Some(Ty::Float(_))) {
+        let msg = "`#[grad]` needs a function returning `f32` or `f64`; for other outputs use `#[vjp]` and pass the output's cotangent (`out_bar`) explicitly";
+        match &sig.ret {
+            Some(t) => diags.error_at(t, msg),
+            None => diags.error_at(&func.sig.ident, msg),
         }
+    }
+    let mut tokens = TokenStream::new();
+    if diags.is_empty() {
+        for out in outputs {
+            match derive(*out, &func, &sig, &opts, &wrt, &mut diags) {
+                Some(t) => tokens.extend(t),
+                None => break,
+            }
+        }
+    }
+    if diags.is_empty() {
+        quote!(#func #tokens)
+    } else {
+        let errors = diags.to_compile_errors();
+        let stubs: TokenStream = outputs
+            .iter()
+            .map(|o| stub(*o, &func, &sig, &wrt))
+            .collect();
+        quote!(#errors #func #stubs)
     }
 }
 
-/// Runs lowering, analysis, transformation and codegen.
+/// Runs lowering, analysis, transformation and codegen for one output.
 fn derive(
-    mode: Mode,
+    out: Output,
     func: &syn::ItemFn,
     sig: &Signature,
+    opts: &Options,
+    wrt: &[bool],
     diags: &mut Diags,
 ) -> Option<TokenStream> {
     let ir = crate::lower::lower(sig, &func.block, diags);
-    check(&ir, mode, diags)?;
-    let inputs: Vec<_> = ir
-        .params
-        .iter()
-        .zip(&sig.params)
-        .filter(|(_, s)| s.differentiable)
-        .map(|(p, _)| p.var)
-        .collect();
-    let outputs: Vec<_> = ir
-        .params
-        .iter()
-        .zip(&sig.params)
-        .filter(|(_, s)| s.differentiable && matches!(s.kind, crate::ty::Ty::Ref(true, _)))
-        .map(|(p, _)| p.var)
-        .collect();
-    let act = crate::activity::analyze(&ir, &inputs, &outputs, diags);
-    if !diags.is_empty() {
-        return None;
-    }
-    match mode {
-        Mode::Jvp => {
-            let out = crate::forward::transform(&ir, sig, &act, diags);
-            check(&out, mode, diags)?;
+    check(&ir, out, diags)?;
+    let mode_inputs: Vec<bool> = match out {
+        Output::Grad => wrt.to_vec(),
+        _ => sig.params.iter().map(|p| p.differentiable).collect(),
+    };
+    let select = |ir: &Func, keep: &dyn Fn(usize) -> bool| -> Vec<crate::ir::VarId> {
+        ir.params
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| keep(*i))
+            .map(|(_, p)| p.var)
+            .collect()
+    };
+    let inputs = select(&ir, &|i| mode_inputs[i]);
+    let outputs = select(&ir, &|i| {
+        out != Output::Grad
+            && sig.params[i].differentiable
+            && matches!(sig.params[i].kind, Ty::Ref(true, _))
+    });
+    let result = match out {
+        Output::Jvp => {
+            let act = crate::activity::analyze(&ir, &inputs, &outputs, diags);
             if !diags.is_empty() {
                 return None;
             }
-            Some(codegen::function(&out, &shell(mode, func, sig)))
+            crate::forward::transform(&ir, sig, &act, diags)
         }
+        Output::Vjp | Output::Grad => {
+            let (prepped, single) = crate::reverse::prep::prepare(&ir, diags);
+            check(&prepped, out, diags)?;
+            let act = crate::activity::analyze(&prepped, &inputs, &outputs, diags);
+            if !diags.is_empty() {
+                return None;
+            }
+            let target = if out == Output::Grad {
+                Target::Grad(wrt.to_vec())
+            } else {
+                Target::Vjp
+            };
+            let capacity = opts.tape.unwrap_or(options::DEFAULT_TAPE);
+            crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity, diags)
+        }
+    };
+    check(&result, out, diags)?;
+    if !diags.is_empty() {
+        return None;
     }
+    Some(codegen::function(&result, &shell(out, func, sig, wrt)))
 }
 
-fn check(ir: &crate::ir::Func, mode: Mode, diags: &mut Diags) -> Option<()> {
+fn check(ir: &Func, out: Output, diags: &mut Diags) -> Option<()> {
     match crate::verify::verify(ir) {
         Ok(()) => Some(()),
         Err(msg) => {
+            let name = match out {
+                Output::Jvp => "jvp",
+                Output::Vjp => "vjp",
+                Output::Grad => "grad",
+            };
             diags.error(
                 proc_macro2::Span::call_site(),
-                format!(
-                    "internal error in `#[{}]`: {msg}; please report",
-                    mode.attr_name()
-                ),
+                format!("internal error in `#[{name}]`: {msg}; please report"),
             );
             None
         }
     }
 }
 
-/// The name, attributes and return type of the generated function.
-fn shell<'a>(mode: Mode, func: &'a syn::ItemFn, sig: &Signature) -> FnShell<'a> {
+/// The type of one gradient entry: `S` for a scalar, `[S; N]` for an array or
+/// a reference to one, `Vec<S>` for a slice or `Vec`.
+fn gradient_type(t: &syn::Type) -> syn::Type {
+    let inner = match t {
+        syn::Type::Reference(r) => &*r.elem,
+        t => t,
+    };
+    match inner {
+        syn::Type::Slice(s) => {
+            let e = &s.elem;
+            syn::parse_quote!(::std::vec::Vec<#e>)
+        }
+        t => t.clone(),
+    }
+}
+
+/// The name, attributes, doc comment and return type of a generated function.
+fn shell<'a>(out: Output, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) -> FnShell<'a> {
     let name = &sig.ident;
-    let Mode::Jvp = mode;
     let diff: Vec<String> = sig
         .params
         .iter()
         .filter(|p| p.differentiable)
         .map(|p| format!("`{}`", p.ident))
         .collect();
-    let wrt = if diff.is_empty() {
-        "no parameters".to_owned()
+    let diff = if diff.is_empty() {
+        "none".to_owned()
     } else {
         diff.join(", ")
     };
-    let doc = format!(
-        " Forward-mode derivative (JVP) of [`{name}`], generated by `#[jvp]`.\n\n \
-         Returns `({name}(..), tangent)`: the value and its directional derivative along the \
-         given tangents. Differentiable parameters ({wrt}) are each followed by a tangent \
-         `<name>_dot` of the same type; other parameters are passed through unchanged."
-    );
+    let (suffix, doc, ret) = match out {
+        Output::Jvp => (
+            "jvp",
+            format!(
+                "Forward-mode derivative (JVP) of [`{name}`], generated by `#[jvp]`.\n\n\
+                 Returns `({name}(..), tangent)`: the value and its directional derivative along the \
+                 given tangents. Each differentiable parameter ({diff}) is followed by its tangent \
+                 `<name>_dot` of the same type; other parameters are passed through unchanged."
+            ),
+            sig.ret.as_ref().map(|t| quote!((#t, #t))),
+        ),
+        Output::Vjp => (
+            "vjp",
+            format!(
+                "Reverse-mode derivative (VJP) of [`{name}`], generated by `#[vjp]`/`#[grad]`.\n\n\
+                 Returns `{name}(..)` and adds `Jᵀ · out_bar` into the adjoints. Each differentiable \
+                 parameter ({diff}) is followed by its adjoint `<name>_bar: &mut T`, which is \
+                 accumulated with `+=` (zero it first). `out_bar`, last, is the cotangent of the \
+                 result. For a `&mut` parameter the adjoint holds the cotangent of the final contents \
+                 on entry and of the initial contents on exit; the primal contents of `&mut` \
+                 parameters after the call are unspecified."
+            ),
+            sig.ret.as_ref().map(|t| quote!(#t)),
+        ),
+        Output::Grad => {
+            let tys: Vec<syn::Type> = sig.params.iter().zip(wrt).filter(|(_, w)| **w).map(|(p, _)| gradient_type(&p.ty)).collect();
+            let names: Vec<String> = sig.params.iter().zip(wrt).filter(|(_, w)| **w).map(|(p, _)| format!("`{}`", p.ident)).collect();
+            let g = if tys.len() == 1 { quote!(#(#tys)*) } else { quote!((#(#tys),*)) };
+            let t = sig.ret.as_ref().map(|t| quote!((#t, #g)));
+            (
+                "grad",
+                format!(
+                    "Gradient of [`{name}`], generated by `#[grad]`.\n\n\
+                     Returns `({name}(..), gradient)`, with the gradient with respect to {}: one \
+                     entry per parameter, in order (a scalar, an array, or a `Vec` for a slice).",
+                    names.join(", ")
+                ),
+                t,
+            )
+        }
+    };
     let inline: Vec<&syn::Attribute> = func
         .attrs
         .iter()
         .filter(|a| a.path().is_ident("inline"))
         .collect();
+    let doc_lines = doc.lines().map(|l| format!(" {l}"));
     let attrs = quote! {
-        #[doc = #doc]
+        #(#[doc = #doc_lines])*
         #(#inline)*
         #[allow(unused_variables, unused_mut, unused_assignments, unused_parens, clippy::all, clippy::pedantic)]
     };
     FnShell {
         attrs,
         vis: &func.vis,
-        name: format_ident!("{}_jvp", name),
+        name: format_ident!("{}_{}", name, suffix),
         generics: &func.sig.generics,
-        ret: sig.ret.as_ref().map(|t| quote!((#t, #t))),
+        ret,
     }
 }
 
 /// A derivative with the right signature whose body is never reached, so a
 /// failed expansion causes no further errors at call sites.
-fn stub(mode: Mode, func: &syn::ItemFn, sig: &Signature) -> TokenStream {
-    let shell = shell(mode, func, sig);
-    let params = sig.params.iter().map(|p| {
-        let (name, ty) = (&p.ident, &p.ty);
-        let dot = format_ident!("{}_dot", p.ident);
-        if p.differentiable {
-            quote!(#name: #ty, #dot: #ty)
-        } else {
-            quote!(#name: #ty)
-        }
-    });
+fn stub(out: Output, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> TokenStream {
     let FnShell {
         attrs,
         vis,
         name,
         generics,
         ret,
-    } = shell;
+    } = shell(out, func, sig, wrt);
+    let params = sig.params.iter().map(|p| {
+        let (id, ty) = (&p.ident, &p.ty);
+        match out {
+            Output::Jvp if p.differentiable => {
+                let dot = format_ident!("{}_dot", p.ident);
+                quote!(#id: #ty, #dot: #ty)
+            }
+            Output::Vjp if p.differentiable => {
+                let bar = format_ident!("{}_bar", p.ident);
+                let inner = match ty {
+                    syn::Type::Reference(r) => (*r.elem).clone(),
+                    t => t.clone(),
+                };
+                quote!(#id: #ty, #bar: &mut #inner)
+            }
+            _ => quote!(#id: #ty),
+        }
+    });
+    let out_bar = match (out, &sig.ret) {
+        (Output::Vjp, Some(t)) => Some(quote!(out_bar: #t)),
+        _ => None,
+    };
+    let params: Vec<TokenStream> = params.chain(out_bar).collect();
     let (_, _, where_clause) = generics.split_for_impl();
     let ret = ret.map(|r| quote!(-> #r));
     quote! {
         #attrs
         #vis fn #name #generics (#(#params),*) #ret #where_clause {
-            ::core::unreachable!("`#[jvp]` failed to expand; see the error above")
+            ::core::unreachable!("the derivative macro failed to expand; see the error above")
         }
     }
 }
@@ -203,7 +328,13 @@ pub(crate) mod tests {
     #[test]
     fn debug_print() {
         if let Ok(src) = std::env::var("AUTODIFF_EXPAND") {
-            println!("{}", pretty(Mode::Jvp, "", &src));
+            let mode = match std::env::var("AUTODIFF_MODE").as_deref() {
+                Ok("vjp") => Mode::Vjp,
+                Ok("grad") => Mode::Grad,
+                _ => Mode::Jvp,
+            };
+            let attr = std::env::var("AUTODIFF_ATTR").unwrap_or_default();
+            println!("{}", pretty(mode, &attr, &src));
         }
     }
 }

@@ -208,6 +208,33 @@ impl Fwd<'_> {
                 });
             }
             Stmt::Return(Some(op)) => self.ret(op, out),
+            Stmt::Accum { place, op, span } => {
+                out.push(s.clone());
+                if self.active(place.base) {
+                    let r = Atom::Var(place.base);
+                    let tan = self.tangent_op(op, &r, *span, out);
+                    let dp = self.dot_place(place);
+                    out.push(Stmt::Accum {
+                        place: dp,
+                        op: tan,
+                        span: *span,
+                    });
+                }
+            }
+            Stmt::Match { scrut, arms } => {
+                let arms = arms.iter().map(|(k, b)| (*k, self.block(b))).collect();
+                out.push(Stmt::Match {
+                    scrut: scrut.clone(),
+                    arms,
+                });
+            }
+            Stmt::Block { label, body } => {
+                let body = self.block(body);
+                out.push(Stmt::Block {
+                    label: label.clone(),
+                    body,
+                });
+            }
             Stmt::Let {
                 pat: Pat::Tuple(_), ..
             }
@@ -215,6 +242,7 @@ impl Fwd<'_> {
             | Stmt::Return(None)
             | Stmt::Break(_)
             | Stmt::Continue(_)
+            | Stmt::TapePush { .. }
             | Stmt::Assert { .. } => out.push(s.clone()),
         }
     }
@@ -229,7 +257,7 @@ impl Fwd<'_> {
         args.iter().any(|a| match a {
             Arg::Value(x) => self.active_atom(x),
             Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
-            Arg::ZeroOf(_) => false,
+            Arg::ZeroOf(_) | Arg::MutZeroOf(_) => false,
         })
     }
 
@@ -241,7 +269,7 @@ impl Fwd<'_> {
             let (active, ty) = match a {
                 Arg::Value(x) => (self.active_atom(x), atom_ty(&self.func, x)),
                 Arg::Ref(p) | Arg::RefMut(p) => (self.active(p.base), place_ty(&self.func, p)),
-                Arg::ZeroOf(_) => continue,
+                Arg::ZeroOf(_) | Arg::MutZeroOf(_) => continue,
             };
             if active {
                 new_args.push(match a {
@@ -451,7 +479,11 @@ impl Fwd<'_> {
             | Op::Len(_)
             | Op::Call(..)
             | Op::Lin(_)
-            | Op::ZeroLike(_) => self.zero_op(r),
+            | Op::ZeroLike(_)
+            | Op::ZeroVec(_)
+            | Op::TapeNew(_)
+            | Op::TapePop(_)
+            | Op::Default => self.zero_op(r),
         }
     }
 

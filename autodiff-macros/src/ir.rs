@@ -33,6 +33,11 @@ pub enum Origin {
     Temp,
     /// The tangent of another variable.
     Tangent(VarId),
+    /// The adjoint of another variable.
+    Adjoint(VarId),
+    /// A variable of a reverse sweep standing for a primal variable whose
+    /// scope has ended: same name, disjoint scope.
+    Copy(VarId),
 }
 
 /// Everything known about one variable.
@@ -154,6 +159,9 @@ pub enum Arg {
     /// A zero shaped like the given argument (used for the tangent of a
     /// differentiable argument that does not vary).
     ZeroOf(Box<Arg>),
+    /// `&mut` to a scratch zero shaped like the given argument (an adjoint
+    /// argument whose result is discarded).
+    MutZeroOf(Box<Arg>),
 }
 
 /// A multiplier on one term of a linear combination.
@@ -237,6 +245,15 @@ pub enum Op {
     Lin(Vec<Term>),
     /// A zero shaped like the operand.
     ZeroLike(Atom),
+    /// A zero `Vec` as long as the slice operand (an owned adjoint for it).
+    ZeroVec(Atom),
+    /// `Default::default()`: an initial value for a variable that is
+    /// assigned later, whose type rustc infers from that assignment.
+    Default,
+    /// A new, empty tape with the given inline capacity.
+    TapeNew(usize),
+    /// The value recorded last on a tape.
+    TapePop(VarId),
 }
 
 /// The left side of a `let`.
@@ -255,6 +272,8 @@ pub type Label = Option<syn::Lifetime>;
 pub enum RangeAdapter {
     Rev,
     StepBy(Atom),
+    /// `.take(n)`: a reverse sweep runs only the iterations that ran.
+    Take(Atom),
 }
 
 /// `for var in (start..end)<adapters>`.
@@ -303,6 +322,27 @@ pub enum Stmt {
     Continue(Label),
     /// `return op;` (`None` returns `()`).
     Return(Option<Op>),
+    /// `place += op`: adjoint accumulation.
+    Accum {
+        place: Place,
+        op: Op,
+        span: Span,
+    },
+    /// `tape.push(value)`.
+    TapePush {
+        tape: VarId,
+        value: Atom,
+    },
+    /// `match scrut { k => block, ... }` over integer codes.
+    Match {
+        scrut: Atom,
+        arms: Vec<(usize, Block)>,
+    },
+    /// A labelled block `'label: { body }`, left by `break 'label`.
+    Block {
+        label: syn::Lifetime,
+        body: Block,
+    },
     /// An assertion macro kept for its effect: `name!(atoms..., rest)`.
     Assert {
         mac: syn::Path,
@@ -369,9 +409,12 @@ pub fn may_read_target(op: &Op, target: VarId) -> bool {
 /// Calls `f` on every operand atom of `op` (not on place bases).
 pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
     match op {
-        Op::Use(a) | Op::Unary(_, a) | Op::Cast(a, _) | Op::CastPrec(a, _) | Op::ZeroLike(a) => {
-            f(a)
-        }
+        Op::Use(a)
+        | Op::Unary(_, a)
+        | Op::Cast(a, _)
+        | Op::CastPrec(a, _)
+        | Op::ZeroLike(a)
+        | Op::ZeroVec(a) => f(a),
         Op::Repeat(a, _) => f(a),
         Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
             f(a);
@@ -402,6 +445,8 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
         }
         Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
         Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
+        Op::TapeNew(_) | Op::Default => {}
+        Op::TapePop(t) => f(&Atom::Var(*t)),
     }
 }
 
@@ -409,7 +454,7 @@ fn arg_atoms(arg: &Arg, f: &mut dyn FnMut(&Atom)) {
     match arg {
         Arg::Value(a) => f(a),
         Arg::Ref(p) | Arg::RefMut(p) => place_atoms(p, f),
-        Arg::ZeroOf(inner) => arg_atoms(inner, f),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => arg_atoms(inner, f),
     }
 }
 
@@ -441,7 +486,7 @@ pub fn op_reads(op: &Op) -> Vec<VarId> {
 fn collect_arg_bases(a: &Arg, out: &mut Vec<VarId>) {
     match a {
         Arg::Ref(p) | Arg::RefMut(p) => out.push(p.base),
-        Arg::ZeroOf(inner) => collect_arg_bases(inner, out),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => collect_arg_bases(inner, out),
         Arg::Value(_) => {}
     }
 }

@@ -16,6 +16,8 @@ mod forward;
 mod ir;
 mod lower;
 mod names;
+mod options;
+mod reverse;
 mod rules;
 mod sig;
 mod ty;
@@ -51,4 +53,69 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand(expand::Mode::Jvp, attr.into(), item.into()).into()
+}
+
+/// Reverse mode: adds `f_vjp`, which returns the value of `f` and adds the
+/// vector-Jacobian product `Jᵀ · out_bar` into the adjoints.
+///
+/// `#[vjp]` on `fn f(x: f64, v: &[f64], n: usize) -> f64` keeps `f` and adds
+/// `fn f_vjp(x: f64, x_bar: &mut f64, v: &[f64], v_bar: &mut [f64], n: usize, out_bar: f64) -> f64`.
+/// Adjoints are accumulated with `+=`: zero them first.
+///
+/// Option: `#[vjp(tape = N)]` sets the inline capacity of each tape
+/// (default 64 elements); longer recordings spill to the heap.
+///
+/// ```
+/// use autodiff::vjp;
+///
+/// #[vjp]
+/// fn f(x: f64, v: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for &vi in v {
+///         s += x * vi * vi;
+///     }
+///     s
+/// }
+///
+/// let v = [1.0, 2.0];
+/// let (mut x_bar, mut v_bar) = (0.0, [0.0; 2]);
+/// let y = f_vjp(3.0, &mut x_bar, &v, &mut v_bar, 1.0);
+/// assert_eq!(y, 15.0);
+/// assert_eq!(x_bar, 5.0); // Σ v²
+/// assert_eq!(v_bar, [6.0, 12.0]); // 2 x v
+/// ```
+#[proc_macro_attribute]
+pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(expand::Mode::Vjp, attr.into(), item.into()).into()
+}
+
+/// Gradients of a scalar function: adds `f_grad(..) -> (value, gradient)`
+/// and `f_vjp` (so other reverse-differentiated functions can call `f`).
+///
+/// The gradient has one entry per differentiable parameter, in order: a
+/// scalar for a scalar, `[S; N]` for an array, `Vec<S>` for a slice. With a
+/// single parameter it is that entry alone. `#[grad(wrt(x, y))]` restricts
+/// it to the named parameters, and then no other adjoint is computed.
+///
+/// ```
+/// use autodiff::grad;
+///
+/// #[grad]
+/// fn rosenbrock(x: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for i in 0..x.len() - 1 {
+///         let a = x[i + 1] - x[i] * x[i];
+///         let b = 1.0 - x[i];
+///         s += 100.0 * a * a + b * b;
+///     }
+///     s
+/// }
+///
+/// let (value, g) = rosenbrock_grad(&[1.0, 1.0, 1.0]);
+/// assert_eq!(value, 0.0);
+/// assert_eq!(g, vec![0.0; 3]);
+/// ```
+#[proc_macro_attribute]
+pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand(expand::Mode::Grad, attr.into(), item.into()).into()
 }

@@ -91,6 +91,21 @@ impl Alloc<'_> {
                     break n;
                 }
             },
+            Origin::Copy(p) => {
+                let p = *p;
+                self.name(p, seen_user);
+                self.names.get(&p).cloned().unwrap_or_default()
+            }
+            Origin::Adjoint(p) => {
+                let p = *p;
+                self.name(p, seen_user);
+                let primal = self
+                    .names
+                    .get(&p)
+                    .map_or("v", |n| n.trim_start_matches("r#"));
+                let base = format!("{primal}_bar");
+                self.fresh(&base)
+            }
             Origin::Tangent(p) => {
                 let p = *p;
                 self.name(p, seen_user);
@@ -127,7 +142,12 @@ impl Alloc<'_> {
                     self.name(*var, seen);
                     self.block(body, seen);
                 }
-                Stmt::Loop { body, .. } => self.block(body, seen),
+                Stmt::Loop { body, .. } | Stmt::Block { body, .. } => self.block(body, seen),
+                Stmt::Match { arms, .. } => {
+                    for (_, b) in arms {
+                        self.block(b, seen);
+                    }
+                }
                 _ => {}
             }
         }

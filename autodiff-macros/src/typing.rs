@@ -29,6 +29,11 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
     let at = |a: &Atom| atom_ty(func, a);
     match op {
         Op::Use(a) | Op::ZeroLike(a) => at(a),
+        Op::ZeroVec(a) => Ty::Vec(Box::new(at(a).elem())),
+        // A tape variable's type is the type of its elements.
+        Op::TapePop(t) => func.info(*t).ty.clone(),
+        Op::TapeNew(_) => Ty::Other,
+        Op::Default => Ty::Unknown,
         Op::Load(p) => place_ty(func, p),
         Op::Bin(b, _, _) if b.is_comparison() => Ty::Bool,
         Op::Bin(BinOp::Shl | BinOp::Shr, a, _) => at(a),

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::ir::{op_reads, Block, Func, Op, Pat, Stmt, VarId};
+use crate::ir::{op_reads, Block, Func, Op, Pat, RangeAdapter, Stmt, VarId};
 
 /// Returns a description of the first broken invariant, if any.
 pub fn verify(func: &Func) -> Result<(), String> {
@@ -26,7 +26,8 @@ struct Verifier<'f> {
     declared: HashSet<VarId>,
     /// Variables visible in each open scope.
     scopes: Vec<Vec<VarId>>,
-    loops: Vec<Option<String>>,
+    /// Enclosing loops and labelled blocks: (label, is a loop).
+    loops: Vec<(Option<String>, bool)>,
 }
 
 impl Verifier<'_> {
@@ -78,14 +79,20 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    fn label_ok(&self, l: Option<&syn::Lifetime>) -> bool {
+    fn label_ok(&self, l: Option<&syn::Lifetime>, is_continue: bool) -> bool {
         match l {
-            None => !self.loops.is_empty(),
-            Some(l) => self
-                .loops
-                .iter()
-                .any(|x| x.as_deref() == Some(&l.ident.to_string())),
+            None => self.loops.iter().any(|(_, is_loop)| *is_loop),
+            Some(l) => self.loops.iter().any(|(x, is_loop)| {
+                x.as_deref() == Some(&l.ident.to_string()) && (*is_loop || !is_continue)
+            }),
         }
+    }
+
+    fn in_loop(&mut self, label: Option<String>, is_loop: bool, b: &Block) -> Result<(), String> {
+        self.loops.push((label, is_loop));
+        let r = self.scoped(b);
+        self.loops.pop();
+        r
     }
 
     fn stmt(&mut self, s: &Stmt) -> Result<(), String> {
@@ -143,23 +150,61 @@ impl Verifier<'_> {
                         }
                     }
                 }
+                for a in &range.adapters {
+                    if let RangeAdapter::StepBy(a) | RangeAdapter::Take(a) = a {
+                        if a.var().is_some_and(|v| !self.visible(v)) {
+                            return Err("loop adapter argument is not declared".into());
+                        }
+                    }
+                }
                 self.scopes.push(Vec::new());
                 self.declare(*var)?;
-                self.loops.push(label.as_ref().map(|l| l.ident.to_string()));
+                self.loops
+                    .push((label.as_ref().map(|l| l.ident.to_string()), true));
                 let r = self.block(body);
                 self.loops.pop();
                 self.scopes.pop();
                 r?;
             }
             Stmt::Loop { body, label } => {
-                self.loops.push(label.as_ref().map(|l| l.ident.to_string()));
-                let r = self.scoped(body);
-                self.loops.pop();
-                r?;
+                self.in_loop(label.as_ref().map(|l| l.ident.to_string()), true, body)?;
             }
-            Stmt::Break(l) | Stmt::Continue(l) => {
-                if !self.label_ok(l.as_ref()) {
-                    return Err("`break` or `continue` outside a matching loop".into());
+            Stmt::Block { body, label } => {
+                self.in_loop(Some(label.ident.to_string()), false, body)?;
+            }
+            Stmt::Break(l) => {
+                if !self.label_ok(l.as_ref(), false) {
+                    return Err("`break` outside a matching loop or block".into());
+                }
+            }
+            Stmt::Continue(l) => {
+                if !self.label_ok(l.as_ref(), true) {
+                    return Err("`continue` outside a matching loop".into());
+                }
+            }
+            Stmt::Accum { place, op, .. } => {
+                self.uses(op)?;
+                if !self.visible(place.base) {
+                    return Err(format!(
+                        "accumulation into undeclared variable {}",
+                        place.base.0
+                    ));
+                }
+            }
+            Stmt::TapePush { tape, value } => {
+                let reads = value.var().into_iter().chain(std::iter::once(*tape));
+                for v in reads {
+                    if !self.visible(v) {
+                        return Err(format!("tape push reads undeclared variable {}", v.0));
+                    }
+                }
+            }
+            Stmt::Match { scrut, arms } => {
+                if scrut.var().is_some_and(|v| !self.visible(v)) {
+                    return Err("match scrutinee is not declared".into());
+                }
+                for (_, b) in arms {
+                    self.scoped(b)?;
                 }
             }
             Stmt::Return(None) | Stmt::Assert { .. } => {}

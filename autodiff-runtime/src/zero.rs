@@ -76,6 +76,17 @@ pub fn zero_like<T: ZeroLike>(value: &T) -> T {
     value.zero_like()
 }
 
+/// A `Vec` of zeros as long as `slice`, each shaped like its element: the
+/// owned adjoint of a slice parameter.
+///
+/// ```
+/// assert_eq!(autodiff_runtime::zero_vec(&[1.0_f64, 2.0, 3.0][..]), vec![0.0; 3]);
+/// ```
+#[must_use]
+pub fn zero_vec<T: ZeroLike>(slice: &[T]) -> Vec<T> {
+    slice.iter().map(ZeroLike::zero_like).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

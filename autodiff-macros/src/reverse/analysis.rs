@@ -1,0 +1,464 @@
+//! Analyses for reverse mode: what each block writes, which loop exits
+//! exist, which values the reverse sweep reads (the to-be-recorded
+//! analysis), and how each of those values is made available there.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::activity::{mut_arg_bases, Activity};
+use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Place, Stmt, VarId};
+use crate::rules::{self, Emit};
+use crate::ty::Ty;
+use crate::typing::atom_ty;
+
+/// Identity of a statement in the (immutable) prepared IR.
+pub type StmtId = usize;
+
+pub fn id(s: &Stmt) -> StmtId {
+    std::ptr::from_ref(s) as usize
+}
+
+/// Variables written anywhere in `b`, nested blocks included.
+pub fn written(b: &[Stmt]) -> HashSet<VarId> {
+    let mut out = HashSet::new();
+    collect_written(b, &mut out);
+    out
+}
+
+fn collect_written(b: &[Stmt], out: &mut HashSet<VarId>) {
+    for s in b {
+        match s {
+            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
+                out.insert(place.base);
+                call_writes(op, out);
+            }
+            Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
+                call_writes(op, out)
+            }
+            Stmt::If { then, els, .. } => {
+                collect_written(then, out);
+                collect_written(els, out);
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+                collect_written(body, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+fn call_writes(op: &Op, out: &mut HashSet<VarId>) {
+    if let Op::Call(_, args) = op {
+        for a in args {
+            if let Arg::RefMut(p) = a {
+                out.insert(p.base);
+            }
+        }
+    }
+}
+
+/// Whether a statement cannot complete normally.
+pub fn diverges(s: &Stmt) -> bool {
+    match s {
+        Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
+        Stmt::If { then, els, .. } => {
+            then.last().is_some_and(diverges) && els.last().is_some_and(diverges)
+        }
+        _ => false,
+    }
+}
+
+/// Whether `s` is, or contains, the statement `e`.
+pub fn contains(s: &Stmt, e: StmtId) -> bool {
+    if id(s) == e {
+        return true;
+    }
+    match s {
+        Stmt::If { then, els, .. } => then.iter().chain(els).any(|x| contains(x, e)),
+        Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+            body.iter().any(|x| contains(x, e))
+        }
+        _ => false,
+    }
+}
+
+/// The statements that end an iteration of loop `l` (whose label is
+/// `label`): `continue`/`break` targeting it, jumps to outer loops, and
+/// `return`. Nested loops' own `break`/`continue` are not among them.
+pub fn loop_exits(body: &Block, label: Option<&str>) -> Vec<StmtId> {
+    let mut out = Vec::new();
+    walk_exits(body, label, &mut Vec::new(), &mut out);
+    out
+}
+
+fn walk_exits(
+    b: &Block,
+    label: Option<&str>,
+    inner: &mut Vec<Option<String>>,
+    out: &mut Vec<StmtId>,
+) {
+    for s in b {
+        match s {
+            Stmt::Break(l) | Stmt::Continue(l) => {
+                let targets_inner = match l {
+                    None => !inner.is_empty(),
+                    Some(l) => {
+                        inner
+                            .iter()
+                            .any(|x| x.as_deref() == Some(&l.ident.to_string()))
+                            && label != Some(&l.ident.to_string())
+                    }
+                };
+                if !targets_inner {
+                    out.push(id(s));
+                }
+            }
+            Stmt::Return(_) => out.push(id(s)),
+            Stmt::If { then, els, .. } => {
+                walk_exits(then, label, inner, out);
+                walk_exits(els, label, inner, out);
+            }
+            Stmt::For { body, label: l, .. } | Stmt::Loop { body, label: l, .. } => {
+                inner.push(l.as_ref().map(|l| l.ident.to_string()));
+                walk_exits(body, label, inner, out);
+                inner.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a statement is: its rank in textual (pre-)order, and the loops
+/// around it.
+#[derive(Clone, Default)]
+struct Position {
+    rank: usize,
+    loops: Vec<StmtId>,
+}
+
+/// What the reverse sweep needs from the forward sweep (the to-be-recorded
+/// analysis).
+pub struct Needs<'a> {
+    pub func: &'a Func,
+    pub act: &'a Activity,
+    pub single: &'a HashSet<VarId>,
+    /// Primal variables whose values the reverse sweep reads.
+    pub needed: HashSet<VarId>,
+    /// Where each needed variable is read (the statement whose reverse reads it).
+    reads: HashMap<VarId, Vec<StmtId>>,
+    positions: HashMap<StmtId, Position>,
+    pub n_primal: usize,
+}
+
+type Reads = Vec<(VarId, StmtId)>;
+
+impl<'a> Needs<'a> {
+    pub fn compute(func: &'a Func, act: &'a Activity, single: &'a HashSet<VarId>) -> Self {
+        let mut positions = HashMap::new();
+        number(&func.body, &mut Vec::new(), &mut 0, &mut positions);
+        let mut n = Needs {
+            func,
+            act,
+            single,
+            needed: HashSet::new(),
+            reads: HashMap::new(),
+            positions,
+            n_primal: func.vars.len(),
+        };
+        loop {
+            let before: usize = n.reads.values().map(Vec::len).sum();
+            let mut add = Vec::new();
+            n.block(&func.body, &mut add);
+            for (v, at) in add {
+                n.needed.insert(v);
+                let r = n.reads.entry(v).or_default();
+                if !r.contains(&at) {
+                    r.push(at);
+                }
+            }
+            if n.reads.values().map(Vec::len).sum::<usize>() == before {
+                break;
+            }
+        }
+        n
+    }
+
+    pub fn active(&self, v: VarId) -> bool {
+        v.0 < self.n_primal && self.act.is_active(v)
+    }
+
+    pub fn active_atom(&self, a: &Atom) -> bool {
+        a.var().is_some_and(|v| self.active(v))
+    }
+
+    /// Whether the write to `v` at statement `at` must be undone in the
+    /// reverse sweep: some read of `v` by the reverse sweep happens, in the
+    /// forward order, before it (textually earlier, or in a shared loop).
+    pub fn restore(&self, v: VarId, at: StmtId) -> bool {
+        if self.single.contains(&v) {
+            return false;
+        }
+        let Some(reads) = self.reads.get(&v) else {
+            return false;
+        };
+        let w = self.positions.get(&at).cloned().unwrap_or_default();
+        reads.iter().any(|r| {
+            let r = self.positions.get(r).cloned().unwrap_or_default();
+            r.rank < w.rank || r.loops.iter().any(|l| w.loops.contains(l))
+        })
+    }
+
+    pub fn call_active(&self, op: &Op) -> bool {
+        match op {
+            Op::Call(c, args) if !c.opaque => args.iter().any(|a| match a {
+                Arg::Value(x) => self.active_atom(x),
+                Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
+                Arg::ZeroOf(_) | Arg::MutZeroOf(_) => false,
+            }),
+            _ => false,
+        }
+    }
+
+    /// Whether a call at `at` has a reverse (it is active, or its `&mut`
+    /// arguments need their old contents restored).
+    pub fn call_records(&self, op: &Op, at: StmtId) -> bool {
+        match op {
+            Op::Call(_, args) => {
+                self.call_active(op)
+                    || mut_arg_bases(self.func, args)
+                        .iter()
+                        .any(|b| self.restore(*b, at))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the reverse sweep has anything to do for `s`.
+    pub fn has_rev(&self, s: &Stmt) -> bool {
+        let at = id(s);
+        match s {
+            Stmt::Let {
+                pat: Pat::Var(v),
+                init: Some(op),
+                ..
+            } => self.active(*v) || self.call_records(op, at),
+            Stmt::Assign { place, op, .. } => {
+                self.active(place.base) || self.restore(place.base, at) || self.call_records(op, at)
+            }
+            Stmt::Eval { op, .. } => self.call_records(op, at),
+            Stmt::If { then, els, .. } => then.iter().chain(els).any(|s| self.has_rev(s)),
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
+                body.iter().any(|s| self.has_rev(s))
+            }
+            _ => false,
+        }
+    }
+
+    fn block(&self, b: &[Stmt], add: &mut Reads) {
+        let written = written(b);
+        for s in b {
+            self.stmt(s, &written, b, add);
+        }
+    }
+
+    fn stmt(&self, s: &Stmt, region_written: &HashSet<VarId>, region: &[Stmt], add: &mut Reads) {
+        let at = id(s);
+        let mut put = |vs: Vec<VarId>, add: &mut Reads| add.extend(vs.into_iter().map(|v| (v, at)));
+        match s {
+            Stmt::Let {
+                pat: Pat::Var(v),
+                init: Some(op),
+                ..
+            } => {
+                if self.call_records(op, at) {
+                    put(op_reads(op), add);
+                } else if self.active(*v) {
+                    put(self.rule_reads(op, &Atom::Var(*v)), add);
+                    if !matches!(self.func.info(*v).ty, Ty::Float(_)) {
+                        put(vec![*v], add);
+                    }
+                }
+                // A needed local that is recomputed needs its operands.
+                if self.needed.contains(v)
+                    && recomputable(self.func, *v, op, region, region_written)
+                {
+                    put(op_reads(op), add);
+                }
+            }
+            Stmt::Assign { place, op, .. } => {
+                let base_active = self.active(place.base);
+                if self.call_records(op, at) {
+                    put(op_reads(op), add);
+                } else if base_active {
+                    put(self.rule_reads(op, &Atom::Var(place.base)), add);
+                }
+                if base_active || self.restore(place.base, at) {
+                    put(place_index_vars(place), add);
+                }
+            }
+            Stmt::Eval { op, .. } => {
+                if self.call_records(op, at) {
+                    put(op_reads(op), add);
+                }
+            }
+            Stmt::If { cond, then, els } => {
+                if self.has_rev(s) {
+                    put(cond.var().into_iter().collect(), add);
+                }
+                self.block(then, add);
+                self.block(els, add);
+            }
+            Stmt::For { range, body, .. } => {
+                if self.has_rev(s) {
+                    let mut vs: Vec<VarId> = [&range.start, &range.end]
+                        .into_iter()
+                        .filter_map(Atom::var)
+                        .collect();
+                    for ad in &range.adapters {
+                        if let crate::ir::RangeAdapter::StepBy(a)
+                        | crate::ir::RangeAdapter::Take(a) = ad
+                        {
+                            vs.extend(a.var());
+                        }
+                    }
+                    put(vs, add);
+                }
+                self.block(body, add);
+            }
+            Stmt::Loop { body, .. } => self.block(body, add),
+            _ => {}
+        }
+    }
+
+    /// The primal variables the adjoint of `result = op` reads, found by
+    /// running the rule itself on scratch IR.
+    pub fn rule_reads(&self, op: &Op, result: &Atom) -> Vec<VarId> {
+        let mut scratch = self.func.clone();
+        let first_new = scratch.vars.len();
+        let mut helper = Vec::new();
+        let scales = match op {
+            Op::Bin(b, x, y) => {
+                let need = [self.active_atom(x), self.active_atom(y)];
+                let prec = atom_ty(self.func, result).prec();
+                let mut em = Emit {
+                    func: &mut scratch,
+                    out: &mut helper,
+                    span: proc_macro2::Span::call_site(),
+                    prec,
+                };
+                rules::bin_partials(*b, x, y, result, &need, &mut em)
+            }
+            Op::Elem(e, args, _) => {
+                let need: Vec<bool> = args.iter().map(|a| self.active_atom(a)).collect();
+                let prec = atom_ty(self.func, result).prec();
+                let mut em = Emit {
+                    func: &mut scratch,
+                    out: &mut helper,
+                    span: proc_macro2::Span::call_site(),
+                    prec,
+                };
+                rules::elem_partials(*e, args, result, &need, &mut em)
+            }
+            Op::Load(p) => return place_index_vars(p),
+            Op::Select(c, _, _) => return c.var().into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let mut out = Vec::new();
+        for s in &helper {
+            if let Stmt::Let { init: Some(op), .. } = s {
+                out.extend(op_reads(op));
+            }
+        }
+        for sc in scales.iter().flatten() {
+            out.extend(sc.mul.iter().chain(&sc.div).filter_map(Atom::var));
+        }
+        out.retain(|v| v.0 < first_new);
+        out
+    }
+}
+
+/// Numbers statements in textual order and records the loops around each.
+fn number(
+    b: &[Stmt],
+    loops: &mut Vec<StmtId>,
+    next: &mut usize,
+    out: &mut HashMap<StmtId, Position>,
+) {
+    for s in b {
+        out.insert(
+            id(s),
+            Position {
+                rank: *next,
+                loops: loops.clone(),
+            },
+        );
+        *next += 1;
+        match s {
+            Stmt::If { then, els, .. } => {
+                number(then, loops, next, out);
+                number(els, loops, next, out);
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
+                loops.push(id(s));
+                number(body, loops, next, out);
+                loops.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+pub fn place_index_vars(p: &Place) -> Vec<VarId> {
+    let mut out = Vec::new();
+    crate::ir::place_atoms(p, &mut |a| out.extend(a.var()));
+    out
+}
+
+/// Whether local `v = op` of `region` can be recomputed at the start of the
+/// region's reverse sweep instead of being recorded: it is never written
+/// again in the region, and its operands hold the same values at the end of
+/// the region as when it was defined.
+pub fn recomputable(
+    func: &Func,
+    v: VarId,
+    op: &Op,
+    region: &[Stmt],
+    region_written: &HashSet<VarId>,
+) -> bool {
+    if region_written.contains(&v) {
+        return false;
+    }
+    match op {
+        Op::Call(..)
+        | Op::TapePop(_)
+        | Op::TapeNew(_)
+        | Op::Default
+        | Op::VecRepeat(..)
+        | Op::VecList(_) => return false,
+        _ => {}
+    }
+    let locals = region_locals(region);
+    op_reads(op).into_iter().all(|u| {
+        if locals.contains_key(&u) {
+            // A local of the same region: fine if it is never written again
+            // (it is then recorded or recomputed itself).
+            !region_written.contains(&u)
+        } else {
+            !region_written.contains(&u) && !matches!(func.info(u).ty, Ty::Other)
+        }
+    })
+}
+
+/// The variables a block declares directly, with the index of the
+/// declaring statement.
+pub fn region_locals(b: &[Stmt]) -> HashMap<VarId, usize> {
+    let mut out = HashMap::new();
+    for (i, s) in b.iter().enumerate() {
+        if let Stmt::Let {
+            pat: Pat::Var(v), ..
+        } = s
+        {
+            out.insert(*v, i);
+        }
+    }
+    out
+}

@@ -1,0 +1,549 @@
+//! The reverse sweep: statements in reverse order, each followed back
+//! through its adjoint, with recorded values restored as it goes.
+
+use proc_macro2::Span;
+
+use super::analysis::{self, contains, diverges, recomputable, region_locals, StmtId};
+use super::fwd::{elem_kind, lit_usize};
+use super::{Gen, TapeKind};
+use crate::ir::{
+    Arg, Atom, BinOp, Block, Callee, Op, Pat, Place, Proj, Range, RangeAdapter, Stmt, VarId,
+};
+use crate::ty::Ty;
+
+impl Gen<'_> {
+    pub(super) fn bwd_top(&mut self, body: &Block) -> Block {
+        let mut out = Vec::new();
+        if self.early {
+            let Some(exit) = self.exit_var else {
+                return out;
+            };
+            let mut arms = Vec::new();
+            if !body.last().is_some_and(diverges) {
+                arms.push((0, self.rev_region(body, None, true)));
+            }
+            for (k, e) in self.top_exits.clone().into_iter().enumerate() {
+                arms.push((k + 1, self.rev_region(body, Some(e), true)));
+            }
+            out.push(Stmt::Match {
+                scrut: Atom::Var(exit),
+                arms,
+            });
+        } else {
+            let (stmts, ret) = match body.split_last() {
+                Some((Stmt::Return(Some(Op::Use(a))), rest)) => (rest, Some(a.clone())),
+                _ => (&body[..], None),
+            };
+            self.push_scope();
+            for s in stmts {
+                if let Stmt::Let {
+                    pat: Pat::Var(v), ..
+                } = s
+                {
+                    if self.needs.active(*v) {
+                        self.declare_bar(*v, &mut out);
+                    }
+                }
+            }
+            if let Some(a) = ret {
+                let seed = self.out_bar.clone();
+                self.acc(&a, Op::Use(seed), &mut out);
+            }
+            for s in stmts.iter().rev() {
+                self.rev_stmt(s, &mut out);
+            }
+            self.pop_scope();
+        }
+        out
+    }
+
+    /// The reverse of block `b`: all of it, or (with `upto`) the part that
+    /// ran before the exit statement `upto` left it.
+    pub(super) fn rev_region(&mut self, b: &Block, upto: Option<StmtId>, tape_mode: bool) -> Block {
+        let mut out = Vec::new();
+        let pos = match upto {
+            Some(e) => match b.iter().position(|s| contains(s, e)) {
+                Some(p) => Some(p),
+                None => return out,
+            },
+            None => {
+                if b.last().is_some_and(diverges) {
+                    // This block always leaves early: its full reverse never runs.
+                    return out;
+                }
+                None
+            }
+        };
+        let end = pos.unwrap_or(b.len());
+        self.push_scope();
+        let written = analysis::written(b);
+        if tape_mode {
+            self.prologue(b, end, pos, &written, &mut out);
+        }
+        for s in &b[..end] {
+            if let Stmt::Let {
+                pat: Pat::Var(v), ..
+            } = s
+            {
+                if self.needs.active(*v) {
+                    self.declare_bar(*v, &mut out);
+                }
+            }
+        }
+        if let (Some(p), Some(e)) = (pos, upto) {
+            let s = &b[p];
+            if analysis::id(s) == e {
+                // A `return v` reached here: its value's adjoint is `out_bar`.
+                if let Stmt::Return(Some(Op::Use(a))) = s {
+                    let seed = self.out_bar.clone();
+                    self.acc(a, Op::Use(seed), &mut out);
+                }
+            } else {
+                self.rev_prefix(s, e, &mut out);
+            }
+        }
+        for s in b[..end].iter().rev() {
+            self.rev_stmt(s, &mut out);
+        }
+        self.pop_scope();
+        out
+    }
+
+    /// Makes the block's locals that the reverse sweep reads available:
+    /// recorded ones are popped, the others recomputed.
+    fn prologue(
+        &mut self,
+        b: &Block,
+        end: usize,
+        pos: Option<usize>,
+        written: &std::collections::HashSet<VarId>,
+        out: &mut Block,
+    ) {
+        let _ = region_locals;
+        for (i, s) in b.iter().enumerate() {
+            let declared_before = i < end;
+            match s {
+                Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    ..
+                } if declared_before && self.needs.needed.contains(v) => {
+                    let reassigned = written.contains(v);
+                    let init = if !reassigned && recomputable(self.needs.func, *v, op, b, written) {
+                        self.sub_op(op)
+                    } else {
+                        Op::TapePop(self.tape(*v, TapeKind::Value))
+                    };
+                    let c = self.copy_of(*v, reassigned);
+                    out.push(Stmt::Let {
+                        pat: Pat::Var(c),
+                        init: Some(init),
+                        span: Span::call_site(),
+                    });
+                }
+                Stmt::For { .. } | Stmt::Loop { .. } if i < end || Some(i) == pos => {
+                    if let Some(c) = self.loops.get(&analysis::id(s)).and_then(|l| l.count) {
+                        let t = self.tape(c, TapeKind::Value);
+                        let copy = self.copy_of(c, false);
+                        out.push(Stmt::Let {
+                            pat: Pat::Var(copy),
+                            init: Some(Op::TapePop(t)),
+                            span: Span::call_site(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// The reverse of the part of `s` that ran before exit `e` inside it.
+    fn rev_prefix(&mut self, s: &Stmt, e: StmtId, out: &mut Block) {
+        match s {
+            Stmt::If { then, els, .. } => {
+                if let Some(t) = self.site_tapes.get(&analysis::id(s)).copied() {
+                    out.push(Stmt::Eval {
+                        op: Op::TapePop(t),
+                        span: Span::call_site(),
+                    });
+                }
+                let branch = if then.iter().any(|x| contains(x, e)) {
+                    then
+                } else {
+                    els
+                };
+                let r = self.rev_region(branch, Some(e), true);
+                out.extend(r);
+            }
+            _ => self.rev_stmt(s, out),
+        }
+    }
+
+    fn rev_stmt(&mut self, s: &Stmt, out: &mut Block) {
+        match s {
+            Stmt::Let {
+                pat: Pat::Var(v),
+                init: Some(op),
+                ..
+            } => {
+                if self.needs.call_records(op, analysis::id(s)) {
+                    let seed = self.bar(*v).map(Atom::Var);
+                    let discard = seed.is_none();
+                    let zero = Atom::Var(self.sub(*v));
+                    self.rev_call(
+                        op,
+                        analysis::id(s),
+                        Some(seed.unwrap_or(zero)),
+                        discard,
+                        out,
+                    );
+                } else if self.needs.active(*v) {
+                    let (r, seed) = (Atom::Var(self.sub(*v)), self.bar(*v).map(Atom::Var));
+                    if let Some(seed) = seed {
+                        self.adjoint_op(op, &r, &seed, None, out);
+                    }
+                }
+            }
+            Stmt::Assign { place, op, .. } => self.rev_assign(s, place, op, out),
+            Stmt::Eval { op, .. } => {
+                if self.needs.call_records(op, analysis::id(s)) {
+                    self.rev_call(op, analysis::id(s), None, false, out);
+                }
+            }
+            Stmt::If { cond, then, els } if self.needs.has_rev(s) => {
+                let cond = match self.site_tapes.get(&analysis::id(s)).copied() {
+                    Some(t) => self.temp(Op::TapePop(t), out),
+                    None => self.sub_atom(cond),
+                };
+                let then = self.rev_region(then, None, true);
+                let els = self.rev_region(els, None, true);
+                out.push(Stmt::If { cond, then, els });
+            }
+            Stmt::For { .. } if self.needs.has_rev(s) => self.rev_for(s, out),
+            Stmt::Loop { .. } if self.needs.has_rev(s) => self.rev_loop(s, out),
+            _ => {}
+        }
+    }
+
+    fn rev_assign(&mut self, s: &Stmt, place: &Place, op: &Op, out: &mut Block) {
+        let base = place.base;
+        let at = analysis::id(s);
+        if self.needs.call_records(op, at) {
+            let seed = match self.bar_place(place) {
+                Some(bp) if self.needs.active(base) => {
+                    let seed = self.temp(Op::Load(bp.clone()), out);
+                    out.push(Stmt::Assign {
+                        place: bp,
+                        op: self.zero_for(place),
+                        span: Span::call_site(),
+                    });
+                    Some(seed)
+                }
+                _ => None,
+            };
+            let zero_shape = Atom::Var(self.sub(base));
+            let discard = seed.is_none();
+            self.rev_call(op, at, Some(seed.unwrap_or(zero_shape)), discard, out);
+        } else if self.needs.active(base) {
+            if let Some(bp) = self.bar_place(place) {
+                let reads_target = crate::ir::op_reads(op).contains(&base);
+                let keeps = reads_target && keeps_target(op, base);
+                let seed = if place.proj.is_empty() && !self.bar_is_ref.contains(&bp.base) {
+                    Atom::Var(bp.base)
+                } else {
+                    self.temp(Op::Load(bp.clone()), out)
+                };
+                let seed = if keeps {
+                    seed
+                } else {
+                    // The seed must survive the reset below.
+                    let seed = if matches!(seed, Atom::Var(v) if v == bp.base) {
+                        self.temp(Op::Use(seed), out)
+                    } else {
+                        seed
+                    };
+                    out.push(Stmt::Assign {
+                        place: bp,
+                        op: self.zero_for(place),
+                        span: Span::call_site(),
+                    });
+                    seed
+                };
+                let r = if place.proj.is_empty() {
+                    Atom::Var(self.sub(base))
+                } else if matches!(op, Op::Bin(BinOp::Div, ..) | Op::Elem(..)) {
+                    let sp = self.sub_place(place);
+                    self.temp(Op::Load(sp), out)
+                } else {
+                    Atom::Var(self.sub(base))
+                };
+                self.adjoint_op(op, &r, &seed, keeps.then_some(base), out);
+            }
+        }
+        if self.needs.restore(base, at) {
+            let target = self.sub_place(place);
+            let value = match self.saved.get(&analysis::id(s)).copied() {
+                Some(v) => Op::Use(Atom::Var(v)),
+                None => Op::TapePop(self.tape(base, elem_kind(place))),
+            };
+            out.push(Stmt::Assign {
+                place: target,
+                op: value,
+                span: Span::call_site(),
+            });
+        }
+    }
+
+    /// Zero for the adjoint of a place.
+    fn zero_for(&self, place: &Place) -> Op {
+        match crate::typing::place_ty(&self.f, place) {
+            Ty::Float(_) => Op::Use(Atom::float(0.0)),
+            _ => Op::ZeroLike(Atom::Var(self.sub(place.base))),
+        }
+    }
+
+    /// The reverse of a call (joint mode): restore the `&mut` arguments to
+    /// their contents before the call, run the callee's `_vjp` with the
+    /// result's adjoint, and restore them again if they are read later.
+    fn rev_call(
+        &mut self,
+        op: &Op,
+        at: StmtId,
+        seed: Option<Atom>,
+        seed_is_shape: bool,
+        out: &mut Block,
+    ) {
+        let Op::Call(callee, args) = op else { return };
+        let active = self.needs.call_active(op);
+        let mut restore_after = Vec::new();
+        for a in args {
+            if let Arg::RefMut(p) = a {
+                if self.needs.restore(p.base, at) {
+                    restore_after.push(p.clone());
+                }
+                if active {
+                    self.pop_buffer(p, out);
+                }
+            }
+        }
+        if active {
+            let mut new_args = Vec::new();
+            for a in args {
+                let sa = match a {
+                    Arg::Value(x) => Arg::Value(self.sub_atom(x)),
+                    Arg::Ref(p) => Arg::Ref(self.sub_place(p)),
+                    Arg::RefMut(p) => Arg::RefMut(self.sub_place(p)),
+                    other => other.clone(),
+                };
+                new_args.push(sa.clone());
+                let (is_active, ty) = match a {
+                    Arg::Value(x) => (
+                        self.needs.active_atom(x),
+                        crate::typing::atom_ty(&self.f, x),
+                    ),
+                    Arg::Ref(p) | Arg::RefMut(p) => (
+                        self.needs.active(p.base),
+                        crate::typing::place_ty(&self.f, p),
+                    ),
+                    _ => continue,
+                };
+                let adj = if is_active {
+                    match a {
+                        Arg::Value(Atom::Var(v)) => self.bar_arg_place(*v),
+                        Arg::Ref(p) | Arg::RefMut(p) => self.bar_place(p),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
+                match adj {
+                    Some(p) => new_args.push(Arg::RefMut(p)),
+                    None if ty.is_differentiable() || (is_active && !ty.is_constant()) => {
+                        new_args.push(Arg::MutZeroOf(Box::new(sa)))
+                    }
+                    None => {}
+                }
+            }
+            if let Some(seed) = seed {
+                if seed_is_shape {
+                    new_args.push(Arg::ZeroOf(Box::new(Arg::Value(seed))));
+                } else {
+                    new_args.push(Arg::Value(seed));
+                }
+            }
+            let callee = Callee {
+                path: callee.path.clone(),
+                suffix: Some("_vjp"),
+                opaque: false,
+            };
+            out.push(Stmt::Eval {
+                op: Op::Call(callee, new_args),
+                span: Span::call_site(),
+            });
+        }
+        for p in restore_after {
+            self.pop_buffer(&p, out);
+        }
+    }
+
+    fn pop_buffer(&mut self, p: &Place, out: &mut Block) {
+        let sp = self.sub_place(p);
+        let ty = crate::typing::place_ty(&self.f, p);
+        let t = self.tape(p.base, TapeKind::Buffer);
+        if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+            let len = self.temp(Op::Len(sp.clone()), out);
+            let i = self.f.temp(Ty::Int, Span::call_site());
+            self.f.vars[i.0].name = "i".into();
+            let mut elem = sp;
+            elem.proj.push(Proj::Index(Atom::Var(i)));
+            out.push(Stmt::For {
+                var: i,
+                range: Range {
+                    start: lit_usize(0),
+                    end: len,
+                    inclusive: false,
+                    adapters: vec![RangeAdapter::Rev],
+                },
+                body: vec![Stmt::Assign {
+                    place: elem,
+                    op: Op::TapePop(t),
+                    span: Span::call_site(),
+                }],
+                label: None,
+            });
+        } else {
+            out.push(Stmt::Assign {
+                place: sp,
+                op: Op::TapePop(t),
+                span: Span::call_site(),
+            });
+        }
+    }
+
+    fn rev_for(&mut self, s: &Stmt, out: &mut Block) {
+        let Stmt::For {
+            var, range, body, ..
+        } = s
+        else {
+            return;
+        };
+        let id = analysis::id(s);
+        let (exits, count, codes) = match self.loops.get(&id) {
+            Some(l) => (l.exits.clone(), l.count, l.codes),
+            None => (Vec::new(), None, None),
+        };
+        let mut r = Range {
+            start: self.sub_atom(&range.start),
+            end: self.sub_atom(&range.end),
+            inclusive: range.inclusive,
+            adapters: range
+                .adapters
+                .iter()
+                .map(|a| match a {
+                    RangeAdapter::StepBy(k) => RangeAdapter::StepBy(self.sub_atom(k)),
+                    RangeAdapter::Take(k) => RangeAdapter::Take(self.sub_atom(k)),
+                    RangeAdapter::Rev => RangeAdapter::Rev,
+                })
+                .collect(),
+        };
+        if let Some(c) = count {
+            // Only the iterations that ran, last first. `take` needs an
+            // exact-size range, which `a..=b` is not.
+            if r.inclusive {
+                r.end = self.temp(
+                    Op::Bin(
+                        BinOp::Add,
+                        r.end.clone(),
+                        Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(1))),
+                    ),
+                    out,
+                );
+                r.inclusive = false;
+            }
+            r.adapters.push(RangeAdapter::Take(Atom::Var(self.sub(c))));
+        }
+        r.adapters.push(RangeAdapter::Rev);
+        self.push_scope();
+        let i = self.copy_of(*var, false);
+        let new_body = self.rev_iteration(body, &exits, codes, None);
+        self.pop_scope();
+        out.push(Stmt::For {
+            var: i,
+            range: r,
+            body: new_body,
+            label: None,
+        });
+    }
+
+    fn rev_loop(&mut self, s: &Stmt, out: &mut Block) {
+        let Stmt::Loop { body, .. } = s else { return };
+        let id = analysis::id(s);
+        let (exits, count, codes, single) = match self.loops.get(&id) {
+            Some(l) => (l.exits.clone(), l.count, l.codes, l.single_break),
+            None => return,
+        };
+        let Some(c) = count else { return };
+        let c = Atom::Var(self.sub(c));
+        let k = self.f.temp(Ty::Int, Span::call_site());
+        self.f.vars[k.0].name = "k".into();
+        let last = single.then(|| (k, c.clone()));
+        let new_body = self.rev_iteration(body, &exits, codes, last);
+        out.push(Stmt::For {
+            var: k,
+            range: Range {
+                start: lit_usize(0),
+                end: c,
+                inclusive: false,
+                adapters: vec![RangeAdapter::Rev],
+            },
+            body: new_body,
+            label: None,
+        });
+    }
+
+    /// The reverse of one iteration: dispatch on how it ended.
+    fn rev_iteration(
+        &mut self,
+        body: &Block,
+        exits: &[StmtId],
+        codes: Option<VarId>,
+        single: Option<(VarId, Atom)>,
+    ) -> Block {
+        let mut out = Vec::new();
+        if let Some(t) = codes {
+            let code = self.temp(Op::TapePop(t), &mut out);
+            let mut arms = Vec::new();
+            if !body.last().is_some_and(diverges) {
+                arms.push((0, self.rev_region(body, None, true)));
+            }
+            for (k, e) in exits.iter().enumerate() {
+                arms.push((k + 1, self.rev_region(body, Some(*e), true)));
+            }
+            out.push(Stmt::Match { scrut: code, arms });
+        } else if let (Some((k, count)), Some(e)) = (single, exits.first()) {
+            // The last iteration (k = count - 1) is the one that broke out.
+            let next = self.temp(Op::Bin(BinOp::Add, Atom::Var(k), lit_usize(1)), &mut out);
+            let is_last = self.temp(Op::Bin(BinOp::Eq, next, count), &mut out);
+            let then = self.rev_region(body, Some(*e), true);
+            let els = self.rev_region(body, None, true);
+            out.push(Stmt::If {
+                cond: is_last,
+                then,
+                els,
+            });
+        } else {
+            out = self.rev_region(body, None, true);
+        }
+        out
+    }
+}
+
+/// Whether `target = op` keeps the target's adjoint as it is: `s = s + t`
+/// and `s = s - t` (the target with coefficient +1).
+fn keeps_target(op: &Op, target: VarId) -> bool {
+    match op {
+        Op::Bin(BinOp::Add, a, b) => (a.var() == Some(target)) != (b.var() == Some(target)),
+        Op::Bin(BinOp::Sub, a, b) => a.var() == Some(target) && b.var() != Some(target),
+        _ => false,
+    }
+}

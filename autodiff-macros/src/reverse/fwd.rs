@@ -1,0 +1,390 @@
+//! The forward sweep: the primal statements plus what the reverse sweep
+//! needs recorded.
+
+use proc_macro2::Span;
+
+use super::analysis::{self, diverges, recomputable, StmtId};
+use super::{Gen, TapeKind};
+use crate::ir::{Arg, Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Stmt, VarId};
+use crate::ty::Ty;
+
+/// What encloses the statement being generated, innermost last.
+pub(super) enum Frame {
+    /// A block. In tape mode its locals are out of scope in the reverse
+    /// sweep, so the reassigned ones (`snap`) are recorded when it is left.
+    Region {
+        tape_mode: bool,
+        snap: Vec<VarId>,
+    },
+    Loop {
+        id: StmtId,
+        label: Option<String>,
+    },
+    /// The labelled block around the forward sweep of an early-returning function.
+    Top,
+}
+
+impl Gen<'_> {
+    pub(super) fn fwd_top(&mut self, body: &Block) -> Block {
+        let mut out = Vec::new();
+        if self.early {
+            let exit = self.f.temp(Ty::Int, Span::call_site());
+            self.f.vars[exit.0].name = "exit".into();
+            self.f.vars[exit.0].mutable = true;
+            out.push(Stmt::Let {
+                pat: Pat::Var(exit),
+                init: Some(Op::Use(lit_usize(0))),
+                span: Span::call_site(),
+            });
+            self.exit_var = Some(exit);
+            if body.iter().any(returns_value) {
+                let r = self.f.temp(Ty::Unknown, Span::call_site());
+                self.f.vars[r.0].name = "result".into();
+                out.push(Stmt::Let {
+                    pat: Pat::Var(r),
+                    init: None,
+                    span: Span::call_site(),
+                });
+                self.result = Some(r);
+            }
+            let mut frames = vec![Frame::Top];
+            let inner = self.fwd_region(body, &mut frames, true);
+            out.push(Stmt::Block {
+                label: self.fwd_label.clone(),
+                body: inner,
+            });
+        } else {
+            let (stmts, ret) = match body.split_last() {
+                Some((Stmt::Return(Some(op)), rest)) => (rest, Some(op)),
+                _ => (&body[..], None),
+            };
+            let mut frames = Vec::new();
+            out.extend(self.fwd_region(stmts, &mut frames, false));
+            if let Some(op) = ret {
+                let r = self.f.temp(Ty::Unknown, Span::call_site());
+                self.f.vars[r.0].name = "result".into();
+                out.push(Stmt::Let {
+                    pat: Pat::Var(r),
+                    init: Some(op.clone()),
+                    span: Span::call_site(),
+                });
+                self.result = Some(r);
+            }
+        }
+        out
+    }
+
+    fn push_value(&mut self, v: VarId, out: &mut Block) {
+        let t = self.tape(v, TapeKind::Value);
+        out.push(Stmt::TapePush {
+            tape: t,
+            value: Atom::Var(v),
+        });
+    }
+
+    pub(super) fn fwd_region(
+        &mut self,
+        b: &[Stmt],
+        frames: &mut Vec<Frame>,
+        tape_mode: bool,
+    ) -> Block {
+        let written = analysis::written(b);
+        frames.push(Frame::Region {
+            tape_mode,
+            snap: Vec::new(),
+        });
+        let top_level = !tape_mode && frames.len() == 1;
+        let mut out = Vec::new();
+        for s in b {
+            match s {
+                Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    ..
+                } => {
+                    if self.needs.call_records(op, analysis::id(s)) {
+                        self.save_buffers(op, analysis::id(s), &mut out);
+                    }
+                    out.push(s.clone());
+                    if tape_mode && self.needs.needed.contains(v) {
+                        if written.contains(v) {
+                            register_snap(frames, *v);
+                        } else if !recomputable(self.needs.func, *v, op, b, &written) {
+                            self.push_value(*v, &mut out);
+                        }
+                    }
+                }
+                Stmt::Assign { place, op, .. } => {
+                    if self.needs.call_records(op, analysis::id(s)) {
+                        self.save_buffers(op, analysis::id(s), &mut out);
+                    }
+                    if self.needs.restore(place.base, analysis::id(s)) {
+                        let old = self.temp(Op::Load(place.clone()), &mut out);
+                        if top_level {
+                            if let Atom::Var(v) = old {
+                                self.saved.insert(analysis::id(s), v);
+                            }
+                        } else {
+                            let t = self.tape(place.base, elem_kind(place));
+                            out.push(Stmt::TapePush {
+                                tape: t,
+                                value: old,
+                            });
+                        }
+                    }
+                    out.push(s.clone());
+                }
+                Stmt::Eval { op, .. } => {
+                    if self.needs.call_records(op, analysis::id(s)) {
+                        self.save_buffers(op, analysis::id(s), &mut out);
+                    }
+                    out.push(s.clone());
+                }
+                Stmt::If { cond, then, els } => {
+                    if self.needs.has_rev(s) && cond.var().is_some_and(|c| written_in_if(s, c)) {
+                        let t = self.site_tape(analysis::id(s));
+                        out.push(Stmt::TapePush {
+                            tape: t,
+                            value: cond.clone(),
+                        });
+                    }
+                    let then = self.fwd_region(then, frames, true);
+                    let els = self.fwd_region(els, frames, true);
+                    out.push(Stmt::If {
+                        cond: cond.clone(),
+                        then,
+                        els,
+                    });
+                }
+                Stmt::For { .. } | Stmt::Loop { .. } => self.fwd_loop(s, frames, &mut out),
+                Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => {
+                    self.fwd_exit(s, frames, &mut out)
+                }
+                _ => out.push(s.clone()),
+            }
+        }
+        let frame = frames.pop();
+        if tape_mode && !b.last().is_some_and(diverges) {
+            if let Some(Frame::Region { snap, .. }) = frame {
+                for v in snap {
+                    self.push_value(v, &mut out);
+                }
+            }
+        }
+        out
+    }
+
+    fn fwd_loop(&mut self, s: &Stmt, frames: &mut Vec<Frame>, out: &mut Block) {
+        let id = analysis::id(s);
+        let (count, codes) = match self.loops.get(&id) {
+            Some(info) => (info.count, info.codes),
+            None => (None, None),
+        };
+        let (body, label) = match s {
+            Stmt::For { body, label, .. } | Stmt::Loop { body, label, .. } => (body, label),
+            _ => return,
+        };
+        let mut new_body = Vec::new();
+        if let Some(c) = count {
+            out.push(Stmt::Let {
+                pat: Pat::Var(c),
+                init: Some(Op::Use(lit_usize(0))),
+                span: Span::call_site(),
+            });
+            register_snap(frames, c);
+            new_body.push(Stmt::Assign {
+                place: Place::var(c),
+                op: Op::Bin(BinOp::Add, Atom::Var(c), lit_usize(1)),
+                span: Span::call_site(),
+            });
+        }
+        frames.push(Frame::Loop {
+            id,
+            label: label.as_ref().map(|l| l.ident.to_string()),
+        });
+        new_body.extend(self.fwd_region(body, frames, true));
+        frames.pop();
+        if let Some(t) = codes {
+            if !body.last().is_some_and(diverges) {
+                new_body.push(Stmt::TapePush {
+                    tape: t,
+                    value: lit_usize(0),
+                });
+            }
+        }
+        out.push(match s {
+            Stmt::For {
+                var, range, label, ..
+            } => Stmt::For {
+                var: *var,
+                range: range.clone(),
+                body: new_body,
+                label: label.clone(),
+            },
+            _ => Stmt::Loop {
+                body: new_body,
+                label: label.clone(),
+            },
+        });
+    }
+
+    /// Records what the reverse sweep needs about a `break`, `continue` or
+    /// `return`, then performs it.
+    fn fwd_exit(&mut self, s: &Stmt, frames: &[Frame], out: &mut Block) {
+        let e = analysis::id(s);
+        let (target, is_continue) = match s {
+            Stmt::Break(l) => (l.as_ref().map(|l| l.ident.to_string()), false),
+            Stmt::Continue(l) => (l.as_ref().map(|l| l.ident.to_string()), true),
+            _ => (None, false),
+        };
+        let is_return = matches!(s, Stmt::Return(_));
+        let mut pushes = Vec::new();
+        let mut found_target = false;
+        for frame in frames.iter().rev() {
+            match frame {
+                Frame::Region {
+                    tape_mode: true,
+                    snap,
+                } => pushes.extend(snap.iter().copied().map(PushWhat::Var)),
+                Frame::Region { .. } => {}
+                Frame::Loop { id, label } => {
+                    if let Some(info) = self.loops.get(id) {
+                        if let Some(t) = info.codes {
+                            let k = info.exits.iter().position(|x| *x == e).map_or(0, |i| i + 1);
+                            pushes.push(PushWhat::Code(t, k));
+                        }
+                    }
+                    let is_target = !is_return && (target.is_none() || target == *label);
+                    if is_target {
+                        found_target = true;
+                        let _ = is_continue;
+                        break;
+                    }
+                }
+                Frame::Top => break,
+            }
+        }
+        let _ = found_target;
+        for p in pushes {
+            match p {
+                PushWhat::Var(v) => self.push_value(v, out),
+                PushWhat::Code(t, k) => out.push(Stmt::TapePush {
+                    tape: t,
+                    value: lit_usize(k),
+                }),
+            }
+        }
+        match s {
+            Stmt::Return(value) if self.early => {
+                if let (Some(r), Some(op)) = (self.result, value) {
+                    out.push(Stmt::Assign {
+                        place: Place::var(r),
+                        op: op.clone(),
+                        span: Span::call_site(),
+                    });
+                }
+                if let Some(x) = self.exit_var {
+                    let k = self
+                        .top_exits
+                        .iter()
+                        .position(|x| *x == e)
+                        .map_or(0, |i| i + 1);
+                    out.push(Stmt::Assign {
+                        place: Place::var(x),
+                        op: Op::Use(lit_usize(k)),
+                        span: Span::call_site(),
+                    });
+                }
+                out.push(Stmt::Break(Some(self.fwd_label.clone())));
+            }
+            _ => out.push(s.clone()),
+        }
+    }
+
+    /// Records the contents of a call's `&mut` arguments before the call:
+    /// once for running the callee's `_vjp`, and once more to restore them
+    /// afterwards if the reverse sweep reads them again.
+    fn save_buffers(&mut self, op: &Op, at: StmtId, out: &mut Block) {
+        let Op::Call(_, args) = op else { return };
+        let active = self.needs.call_active(op);
+        for a in args {
+            let Arg::RefMut(p) = a else { continue };
+            let copies = usize::from(active) + usize::from(self.needs.restore(p.base, at));
+            for _ in 0..copies {
+                self.push_buffer(p, out);
+            }
+        }
+    }
+
+    fn push_buffer(&mut self, p: &Place, out: &mut Block) {
+        let ty = crate::typing::place_ty(&self.f, p);
+        let t = self.tape(p.base, TapeKind::Buffer);
+        if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+            // Element by element, so recording does not allocate.
+            let len = self.temp(Op::Len(p.clone()), out);
+            let i = self.f.temp(Ty::Int, Span::call_site());
+            self.f.vars[i.0].name = "i".into();
+            let mut body = Vec::new();
+            let mut elem = p.clone();
+            elem.proj.push(Proj::Index(Atom::Var(i)));
+            let x = self.temp(Op::Load(elem), &mut body);
+            body.push(Stmt::TapePush { tape: t, value: x });
+            out.push(Stmt::For {
+                var: i,
+                range: crate::ir::Range {
+                    start: lit_usize(0),
+                    end: len,
+                    inclusive: false,
+                    adapters: Vec::new(),
+                },
+                body,
+                label: None,
+            });
+        } else {
+            let x = self.temp(Op::Load(p.clone()), out);
+            out.push(Stmt::TapePush { tape: t, value: x });
+        }
+    }
+}
+
+enum PushWhat {
+    Var(VarId),
+    Code(VarId, usize),
+}
+
+fn register_snap(frames: &mut [Frame], v: VarId) {
+    if let Some(Frame::Region { snap, .. }) = frames.last_mut() {
+        snap.push(v);
+    }
+}
+
+pub(super) fn elem_kind(p: &Place) -> TapeKind {
+    if p.proj.is_empty() {
+        TapeKind::Value
+    } else {
+        TapeKind::Elem(p.proj.len())
+    }
+}
+
+fn written_in_if(s: &Stmt, v: VarId) -> bool {
+    match s {
+        Stmt::If { then, els, .. } => {
+            analysis::written(then).contains(&v) || analysis::written(els).contains(&v)
+        }
+        _ => false,
+    }
+}
+
+fn returns_value(s: &Stmt) -> bool {
+    match s {
+        Stmt::Return(Some(_)) => true,
+        Stmt::If { then, els, .. } => then.iter().chain(els).any(returns_value),
+        Stmt::For { body, .. } | Stmt::Loop { body, .. } => body.iter().any(returns_value),
+        _ => false,
+    }
+}
+
+pub(super) fn lit_usize(k: usize) -> Atom {
+    let lit = syn::LitInt::new(&format!("{k}usize"), Span::call_site());
+    Atom::Const(Const::Lit(syn::Lit::Int(lit)))
+}

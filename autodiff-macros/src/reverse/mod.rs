@@ -1,0 +1,558 @@
+//! Reverse mode: the VJP transformation, IR to IR.
+//!
+//! The output runs a **forward sweep**, the primal code plus recording, and
+//! then a **reverse sweep** that visits the statements backwards and
+//! accumulates adjoints (`x_bar`) with the same derivative rules as forward
+//! mode.
+//!
+//! Making primal values available to the reverse sweep:
+//! - the function's top-level values are still in scope, so nothing is
+//!   recorded for straight-line code;
+//! - inside loops and branches, a local the reverse sweep reads is either
+//!   recomputed (when its operands still hold their values) or recorded on
+//!   a tape when defined;
+//! - an overwritten value that is read later is recorded before the write
+//!   and restored when the reverse sweep passes the write, so at every point
+//!   of the reverse sweep the variables hold their forward values;
+//! - a loop records its trip count and, if it can end early, an exit code per
+//!   iteration; the reversed loop dispatches on it with `match`, replaying
+//!   exactly the statements that ran.
+//!
+//! Each recorded quantity has its own tape (`Tape<T, N>` from the runtime),
+//! so the element type is inferred and pops mirror pushes per tape.
+
+mod adjoint;
+pub mod analysis;
+mod bwd;
+mod fwd;
+pub mod prep;
+
+use std::collections::{HashMap, HashSet};
+
+use proc_macro2::Span;
+
+use crate::activity::Activity;
+use crate::diag::Diags;
+use crate::ir::{Atom, Block, Func, Op, Origin, Param, Pat, Place, Proj, Stmt, VarId, VarInfo};
+use crate::sig::Signature;
+use crate::ty::Ty;
+use analysis::{Needs, StmtId};
+
+/// What the reverse transformation produces.
+pub enum Target {
+    /// `f_vjp(x, x_bar, ..., out_bar) -> value`.
+    Vjp,
+    /// `f_grad(x, ...) -> (value, gradient)` for the parameters marked.
+    Grad(Vec<bool>),
+}
+
+/// Facts about one loop of the prepared IR.
+pub(crate) struct LoopInfo {
+    exits: Vec<StmtId>,
+    has_rev: bool,
+    /// Counts iterations started (for `loop`, and `for` that may end early).
+    count: Option<VarId>,
+    /// The tape of per-iteration exit codes.
+    codes: Option<VarId>,
+    /// A `loop` whose only exit is one `break`: the last iteration is the
+    /// one that broke, so no exit code is recorded.
+    single_break: bool,
+}
+
+/// What kind of value a tape for a variable holds.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum TapeKind {
+    /// The whole variable.
+    Value,
+    /// An element reached through `n` projections.
+    Elem(usize),
+    /// Elements of a buffer passed `&mut` to a callee.
+    Buffer,
+}
+
+pub(crate) struct Gen<'a> {
+    f: Func,
+    needs: Needs<'a>,
+    /// Primal variable → its stand-in in the current reverse scope.
+    copies: Vec<HashMap<VarId, VarId>>,
+    /// Primal variable → its adjoint in the current scope.
+    bars: Vec<HashMap<VarId, VarId>>,
+    /// Adjoint variables that are `&mut` references (`_vjp` parameters).
+    bar_is_ref: HashSet<VarId>,
+    tapes: HashMap<(VarId, TapeKind), VarId>,
+    site_tapes: HashMap<StmtId, VarId>,
+    tape_decls: Vec<Stmt>,
+    capacity: usize,
+    loops: HashMap<StmtId, LoopInfo>,
+    stmts: HashMap<StmtId, &'a Stmt>,
+    /// Values saved in plain locals before top-level writes.
+    saved: HashMap<StmtId, VarId>,
+    /// Whether the function returns early (forward sweep in a labelled block).
+    early: bool,
+    top_exits: Vec<StmtId>,
+    exit_var: Option<VarId>,
+    result: Option<VarId>,
+    out_bar: Atom,
+    fwd_label: syn::Lifetime,
+    diags: &'a mut Diags,
+}
+
+/// Builds `f_vjp` (or the body of `f_grad`) from prepared IR.
+pub fn transform(
+    src: &Func,
+    single: &HashSet<VarId>,
+    sig: &Signature,
+    act: &Activity,
+    target: &Target,
+    capacity: usize,
+    diags: &mut Diags,
+) -> Func {
+    let needs = Needs::compute(src, act, single);
+    let mut g = Gen {
+        f: src.clone(),
+        needs,
+        copies: vec![HashMap::new()],
+        bars: vec![HashMap::new()],
+        bar_is_ref: HashSet::new(),
+        tapes: HashMap::new(),
+        site_tapes: HashMap::new(),
+        tape_decls: Vec::new(),
+        capacity,
+        loops: HashMap::new(),
+        stmts: HashMap::new(),
+        saved: HashMap::new(),
+        early: false,
+        top_exits: Vec::new(),
+        exit_var: None,
+        result: None,
+        out_bar: Atom::float(1.0),
+        fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
+        diags,
+    };
+    g.index(&src.body);
+    g.early = has_early_exit(&src.body);
+    if g.early {
+        g.top_exits = analysis::loop_exits(&src.body, None);
+    }
+    let (params, mut body) = g.signature(src, sig, target);
+    let fwd = g.fwd_top(&src.body);
+    let bwd = g.bwd_top(&src.body);
+    let mut out = std::mem::take(&mut g.tape_decls);
+    out.append(&mut body);
+    out.extend(fwd);
+    out.extend(bwd);
+    out.extend(g.epilogue(src, sig, target));
+    g.f.params = params;
+    g.f.body = out;
+    g.f
+}
+
+/// Whether the function leaves before its final statement: then the forward
+/// sweep runs in a labelled block that `return` breaks out of.
+fn has_early_exit(body: &Block) -> bool {
+    fn any_return(b: &[Stmt]) -> bool {
+        b.iter().any(|s| match s {
+            Stmt::Return(_) => true,
+            Stmt::If { then, els, .. } => any_return(then) || any_return(els),
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => any_return(body),
+            _ => false,
+        })
+    }
+    match body.split_last() {
+        Some((Stmt::Return(Some(_)), rest)) => any_return(rest),
+        Some(_) => any_return(body),
+        None => false,
+    }
+}
+
+impl<'a> Gen<'a> {
+    /// Records loop facts and statement identities.
+    fn index(&mut self, b: &'a Block) {
+        for s in b {
+            self.stmts.insert(analysis::id(s), s);
+            match s {
+                Stmt::If { then, els, .. } => {
+                    self.index(then);
+                    self.index(els);
+                }
+                Stmt::For { body, label, .. } | Stmt::Loop { body, label, .. } => {
+                    let name = label.as_ref().map(|l| l.ident.to_string());
+                    let exits = analysis::loop_exits(body, name.as_deref());
+                    let has_rev = self.needs.has_rev(s);
+                    let is_loop = matches!(s, Stmt::Loop { .. });
+                    self.index(body);
+                    let single_break = is_loop
+                        && exits.len() == 1
+                        && matches!(self.stmts.get(&exits[0]), Some(Stmt::Break(l)) if l.is_none() || l.as_ref().map(|l| l.ident.to_string()) == name)
+                        && !breaks_from_nested(body);
+                    let count = (has_rev && (is_loop || !exits.is_empty())).then(|| {
+                        let c = self.f.temp(Ty::Int, Span::call_site());
+                        self.f.vars[c.0].name = "count".into();
+                        self.f.vars[c.0].mutable = true;
+                        c
+                    });
+                    let codes = (has_rev && !exits.is_empty() && !single_break)
+                        .then(|| self.new_tape("exit", Ty::Int));
+                    self.loops.insert(
+                        analysis::id(s),
+                        LoopInfo {
+                            exits,
+                            has_rev,
+                            count,
+                            codes,
+                            single_break,
+                        },
+                    );
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn new_tape(&mut self, hint: &str, elem: Ty) -> VarId {
+        let t = self.f.temp(elem, Span::call_site());
+        self.f.vars[t.0].name = format!("{hint}_tape");
+        self.f.vars[t.0].mutable = true;
+        self.tape_decls.push(Stmt::Let {
+            pat: Pat::Var(t),
+            init: Some(Op::TapeNew(self.capacity)),
+            span: Span::call_site(),
+        });
+        t
+    }
+
+    /// The tape recording values of `v` of the given kind.
+    fn tape(&mut self, v: VarId, kind: TapeKind) -> VarId {
+        if let Some(t) = self.tapes.get(&(v, kind)) {
+            return *t;
+        }
+        let name = self.f.info(v).name.clone();
+        let hint = if name.is_empty() {
+            format!("v{}", v.0)
+        } else {
+            name.trim_start_matches("r#").to_owned()
+        };
+        let hint = match kind {
+            TapeKind::Value => hint,
+            TapeKind::Elem(_) => format!("{hint}_elem"),
+            TapeKind::Buffer => format!("{hint}_buf"),
+        };
+        let t = self.new_tape(&hint, Ty::Unknown);
+        self.tapes.insert((v, kind), t);
+        t
+    }
+
+    /// The tape of a branch flag for statement `s`.
+    fn site_tape(&mut self, s: StmtId) -> VarId {
+        if let Some(t) = self.site_tapes.get(&s) {
+            return *t;
+        }
+        let t = self.new_tape("branch", Ty::Bool);
+        self.site_tapes.insert(s, t);
+        t
+    }
+
+    fn temp(&mut self, op: Op, out: &mut Block) -> Atom {
+        let ty = crate::typing::op_ty(&self.f, &op);
+        let v = self.f.temp(ty, Span::call_site());
+        out.push(Stmt::Let {
+            pat: Pat::Var(v),
+            init: Some(op),
+            span: Span::call_site(),
+        });
+        Atom::Var(v)
+    }
+
+    // ---- scopes of the reverse sweep ------------------------------------
+
+    fn push_scope(&mut self) {
+        self.copies.push(HashMap::new());
+        self.bars.push(HashMap::new());
+    }
+
+    fn pop_scope(&mut self) {
+        self.copies.pop();
+        self.bars.pop();
+    }
+
+    /// The variable standing for primal `v` in the current reverse scope.
+    fn sub(&self, v: VarId) -> VarId {
+        self.copies
+            .iter()
+            .rev()
+            .find_map(|m| m.get(&v).copied())
+            .unwrap_or(v)
+    }
+
+    fn sub_atom(&self, a: &Atom) -> Atom {
+        match a {
+            Atom::Var(v) => Atom::Var(self.sub(*v)),
+            c => c.clone(),
+        }
+    }
+
+    fn sub_place(&self, p: &Place) -> Place {
+        Place {
+            base: self.sub(p.base),
+            proj: p
+                .proj
+                .iter()
+                .map(|x| match x {
+                    Proj::Index(a) => Proj::Index(self.sub_atom(a)),
+                    other => other.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    fn sub_op(&self, op: &Op) -> Op {
+        let mut op = op.clone();
+        map_op(&mut op, &|a| self.sub_atom(a), &|p| self.sub_place(p));
+        op
+    }
+
+    /// A fresh stand-in for primal `v` in the current scope.
+    fn copy_of(&mut self, v: VarId, mutable: bool) -> VarId {
+        let info = self.f.info(v).clone();
+        let c = self.f.new_var(VarInfo {
+            origin: Origin::Copy(v),
+            mutable,
+            declared: None,
+            ..info
+        });
+        if let Some(m) = self.copies.last_mut() {
+            m.insert(v, c);
+        }
+        c
+    }
+
+    fn bar(&self, v: VarId) -> Option<VarId> {
+        self.bars.iter().rev().find_map(|m| m.get(&v).copied())
+    }
+
+    /// Declares the adjoint of primal `v` (zero) in the current scope.
+    fn declare_bar(&mut self, v: VarId, out: &mut Block) {
+        let info = self.f.info(v).clone();
+        let b = self.f.new_var(VarInfo {
+            name: String::new(),
+            origin: Origin::Adjoint(v),
+            mutable: true,
+            declared: None,
+            ..info.clone()
+        });
+        let init = match info.ty {
+            Ty::Float(_) => Op::Use(Atom::float(0.0)),
+            _ => Op::ZeroLike(Atom::Var(self.sub(v))),
+        };
+        out.push(Stmt::Let {
+            pat: Pat::Var(b),
+            init: Some(init),
+            span: Span::call_site(),
+        });
+        if let Some(m) = self.bars.last_mut() {
+            m.insert(v, b);
+        }
+    }
+
+    /// The adjoint place matching primal place `p`.
+    fn bar_place(&self, p: &Place) -> Option<Place> {
+        let b = self.bar(p.base)?;
+        let primal_is_ref = matches!(self.f.info(p.base).ty, Ty::Ref(..));
+        let bar_is_ref = self.bar_is_ref.contains(&b);
+        let mut proj: Vec<Proj> = self.sub_place(p).proj;
+        match (bar_is_ref, primal_is_ref) {
+            (true, false) => proj.insert(0, Proj::Deref),
+            (false, true) if matches!(proj.first(), Some(Proj::Deref)) => {
+                proj.remove(0);
+            }
+            _ => {}
+        }
+        Some(Place { base: b, proj })
+    }
+
+    /// `&mut` to the adjoint of a whole variable, for a callee's adjoint argument.
+    fn bar_arg_place(&self, v: VarId) -> Option<Place> {
+        let b = self.bar(v)?;
+        // `&mut *v_bar` reborrows a `&mut` adjoint parameter; an owned
+        // adjoint is passed as `&mut v_bar`.
+        let proj = if self.bar_is_ref.contains(&b) {
+            vec![Proj::Deref]
+        } else {
+            Vec::new()
+        };
+        Some(Place { base: b, proj })
+    }
+
+    // ---- signature and epilogue -----------------------------------------
+
+    fn signature(&mut self, src: &Func, sig: &Signature, target: &Target) -> (Vec<Param>, Block) {
+        let mut params = Vec::new();
+        let mut body = Vec::new();
+        for (i, (p, ps)) in src.params.iter().zip(&sig.params).enumerate() {
+            params.push(p.clone());
+            let wanted = match target {
+                Target::Vjp => ps.differentiable,
+                Target::Grad(wrt) => wrt.get(i).copied().unwrap_or(false),
+            };
+            if !wanted {
+                continue;
+            }
+            let info = self.f.info(p.var).clone();
+            let b = self.f.new_var(VarInfo {
+                name: String::new(),
+                origin: Origin::Adjoint(p.var),
+                mutable: matches!(target, Target::Grad(_)),
+                declared: None,
+                ..info
+            });
+            self.bars[0].insert(p.var, b);
+            match target {
+                Target::Vjp => {
+                    self.bar_is_ref.insert(b);
+                    params.push(Param {
+                        var: b,
+                        ty: adjoint_type(&p.ty),
+                    });
+                }
+                Target::Grad(_) => {
+                    let init = match &ps.kind {
+                        Ty::Float(_) => Op::Use(Atom::float(0.0)),
+                        Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
+                            Op::ZeroVec(Atom::Var(p.var))
+                        }
+                        _ => Op::ZeroLike(Atom::Var(p.var)),
+                    };
+                    body.push(Stmt::Let {
+                        pat: Pat::Var(b),
+                        init: Some(init),
+                        span: Span::call_site(),
+                    });
+                }
+            }
+        }
+        if let (Target::Vjp, Some(ret)) = (target, &sig.ret) {
+            let ob = self.f.temp(Ty::from_syn(ret), Span::call_site());
+            self.f.vars[ob.0].name = "out_bar".into();
+            params.push(Param {
+                var: ob,
+                ty: ret.clone(),
+            });
+            self.out_bar = Atom::Var(ob);
+        }
+        (params, body)
+    }
+
+    fn epilogue(&mut self, src: &Func, sig: &Signature, target: &Target) -> Block {
+        let value = match self.result {
+            Some(r) => Atom::Var(r),
+            None => Atom::Const(crate::ir::Const::Unit),
+        };
+        match target {
+            Target::Vjp => {
+                if sig.ret.is_some() {
+                    vec![Stmt::Return(Some(Op::Use(value)))]
+                } else {
+                    Vec::new()
+                }
+            }
+            Target::Grad(wrt) => {
+                let grads: Vec<Atom> = src
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| wrt.get(*i).copied().unwrap_or(false))
+                    .filter_map(|(_, p)| self.bars[0].get(&p.var).map(|b| Atom::Var(*b)))
+                    .collect();
+                let mut out = Vec::new();
+                let grad = if grads.len() == 1 {
+                    grads[0].clone()
+                } else {
+                    self.temp(Op::Tuple(grads), &mut out)
+                };
+                out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
+                out
+            }
+        }
+    }
+}
+
+/// Whether a loop body contains a `break` of a nested loop that jumps past
+/// this loop (which would make "the last iteration broke" ambiguous).
+fn breaks_from_nested(body: &Block) -> bool {
+    fn walk(b: &Block, depth: usize) -> bool {
+        b.iter().any(|s| match s {
+            Stmt::Break(Some(_)) | Stmt::Continue(Some(_)) => depth > 0,
+            Stmt::Return(_) => depth > 0,
+            Stmt::If { then, els, .. } => walk(then, depth) || walk(els, depth),
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => walk(body, depth + 1),
+            _ => false,
+        })
+    }
+    walk(body, 0)
+}
+
+/// `T`, `&T`, `&mut T` → `&mut T`.
+fn adjoint_type(t: &syn::Type) -> syn::Type {
+    let inner = match t {
+        syn::Type::Reference(r) => (*r.elem).clone(),
+        t => t.clone(),
+    };
+    syn::parse_quote!(&mut #inner)
+}
+
+/// Applies `fa` to every atom and `fp` to every place of `op`.
+pub(crate) fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
+    let m = |a: &mut Atom| *a = fa(a);
+    match op {
+        Op::Use(a)
+        | Op::Unary(_, a)
+        | Op::Cast(a, _)
+        | Op::CastPrec(a, _)
+        | Op::ZeroLike(a)
+        | Op::ZeroVec(a)
+        | Op::Repeat(a, _) => m(a),
+        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
+            m(a);
+            m(b);
+        }
+        Op::Select(c, a, b) => {
+            m(c);
+            m(a);
+            m(b);
+        }
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+            xs.iter_mut().for_each(m)
+        }
+        Op::Method(r, _, xs) => {
+            m(r);
+            xs.iter_mut().for_each(m);
+        }
+        Op::Lin(terms) => {
+            for t in terms {
+                m(&mut t.value);
+                if let Some(a) = &mut t.scale.mul {
+                    m(a);
+                }
+                if let Some(a) = &mut t.scale.div {
+                    m(a);
+                }
+            }
+        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => *p = fp(p),
+        Op::Call(_, args) => {
+            for a in args {
+                map_arg(a, fa, fp);
+            }
+        }
+        Op::TapePop(_) | Op::TapeNew(_) | Op::Default => {}
+    }
+}
+
+fn map_arg(a: &mut crate::ir::Arg, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
+    use crate::ir::Arg;
+    match a {
+        Arg::Value(x) => *x = fa(x),
+        Arg::Ref(p) | Arg::RefMut(p) => *p = fp(p),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => map_arg(inner, fa, fp),
+    }
+}
