@@ -238,6 +238,32 @@ mod double {
             fd(|s| from_conversions(0.7 + s, 4, -3)),
         );
     }
+
+    // Casting an active float to an integer gives a constant index:
+    // piecewise-linear table interpolation, derivative w.r.t. both the table
+    // and the abscissa.
+    #[jvp]
+    fn interp(table: &[f64], x: f64) -> f64 {
+        let i = (x.floor() as usize).min(table.len() - 2);
+        let f = x - i as f64;
+        table[i] * (1.0 - f) + table[i + 1] * f
+    }
+
+    #[test]
+    fn interp_matches() {
+        let table = vec![0.0, 1.0, 3.0, 2.5, -1.0];
+        for &x in &[0.3, 1.5, 2.75, 3.4, 4.6] {
+            for (k, u) in dirs(5, 61).into_iter().enumerate() {
+                let dx = if k % 2 == 0 { 1.0 } else { 0.0 };
+                let (v, t) = interp_jvp(&table, &u, x, dx);
+                assert_eq!(v, interp(&table, x));
+                let i = (x.floor() as usize).min(3);
+                let f = x - i as f64;
+                let exact = u[i] * (1.0 - f) + u[i + 1] * f + (table[i + 1] - table[i]) * dx;
+                check(t, exact, fd(|s| interp(&axpy(&table, s, &u), x + s * dx)));
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -476,5 +502,31 @@ mod single {
             4.0 + 2.0 * 0.7 * -3.0,
             fd(|s| from_conversions(0.7 + s, 4, -3)),
         );
+    }
+
+    // Casting an active float to an integer gives a constant index:
+    // piecewise-linear table interpolation, derivative w.r.t. both the table
+    // and the abscissa.
+    #[jvp]
+    fn interp(table: &[f32], x: f32) -> f32 {
+        let i = (x.floor() as usize).min(table.len() - 2);
+        let f = x - i as f32;
+        table[i] * (1.0 - f) + table[i + 1] * f
+    }
+
+    #[test]
+    fn interp_matches() {
+        let table = vec![0.0, 1.0, 3.0, 2.5, -1.0];
+        for &x in &[0.3, 1.5, 2.75, 3.4, 4.6] {
+            for (k, u) in dirs(5, 61).into_iter().enumerate() {
+                let dx = if k % 2 == 0 { 1.0 } else { 0.0 };
+                let (v, t) = interp_jvp(&table, &u, x, dx);
+                assert_eq!(v, interp(&table, x));
+                let i = (x.floor() as usize).min(3);
+                let f = x - i as f32;
+                let exact = u[i] * (1.0 - f) + u[i + 1] * f + (table[i + 1] - table[i]) * dx;
+                check(t, exact, fd(|s| interp(&axpy(&table, s, &u), x + s * dx)));
+            }
+        }
     }
 } // mod single

@@ -146,6 +146,8 @@ pub struct Needs<'a> {
     /// Where each needed variable is read (the statement whose reverse reads it).
     reads: HashMap<VarId, Vec<StmtId>>,
     positions: HashMap<StmtId, Position>,
+    /// The loops around each local's declaration.
+    decl_loops: HashMap<VarId, Vec<StmtId>>,
     pub n_primal: usize,
 }
 
@@ -154,7 +156,14 @@ type Reads = Vec<(VarId, StmtId)>;
 impl<'a> Needs<'a> {
     pub fn compute(func: &'a Func, act: &'a Activity, single: &'a HashSet<VarId>) -> Self {
         let mut positions = HashMap::new();
-        number(&func.body, &mut Vec::new(), &mut 0, &mut positions);
+        let mut decl_loops = HashMap::new();
+        number(
+            &func.body,
+            &mut Vec::new(),
+            &mut 0,
+            &mut positions,
+            &mut decl_loops,
+        );
         let mut n = Needs {
             func,
             act,
@@ -162,6 +171,7 @@ impl<'a> Needs<'a> {
             needed: HashSet::new(),
             reads: HashMap::new(),
             positions,
+            decl_loops,
             n_primal: func.vars.len(),
         };
         loop {
@@ -192,7 +202,9 @@ impl<'a> Needs<'a> {
 
     /// Whether the write to `v` at statement `at` must be undone in the
     /// reverse sweep: some read of `v` by the reverse sweep happens, in the
-    /// forward order, before it (textually earlier, or in a shared loop).
+    /// forward order, before it: textually earlier, or in a loop shared
+    /// with the write. Loops around `v`'s own declaration do not count: each
+    /// of their iterations makes a fresh `v`, recorded when its block ends.
     pub fn restore(&self, v: VarId, at: StmtId) -> bool {
         if self.single.contains(&v) {
             return false;
@@ -201,9 +213,13 @@ impl<'a> Needs<'a> {
             return false;
         };
         let w = self.positions.get(&at).cloned().unwrap_or_default();
+        let outer = self.decl_loops.get(&v).cloned().unwrap_or_default();
         reads.iter().any(|r| {
             let r = self.positions.get(r).cloned().unwrap_or_default();
-            r.rank < w.rank || r.loops.iter().any(|l| w.loops.contains(l))
+            r.rank < w.rank
+                || r.loops
+                    .iter()
+                    .any(|l| w.loops.contains(l) && !outer.contains(l))
         })
     }
 
@@ -262,7 +278,7 @@ impl<'a> Needs<'a> {
 
     fn stmt(&self, s: &Stmt, region_written: &HashSet<VarId>, region: &[Stmt], add: &mut Reads) {
         let at = id(s);
-        let mut put = |vs: Vec<VarId>, add: &mut Reads| add.extend(vs.into_iter().map(|v| (v, at)));
+        let put = |vs: Vec<VarId>, add: &mut Reads| add.extend(vs.into_iter().map(|v| (v, at)));
         match s {
             Stmt::Let {
                 pat: Pat::Var(v),
@@ -376,12 +392,14 @@ impl<'a> Needs<'a> {
     }
 }
 
-/// Numbers statements in textual order and records the loops around each.
+/// Numbers statements in textual order and records the loops around each
+/// statement and around each local's declaration.
 fn number(
     b: &[Stmt],
     loops: &mut Vec<StmtId>,
     next: &mut usize,
     out: &mut HashMap<StmtId, Position>,
+    decls: &mut HashMap<VarId, Vec<StmtId>>,
 ) {
     for s in b {
         out.insert(
@@ -393,13 +411,18 @@ fn number(
         );
         *next += 1;
         match s {
+            Stmt::Let {
+                pat: Pat::Var(v), ..
+            } => {
+                decls.insert(*v, loops.clone());
+            }
             Stmt::If { then, els, .. } => {
-                number(then, loops, next, out);
-                number(els, loops, next, out);
+                number(then, loops, next, out, decls);
+                number(els, loops, next, out, decls);
             }
             Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
                 loops.push(id(s));
-                number(body, loops, next, out);
+                number(body, loops, next, out, decls);
                 loops.pop();
             }
             _ => {}
