@@ -6,11 +6,12 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // if / else if / else as a statement, branching on the primal value; the
     // result variable starts as a constant.
     #[jvp]
+    #[vjp]
     fn piecewise_stmt(x: f64) -> f64 {
         let mut y = 0.0;
         if x < -1.0 {
@@ -48,8 +49,17 @@ mod double {
         }
     }
 
+    #[test]
+    fn piecewise_stmt_reverse() {
+        for (i, &x) in [-2.5, -1.2, -0.5, 0.0, 0.7, 1.3, 4.0].iter().enumerate() {
+            rev_dot!(piecewise_stmt, piecewise_stmt_jvp, piecewise_stmt_vjp, i as u64; val x);
+            check_exact(rev_grad!(piecewise_stmt_vjp; val x), piecewise_d(x));
+        }
+    }
+
     // if / else if / else as an expression (value of a let and tail).
     #[jvp]
+    #[vjp]
     fn piecewise_expr(x: f64, y: f64) -> f64 {
         let d = if x > y {
             x - y
@@ -106,8 +116,28 @@ mod double {
         }
     }
 
+    #[test]
+    fn piecewise_expr_reverse() {
+        let pts = [
+            (3.0, 0.2),
+            (1.5, 1.0),
+            (1.2, 2.5),
+            (0.9, 1.5),
+            (0.3, 0.8),
+            (-1.0, 2.0),
+        ];
+        for (i, &(x, y)) in pts.iter().enumerate() {
+            rev_dot!(piecewise_expr, piecewise_expr_jvp, piecewise_expr_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(piecewise_expr_vjp; val x, val y);
+            let (_, ex, ey) = piecewise_expr_grad(x, y);
+            check_exact(gx, ex);
+            check_exact(gy, ey);
+        }
+    }
+
     // if without else, used for an early return.
     #[jvp]
+    #[vjp]
     fn early_return_if(x: f64) -> f64 {
         if x < 0.0 {
             return -x * 3.0;
@@ -135,9 +165,25 @@ mod double {
         }
     }
 
+    #[test]
+    fn early_return_if_reverse() {
+        for (i, &x) in [-1.5, -0.3, 0.4, 1.9, 2.5, 7.0].iter().enumerate() {
+            rev_dot!(early_return_if, early_return_if_jvp, early_return_if_vjp, i as u64; val x);
+            let exact = if x < 0.0 {
+                -3.0
+            } else if x * x > 4.0 {
+                2.0 / x
+            } else {
+                2.0 * x + 1.0
+            };
+            check_exact(rev_grad!(early_return_if_vjp; val x), exact);
+        }
+    }
+
     // match on an integer constant, as an expression, with or-patterns and a
     // wildcard.
     #[jvp]
+    #[vjp]
     fn match_int_expr(x: f64, k: u32) -> f64 {
         match k {
             0 => x,
@@ -165,8 +211,26 @@ mod double {
         }
     }
 
+    #[test]
+    fn match_int_expr_reverse() {
+        for &x in &[0.3, -1.1] {
+            for k in 0..6u32 {
+                rev_dot!(match_int_expr, match_int_expr_jvp, match_int_expr_vjp, k as u64; val x, c k);
+                let kf = k as f64;
+                let d = match k {
+                    0 => 1.0,
+                    1 => 2.0 * x,
+                    2 | 3 => x.cos() * kf,
+                    _ => (x / kf).exp() / kf,
+                };
+                check_exact(rev_grad!(match_int_expr_vjp; val x, c k), d);
+            }
+        }
+    }
+
     // match as a statement whose arms assign / compound-assign.
     #[jvp]
+    #[vjp]
     fn match_int_stmt(x: f64, y: f64, mode: i32) -> f64 {
         let mut acc = x;
         match mode {
@@ -205,8 +269,27 @@ mod double {
         }
     }
 
+    #[test]
+    fn match_int_stmt_reverse() {
+        for &(x, y) in &[(0.6, -1.4), (-1.3, 0.45)] {
+            for mode in -2..3 {
+                rev_dot!(match_int_stmt, match_int_stmt_jvp, match_int_stmt_vjp, mode as u64; val x, val y, c mode);
+                let (gx, gy) = rev_grad!(match_int_stmt_vjp; val x, val y, c mode);
+                let (ex, ey) = match mode {
+                    -1 => (1.0, -1.0),
+                    0 => (y, x),
+                    1 => (2.0 * x, 1.0),
+                    _ => (1.0, 0.0),
+                };
+                check_exact(gx, 2.0 * ex);
+                check_exact(gy, 2.0 * ey);
+            }
+        }
+    }
+
     // match on booleans: a constant flag and a primal comparison.
     #[jvp]
+    #[vjp]
     fn match_bool(x: f64, flag: bool) -> f64 {
         let base = match flag {
             true => x.exp(),
@@ -235,8 +318,25 @@ mod double {
         }
     }
 
+    #[test]
+    fn match_bool_reverse() {
+        for &x in &[-0.8, 0.4, 1.3] {
+            for flag in [true, false] {
+                rev_dot!(match_bool, match_bool_jvp, match_bool_vjp, flag as u64; val x, c flag);
+                let (b, db) = if flag {
+                    (x.exp(), x.exp())
+                } else {
+                    (x.cos(), -x.sin())
+                };
+                let exact = if b > 1.0 { db * x + b } else { db - 1.0 };
+                check_exact(rev_grad!(match_bool_vjp; val x, c flag), exact);
+            }
+        }
+    }
+
     // match on integer ranges (inclusive and half-open patterns).
     #[jvp]
+    #[vjp]
     fn match_range(x: f64, n: usize) -> f64 {
         let w = match n {
             0..=2 => x,
@@ -266,9 +366,26 @@ mod double {
         }
     }
 
+    #[test]
+    fn match_range_reverse() {
+        for &x in &[0.35, -0.9] {
+            for n in 0..9usize {
+                rev_dot!(match_range, match_range_jvp, match_range_vjp, n as u64; val x, c n);
+                let dw = match n {
+                    0..=2 => 1.0,
+                    3..=5 => x,
+                    _ => 1.0 - x.tanh() * x.tanh(),
+                };
+                let d2 = if n % 4 < 2 { 0.0 } else { 1.0 };
+                check_exact(rev_grad!(match_range_vjp; val x, c n), dw + d2);
+            }
+        }
+    }
+
     // match with a guard on a primal comparison (goes slightly beyond the
     // listed patterns, but is ordinary Rust).
     #[jvp]
+    #[vjp]
     fn match_guard(x: f64, k: i32) -> f64 {
         match k {
             0 => x * 2.0,
@@ -296,9 +413,28 @@ mod double {
         }
     }
 
+    #[test]
+    fn match_guard_reverse() {
+        for &x in &[0.5, 2.0] {
+            for k in [0, 1, 3] {
+                rev_dot!(match_guard, match_guard_jvp, match_guard_vjp, k as u64; val x, c k);
+                let kf = k as f64;
+                let exact = if k == 0 {
+                    2.0
+                } else if x > 1.0 {
+                    kf / x
+                } else {
+                    2.0 * x * kf
+                };
+                check_exact(rev_grad!(match_guard_vjp; val x, c k), exact);
+            }
+        }
+    }
+
     // Nested branching: if inside match inside if, with comparisons between
     // two active values, the classical "smooth max of three" style code.
     #[jvp]
+    #[vjp]
     fn max3_soft(a: f64, b: f64, c: f64, mode: u8) -> f64 {
         let m = if a >= b {
             if a >= c {
@@ -367,9 +503,47 @@ mod double {
         }
     }
 
+    #[test]
+    fn max3_soft_reverse() {
+        let pts = [
+            (1.0, 0.2, -0.5),
+            (0.1, 1.5, 0.7),
+            (-0.3, 0.4, 2.2),
+            (0.9, 0.2, 1.4),
+        ];
+        for &(a, b, c) in &pts {
+            for mode in 0..3u8 {
+                rev_dot!(max3_soft, max3_soft_jvp, max3_soft_vjp, mode as u64; val a, val b, val c, c mode);
+                let (ga, gb, gc) = rev_grad!(max3_soft_vjp; val a, val b, val c, c mode);
+                // d/d(a, b, c) of m and of s = Σ exp(· - m).
+                let im = if a >= b && a >= c {
+                    0
+                } else if b >= c && b > a {
+                    1
+                } else {
+                    2
+                };
+                let m = [a, b, c][im];
+                let e = [(a - m).exp(), (b - m).exp(), (c - m).exp()];
+                let s = e[0] + e[1] + e[2];
+                let dm = |j: usize| if j == im { 1.0 } else { 0.0 };
+                let ds = |j: usize| e[j] - s * dm(j);
+                let exact = |j: usize| match mode {
+                    0 => dm(j),
+                    1 => dm(j) + ds(j) / s,
+                    _ => ds(j),
+                };
+                check_exact(ga, exact(0));
+                check_exact(gb, exact(1));
+                check_exact(gc, exact(2));
+            }
+        }
+    }
+
     // Branch whose condition involves an active computation and an integer
     // constant, with different active variables assigned in each arm.
     #[jvp]
+    #[vjp]
     fn huber(r: f64, delta: f64) -> f64 {
         let a = r.abs();
         if a <= delta {
@@ -395,9 +569,28 @@ mod double {
             }
         }
     }
+
+    #[test]
+    fn huber_reverse() {
+        for (i, &(r, delta)) in [(0.3, 1.0), (-0.6, 1.0), (2.5, 1.0), (-3.0, 1.5)]
+            .iter()
+            .enumerate()
+        {
+            rev_dot!(huber, huber_jvp, huber_vjp, i as u64; val r, val delta);
+            let (gr, gd) = rev_grad!(huber_vjp; val r, val delta);
+            if r.abs() <= delta {
+                check_exact(gr, r);
+                check_exact(gd, 0.0);
+            } else {
+                check_exact(gr, delta * r.signum());
+                check_exact(gd, r.abs() - delta);
+            }
+        }
+    }
     // Early `return` from inside a match arm (in expression position) and
     // from inside a block expression.
     #[jvp]
+    #[vjp]
     fn return_in_arms(x: f64, k: u8) -> f64 {
         let y = match k {
             0 => return x * 4.0,
@@ -446,6 +639,34 @@ mod double {
             }
         }
     }
+
+    #[test]
+    fn return_in_arms_reverse() {
+        for &x in &[0.5, 1.5, -0.6] {
+            for k in 0..3u8 {
+                rev_dot!(return_in_arms, return_in_arms_jvp, return_in_arms_vjp, k as u64; val x, c k);
+                let exact = match k {
+                    0 => 4.0,
+                    1 => {
+                        let y = x.exp();
+                        if y > 3.0 {
+                            -y
+                        } else {
+                            y * x + y
+                        }
+                    }
+                    _ => {
+                        if x > 1.0 {
+                            0.5 / x.sqrt()
+                        } else {
+                            3.0 * x * x
+                        }
+                    }
+                };
+                check_exact(rev_grad!(return_in_arms_vjp; val x, c k), exact);
+            }
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -453,11 +674,12 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // if / else if / else as a statement, branching on the primal value; the
     // result variable starts as a constant.
     #[jvp]
+    #[vjp]
     fn piecewise_stmt(x: f32) -> f32 {
         let mut y = 0.0;
         if x < -1.0 {
@@ -495,8 +717,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn piecewise_stmt_reverse() {
+        for (i, &x) in [-2.5, -1.2, -0.5, 0.0, 0.7, 1.3, 4.0].iter().enumerate() {
+            rev_dot!(piecewise_stmt, piecewise_stmt_jvp, piecewise_stmt_vjp, i as u64; val x);
+            check_exact(rev_grad!(piecewise_stmt_vjp; val x), piecewise_d(x));
+        }
+    }
+
     // if / else if / else as an expression (value of a let and tail).
     #[jvp]
+    #[vjp]
     fn piecewise_expr(x: f32, y: f32) -> f32 {
         let d = if x > y {
             x - y
@@ -553,8 +784,28 @@ mod single {
         }
     }
 
+    #[test]
+    fn piecewise_expr_reverse() {
+        let pts = [
+            (3.0, 0.2),
+            (1.5, 1.0),
+            (1.2, 2.5),
+            (0.9, 1.5),
+            (0.3, 0.8),
+            (-1.0, 2.0),
+        ];
+        for (i, &(x, y)) in pts.iter().enumerate() {
+            rev_dot!(piecewise_expr, piecewise_expr_jvp, piecewise_expr_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(piecewise_expr_vjp; val x, val y);
+            let (_, ex, ey) = piecewise_expr_grad(x, y);
+            check_exact(gx, ex);
+            check_exact(gy, ey);
+        }
+    }
+
     // if without else, used for an early return.
     #[jvp]
+    #[vjp]
     fn early_return_if(x: f32) -> f32 {
         if x < 0.0 {
             return -x * 3.0;
@@ -582,9 +833,25 @@ mod single {
         }
     }
 
+    #[test]
+    fn early_return_if_reverse() {
+        for (i, &x) in [-1.5, -0.3, 0.4, 1.9, 2.5, 7.0].iter().enumerate() {
+            rev_dot!(early_return_if, early_return_if_jvp, early_return_if_vjp, i as u64; val x);
+            let exact = if x < 0.0 {
+                -3.0
+            } else if x * x > 4.0 {
+                2.0 / x
+            } else {
+                2.0 * x + 1.0
+            };
+            check_exact(rev_grad!(early_return_if_vjp; val x), exact);
+        }
+    }
+
     // match on an integer constant, as an expression, with or-patterns and a
     // wildcard.
     #[jvp]
+    #[vjp]
     fn match_int_expr(x: f32, k: u32) -> f32 {
         match k {
             0 => x,
@@ -612,8 +879,26 @@ mod single {
         }
     }
 
+    #[test]
+    fn match_int_expr_reverse() {
+        for &x in &[0.3, -1.1] {
+            for k in 0..6u32 {
+                rev_dot!(match_int_expr, match_int_expr_jvp, match_int_expr_vjp, k as u64; val x, c k);
+                let kf = k as f32;
+                let d = match k {
+                    0 => 1.0,
+                    1 => 2.0 * x,
+                    2 | 3 => x.cos() * kf,
+                    _ => (x / kf).exp() / kf,
+                };
+                check_exact(rev_grad!(match_int_expr_vjp; val x, c k), d);
+            }
+        }
+    }
+
     // match as a statement whose arms assign / compound-assign.
     #[jvp]
+    #[vjp]
     fn match_int_stmt(x: f32, y: f32, mode: i32) -> f32 {
         let mut acc = x;
         match mode {
@@ -652,8 +937,27 @@ mod single {
         }
     }
 
+    #[test]
+    fn match_int_stmt_reverse() {
+        for &(x, y) in &[(0.6, -1.4), (-1.3, 0.45)] {
+            for mode in -2..3 {
+                rev_dot!(match_int_stmt, match_int_stmt_jvp, match_int_stmt_vjp, mode as u64; val x, val y, c mode);
+                let (gx, gy) = rev_grad!(match_int_stmt_vjp; val x, val y, c mode);
+                let (ex, ey) = match mode {
+                    -1 => (1.0, -1.0),
+                    0 => (y, x),
+                    1 => (2.0 * x, 1.0),
+                    _ => (1.0, 0.0),
+                };
+                check_exact(gx, 2.0 * ex);
+                check_exact(gy, 2.0 * ey);
+            }
+        }
+    }
+
     // match on booleans: a constant flag and a primal comparison.
     #[jvp]
+    #[vjp]
     fn match_bool(x: f32, flag: bool) -> f32 {
         let base = match flag {
             true => x.exp(),
@@ -682,8 +986,25 @@ mod single {
         }
     }
 
+    #[test]
+    fn match_bool_reverse() {
+        for &x in &[-0.8, 0.4, 1.3] {
+            for flag in [true, false] {
+                rev_dot!(match_bool, match_bool_jvp, match_bool_vjp, flag as u64; val x, c flag);
+                let (b, db) = if flag {
+                    (x.exp(), x.exp())
+                } else {
+                    (x.cos(), -x.sin())
+                };
+                let exact = if b > 1.0 { db * x + b } else { db - 1.0 };
+                check_exact(rev_grad!(match_bool_vjp; val x, c flag), exact);
+            }
+        }
+    }
+
     // match on integer ranges (inclusive and half-open patterns).
     #[jvp]
+    #[vjp]
     fn match_range(x: f32, n: usize) -> f32 {
         let w = match n {
             0..=2 => x,
@@ -713,9 +1034,26 @@ mod single {
         }
     }
 
+    #[test]
+    fn match_range_reverse() {
+        for &x in &[0.35, -0.9] {
+            for n in 0..9usize {
+                rev_dot!(match_range, match_range_jvp, match_range_vjp, n as u64; val x, c n);
+                let dw = match n {
+                    0..=2 => 1.0,
+                    3..=5 => x,
+                    _ => 1.0 - x.tanh() * x.tanh(),
+                };
+                let d2 = if n % 4 < 2 { 0.0 } else { 1.0 };
+                check_exact(rev_grad!(match_range_vjp; val x, c n), dw + d2);
+            }
+        }
+    }
+
     // match with a guard on a primal comparison (goes slightly beyond the
     // listed patterns, but is ordinary Rust).
     #[jvp]
+    #[vjp]
     fn match_guard(x: f32, k: i32) -> f32 {
         match k {
             0 => x * 2.0,
@@ -743,9 +1081,28 @@ mod single {
         }
     }
 
+    #[test]
+    fn match_guard_reverse() {
+        for &x in &[0.5, 2.0] {
+            for k in [0, 1, 3] {
+                rev_dot!(match_guard, match_guard_jvp, match_guard_vjp, k as u64; val x, c k);
+                let kf = k as f32;
+                let exact = if k == 0 {
+                    2.0
+                } else if x > 1.0 {
+                    kf / x
+                } else {
+                    2.0 * x * kf
+                };
+                check_exact(rev_grad!(match_guard_vjp; val x, c k), exact);
+            }
+        }
+    }
+
     // Nested branching: if inside match inside if, with comparisons between
     // two active values, the classical "smooth max of three" style code.
     #[jvp]
+    #[vjp]
     fn max3_soft(a: f32, b: f32, c: f32, mode: u8) -> f32 {
         let m = if a >= b {
             if a >= c {
@@ -814,9 +1171,47 @@ mod single {
         }
     }
 
+    #[test]
+    fn max3_soft_reverse() {
+        let pts = [
+            (1.0, 0.2, -0.5),
+            (0.1, 1.5, 0.7),
+            (-0.3, 0.4, 2.2),
+            (0.9, 0.2, 1.4),
+        ];
+        for &(a, b, c) in &pts {
+            for mode in 0..3u8 {
+                rev_dot!(max3_soft, max3_soft_jvp, max3_soft_vjp, mode as u64; val a, val b, val c, c mode);
+                let (ga, gb, gc) = rev_grad!(max3_soft_vjp; val a, val b, val c, c mode);
+                // d/d(a, b, c) of m and of s = Σ exp(· - m).
+                let im = if a >= b && a >= c {
+                    0
+                } else if b >= c && b > a {
+                    1
+                } else {
+                    2
+                };
+                let m = [a, b, c][im];
+                let e = [(a - m).exp(), (b - m).exp(), (c - m).exp()];
+                let s = e[0] + e[1] + e[2];
+                let dm = |j: usize| if j == im { 1.0 } else { 0.0 };
+                let ds = |j: usize| e[j] - s * dm(j);
+                let exact = |j: usize| match mode {
+                    0 => dm(j),
+                    1 => dm(j) + ds(j) / s,
+                    _ => ds(j),
+                };
+                check_exact(ga, exact(0));
+                check_exact(gb, exact(1));
+                check_exact(gc, exact(2));
+            }
+        }
+    }
+
     // Branch whose condition involves an active computation and an integer
     // constant, with different active variables assigned in each arm.
     #[jvp]
+    #[vjp]
     fn huber(r: f32, delta: f32) -> f32 {
         let a = r.abs();
         if a <= delta {
@@ -842,9 +1237,28 @@ mod single {
             }
         }
     }
+
+    #[test]
+    fn huber_reverse() {
+        for (i, &(r, delta)) in [(0.3, 1.0), (-0.6, 1.0), (2.5, 1.0), (-3.0, 1.5)]
+            .iter()
+            .enumerate()
+        {
+            rev_dot!(huber, huber_jvp, huber_vjp, i as u64; val r, val delta);
+            let (gr, gd) = rev_grad!(huber_vjp; val r, val delta);
+            if r.abs() <= delta {
+                check_exact(gr, r);
+                check_exact(gd, 0.0);
+            } else {
+                check_exact(gr, delta * r.signum());
+                check_exact(gd, r.abs() - delta);
+            }
+        }
+    }
     // Early `return` from inside a match arm (in expression position) and
     // from inside a block expression.
     #[jvp]
+    #[vjp]
     fn return_in_arms(x: f32, k: u8) -> f32 {
         let y = match k {
             0 => return x * 4.0,
@@ -890,6 +1304,34 @@ mod single {
                     }
                 };
                 check(t, exact, fd(|s| return_in_arms(x + s, k)));
+            }
+        }
+    }
+
+    #[test]
+    fn return_in_arms_reverse() {
+        for &x in &[0.5, 1.5, -0.6] {
+            for k in 0..3u8 {
+                rev_dot!(return_in_arms, return_in_arms_jvp, return_in_arms_vjp, k as u64; val x, c k);
+                let exact = match k {
+                    0 => 4.0,
+                    1 => {
+                        let y = x.exp();
+                        if y > 3.0 {
+                            -y
+                        } else {
+                            y * x + y
+                        }
+                    }
+                    _ => {
+                        if x > 1.0 {
+                            0.5 / x.sqrt()
+                        } else {
+                            3.0 * x * x
+                        }
+                    }
+                };
+                check_exact(rev_grad!(return_in_arms_vjp; val x, c k), exact);
             }
         }
     }

@@ -6,7 +6,7 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     /// Generates a test for a unary `f` with closed-form derivative `d(x)`:
     /// compares `f_jvp(x, dx)` with `d(x) * dx` and finite differences, for
@@ -28,11 +28,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_sin(x: f64) -> f64 {
         (1.25 * x).sin()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sin(x: f64) -> f64 {
         f64::sin(x)
     }
@@ -59,11 +61,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_cos(x: f64) -> f64 {
         (1.25 * x).cos()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cos(x: f64) -> f64 {
         f64::cos(x)
     }
@@ -90,11 +94,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_tan(x: f64) -> f64 {
         (1.25 * x).tan()
     }
 
     #[jvp]
+    #[vjp]
     fn p_tan(x: f64) -> f64 {
         f64::tan(x)
     }
@@ -121,11 +127,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_asin(x: f64) -> f64 {
         (1.25 * x).asin()
     }
 
     #[jvp]
+    #[vjp]
     fn p_asin(x: f64) -> f64 {
         f64::asin(x)
     }
@@ -152,11 +160,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_acos(x: f64) -> f64 {
         (1.25 * x).acos()
     }
 
     #[jvp]
+    #[vjp]
     fn p_acos(x: f64) -> f64 {
         f64::acos(x)
     }
@@ -183,11 +193,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_atan(x: f64) -> f64 {
         (1.25 * x).atan()
     }
 
     #[jvp]
+    #[vjp]
     fn p_atan(x: f64) -> f64 {
         f64::atan(x)
     }
@@ -214,11 +226,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_sinh(x: f64) -> f64 {
         (1.25 * x).sinh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sinh(x: f64) -> f64 {
         f64::sinh(x)
     }
@@ -245,11 +259,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_cosh(x: f64) -> f64 {
         (1.25 * x).cosh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cosh(x: f64) -> f64 {
         f64::cosh(x)
     }
@@ -276,11 +292,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_tanh(x: f64) -> f64 {
         (1.25 * x).tanh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_tanh(x: f64) -> f64 {
         f64::tanh(x)
     }
@@ -307,11 +325,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_asinh(x: f64) -> f64 {
         (1.25 * x).asinh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_asinh(x: f64) -> f64 {
         f64::asinh(x)
     }
@@ -338,11 +358,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_acosh(x: f64) -> f64 {
         (1.25 * x).acosh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_acosh(x: f64) -> f64 {
         f64::acosh(x)
     }
@@ -369,11 +391,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_atanh(x: f64) -> f64 {
         (1.25 * x).atanh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_atanh(x: f64) -> f64 {
         f64::atanh(x)
     }
@@ -400,11 +424,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_exp(x: f64) -> f64 {
         (1.25 * x).exp()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp(x: f64) -> f64 {
         f64::exp(x)
     }
@@ -431,11 +457,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_exp2(x: f64) -> f64 {
         (1.25 * x).exp2()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp2(x: f64) -> f64 {
         f64::exp2(x)
     }
@@ -462,11 +490,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_exp_m1(x: f64) -> f64 {
         (1.25 * x).exp_m1()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp_m1(x: f64) -> f64 {
         f64::exp_m1(x)
     }
@@ -493,11 +523,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_ln(x: f64) -> f64 {
         (1.25 * x).ln()
     }
 
     #[jvp]
+    #[vjp]
     fn p_ln(x: f64) -> f64 {
         f64::ln(x)
     }
@@ -524,11 +556,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_log2(x: f64) -> f64 {
         (1.25 * x).log2()
     }
 
     #[jvp]
+    #[vjp]
     fn p_log2(x: f64) -> f64 {
         f64::log2(x)
     }
@@ -555,11 +589,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_log10(x: f64) -> f64 {
         (1.25 * x).log10()
     }
 
     #[jvp]
+    #[vjp]
     fn p_log10(x: f64) -> f64 {
         f64::log10(x)
     }
@@ -586,11 +622,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_ln_1p(x: f64) -> f64 {
         (1.25 * x).ln_1p()
     }
 
     #[jvp]
+    #[vjp]
     fn p_ln_1p(x: f64) -> f64 {
         f64::ln_1p(x)
     }
@@ -617,11 +655,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_sqrt(x: f64) -> f64 {
         (1.25 * x).sqrt()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sqrt(x: f64) -> f64 {
         f64::sqrt(x)
     }
@@ -648,11 +688,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_cbrt(x: f64) -> f64 {
         (1.25 * x).cbrt()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cbrt(x: f64) -> f64 {
         f64::cbrt(x)
     }
@@ -679,11 +721,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_recip(x: f64) -> f64 {
         (1.25 * x).recip()
     }
 
     #[jvp]
+    #[vjp]
     fn p_recip(x: f64) -> f64 {
         f64::recip(x)
     }
@@ -710,11 +754,13 @@ mod double {
     );
 
     #[jvp]
+    #[vjp]
     fn m_abs(x: f64) -> f64 {
         (1.25 * x).abs()
     }
 
     #[jvp]
+    #[vjp]
     fn p_abs(x: f64) -> f64 {
         f64::abs(x)
     }
@@ -742,11 +788,13 @@ mod double {
 
     // `floor` has a zero derivative; the product rule leaves `floor(..)`.
     #[jvp]
+    #[vjp]
     fn m_floor(x: f64) -> f64 {
         (1.25 * x).floor() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_floor(x: f64) -> f64 {
         f64::floor(x) * x
     }
@@ -768,11 +816,13 @@ mod double {
 
     // `ceil` has a zero derivative; the product rule leaves `ceil(..)`.
     #[jvp]
+    #[vjp]
     fn m_ceil(x: f64) -> f64 {
         (1.25 * x).ceil() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_ceil(x: f64) -> f64 {
         f64::ceil(x) * x
     }
@@ -794,11 +844,13 @@ mod double {
 
     // `round` has a zero derivative; the product rule leaves `round(..)`.
     #[jvp]
+    #[vjp]
     fn m_round(x: f64) -> f64 {
         (1.25 * x).round() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_round(x: f64) -> f64 {
         f64::round(x) * x
     }
@@ -820,11 +872,13 @@ mod double {
 
     // `trunc` has a zero derivative; the product rule leaves `trunc(..)`.
     #[jvp]
+    #[vjp]
     fn m_trunc(x: f64) -> f64 {
         (1.25 * x).trunc() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_trunc(x: f64) -> f64 {
         f64::trunc(x) * x
     }
@@ -846,11 +900,13 @@ mod double {
 
     // `signum` has a zero derivative; the product rule leaves `signum(..)`.
     #[jvp]
+    #[vjp]
     fn m_signum(x: f64) -> f64 {
         (1.25 * x).signum() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_signum(x: f64) -> f64 {
         f64::signum(x) * x
     }
@@ -881,11 +937,13 @@ mod double {
     ];
 
     #[jvp]
+    #[vjp]
     fn m_atan2(y: f64, x: f64) -> f64 {
         y.atan2(x)
     }
 
     #[jvp]
+    #[vjp]
     fn p_atan2(y: f64, x: f64) -> f64 {
         f64::atan2(y, x)
     }
@@ -906,11 +964,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_log(x: f64, b: f64) -> f64 {
         x.log(b) + x.log(3.0)
     }
 
     #[jvp]
+    #[vjp]
     fn p_log(x: f64, b: f64) -> f64 {
         f64::log(x, b) + f64::log(x, 3.0)
     }
@@ -932,11 +992,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_powf(x: f64, y: f64) -> f64 {
         x.powf(y)
     }
 
     #[jvp]
+    #[vjp]
     fn p_powf(x: f64, y: f64) -> f64 {
         f64::powf(x, y)
     }
@@ -958,11 +1020,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_powi(x: f64, n: i32) -> f64 {
         x.powi(n) + x.powi(3)
     }
 
     #[jvp]
+    #[vjp]
     fn p_powi(x: f64, n: i32) -> f64 {
         f64::powi(x, n) + f64::powi(x, 3)
     }
@@ -983,11 +1047,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_hypot(x: f64, y: f64) -> f64 {
         x.hypot(y)
     }
 
     #[jvp]
+    #[vjp]
     fn p_hypot(x: f64, y: f64) -> f64 {
         f64::hypot(x, y)
     }
@@ -1008,11 +1074,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_mul_add(a: f64, b: f64, c: f64) -> f64 {
         a.mul_add(b, c)
     }
 
     #[jvp]
+    #[vjp]
     fn p_mul_add(a: f64, b: f64, c: f64) -> f64 {
         f64::mul_add(a, b, c)
     }
@@ -1041,21 +1109,25 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_max(a: f64, b: f64) -> f64 {
         a.max(b)
     }
 
     #[jvp]
+    #[vjp]
     fn p_max(a: f64, b: f64) -> f64 {
         f64::max(a, b)
     }
 
     #[jvp]
+    #[vjp]
     fn m_min(a: f64, b: f64) -> f64 {
         a.min(b)
     }
 
     #[jvp]
+    #[vjp]
     fn p_min(a: f64, b: f64) -> f64 {
         f64::min(a, b)
     }
@@ -1101,6 +1173,7 @@ mod double {
 
     // max/min against a constant (ReLU / clipping), mixed forms.
     #[jvp]
+    #[vjp]
     fn relu_mix(x: f64) -> f64 {
         x.max(0.0) + f64::min(x, 1.0) * 2.0
     }
@@ -1119,11 +1192,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn m_clamp(x: f64, lo: f64, hi: f64) -> f64 {
         x.clamp(lo, hi)
     }
 
     #[jvp]
+    #[vjp]
     fn p_clamp(x: f64, lo: f64, hi: f64) -> f64 {
         f64::clamp(x, lo, hi)
     }
@@ -1210,6 +1285,7 @@ mod double {
     // ---- compositions ---------------------------------------------------
 
     #[jvp]
+    #[vjp]
     fn composite(x: f64, y: f64) -> f64 {
         let r = (x * x + y * y).sqrt();
         let a = (x.sin() * y.exp()).atan();

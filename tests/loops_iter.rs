@@ -5,10 +5,11 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // `x.iter()` with an explicit deref.
     #[jvp]
+    #[vjp]
     fn sum_sin(x: &[f64]) -> f64 {
         let mut s = 0.0;
         for xi in x.iter() {
@@ -28,8 +29,19 @@ mod double {
         }
     }
 
+    #[test]
+    fn sum_sin_reverse() {
+        for (k, n) in [1usize, 12].into_iter().enumerate() {
+            let x = rand_vec(1 + k as u64, n, -3.0, 3.0);
+            rev_dot!(sum_sin, sum_sin_jvp, sum_sin_vjp, k as u64; rf x);
+            let g = rev_grad!(sum_sin_vjp; rf x);
+            check_exact_vec(&g, &x.iter().map(|a| a.cos()).collect::<Vec<_>>());
+        }
+    }
+
     // `for &xi in x` (pattern binding by copy) on a slice parameter.
     #[jvp]
+    #[vjp]
     fn log_sum_exp(x: &[f64]) -> f64 {
         let mut m = x[0];
         for &xi in x {
@@ -57,9 +69,22 @@ mod double {
         }
     }
 
+    #[test]
+    fn log_sum_exp_reverse() {
+        for (k, n) in [1usize, 2, 6].into_iter().enumerate() {
+            let x = spread_vec(2 + k as u64, n);
+            rev_dot!(log_sum_exp, log_sum_exp_jvp, log_sum_exp_vjp, k as u64; rf x);
+            let g = rev_grad!(log_sum_exp_vjp; rf x);
+            let m = x.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+            let z: f64 = x.iter().map(|a| (a - m).exp()).sum();
+            check_exact_vec(&g, &x.iter().map(|a| (a - m).exp() / z).collect::<Vec<_>>());
+        }
+    }
+
     // `for xi in &x` over a by-value array, using method calls through the
     // reference (auto-deref) and `*xi`.
     #[jvp]
+    #[vjp]
     fn array_by_ref_loop(x: [f64; 5], k: f64) -> f64 {
         let mut s = 0.0;
         for xi in &x {
@@ -89,8 +114,21 @@ mod double {
         }
     }
 
+    #[test]
+    fn array_by_ref_loop_reverse() {
+        for j in 0..3u64 {
+            let x: [f64; 5] = arr(&rand_vec(3 + j, 5, -2.0, 2.0));
+            let k = 0.75 - 0.5 * j as f64;
+            rev_dot!(array_by_ref_loop, array_by_ref_loop_jvp, array_by_ref_loop_vjp, j; val x, val k);
+            let (gx, gk) = rev_grad!(array_by_ref_loop_vjp; val x, val k);
+            check_exact_vec(&gx, &x.map(|a| 2.0 * a * k + 1.0));
+            check_exact(gk, x.iter().map(|a| a * a).sum());
+        }
+    }
+
     // Iterating a `&Vec<f64>` parameter directly and through `.iter()`.
     #[jvp]
+    #[vjp]
     fn vec_param_loops(v: &Vec<f64>) -> f64 {
         let mut s = 0.0;
         for vi in v {
@@ -121,8 +159,22 @@ mod double {
         }
     }
 
+    #[test]
+    fn vec_param_loops_reverse() {
+        for (k, n) in [1usize, 7].into_iter().enumerate() {
+            let v = rand_vec(4 + k as u64, n, -1.5, 1.5);
+            rev_dot!(vec_param_loops, vec_param_loops_jvp, vec_param_loops_vjp, k as u64; rf v);
+            let g = rev_grad!(vec_param_loops_vjp; rf v);
+            let s: f64 = v.iter().map(|a| a * a).sum();
+            let c: f64 = v.iter().map(|a| a.cos()).sum();
+            let exact: Vec<f64> = v.iter().map(|a| 2.0 * a * c - s * a.sin()).collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `.enumerate()` with the index used as a constant weight.
     #[jvp]
+    #[vjp]
     fn enumerate_weights(x: &[f64]) -> f64 {
         let mut s = 0.0;
         for (i, xi) in x.iter().enumerate() {
@@ -145,9 +197,21 @@ mod double {
         }
     }
 
+    #[test]
+    fn enumerate_weights_reverse() {
+        let x = rand_vec(5, 10, -2.0, 2.0);
+        rev_dot!(enumerate_weights, enumerate_weights_jvp, enumerate_weights_vjp, 0; rf x);
+        let g = rev_grad!(enumerate_weights_vjp; rf x);
+        let exact: Vec<f64> = (0..10)
+            .map(|i| (i as f64 + 1.0) * (x[i].cos() * x[i] + x[i].sin()))
+            .collect();
+        check_exact_vec(&g, &exact);
+    }
+
     // `.enumerate()` with a `&xi` pattern and the index used to read a second
     // active slice.
     #[jvp]
+    #[vjp]
     fn enumerate_pattern(x: &[f64], y: &[f64]) -> f64 {
         let mut s = 0.0;
         for (i, &xi) in x.iter().enumerate() {
@@ -182,8 +246,23 @@ mod double {
         }
     }
 
+    #[test]
+    fn enumerate_pattern_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(6 + k as u64, n, -1.0, 1.0);
+            let y = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            rev_dot!(enumerate_pattern, enumerate_pattern_jvp, enumerate_pattern_vjp, k as u64; rf x, rf y);
+            let (gx, gy) = rev_grad!(enumerate_pattern_vjp; rf x, rf y);
+            let ex: Vec<f64> = (0..n).map(|i| y[n - 1 - i]).collect();
+            let ey: Vec<f64> = (0..n).map(|i| x[n - 1 - i]).collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+        }
+    }
+
     // `.zip(...)`: dot product and weighted squared distance.
     #[jvp]
+    #[vjp]
     fn zip_dot(x: &[f64], y: &[f64]) -> f64 {
         let mut s = 0.0;
         for (a, b) in x.iter().zip(y.iter()) {
@@ -193,6 +272,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn zip_dist(x: &[f64], y: &[f64], w: &[f64; 4]) -> f64 {
         let mut s = 0.0;
         for ((&a, &b), wi) in x.iter().zip(y).zip(w) {
@@ -259,8 +339,46 @@ mod double {
         }
     }
 
+    #[test]
+    fn zip_dot_reverse() {
+        // Including slices of different lengths (zip stops at the shorter).
+        for &(k, nx, ny) in &[(0u64, 4usize, 4usize), (1, 3, 5), (2, 5, 2)] {
+            let x = rand_vec(8 + k, nx, -1.0, 1.0);
+            let y = rand_vec(9 + k, ny, -1.0, 1.0);
+            rev_dot!(zip_dot, zip_dot_jvp, zip_dot_vjp, k; rf x, rf y);
+            let (gx, gy) = rev_grad!(zip_dot_vjp; rf x, rf y);
+            let m = nx.min(ny);
+            let ex: Vec<f64> = (0..nx).map(|i| if i < m { y[i] } else { 0.0 }).collect();
+            let ey: Vec<f64> = (0..ny).map(|i| if i < m { x[i] } else { 0.0 }).collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+        }
+    }
+
+    #[test]
+    fn zip_dist_reverse() {
+        for k in 0..3u64 {
+            let x = rand_vec(11 + k, 4, -1.0, 1.0);
+            let y = rand_vec(12 + k, 4, -1.0, 1.0);
+            let w: [f64; 4] = arr(&rand_vec(13 + k, 4, 0.5, 1.5));
+            rev_dot!(zip_dist, zip_dist_jvp, zip_dist_vjp, k; rf x, rf y, rf w);
+            let (gx, gy, gw) = rev_grad!(zip_dist_vjp; rf x, rf y, rf w);
+            let s: f64 = (0..4).map(|i| w[i] * (x[i] - y[i]) * (x[i] - y[i])).sum();
+            let r = s.sqrt();
+            let ex: Vec<f64> = (0..4).map(|i| w[i] * (x[i] - y[i]) / r).collect();
+            let ey: Vec<f64> = ex.iter().map(|a| -a).collect();
+            let ew: Vec<f64> = (0..4)
+                .map(|i| (x[i] - y[i]) * (x[i] - y[i]) / (2.0 * r))
+                .collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+            check_exact_vec(&gw, &ew);
+        }
+    }
+
     // `.skip(k)`: finite-difference style sum over consecutive elements.
     #[jvp]
+    #[vjp]
     fn skip_diffs(x: &[f64], k: usize) -> f64 {
         let mut s = 0.0;
         let mut prev = x[k - 1];
@@ -287,8 +405,25 @@ mod double {
         }
     }
 
+    #[test]
+    fn skip_diffs_reverse() {
+        let x = rand_vec(17, 8, -1.0, 1.0);
+        for k in [1usize, 3, 7, 8] {
+            rev_dot!(skip_diffs, skip_diffs_jvp, skip_diffs_vjp, k as u64; rf x, c k);
+            let g = rev_grad!(skip_diffs_vjp; rf x, c k);
+            let mut exact = vec![0.0; 8];
+            for i in k..8 {
+                let d = 2.0 * (x[i] - x[i - 1]);
+                exact[i] += d;
+                exact[i - 1] -= d;
+            }
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `iter_mut()` on a local array and on a local Vec.
     #[jvp]
+    #[vjp]
     fn iter_mut_locals(x: &[f64; 4], a: f64) -> f64 {
         let mut w = [0.0; 4];
         for i in 0..4 {
@@ -331,8 +466,22 @@ mod double {
         }
     }
 
+    #[test]
+    fn iter_mut_locals_reverse() {
+        for j in 0..3u64 {
+            let x: [f64; 4] = arr(&rand_vec(18 + j, 4, -1.0, 1.0));
+            let a = 1.3 - 0.9 * j as f64;
+            rev_dot!(iter_mut_locals, iter_mut_locals_jvp, iter_mut_locals_vjp, j; rf x, val a);
+            let (gx, ga) = rev_grad!(iter_mut_locals_vjp; rf x, val a);
+            let w = x.map(|xi| xi * a + 1.0);
+            check_exact_vec(&gx, &w.map(|wi| 2.0 * wi * a));
+            check_exact(ga, (0..4).map(|i| 2.0 * w[i] * x[i]).sum());
+        }
+    }
+
     // Slice of arrays (`&[[f64; 2]]`): polygon perimeter and area.
     #[jvp]
+    #[vjp]
     fn polygon(p: &[[f64; 2]]) -> f64 {
         let n = p.len();
         let mut area = 0.0;
@@ -376,9 +525,41 @@ mod double {
         }
     }
 
+    #[test]
+    fn polygon_reverse() {
+        for (k, n) in [3usize, 5].into_iter().enumerate() {
+            let p: Vec<[f64; 2]> = (0..n)
+                .map(|i| {
+                    let th = i as f64 * 6.283185307179586 / n as f64 + 0.1;
+                    let r = 1.0 + 0.2 * i as f64;
+                    [r * th.cos(), r * th.sin()]
+                })
+                .collect();
+            rev_dot!(polygon, polygon_jvp, polygon_vjp, k as u64; rf p);
+            let g = rev_grad!(polygon_vjp; rf p);
+            let mut exact = vec![[0.0; 2]; n];
+            for i in 0..n {
+                let j = (i + 1) % n;
+                let (a, b) = (p[i], p[j]);
+                exact[i][0] += 0.5 * b[1];
+                exact[j][1] += 0.5 * a[0];
+                exact[j][0] -= 0.5 * a[1];
+                exact[i][1] -= 0.5 * b[0];
+                let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
+                let len = (ex * ex + ey * ey).sqrt();
+                exact[j][0] += ex / len;
+                exact[j][1] += ey / len;
+                exact[i][0] -= ex / len;
+                exact[i][1] -= ey / len;
+            }
+            check_exact_vec(&g.concat(), &exact.concat());
+        }
+    }
+
     // `iter_mut()` over a `&mut [f64]` parameter combined with `.enumerate()`
     // and `.skip()` on the same loop.
     #[jvp]
+    #[vjp]
     fn iter_mut_param(x: &mut [f64], a: f64) -> f64 {
         for (i, xi) in x.iter_mut().enumerate().skip(1) {
             *xi = *xi * a + i as f64;
@@ -420,8 +601,24 @@ mod double {
         }
     }
 
+    #[test]
+    fn iter_mut_param_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(20 + k as u64, n, -1.0, 1.0);
+            let a = 0.8;
+            rev_dot!(iter_mut_param, iter_mut_param_jvp, iter_mut_param_vjp, k as u64; mt x, val a);
+            // Gradient of the returned sum (final contents get cotangent 0).
+            let (mut xv, mut xb, mut ab) = (x.clone(), vec![0.0; n], 0.0);
+            iter_mut_param_vjp(&mut xv, &mut xb, a, &mut ab, 1.0);
+            let ex: Vec<f64> = (0..n).map(|i| if i == 0 { 1.0 } else { a }).collect();
+            check_exact_vec(&xb, &ex);
+            check_exact(ab, x[1..].iter().sum());
+        }
+    }
+
     // `iter_mut()` on a `&mut Vec<f64>` parameter and `for &vi in v.iter()`.
     #[jvp]
+    #[vjp]
     fn vec_mut_iter(v: &mut Vec<f64>, c: f64) -> f64 {
         for vi in v.iter_mut() {
             *vi = (*vi * c).sin();
@@ -461,6 +658,20 @@ mod double {
             );
         }
     }
+
+    #[test]
+    fn vec_mut_iter_reverse() {
+        for (k, n) in [0usize, 1, 5].into_iter().enumerate() {
+            let v = rand_vec(22 + k as u64, n, -1.0, 1.0);
+            let c = 1.4;
+            rev_dot!(vec_mut_iter, vec_mut_iter_jvp, vec_mut_iter_vjp, k as u64; mt v, val c);
+            let (mut vv, mut vb, mut cb) = (v.clone(), vec![0.0; n], 0.0);
+            vec_mut_iter_vjp(&mut vv, &mut vb, c, &mut cb, 1.0);
+            let ev: Vec<f64> = v.iter().map(|a| (a * c).cos() * c).collect();
+            check_exact_vec(&vb, &ev);
+            check_exact(cb, v.iter().map(|a| (a * c).cos() * a).sum());
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -468,10 +679,11 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // `x.iter()` with an explicit deref.
     #[jvp]
+    #[vjp]
     fn sum_sin(x: &[f32]) -> f32 {
         let mut s = 0.0;
         for xi in x.iter() {
@@ -491,8 +703,19 @@ mod single {
         }
     }
 
+    #[test]
+    fn sum_sin_reverse() {
+        for (k, n) in [1usize, 12].into_iter().enumerate() {
+            let x = rand_vec(1 + k as u64, n, -3.0, 3.0);
+            rev_dot!(sum_sin, sum_sin_jvp, sum_sin_vjp, k as u64; rf x);
+            let g = rev_grad!(sum_sin_vjp; rf x);
+            check_exact_vec(&g, &x.iter().map(|a| a.cos()).collect::<Vec<_>>());
+        }
+    }
+
     // `for &xi in x` (pattern binding by copy) on a slice parameter.
     #[jvp]
+    #[vjp]
     fn log_sum_exp(x: &[f32]) -> f32 {
         let mut m = x[0];
         for &xi in x {
@@ -520,9 +743,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn log_sum_exp_reverse() {
+        for (k, n) in [1usize, 2, 6].into_iter().enumerate() {
+            let x = spread_vec(2 + k as u64, n);
+            rev_dot!(log_sum_exp, log_sum_exp_jvp, log_sum_exp_vjp, k as u64; rf x);
+            let g = rev_grad!(log_sum_exp_vjp; rf x);
+            let m = x.iter().cloned().fold(f32::NEG_INFINITY, f32::max);
+            let z: f32 = x.iter().map(|a| (a - m).exp()).sum();
+            check_exact_vec(&g, &x.iter().map(|a| (a - m).exp() / z).collect::<Vec<_>>());
+        }
+    }
+
     // `for xi in &x` over a by-value array, using method calls through the
     // reference (auto-deref) and `*xi`.
     #[jvp]
+    #[vjp]
     fn array_by_ref_loop(x: [f32; 5], k: f32) -> f32 {
         let mut s = 0.0;
         for xi in &x {
@@ -552,8 +788,21 @@ mod single {
         }
     }
 
+    #[test]
+    fn array_by_ref_loop_reverse() {
+        for j in 0..3u64 {
+            let x: [f32; 5] = arr(&rand_vec(3 + j, 5, -2.0, 2.0));
+            let k = 0.75 - 0.5 * j as f32;
+            rev_dot!(array_by_ref_loop, array_by_ref_loop_jvp, array_by_ref_loop_vjp, j; val x, val k);
+            let (gx, gk) = rev_grad!(array_by_ref_loop_vjp; val x, val k);
+            check_exact_vec(&gx, &x.map(|a| 2.0 * a * k + 1.0));
+            check_exact(gk, x.iter().map(|a| a * a).sum());
+        }
+    }
+
     // Iterating a `&Vec<f32>` parameter directly and through `.iter()`.
     #[jvp]
+    #[vjp]
     fn vec_param_loops(v: &Vec<f32>) -> f32 {
         let mut s = 0.0;
         for vi in v {
@@ -584,8 +833,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn vec_param_loops_reverse() {
+        for (k, n) in [1usize, 7].into_iter().enumerate() {
+            let v = rand_vec(4 + k as u64, n, -1.5, 1.5);
+            rev_dot!(vec_param_loops, vec_param_loops_jvp, vec_param_loops_vjp, k as u64; rf v);
+            let g = rev_grad!(vec_param_loops_vjp; rf v);
+            let s: f32 = v.iter().map(|a| a * a).sum();
+            let c: f32 = v.iter().map(|a| a.cos()).sum();
+            let exact: Vec<f32> = v.iter().map(|a| 2.0 * a * c - s * a.sin()).collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `.enumerate()` with the index used as a constant weight.
     #[jvp]
+    #[vjp]
     fn enumerate_weights(x: &[f32]) -> f32 {
         let mut s = 0.0;
         for (i, xi) in x.iter().enumerate() {
@@ -608,9 +871,21 @@ mod single {
         }
     }
 
+    #[test]
+    fn enumerate_weights_reverse() {
+        let x = rand_vec(5, 10, -2.0, 2.0);
+        rev_dot!(enumerate_weights, enumerate_weights_jvp, enumerate_weights_vjp, 0; rf x);
+        let g = rev_grad!(enumerate_weights_vjp; rf x);
+        let exact: Vec<f32> = (0..10)
+            .map(|i| (i as f32 + 1.0) * (x[i].cos() * x[i] + x[i].sin()))
+            .collect();
+        check_exact_vec(&g, &exact);
+    }
+
     // `.enumerate()` with a `&xi` pattern and the index used to read a second
     // active slice.
     #[jvp]
+    #[vjp]
     fn enumerate_pattern(x: &[f32], y: &[f32]) -> f32 {
         let mut s = 0.0;
         for (i, &xi) in x.iter().enumerate() {
@@ -645,8 +920,23 @@ mod single {
         }
     }
 
+    #[test]
+    fn enumerate_pattern_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(6 + k as u64, n, -1.0, 1.0);
+            let y = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            rev_dot!(enumerate_pattern, enumerate_pattern_jvp, enumerate_pattern_vjp, k as u64; rf x, rf y);
+            let (gx, gy) = rev_grad!(enumerate_pattern_vjp; rf x, rf y);
+            let ex: Vec<f32> = (0..n).map(|i| y[n - 1 - i]).collect();
+            let ey: Vec<f32> = (0..n).map(|i| x[n - 1 - i]).collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+        }
+    }
+
     // `.zip(...)`: dot product and weighted squared distance.
     #[jvp]
+    #[vjp]
     fn zip_dot(x: &[f32], y: &[f32]) -> f32 {
         let mut s = 0.0;
         for (a, b) in x.iter().zip(y.iter()) {
@@ -656,6 +946,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn zip_dist(x: &[f32], y: &[f32], w: &[f32; 4]) -> f32 {
         let mut s = 0.0;
         for ((&a, &b), wi) in x.iter().zip(y).zip(w) {
@@ -722,8 +1013,46 @@ mod single {
         }
     }
 
+    #[test]
+    fn zip_dot_reverse() {
+        // Including slices of different lengths (zip stops at the shorter).
+        for &(k, nx, ny) in &[(0u64, 4usize, 4usize), (1, 3, 5), (2, 5, 2)] {
+            let x = rand_vec(8 + k, nx, -1.0, 1.0);
+            let y = rand_vec(9 + k, ny, -1.0, 1.0);
+            rev_dot!(zip_dot, zip_dot_jvp, zip_dot_vjp, k; rf x, rf y);
+            let (gx, gy) = rev_grad!(zip_dot_vjp; rf x, rf y);
+            let m = nx.min(ny);
+            let ex: Vec<f32> = (0..nx).map(|i| if i < m { y[i] } else { 0.0 }).collect();
+            let ey: Vec<f32> = (0..ny).map(|i| if i < m { x[i] } else { 0.0 }).collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+        }
+    }
+
+    #[test]
+    fn zip_dist_reverse() {
+        for k in 0..3u64 {
+            let x = rand_vec(11 + k, 4, -1.0, 1.0);
+            let y = rand_vec(12 + k, 4, -1.0, 1.0);
+            let w: [f32; 4] = arr(&rand_vec(13 + k, 4, 0.5, 1.5));
+            rev_dot!(zip_dist, zip_dist_jvp, zip_dist_vjp, k; rf x, rf y, rf w);
+            let (gx, gy, gw) = rev_grad!(zip_dist_vjp; rf x, rf y, rf w);
+            let s: f32 = (0..4).map(|i| w[i] * (x[i] - y[i]) * (x[i] - y[i])).sum();
+            let r = s.sqrt();
+            let ex: Vec<f32> = (0..4).map(|i| w[i] * (x[i] - y[i]) / r).collect();
+            let ey: Vec<f32> = ex.iter().map(|a| -a).collect();
+            let ew: Vec<f32> = (0..4)
+                .map(|i| (x[i] - y[i]) * (x[i] - y[i]) / (2.0 * r))
+                .collect();
+            check_exact_vec(&gx, &ex);
+            check_exact_vec(&gy, &ey);
+            check_exact_vec(&gw, &ew);
+        }
+    }
+
     // `.skip(k)`: finite-difference style sum over consecutive elements.
     #[jvp]
+    #[vjp]
     fn skip_diffs(x: &[f32], k: usize) -> f32 {
         let mut s = 0.0;
         let mut prev = x[k - 1];
@@ -750,8 +1079,25 @@ mod single {
         }
     }
 
+    #[test]
+    fn skip_diffs_reverse() {
+        let x = rand_vec(17, 8, -1.0, 1.0);
+        for k in [1usize, 3, 7, 8] {
+            rev_dot!(skip_diffs, skip_diffs_jvp, skip_diffs_vjp, k as u64; rf x, c k);
+            let g = rev_grad!(skip_diffs_vjp; rf x, c k);
+            let mut exact = vec![0.0; 8];
+            for i in k..8 {
+                let d = 2.0 * (x[i] - x[i - 1]);
+                exact[i] += d;
+                exact[i - 1] -= d;
+            }
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `iter_mut()` on a local array and on a local Vec.
     #[jvp]
+    #[vjp]
     fn iter_mut_locals(x: &[f32; 4], a: f32) -> f32 {
         let mut w = [0.0; 4];
         for i in 0..4 {
@@ -794,8 +1140,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn iter_mut_locals_reverse() {
+        for j in 0..3u64 {
+            let x: [f32; 4] = arr(&rand_vec(18 + j, 4, -1.0, 1.0));
+            let a = 1.3 - 0.9 * j as f32;
+            rev_dot!(iter_mut_locals, iter_mut_locals_jvp, iter_mut_locals_vjp, j; rf x, val a);
+            let (gx, ga) = rev_grad!(iter_mut_locals_vjp; rf x, val a);
+            let w = x.map(|xi| xi * a + 1.0);
+            check_exact_vec(&gx, &w.map(|wi| 2.0 * wi * a));
+            check_exact(ga, (0..4).map(|i| 2.0 * w[i] * x[i]).sum());
+        }
+    }
+
     // Slice of arrays (`&[[f32; 2]]`): polygon perimeter and area.
     #[jvp]
+    #[vjp]
     fn polygon(p: &[[f32; 2]]) -> f32 {
         let n = p.len();
         let mut area = 0.0;
@@ -839,9 +1199,41 @@ mod single {
         }
     }
 
+    #[test]
+    fn polygon_reverse() {
+        for (k, n) in [3usize, 5].into_iter().enumerate() {
+            let p: Vec<[f32; 2]> = (0..n)
+                .map(|i| {
+                    let th = i as f32 * 6.283185307179586 / n as f32 + 0.1;
+                    let r = 1.0 + 0.2 * i as f32;
+                    [r * th.cos(), r * th.sin()]
+                })
+                .collect();
+            rev_dot!(polygon, polygon_jvp, polygon_vjp, k as u64; rf p);
+            let g = rev_grad!(polygon_vjp; rf p);
+            let mut exact = vec![[0.0; 2]; n];
+            for i in 0..n {
+                let j = (i + 1) % n;
+                let (a, b) = (p[i], p[j]);
+                exact[i][0] += 0.5 * b[1];
+                exact[j][1] += 0.5 * a[0];
+                exact[j][0] -= 0.5 * a[1];
+                exact[i][1] -= 0.5 * b[0];
+                let (ex, ey) = (b[0] - a[0], b[1] - a[1]);
+                let len = (ex * ex + ey * ey).sqrt();
+                exact[j][0] += ex / len;
+                exact[j][1] += ey / len;
+                exact[i][0] -= ex / len;
+                exact[i][1] -= ey / len;
+            }
+            check_exact_vec(&g.concat(), &exact.concat());
+        }
+    }
+
     // `iter_mut()` over a `&mut [f32]` parameter combined with `.enumerate()`
     // and `.skip()` on the same loop.
     #[jvp]
+    #[vjp]
     fn iter_mut_param(x: &mut [f32], a: f32) -> f32 {
         for (i, xi) in x.iter_mut().enumerate().skip(1) {
             *xi = *xi * a + i as f32;
@@ -883,8 +1275,24 @@ mod single {
         }
     }
 
+    #[test]
+    fn iter_mut_param_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(20 + k as u64, n, -1.0, 1.0);
+            let a = 0.8;
+            rev_dot!(iter_mut_param, iter_mut_param_jvp, iter_mut_param_vjp, k as u64; mt x, val a);
+            // Gradient of the returned sum (final contents get cotangent 0).
+            let (mut xv, mut xb, mut ab) = (x.clone(), vec![0.0; n], 0.0);
+            iter_mut_param_vjp(&mut xv, &mut xb, a, &mut ab, 1.0);
+            let ex: Vec<f32> = (0..n).map(|i| if i == 0 { 1.0 } else { a }).collect();
+            check_exact_vec(&xb, &ex);
+            check_exact(ab, x[1..].iter().sum());
+        }
+    }
+
     // `iter_mut()` on a `&mut Vec<f32>` parameter and `for &vi in v.iter()`.
     #[jvp]
+    #[vjp]
     fn vec_mut_iter(v: &mut Vec<f32>, c: f32) -> f32 {
         for vi in v.iter_mut() {
             *vi = (*vi * c).sin();
@@ -922,6 +1330,20 @@ mod single {
                 dv.iter().sum::<f32>(),
                 fd(|h| vec_mut_iter(&mut axpy(&v0, h, &u), c + h * dc)),
             );
+        }
+    }
+
+    #[test]
+    fn vec_mut_iter_reverse() {
+        for (k, n) in [0usize, 1, 5].into_iter().enumerate() {
+            let v = rand_vec(22 + k as u64, n, -1.0, 1.0);
+            let c = 1.4;
+            rev_dot!(vec_mut_iter, vec_mut_iter_jvp, vec_mut_iter_vjp, k as u64; mt v, val c);
+            let (mut vv, mut vb, mut cb) = (v.clone(), vec![0.0; n], 0.0);
+            vec_mut_iter_vjp(&mut vv, &mut vb, c, &mut cb, 1.0);
+            let ev: Vec<f32> = v.iter().map(|a| (a * c).cos() * c).collect();
+            check_exact_vec(&vb, &ev);
+            check_exact(cb, v.iter().map(|a| (a * c).cos() * a).sum());
         }
     }
 } // mod single

@@ -40,9 +40,25 @@ fn read_only_nested(x: &[f64], w: &[f64]) -> f64 {
 
 /// A per-iteration accumulator used non-linearly: its value at the end of
 /// each outer iteration is recorded once (recomputing it would mean running
-/// the inner loop again).
+/// the inner loop again). The `sqrt` after the loop keeps the loop's reverse
+/// from being fused into its forward sweep, where nothing would be recorded.
 #[vjp]
 fn local_accumulator(x: &[f64], w: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for &xi in x {
+        let mut inner = 0.0;
+        for &wj in w {
+            inner += (xi * wj).sin();
+        }
+        s += inner * inner;
+    }
+    s.sqrt()
+}
+
+/// The same loop as the function's last statement: its reverse is fused
+/// into the forward sweep and records nothing.
+#[vjp]
+fn local_accumulator_fused(x: &[f64], w: &[f64]) -> f64 {
     let mut s = 0.0;
     for &xi in x {
         let mut inner = 0.0;
@@ -106,4 +122,21 @@ fn only_overwritten_values_are_recorded() {
         x.len(),
         "one value per outer iteration"
     );
+
+    let before = tape_pushes();
+    let (mut fx, mut fw) = (vec![0.0; x.len()], [0.0; 3]);
+    local_accumulator_fused_vjp(&x, &mut fx, &w, &mut fw, 1.0);
+    assert_eq!(
+        tape_pushes() - before,
+        0,
+        "a fused final loop records nothing"
+    );
+    // The same gradient up to the chain factor of the outer sqrt.
+    let scale = 2.0 * local_accumulator(&x, &w);
+    for i in 0..x.len() {
+        assert_relative_eq!(fx[i], gx[i] * scale, max_relative = 1e-10, epsilon = 1e-12);
+    }
+    for j in 0..3 {
+        assert_relative_eq!(fw[j], gw[j] * scale, max_relative = 1e-10, epsilon = 1e-12);
+    }
 }

@@ -256,7 +256,7 @@ fn shell<'a>(out: Output, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) 
     let attrs = quote! {
         #(#[doc = #doc_lines])*
         #(#inline)*
-        #[allow(unused_variables, unused_mut, unused_assignments, unused_parens, clippy::all, clippy::pedantic)]
+        #[allow(unused_variables, unused_mut, unused_assignments, unused_parens, unused_comparisons, clippy::all, clippy::pedantic)]
     };
     FnShell {
         attrs,

@@ -31,6 +31,17 @@ impl Accumulate for f32 {
     }
 }
 
+/// Integers and booleans carry no derivative: accumulating them does nothing.
+macro_rules! constant_accumulate {
+    ($($t:ty),*) => {$(
+        impl Accumulate for $t {
+            fn accumulate(&mut self, _other: &Self) {}
+        }
+    )*};
+}
+
+constant_accumulate!(bool, u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
 impl<T: Accumulate, const N: usize> Accumulate for [T; N] {
     fn accumulate(&mut self, other: &Self) {
         for (a, b) in self.iter_mut().zip(other) {

@@ -32,6 +32,20 @@ impl ZeroLike for f32 {
     }
 }
 
+/// Integers and booleans carry no derivative; inside a tuple such as
+/// `(x, 3)` their "tangent" is left at zero so the tuple keeps its type.
+macro_rules! constant_zero_like {
+    ($($t:ty),*) => {$(
+        impl ZeroLike for $t {
+            fn zero_like(&self) -> Self {
+                <$t>::default()
+            }
+        }
+    )*};
+}
+
+constant_zero_like!(bool, u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
 impl<T: ZeroLike, const N: usize> ZeroLike for [T; N] {
     fn zero_like(&self) -> Self {
         core::array::from_fn(|i| self[i].zero_like())
@@ -97,5 +111,6 @@ mod tests {
         let v = vec![[1.0_f64, -2.0], [3.0, 4.0]];
         assert_eq!(zero_like(&v), vec![[0.0, 0.0], [0.0, 0.0]]);
         assert_eq!(zero_like(&(1.0_f32, 2.0_f64)), (0.0, 0.0));
+        assert_eq!(zero_like(&(1.5_f64, 3_usize, true)), (0.0, 0, false));
     }
 }

@@ -1,4 +1,10 @@
-//! Shared helpers for the behaviour tests of `#[jvp]`.
+//! Shared helpers for the behaviour tests of `#[jvp]` and `#[vjp]`.
+//!
+//! Reverse mode is checked with the dot-product test (see [`rev_dot!`]):
+//! for inputs X and outputs Y of `f`, pseudo-random `u` (shaped like X) and
+//! `w` (shaped like Y), ⟨w, J·u⟩ from `f_jvp` must equal ⟨Jᵀ·w, u⟩ from
+//! `f_vjp`. [`rev_grad!`] returns the adjoints for `out_bar = 1`, to compare
+//! a gradient with a closed form.
 //!
 //! Every test compares the tangent returned by a generated `*_jvp` function
 //! against two independent references:
@@ -117,6 +123,39 @@ macro_rules! real_helpers {
             );
         }
 
+        /// Element-wise [`check_exact`].
+        #[track_caller]
+        pub fn check_exact_vec(got: &[$R], exact: &[$R]) {
+            assert_eq!(got.len(), exact.len(), "length of gradient vs closed form");
+            for i in 0..got.len() {
+                assert!(
+                    close(got[i], exact[i], EXACT_REL, EXACT_ABS),
+                    "gradient[{i}] {:e} != closed form {:e}\n got   = {got:?}\n exact = {exact:?}",
+                    got[i],
+                    exact[i]
+                );
+            }
+        }
+
+        /// Dot-product test: `lhs` = ⟨w, J·u⟩ (from `_jvp`), `rhs` = ⟨Jᵀ·w, u⟩
+        /// (from `_vjp`), both computed in f64 as (sum, sum of magnitudes of
+        /// the terms). Passes if the two agree to a relative `DOT_REL`, or to
+        /// `DOT_REL` times the magnitude sum (for sums that cancel to ~0), or
+        /// to `DOT_ABS` (round-off of O(1) intermediates that cancel).
+        #[track_caller]
+        pub fn dot_check(name: &str, lhs: DotAcc, rhs: DotAcc) {
+            let scale = lhs.mag.max(rhs.mag);
+            assert!(
+                approx::relative_eq!(lhs.sum, rhs.sum, epsilon = DOT_ABS.max(DOT_REL * scale), max_relative = DOT_REL),
+                "{name}: dot-product test failed: <w, J u> = {:e} (jvp) vs <J^T w, u> = {:e} (vjp); \
+                 rel. difference {:e}, magnitude {:e}",
+                lhs.sum,
+                rhs.sum,
+                (lhs.sum - rhs.sum).abs() / lhs.sum.abs().max(rhs.sum.abs()),
+                scale
+            );
+        }
+
         /// Element-wise [`check`].
         #[track_caller]
         pub fn check_vec(got: &[$R], exact: &[$R], fd: &[$R]) {
@@ -196,6 +235,18 @@ macro_rules! real_helpers {
             out
         }
 
+        /// The gradient of a linear form given by a closed-form directional
+        /// derivative `d(u)`: `[d(e_0), ..., d(e_{n-1})]`.
+        pub fn grad_by_dirs(n: usize, d: impl Fn(&[$R]) -> $R) -> Vec<$R> {
+            (0..n)
+                .map(|i| {
+                    let mut e = vec![0.0 as $R; n];
+                    e[i] = 1.0;
+                    d(&e)
+                })
+                .collect()
+        }
+
         /// `x + t * u`, element-wise.
         pub fn axpy(x: &[$R], t: $R, u: &[$R]) -> Vec<$R> {
             x.iter().zip(u).map(|(a, b)| a + t * b).collect()
@@ -254,6 +305,12 @@ pub mod f64h {
         1e-6,
         1e-7
     );
+
+    /// Relative tolerance of the dot-product test.
+    pub const DOT_REL: f64 = 1e-10;
+    pub const DOT_ABS: f64 = 1e-14;
+    pub(crate) use super::{rev_dot, rev_grad};
+    pub use super::{DotAcc, Shape, Slot};
 }
 
 /// Helpers for `f32` tests.
@@ -273,4 +330,286 @@ pub mod f32h {
         2e-3,
         1e-3
     );
+
+    /// Relative tolerance of the dot-product test.
+    pub const DOT_REL: f64 = 1e-4;
+    pub const DOT_ABS: f64 = 1e-6;
+    pub(crate) use super::{rev_dot, rev_grad};
+    pub use super::{DotAcc, Shape, Slot};
 }
+
+// ---------------------------------------------------------------------------
+// Reverse mode: the dot-product test.
+// ---------------------------------------------------------------------------
+
+/// A differentiable value (or an output) that can be flattened to f64s and
+/// refilled element by element: scalars, arrays, `Vec`s and tuples of them.
+pub trait Shape: Clone + PartialEq + core::fmt::Debug {
+    fn flat_into(&self, out: &mut Vec<f64>);
+    fn fill_from(&mut self, src: &mut dyn FnMut() -> f64);
+
+    fn flat(&self) -> Vec<f64> {
+        let mut v = Vec::new();
+        self.flat_into(&mut v);
+        v
+    }
+    /// A value of the same shape with entries uniform in `[-1, 1)`, seeded by
+    /// `seed` and `tag` (the parameter name).
+    fn rand_like(&self, seed: u64, tag: &str) -> Self {
+        let mut h = seed ^ 0xA076_1D64_78BD_642F;
+        for b in tag.bytes() {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01B3);
+        }
+        let mut g = Lcg::new(h);
+        let mut r = self.clone();
+        r.fill_from(&mut || g.uniform(-1.0, 1.0));
+        r
+    }
+    fn zero_like(&self) -> Self {
+        let mut r = self.clone();
+        r.fill_from(&mut || 0.0);
+        r
+    }
+}
+
+impl Shape for f64 {
+    fn flat_into(&self, out: &mut Vec<f64>) {
+        out.push(*self)
+    }
+    fn fill_from(&mut self, src: &mut dyn FnMut() -> f64) {
+        *self = src()
+    }
+}
+
+impl Shape for f32 {
+    fn flat_into(&self, out: &mut Vec<f64>) {
+        out.push(*self as f64)
+    }
+    fn fill_from(&mut self, src: &mut dyn FnMut() -> f64) {
+        *self = src() as f32
+    }
+}
+
+impl Shape for () {
+    fn flat_into(&self, _: &mut Vec<f64>) {}
+    fn fill_from(&mut self, _: &mut dyn FnMut() -> f64) {}
+}
+
+impl<T: Shape, const N: usize> Shape for [T; N] {
+    fn flat_into(&self, out: &mut Vec<f64>) {
+        self.iter().for_each(|x| x.flat_into(out))
+    }
+    fn fill_from(&mut self, src: &mut dyn FnMut() -> f64) {
+        self.iter_mut().for_each(|x| x.fill_from(src))
+    }
+}
+
+impl<T: Shape> Shape for Vec<T> {
+    fn flat_into(&self, out: &mut Vec<f64>) {
+        self.iter().for_each(|x| x.flat_into(out))
+    }
+    fn fill_from(&mut self, src: &mut dyn FnMut() -> f64) {
+        self.iter_mut().for_each(|x| x.fill_from(src))
+    }
+}
+
+macro_rules! shape_tuple {
+    ($($T:ident $i:tt),*) => {
+        impl<$($T: Shape),*> Shape for ($($T,)*) {
+            fn flat_into(&self, out: &mut Vec<f64>) {
+                $(self.$i.flat_into(out);)*
+            }
+            fn fill_from(&mut self, src: &mut dyn FnMut() -> f64) {
+                $(self.$i.fill_from(src);)*
+            }
+        }
+    };
+}
+shape_tuple!(A 0, B 1);
+shape_tuple!(A 0, B 1, C 2);
+shape_tuple!(A 0, B 1, C 2, D 3);
+
+/// A dot product accumulated in f64: the sum and the sum of the magnitudes
+/// of its terms (the scale for an absolute tolerance).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DotAcc {
+    pub sum: f64,
+    pub mag: f64,
+}
+
+impl DotAcc {
+    pub fn add<T: Shape>(&mut self, a: &T, b: &T) {
+        let (a, b) = (a.flat(), b.flat());
+        assert_eq!(a.len(), b.len(), "shape mismatch in dot product");
+        for (x, y) in a.iter().zip(&b) {
+            self.sum += x * y;
+            self.mag += (x * y).abs();
+        }
+    }
+}
+
+/// One differentiable parameter of a dot-product test.
+///
+/// * `p`: the input value; `u`: its tangent (pseudo-random);
+/// * `b`: its adjoint: zero for inputs, and for `&mut` parameters the
+///   (pseudo-random) cotangent `w` of the final contents before `_vjp` runs;
+/// * `pp`, `j`, `ju`, `pv`: the fresh copies handed to `f`, to `f_jvp` (value
+///   and tangent) and to `f_vjp` for a `&mut` parameter.
+#[derive(Clone, Debug)]
+pub struct Slot<T: Shape> {
+    pub p: T,
+    pub u: T,
+    pub b: T,
+    pub pp: T,
+    pub j: T,
+    pub ju: T,
+    pub pv: T,
+}
+
+impl<T: Shape> Slot<T> {
+    pub fn new(p: T, seed: u64, tag: &str, is_mut: bool) -> Self {
+        let u = p.rand_like(seed, tag);
+        let b = if is_mut {
+            p.rand_like(seed.wrapping_add(0x5151), tag)
+        } else {
+            p.zero_like()
+        };
+        Slot {
+            pp: p.clone(),
+            j: p.clone(),
+            ju: u.clone(),
+            pv: p.clone(),
+            p,
+            u,
+            b,
+        }
+    }
+}
+
+impl<T: Shape> core::ops::Deref for Slot<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.p
+    }
+}
+
+/// Dot-product test between `f_jvp` and `f_vjp` at one input point.
+///
+/// ```ignore
+/// rev_dot!(f, f_jvp, f_vjp, seed; val x, rf v, mt buf, c n);
+/// rev_dot!(unit g, g_jvp, g_vjp, seed; mt y, val a);   // `g` returns ()
+/// ```
+///
+/// Parameters, in the order of `f`'s signature:
+/// * `val x`: differentiable by value (`f64`, `[f64; N]`); `x` is a local;
+/// * `rf x`: differentiable by shared reference (`&[f64]`, `&[f64; N]`,
+///   `&Vec<f64>`); `x` is an owned local (`Vec` or array);
+/// * `mt x`: differentiable `&mut` (`&mut f64`, `&mut [f64]`, ...); `x` holds
+///   the initial contents; its final contents are outputs;
+/// * `c expr`: a constant argument, evaluated anew for each of the three
+///   calls (so `c &mut 0usize` is fine). Inside `expr` the differentiable
+///   locals are `Slot`s, which deref to their value.
+///
+/// Checks that `f_jvp` and `f_vjp` return the primal value of `f` exactly,
+/// that `f_jvp` leaves `&mut` parameters with the same contents as `f`, and
+/// the dot-product identity (tolerance `DOT_REL` of the helper module).
+macro_rules! rev_dot {
+    (unit $f:ident, $fj:ident, $fv:ident, $seed:expr; $($rest:tt)*) => {
+        $crate::common::rev_dot!(@m [unit] [$f $fj $fv ($seed)] [] [] [] [] [] $($rest)*)
+    };
+    ($f:ident, $fj:ident, $fv:ident, $seed:expr; $($rest:tt)*) => {
+        $crate::common::rev_dot!(@m [out] [$f $fj $fv ($seed)] [] [] [] [] [] $($rest)*)
+    };
+    (@m $o:tt $h:tt [$($pa:tt)*] [$($ja:tt)*] [$($va:tt)*] [$($s:ident)*] [$($ms:ident)*]
+        val $x:ident $(, $($rest:tt)*)?) => {
+        $crate::common::rev_dot!(@m $o $h
+            [$($pa)* $x.p.clone(),] [$($ja)* $x.p.clone(), $x.u.clone(),] [$($va)* $x.p.clone(), &mut $x.b,]
+            [$($s)* $x] [$($ms)*] $($($rest)*)?)
+    };
+    (@m $o:tt $h:tt [$($pa:tt)*] [$($ja:tt)*] [$($va:tt)*] [$($s:ident)*] [$($ms:ident)*]
+        rf $x:ident $(, $($rest:tt)*)?) => {
+        $crate::common::rev_dot!(@m $o $h
+            [$($pa)* &$x.p,] [$($ja)* &$x.p, &$x.u,] [$($va)* &$x.p, &mut $x.b,]
+            [$($s)* $x] [$($ms)*] $($($rest)*)?)
+    };
+    (@m $o:tt $h:tt [$($pa:tt)*] [$($ja:tt)*] [$($va:tt)*] [$($s:ident)*] [$($ms:ident)*]
+        mt $x:ident $(, $($rest:tt)*)?) => {
+        $crate::common::rev_dot!(@m $o $h
+            [$($pa)* &mut $x.pp,] [$($ja)* &mut $x.j, &mut $x.ju,] [$($va)* &mut $x.pv, &mut $x.b,]
+            [$($s)*] [$($ms)* $x] $($($rest)*)?)
+    };
+    (@m $o:tt $h:tt [$($pa:tt)*] [$($ja:tt)*] [$($va:tt)*] [$($s:ident)*] [$($ms:ident)*]
+        c $e:expr $(, $($rest:tt)*)?) => {
+        $crate::common::rev_dot!(@m $o $h
+            [$($pa)* $e,] [$($ja)* $e,] [$($va)* $e,]
+            [$($s)*] [$($ms)*] $($($rest)*)?)
+    };
+    (@m [$o:ident] [$f:ident $fj:ident $fv:ident ($seed:expr)] [$($pa:tt)*] [$($ja:tt)*] [$($va:tt)*]
+        [$($s:ident)*] [$($ms:ident)*]) => {{
+        let __seed: u64 = $seed;
+        $( let mut $s = Slot::new($s.clone(), __seed, stringify!($s), false); )*
+        $( let mut $ms = Slot::new($ms.clone(), __seed, stringify!($ms), true); )*
+        let mut __desc = String::new();
+        $( __desc += &format!(" {}={:?}", stringify!($s), $s.p); )*
+        $( __desc += &format!(" {}={:?}", stringify!($ms), $ms.p); )*
+        let __name = format!("{} at{}", stringify!($f), __desc);
+        let __y = $f($($pa)*);
+        let mut __lhs = DotAcc::default();
+        $crate::common::rev_dot!(@call $o __y __lhs __name __seed $fj $fv [$($ja)*] [$($va)*] [$($ms)*]);
+        $( assert_eq!($ms.j, $ms.pp, "{}: `{}` after _jvp differs from after f", __name, stringify!($ms)); )*
+        let mut __rhs = DotAcc::default();
+        $( __rhs.add(&$s.b, &$s.u); )*
+        $( __rhs.add(&$ms.b, &$ms.u); )*
+        dot_check(&__name, __lhs, __rhs);
+    }};
+    (@call out $y:ident $lhs:ident $name:ident $seed:ident $fj:ident $fv:ident [$($ja:tt)*] [$($va:tt)*] [$($ms:ident)*]) => {
+        let (__v, __t) = $fj($($ja)*);
+        assert_eq!(__v, $y, "{}: primal value of _jvp", $name);
+        let __w = Shape::rand_like(&__t, $seed, "(output)");
+        $lhs.add(&__w, &__t);
+        $( $lhs.add(&$ms.b, &$ms.ju); )*
+        let __p = $fv($($va)* __w);
+        assert_eq!(__p, $y, "{}: primal value of _vjp", $name);
+    };
+    (@call unit $y:ident $lhs:ident $name:ident $seed:ident $fj:ident $fv:ident [$($ja:tt)*] [$($va:tt)*] [$($ms:ident)*]) => {
+        let () = $y;
+        let () = $fj($($ja)*);
+        $( $lhs.add(&$ms.b, &$ms.ju); )*
+        let () = $fv($($va)*);
+    };
+}
+pub(crate) use rev_dot;
+
+/// The adjoints of the differentiable parameters after `f_vjp(..., 1.0)`
+/// (all adjoints zeroed first): the gradient of a scalar `f`. Returns the
+/// single adjoint for one differentiable parameter, otherwise a tuple.
+///
+/// ```ignore
+/// let (gx, gv) = rev_grad!(f_vjp; val x, rf v, c n);
+/// ```
+/// Same parameter kinds as [`rev_dot!`], except `mt`.
+macro_rules! rev_grad {
+    ($fv:ident; $($rest:tt)*) => {
+        $crate::common::rev_grad!(@m $fv [] [] $($rest)*)
+    };
+    (@m $fv:ident [$($va:tt)*] [$($s:ident)*] val $x:ident $(, $($rest:tt)*)?) => {
+        $crate::common::rev_grad!(@m $fv [$($va)* $x.p.clone(), &mut $x.b,] [$($s)* $x] $($($rest)*)?)
+    };
+    (@m $fv:ident [$($va:tt)*] [$($s:ident)*] rf $x:ident $(, $($rest:tt)*)?) => {
+        $crate::common::rev_grad!(@m $fv [$($va)* &$x.p, &mut $x.b,] [$($s)* $x] $($($rest)*)?)
+    };
+    (@m $fv:ident [$($va:tt)*] [$($s:ident)*] c $e:expr $(, $($rest:tt)*)?) => {
+        $crate::common::rev_grad!(@m $fv [$($va)* $e,] [$($s)*] $($($rest)*)?)
+    };
+    (@m $fv:ident [$($va:tt)*] [$s0:ident]) => {{
+        let mut $s0 = Slot::new($s0.clone(), 0, "", false);
+        $fv($($va)* 1.0);
+        $s0.b
+    }};
+    (@m $fv:ident [$($va:tt)*] [$($s:ident)*]) => {{
+        $( let mut $s = Slot::new($s.clone(), 0, "", false); )*
+        $fv($($va)* 1.0);
+        ($($s.b),*)
+    }};
+}
+pub(crate) use rev_grad;

@@ -34,25 +34,33 @@ impl Gen<'_> {
                 Some((Stmt::Return(Some(Op::Use(a))), rest)) => (rest, Some(a.clone())),
                 _ => (&body[..], None),
             };
-            self.push_scope();
-            for s in stmts {
-                if let Stmt::Let {
-                    pat: Pat::Var(v), ..
-                } = s
-                {
-                    if self.needs.active(*v) {
-                        self.declare_bar(*v, &mut out);
+            let fused = self.fused;
+            if fused.is_none() {
+                // (A fused final loop has already declared these and seeded.)
+                self.push_scope();
+                for s in stmts {
+                    if let Stmt::Let {
+                        pat: Pat::Var(v), ..
+                    } = s
+                    {
+                        if self.needs.active(*v) {
+                            self.declare_bar(*v, &mut out);
+                        }
                     }
                 }
-            }
-            if let Some(a) = ret {
-                let seed = self.out_bar.clone();
-                self.acc(&a, Op::Use(seed), &mut out);
+                if let Some(a) = ret {
+                    let seed = self.out_bar.clone();
+                    self.acc(&a, Op::Use(seed), &mut out);
+                }
             }
             for s in stmts.iter().rev() {
-                self.rev_stmt(s, &mut out);
+                if Some(analysis::id(s)) != fused {
+                    self.rev_stmt(s, &mut out);
+                }
             }
-            self.pop_scope();
+            if fused.is_none() {
+                self.pop_scope();
+            }
         }
         out
     }

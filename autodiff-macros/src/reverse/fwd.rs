@@ -59,7 +59,14 @@ impl Gen<'_> {
                 _ => (&body[..], None),
             };
             let mut frames = Vec::new();
-            out.extend(self.fwd_region(stmts, &mut frames, false));
+            match stmts.split_last() {
+                Some((last, before)) if ret.is_some() && self.fusable(last) => {
+                    self.fused = Some(analysis::id(last));
+                    out.extend(self.fwd_region(before, &mut frames, false));
+                    self.fused_loop(stmts, last, ret, &mut out);
+                }
+                _ => out.extend(self.fwd_region(stmts, &mut frames, false)),
+            }
             if let Some(op) = ret {
                 let r = self.f.temp(Ty::Unknown, Span::call_site());
                 self.f.vars[r.0].name = "result".into();
@@ -72,6 +79,44 @@ impl Gen<'_> {
             }
         }
         out
+    }
+
+    /// A final loop whose adjoint runs in the same iteration (see `fuse`):
+    /// the top-level adjoints and the seed come first, then each iteration
+    /// runs its primal statements followed by their reverse.
+    fn fused_loop(&mut self, top: &[Stmt], l: &Stmt, ret: Option<&Op>, out: &mut Block) {
+        for s in top {
+            if let Stmt::Let {
+                pat: Pat::Var(v), ..
+            } = s
+            {
+                if self.needs.active(*v) {
+                    self.declare_bar(*v, out);
+                }
+            }
+        }
+        if let Some(Op::Use(a)) = ret {
+            let seed = self.out_bar.clone();
+            self.acc(a, Op::Use(seed), out);
+        }
+        let Stmt::For {
+            var,
+            range,
+            body,
+            label,
+        } = l
+        else {
+            return;
+        };
+        let mut frames = Vec::new();
+        let mut new_body = self.fwd_region(body, &mut frames, false);
+        new_body.extend(self.rev_region(body, None, false));
+        out.push(Stmt::For {
+            var: *var,
+            range: range.clone(),
+            body: new_body,
+            label: label.clone(),
+        });
     }
 
     fn push_value(&mut self, v: VarId, out: &mut Block) {

@@ -24,7 +24,9 @@
 mod adjoint;
 pub mod analysis;
 mod bwd;
+mod fuse;
 mod fwd;
+mod peephole;
 pub mod prep;
 
 use std::collections::{HashMap, HashSet};
@@ -94,6 +96,8 @@ pub(crate) struct Gen<'a> {
     result: Option<VarId>,
     out_bar: Atom,
     fwd_label: syn::Lifetime,
+    /// The final loop whose reverse runs inside its forward iterations.
+    fused: Option<StmtId>,
     diags: &'a mut Diags,
 }
 
@@ -127,6 +131,7 @@ pub fn transform(
         result: None,
         out_bar: Atom::float(1.0),
         fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
+        fused: None,
         diags,
     };
     g.index(&src.body);
@@ -144,6 +149,7 @@ pub fn transform(
     out.extend(g.epilogue(src, sig, target));
     g.f.params = params;
     g.f.body = out;
+    peephole::first_accumulations_assign(&mut g.f);
     g.f
 }
 

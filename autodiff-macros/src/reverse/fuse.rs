@@ -1,0 +1,104 @@
+//! Fusing a final loop's reverse sweep into its forward sweep.
+//!
+//! When a function ends with a loop whose reverse sweep is *order-free*,
+//! its adjoint can run inside the same iteration, as a hand-written
+//! gradient would. Order-free means:
+//! - the loop-carried outputs change only by `s = s ± t`, so their adjoints
+//!   stay the same in every iteration;
+//! - nothing needs recording, so every value the adjoint reads is in scope;
+//! - the loop is followed only by the `return`, so every adjoint seed
+//!   (`out_bar`) is known before the loop starts.
+//!
+//! The adjoints of the operands then receive the same contributions, only
+//! summed in forward instead of reverse order.
+
+use super::analysis::{self, recomputable};
+use super::Gen;
+use crate::ir::{Arg, BinOp, Op, Pat, Stmt, VarId};
+
+impl Gen<'_> {
+    /// Whether loop `l`, the last statement before the final `return`, can be fused.
+    pub(super) fn fusable(&self, l: &Stmt) -> bool {
+        let Stmt::For { body, .. } = l else {
+            return false;
+        };
+        let Some(info) = self.loops.get(&analysis::id(l)) else {
+            return false;
+        };
+        if !info.exits.is_empty() || info.count.is_some() || !self.needs.has_rev(l) {
+            return false;
+        }
+        let locals: Vec<VarId> = body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Let {
+                    pat: Pat::Var(v), ..
+                } => Some(*v),
+                _ => None,
+            })
+            .collect();
+        // Outer variables written in the loop: accumulators only.
+        for s in body {
+            if let Stmt::Assign { place, op, .. } = s {
+                if locals.contains(&place.base) {
+                    continue;
+                }
+                let keeps = place.proj.is_empty()
+                    && match op {
+                        Op::Bin(BinOp::Add, a, b) => {
+                            (a.var() == Some(place.base)) != (b.var() == Some(place.base))
+                        }
+                        Op::Bin(BinOp::Sub, a, b) => {
+                            a.var() == Some(place.base) && b.var() != Some(place.base)
+                        }
+                        _ => false,
+                    };
+                if !keeps
+                    && (self.needs.active(place.base) || self.needs.needed.contains(&place.base))
+                {
+                    return false;
+                }
+            }
+        }
+        !self.records(body, true)
+    }
+
+    /// Whether generating the reverse of `b` would record anything. In the
+    /// fused loop's own body (`top`) locals are in scope and need nothing.
+    fn records(&self, b: &[Stmt], top: bool) -> bool {
+        let written = analysis::written(b);
+        b.iter().any(|s| match s {
+            Stmt::Let {
+                pat: Pat::Var(v),
+                init: Some(op),
+                ..
+            } => {
+                let stored = !top
+                    && self.needs.needed.contains(v)
+                    && (written.contains(v) || !recomputable(self.needs.func, *v, op, b, &written));
+                stored || has_mut_args(op)
+            }
+            Stmt::Assign { place, op, .. } => {
+                self.needs.restore(place.base, analysis::id(s)) || has_mut_args(op)
+            }
+            Stmt::Eval { op, .. } => has_mut_args(op),
+            Stmt::If { then, els, cond } => {
+                cond.var().is_some_and(|c| {
+                    analysis::written(then).contains(&c) || analysis::written(els).contains(&c)
+                }) || self.records(then, false)
+                    || self.records(els, false)
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
+                let info = self.loops.get(&analysis::id(s));
+                info.is_none_or(|l| l.count.is_some() || l.codes.is_some())
+                    || self.records(body, false)
+            }
+            Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
+            _ => false,
+        })
+    }
+}
+
+fn has_mut_args(op: &Op) -> bool {
+    matches!(op, Op::Call(_, args) if args.iter().any(|a| matches!(a, Arg::RefMut(_))))
+}
