@@ -7,14 +7,16 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     #[jvp]
+    #[vjp]
     fn sq_sin(x: f64) -> f64 {
         x.sin() * x.sin()
     }
 
     #[jvp]
+    #[vjp]
     fn weighted(x: f64, w: f64, k: usize) -> f64 {
         w * x.powi(k as i32)
     }
@@ -22,6 +24,7 @@ mod double {
     // Calls to other #[jvp] functions, nested, with mixed constant/active
     // arguments, and with an all-constant call to a #[jvp] function.
     #[jvp]
+    #[vjp]
     fn caller(x: f64, y: f64) -> f64 {
         let a = sq_sin(x) + sq_sin(2.0 * y);
         let b = weighted(x, y, 3) + weighted(y, 0.5, 2);
@@ -52,12 +55,33 @@ mod double {
         }
     }
 
+    #[test]
+    fn caller_reverse() {
+        for (i, &(x, y)) in [(0.4, 0.9), (-1.2, 0.3)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(sq_sin, sq_sin_jvp, sq_sin_vjp, i; val x);
+            for k in [0usize, 1, 3] {
+                rev_dot!(weighted, weighted_jvp, weighted_vjp, i; val x, val y, c k);
+            }
+            rev_dot!(caller, caller_jvp, caller_vjp, i; val x, val y);
+            let (gx, gy) = rev_grad!(caller_vjp; val x, val y);
+            let s2 = |z: f64| z.sin() * z.sin();
+            let ds2 = |z: f64| 2.0 * z.sin() * z.cos();
+            let a = s2(x) + s2(2.0 * y);
+            let b = y * x.powi(3) + 0.5 * y * y;
+            let dc = ds2(s2(x + y)) * ds2(x + y);
+            check_exact(gx, ds2(x) * b + a * 3.0 * y * x * x + dc);
+            check_exact(gy, ds2(2.0 * y) * 2.0 * b + a * (x.powi(3) + y) + dc);
+        }
+    }
+
     // A non-#[jvp] helper called only with constant arguments stays as is.
     fn weight_of(i: usize) -> f64 {
         1.0 / (1.0 + i as f64)
     }
 
     #[jvp]
+    #[vjp]
     fn const_arg_calls(x: &[f64]) -> f64 {
         let mut s = 0.0;
         for i in 0..x.len() {
@@ -80,37 +104,55 @@ mod double {
         }
     }
 
+    #[test]
+    fn const_arg_calls_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(1 + k as u64, n, -1.0, 1.0);
+            rev_dot!(const_arg_calls, const_arg_calls_jvp, const_arg_calls_vjp, k as u64; rf x);
+            let g = rev_grad!(const_arg_calls_vjp; rf x);
+            let exact: Vec<f64> = (0..n)
+                .map(|i| x[i].exp() / (1.0 + i as f64) / (1.0 + n as f64))
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // Calls through module paths (nested modules, `super::`, `self::`),
     // with #[jvp] functions defined inside `mod` blocks.
     mod geom {
-        use autodiff::jvp;
+        use autodiff::{jvp, vjp};
 
         #[jvp]
+        #[vjp]
         pub fn norm2(p: &[f64; 3]) -> f64 {
             (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
         }
 
         pub mod inner {
-            use autodiff::jvp;
+            use autodiff::{jvp, vjp};
 
             #[jvp]
+            #[vjp]
             pub fn cubic(x: f64) -> f64 {
                 x * x * x
             }
 
             #[jvp]
+            #[vjp]
             pub fn uses_super(p: &[f64; 3]) -> f64 {
                 super::norm2(p) + self::cubic(p[0])
             }
         }
 
         #[jvp]
+        #[vjp]
         pub fn scaled_norm(p: &[f64; 3], s: f64) -> f64 {
             s * norm2(p) + inner::cubic(s)
         }
     }
 
     #[jvp]
+    #[vjp]
     fn module_paths(p: &[f64; 3], s: f64) -> f64 {
         geom::scaled_norm(p, s) + geom::inner::uses_super(p) + self::geom::inner::cubic(p[1])
     }
@@ -140,9 +182,28 @@ mod double {
         }
     }
 
+    #[test]
+    fn module_paths_reverse() {
+        for (k, &(p, s)) in [([0.6, -1.1, 0.8], 1.3), ([-0.2, 0.5, 1.7], -0.6)]
+            .iter()
+            .enumerate()
+        {
+            let k = k as u64;
+            rev_dot!(module_paths, module_paths_jvp, module_paths_vjp, k; rf p, val s);
+            let (gp, gs) = rev_grad!(module_paths_vjp; rf p, val s);
+            let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+            let mut ep = p.map(|q| (s + 1.0) * q / n);
+            ep[0] += 3.0 * p[0] * p[0];
+            ep[1] += 3.0 * p[1] * p[1];
+            check_exact_vec(&gp, &ep);
+            check_exact(gs, n + 3.0 * s * s);
+        }
+    }
+
     // Recursion: power by repeated multiplication and a recursive sum over a
     // slice, both differentiated through the recursive call.
     #[jvp]
+    #[vjp]
     fn power(x: f64, n: u32) -> f64 {
         if n == 0 {
             1.0
@@ -152,6 +213,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn sum_rec(x: &[f64], i: usize) -> f64 {
         if i == x.len() {
             0.0
@@ -185,8 +247,39 @@ mod double {
         }
     }
 
+    #[test]
+    fn recursion_reverse() {
+        for &x in &[0.7, -1.3] {
+            for n in [0u32, 1, 5] {
+                rev_dot!(power, power_jvp, power_vjp, n as u64; val x, c n);
+                let exact = if n == 0 {
+                    0.0
+                } else {
+                    n as f64 * x.powi(n as i32 - 1)
+                };
+                check_exact(rev_grad!(power_vjp; val x, c n), exact);
+            }
+        }
+        let x = rand_vec(3, 6, -2.0, 2.0);
+        for start in [0usize, 2, 6] {
+            rev_dot!(sum_rec, sum_rec_jvp, sum_rec_vjp, start as u64; rf x, c start);
+            let g = rev_grad!(sum_rec_vjp; rf x, c start);
+            let exact: Vec<f64> = (0..6)
+                .map(|i| {
+                    if i >= start {
+                        x[i].cos() * (i + 1) as f64
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // Mutual recursion between two #[jvp] functions.
     #[jvp]
+    #[vjp]
     fn even_part(x: f64, n: u32) -> f64 {
         if n == 0 {
             x
@@ -196,6 +289,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn odd_part(x: f64, n: u32) -> f64 {
         if n == 0 {
             x * x
@@ -217,6 +311,22 @@ mod double {
         check(t, exact, fd(|h| even_part(x + h, 3)));
     }
 
+    #[test]
+    fn mutual_recursion_reverse() {
+        for &x in &[0.9, -0.4] {
+            for n in 0..5u32 {
+                rev_dot!(even_part, even_part_jvp, even_part_vjp, n as u64; val x, c n);
+                rev_dot!(odd_part, odd_part_jvp, odd_part_vjp, n as u64; val x, c n);
+            }
+        }
+        let x: f64 = 0.9;
+        let (s, c) = ((x * 0.5).sin(), (x * 0.5).cos());
+        check_exact(
+            rev_grad!(even_part_vjp; val x, c 3),
+            0.5 * s * c * 0.5 + 0.5 * c + 1.0,
+        );
+    }
+
     // A hand-written `_jvp` for a function without #[jvp].
     fn softplus(x: f64) -> f64 {
         (1.0 + x.exp()).ln()
@@ -226,7 +336,14 @@ mod double {
         (softplus(x), x_dot / (1.0 + (-x).exp()))
     }
 
+    // Hand-written, in the `_vjp` calling convention.
+    fn softplus_vjp(x: f64, x_bar: &mut f64, out_bar: f64) -> f64 {
+        *x_bar += out_bar / (1.0 + (-x).exp());
+        softplus(x)
+    }
+
     #[jvp]
+    #[vjp]
     fn uses_handwritten(x: f64, y: f64) -> f64 {
         softplus(x * y) + softplus(2.0) * x
     }
@@ -244,13 +361,27 @@ mod double {
         }
     }
 
+    #[test]
+    fn uses_handwritten_reverse() {
+        for (i, &(x, y)) in [(0.5, -1.2), (1.5, 0.8)].iter().enumerate() {
+            rev_dot!(softplus, softplus_jvp, softplus_vjp, i as u64; val x);
+            rev_dot!(uses_handwritten, uses_handwritten_jvp, uses_handwritten_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(uses_handwritten_vjp; val x, val y);
+            let sig = 1.0 / (1.0 + (-(x * y)).exp());
+            check_exact(gx, sig * y + softplus(2.0));
+            check_exact(gy, sig * x);
+        }
+    }
+
     // `&mut arr[i]` arguments to a callee taking `&mut f64`.
     #[jvp]
+    #[vjp]
     fn accumulate(r: &mut f64, v: f64) {
         *r += v * v;
     }
 
     #[jvp]
+    #[vjp]
     fn mut_elem_args(x: &[f64]) -> f64 {
         let mut a = [0.0; 3];
         for i in 0..x.len() {
@@ -278,9 +409,37 @@ mod double {
         }
     }
 
+    #[test]
+    fn mut_elem_args_reverse() {
+        for (k, &(r, v)) in [(0.3, 0.8), (-1.1, -0.5)].iter().enumerate() {
+            rev_dot!(unit accumulate, accumulate_jvp, accumulate_vjp, k as u64; mt r, val v);
+        }
+        for (k, n) in [1usize, 3, 7].into_iter().enumerate() {
+            let x = rand_vec(4 + k as u64, n, -1.0, 1.0);
+            rev_dot!(mut_elem_args, mut_elem_args_jvp, mut_elem_args_vjp, k as u64; rf x);
+            let g = rev_grad!(mut_elem_args_vjp; rf x);
+            let mut a = [0.0; 3];
+            for i in 0..n {
+                a[i % 3] += x[i] * x[i];
+            }
+            let exact: Vec<f64> = (0..n)
+                .map(|i| {
+                    let da = 2.0 * x[i];
+                    match i % 3 {
+                        0 => 2.0 * a[0] * da,
+                        1 => da * a[2],
+                        _ => a[1] * da,
+                    }
+                })
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `&v` arguments: a local Vec passed as `&[f64]` and as `&Vec<f64>`, and a
     // slice parameter passed straight through.
     #[jvp]
+    #[vjp]
     fn mean(v: &[f64]) -> f64 {
         let mut s = 0.0;
         for &vi in v {
@@ -290,11 +449,13 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn last_sq(v: &Vec<f64>) -> f64 {
         v[v.len() - 1] * v[v.len() - 1]
     }
 
     #[jvp]
+    #[vjp]
     fn ref_args(x: &[f64], c: f64) -> f64 {
         let mut v = vec![0.0; x.len()];
         for i in 0..x.len() {
@@ -323,9 +484,33 @@ mod double {
         }
     }
 
+    #[test]
+    fn ref_args_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(5 + k as u64, n, -1.0, 1.0);
+            let v = x.clone();
+            rev_dot!(mean, mean_jvp, mean_vjp, k as u64; rf x);
+            rev_dot!(last_sq, last_sq_jvp, last_sq_vjp, k as u64; rf v);
+            let c = 0.8;
+            rev_dot!(ref_args, ref_args_jvp, ref_args_vjp, k as u64; rf x, val c);
+            let (gx, gc) = rev_grad!(ref_args_vjp; rf x, val c);
+            let nf = n as f64;
+            let e = |i: usize| (x[i] * c).exp();
+            let mut ex: Vec<f64> = (0..n).map(|i| e(i) * c / nf + 1.0 / nf).collect();
+            ex[n - 1] += 2.0 * e(n - 1) * e(n - 1) * c;
+            ex[0] += 1.0 / 3.0;
+            let ec = (0..n).map(|i| e(i) * x[i] / nf).sum::<f64>()
+                + 2.0 * e(n - 1) * e(n - 1) * x[n - 1]
+                + 1.0 / 3.0;
+            check_exact_vec(&gx, &ex);
+            check_exact(gc, ec);
+        }
+    }
+
     // An in-place callee taking `&mut [f64]`, called twice on a local array
     // and once on a local Vec.
     #[jvp]
+    #[vjp]
     fn scale_shift(a: &mut [f64], s: f64, b: f64) {
         for i in 0..a.len() {
             a[i] = a[i] * s + b;
@@ -333,6 +518,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn inplace_twice(x: &[f64; 4], s: f64, t: f64) -> f64 {
         let mut buf = [0.0; 4];
         for i in 0..4 {
@@ -371,19 +557,45 @@ mod double {
         }
     }
 
+    #[test]
+    fn inplace_twice_reverse() {
+        for (k, n) in [0usize, 1, 4].into_iter().enumerate() {
+            let a = rand_vec(6 + k as u64, n, -1.0, 1.0);
+            let (s, b) = (1.3, -0.4);
+            rev_dot!(unit scale_shift, scale_shift_jvp, scale_shift_vjp, k as u64; mt a, val s, val b);
+        }
+        for k in 0..2u64 {
+            let x: [f64; 4] = arr(&rand_vec(6 + k, 4, -1.0, 1.0));
+            let (s, t) = (1.3, -0.7);
+            rev_dot!(inplace_twice, inplace_twice_jvp, inplace_twice_vjp, k; rf x, val s, val t);
+            let (gx, gs, gt) = rev_grad!(inplace_twice_vjp; rf x, val s, val t);
+            let exact_dir = |u: &[f64], ds: f64, dt: f64| {
+                let b = |i: usize| (x[i] * s + 1.0) * t + s;
+                let db = |i: usize| (u[i] * s + x[i] * ds) * t + (x[i] * s + 1.0) * dt + ds;
+                db(0) * b(3) + b(0) * db(3) + db(1) + db(2) + 0.5 * dt
+            };
+            check_exact_vec(&gx, &grad_by_dirs(4, |u| exact_dir(u, 0.0, 0.0)));
+            check_exact(gs, exact_dir(&[0.0; 4], 1.0, 0.0));
+            check_exact(gt, exact_dir(&[0.0; 4], 0.0, 1.0));
+        }
+    }
+
     // Callee returning a tuple and an array, destructured by the caller.
     #[jvp]
+    #[vjp]
     fn sincos(x: f64) -> (f64, f64) {
         (x.sin(), x.cos())
     }
 
     #[jvp]
+    #[vjp]
     fn rot(p: [f64; 2], th: f64) -> [f64; 2] {
         let (s, c) = sincos(th);
         [c * p[0] - s * p[1], s * p[0] + c * p[1]]
     }
 
     #[jvp]
+    #[vjp]
     fn structured_results(x: f64, y: f64) -> f64 {
         let (s, c) = sincos(x);
         let q = rot([y, 1.0], x * 2.0);
@@ -409,9 +621,34 @@ mod double {
         }
     }
 
+    #[test]
+    fn structured_results_reverse() {
+        for (i, &(x, y)) in [(0.3, 1.2), (-0.9, 0.4)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(sincos, sincos_jvp, sincos_vjp, i; val x);
+            let p = [y, x];
+            let th = 0.7 - x;
+            rev_dot!(rot, rot_jvp, rot_vjp, i; val p, val th);
+            rev_dot!(structured_results, structured_results_jvp, structured_results_vjp, i; val x, val y);
+            let (gx, gy) = rev_grad!(structured_results_vjp; val x, val y);
+            let exact = |dx: f64, dy: f64| {
+                let th = 2.0 * x;
+                let (s2, c2) = (th.sin(), th.cos());
+                let q0 = c2 * y - s2;
+                let q1 = s2 * y + c2;
+                let dq0 = -s2 * 2.0 * dx * y + c2 * dy - c2 * 2.0 * dx;
+                let dq1 = c2 * 2.0 * dx * y + s2 * dy - s2 * 2.0 * dx;
+                (2.0 * x).cos() * dx + dq0 * q1 + q0 * dq1
+            };
+            check_exact(gx, exact(1.0, 0.0));
+            check_exact(gy, exact(0.0, 1.0));
+        }
+    }
+
     // A callee taking `&mut Vec<f64>`, called with `&mut v` on a local Vec;
     // a call inside a while condition; an `if` expression as an argument.
     #[jvp]
+    #[vjp]
     fn push_free_update(v: &mut Vec<f64>, a: f64) {
         for i in 0..v.len() {
             v[i] = v[i] * a + (i as f64) * 0.1;
@@ -419,6 +656,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn norm_sq(v: &Vec<f64>) -> f64 {
         let mut s = 0.0;
         for vi in v.iter() {
@@ -428,6 +666,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn call_in_condition(x: &[f64], a: f64) -> f64 {
         let mut v = vec![0.0; x.len()];
         for i in 0..x.len() {
@@ -476,8 +715,44 @@ mod double {
         }
     }
 
+    #[test]
+    fn call_in_condition_reverse() {
+        for (k, n) in [1usize, 3].into_iter().enumerate() {
+            let v = rand_vec(30 + k as u64, n, -1.0, 1.0);
+            let a = 0.7;
+            rev_dot!(unit push_free_update, push_free_update_jvp, push_free_update_vjp, k as u64; mt v, val a);
+            rev_dot!(norm_sq, norm_sq_jvp, norm_sq_vjp, k as u64; rf v);
+        }
+        let x = vec![0.8, -0.6, 0.3];
+        for &a in &[0.6, 0.3] {
+            rev_dot!(call_in_condition, call_in_condition_jvp, call_in_condition_vjp, (a * 10.0) as u64; rf x, val a);
+            let (gx, ga) = rev_grad!(call_in_condition_vjp; rf x, val a);
+            let exact_dir = |u: &[f64], da: f64| {
+                let (mut v, mut dv) = (x.clone(), u.to_vec());
+                let mut rounds = 0;
+                while v.iter().map(|q| q * q).sum::<f64>() > 0.05 && rounds < 100 {
+                    for i in 0..3 {
+                        dv[i] = dv[i] * a + v[i] * da;
+                        v[i] = v[i] * a + i as f64 * 0.1;
+                    }
+                    rounds += 1;
+                }
+                let (first, dfirst) = if v[0] > 0.0 {
+                    (v[0], dv[0])
+                } else {
+                    (-v[0], -dv[0])
+                };
+                let (z, dz) = if a > 0.5 { (first, dfirst) } else { (a, da) };
+                2.0 * z.sin() * z.cos() * dz + 2.0 * dot(&v, &dv)
+            };
+            check_exact_vec(&gx, &grad_by_dirs(3, |u| exact_dir(u, 0.0)));
+            check_exact(ga, exact_dir(&[0.0; 3], 1.0));
+        }
+    }
+
     // Recursion with a `&mut` slice parameter (in-place prefix products).
     #[jvp]
+    #[vjp]
     fn prefix_prod_rec(v: &mut [f64], i: usize) {
         if i >= v.len() {
             return;
@@ -511,11 +786,26 @@ mod double {
         }
     }
 
+    #[test]
+    fn prefix_prod_rec_reverse() {
+        for (k, n) in [1usize, 2, 3, 4, 5].into_iter().enumerate() {
+            let v = rand_vec(41 + k as u64, n, 0.5, 1.5);
+            rev_dot!(unit prefix_prod_rec, prefix_prod_rec_jvp, prefix_prod_rec_vjp, k as u64; mt v, c 1);
+        }
+        // Cotangent e_4 on the final contents: the gradient of the full product.
+        let v0 = rand_vec(41, 5, 0.5, 1.5);
+        let (mut v, mut vb) = (v0.clone(), vec![0.0, 0.0, 0.0, 0.0, 1.0]);
+        prefix_prod_rec_vjp(&mut v, &mut vb, 1);
+        let p: f64 = v0.iter().product();
+        check_exact_vec(&vb, &v0.iter().map(|a| p / a).collect::<Vec<_>>());
+    }
+
     // Recursion through a module path.
     mod rec {
-        use autodiff::jvp;
+        use autodiff::{jvp, vjp};
 
         #[jvp]
+        #[vjp]
         pub fn cheb(x: f64, n: u32) -> f64 {
             match n {
                 0 => 1.0,
@@ -539,9 +829,23 @@ mod double {
         }
     }
 
+    #[test]
+    fn recursion_module_path_reverse() {
+        use rec::{cheb, cheb_jvp, cheb_vjp};
+        for &x in &[0.3, -0.8] {
+            for n in [0u32, 1, 2, 5] {
+                rev_dot!(cheb, cheb_jvp, cheb_vjp, n as u64; val x, c n);
+                let th = x.acos();
+                let exact = n as f64 * (n as f64 * th).sin() / th.sin();
+                check_exact(rev_grad!(cheb_vjp; val x, c n), exact);
+            }
+        }
+    }
+
     // A call result used as a method receiver and inside an elementary
     // function argument.
     #[jvp]
+    #[vjp]
     fn call_as_receiver(x: f64) -> f64 {
         sq_sin(x).sqrt() + sq_sin(x.cos()).exp() + weighted(x, 2.0, 2).ln()
     }
@@ -558,6 +862,17 @@ mod double {
             check(t, exact, fd(|s| call_as_receiver(x + s)));
         }
     }
+
+    #[test]
+    fn call_as_receiver_reverse() {
+        for (i, &x) in [0.6, 2.0, -0.9].iter().enumerate() {
+            rev_dot!(call_as_receiver, call_as_receiver_jvp, call_as_receiver_vjp, i as u64; val x);
+            let c = x.cos();
+            let e = (c.sin() * c.sin()).exp();
+            let exact = x.sin().signum() * c + e * 2.0 * c.sin() * c.cos() * -x.sin() + 2.0 / x;
+            check_exact(rev_grad!(call_as_receiver_vjp; val x), exact);
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -565,14 +880,16 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     #[jvp]
+    #[vjp]
     fn sq_sin(x: f32) -> f32 {
         x.sin() * x.sin()
     }
 
     #[jvp]
+    #[vjp]
     fn weighted(x: f32, w: f32, k: usize) -> f32 {
         w * x.powi(k as i32)
     }
@@ -580,6 +897,7 @@ mod single {
     // Calls to other #[jvp] functions, nested, with mixed constant/active
     // arguments, and with an all-constant call to a #[jvp] function.
     #[jvp]
+    #[vjp]
     fn caller(x: f32, y: f32) -> f32 {
         let a = sq_sin(x) + sq_sin(2.0 * y);
         let b = weighted(x, y, 3) + weighted(y, 0.5, 2);
@@ -610,12 +928,33 @@ mod single {
         }
     }
 
+    #[test]
+    fn caller_reverse() {
+        for (i, &(x, y)) in [(0.4, 0.9), (-1.2, 0.3)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(sq_sin, sq_sin_jvp, sq_sin_vjp, i; val x);
+            for k in [0usize, 1, 3] {
+                rev_dot!(weighted, weighted_jvp, weighted_vjp, i; val x, val y, c k);
+            }
+            rev_dot!(caller, caller_jvp, caller_vjp, i; val x, val y);
+            let (gx, gy) = rev_grad!(caller_vjp; val x, val y);
+            let s2 = |z: f32| z.sin() * z.sin();
+            let ds2 = |z: f32| 2.0 * z.sin() * z.cos();
+            let a = s2(x) + s2(2.0 * y);
+            let b = y * x.powi(3) + 0.5 * y * y;
+            let dc = ds2(s2(x + y)) * ds2(x + y);
+            check_exact(gx, ds2(x) * b + a * 3.0 * y * x * x + dc);
+            check_exact(gy, ds2(2.0 * y) * 2.0 * b + a * (x.powi(3) + y) + dc);
+        }
+    }
+
     // A non-#[jvp] helper called only with constant arguments stays as is.
     fn weight_of(i: usize) -> f32 {
         1.0 / (1.0 + i as f32)
     }
 
     #[jvp]
+    #[vjp]
     fn const_arg_calls(x: &[f32]) -> f32 {
         let mut s = 0.0;
         for i in 0..x.len() {
@@ -638,37 +977,55 @@ mod single {
         }
     }
 
+    #[test]
+    fn const_arg_calls_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(1 + k as u64, n, -1.0, 1.0);
+            rev_dot!(const_arg_calls, const_arg_calls_jvp, const_arg_calls_vjp, k as u64; rf x);
+            let g = rev_grad!(const_arg_calls_vjp; rf x);
+            let exact: Vec<f32> = (0..n)
+                .map(|i| x[i].exp() / (1.0 + i as f32) / (1.0 + n as f32))
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // Calls through module paths (nested modules, `super::`, `self::`),
     // with #[jvp] functions defined inside `mod` blocks.
     mod geom {
-        use autodiff::jvp;
+        use autodiff::{jvp, vjp};
 
         #[jvp]
+        #[vjp]
         pub fn norm2(p: &[f32; 3]) -> f32 {
             (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt()
         }
 
         pub mod inner {
-            use autodiff::jvp;
+            use autodiff::{jvp, vjp};
 
             #[jvp]
+            #[vjp]
             pub fn cubic(x: f32) -> f32 {
                 x * x * x
             }
 
             #[jvp]
+            #[vjp]
             pub fn uses_super(p: &[f32; 3]) -> f32 {
                 super::norm2(p) + self::cubic(p[0])
             }
         }
 
         #[jvp]
+        #[vjp]
         pub fn scaled_norm(p: &[f32; 3], s: f32) -> f32 {
             s * norm2(p) + inner::cubic(s)
         }
     }
 
     #[jvp]
+    #[vjp]
     fn module_paths(p: &[f32; 3], s: f32) -> f32 {
         geom::scaled_norm(p, s) + geom::inner::uses_super(p) + self::geom::inner::cubic(p[1])
     }
@@ -698,9 +1055,28 @@ mod single {
         }
     }
 
+    #[test]
+    fn module_paths_reverse() {
+        for (k, &(p, s)) in [([0.6, -1.1, 0.8], 1.3), ([-0.2, 0.5, 1.7], -0.6)]
+            .iter()
+            .enumerate()
+        {
+            let k = k as u64;
+            rev_dot!(module_paths, module_paths_jvp, module_paths_vjp, k; rf p, val s);
+            let (gp, gs) = rev_grad!(module_paths_vjp; rf p, val s);
+            let n = (p[0] * p[0] + p[1] * p[1] + p[2] * p[2]).sqrt();
+            let mut ep = p.map(|q| (s + 1.0) * q / n);
+            ep[0] += 3.0 * p[0] * p[0];
+            ep[1] += 3.0 * p[1] * p[1];
+            check_exact_vec(&gp, &ep);
+            check_exact(gs, n + 3.0 * s * s);
+        }
+    }
+
     // Recursion: power by repeated multiplication and a recursive sum over a
     // slice, both differentiated through the recursive call.
     #[jvp]
+    #[vjp]
     fn power(x: f32, n: u32) -> f32 {
         if n == 0 {
             1.0
@@ -710,6 +1086,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn sum_rec(x: &[f32], i: usize) -> f32 {
         if i == x.len() {
             0.0
@@ -743,8 +1120,39 @@ mod single {
         }
     }
 
+    #[test]
+    fn recursion_reverse() {
+        for &x in &[0.7, -1.3] {
+            for n in [0u32, 1, 5] {
+                rev_dot!(power, power_jvp, power_vjp, n as u64; val x, c n);
+                let exact = if n == 0 {
+                    0.0
+                } else {
+                    n as f32 * x.powi(n as i32 - 1)
+                };
+                check_exact(rev_grad!(power_vjp; val x, c n), exact);
+            }
+        }
+        let x = rand_vec(3, 6, -2.0, 2.0);
+        for start in [0usize, 2, 6] {
+            rev_dot!(sum_rec, sum_rec_jvp, sum_rec_vjp, start as u64; rf x, c start);
+            let g = rev_grad!(sum_rec_vjp; rf x, c start);
+            let exact: Vec<f32> = (0..6)
+                .map(|i| {
+                    if i >= start {
+                        x[i].cos() * (i + 1) as f32
+                    } else {
+                        0.0
+                    }
+                })
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // Mutual recursion between two #[jvp] functions.
     #[jvp]
+    #[vjp]
     fn even_part(x: f32, n: u32) -> f32 {
         if n == 0 {
             x
@@ -754,6 +1162,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn odd_part(x: f32, n: u32) -> f32 {
         if n == 0 {
             x * x
@@ -775,6 +1184,22 @@ mod single {
         check(t, exact, fd(|h| even_part(x + h, 3)));
     }
 
+    #[test]
+    fn mutual_recursion_reverse() {
+        for &x in &[0.9, -0.4] {
+            for n in 0..5u32 {
+                rev_dot!(even_part, even_part_jvp, even_part_vjp, n as u64; val x, c n);
+                rev_dot!(odd_part, odd_part_jvp, odd_part_vjp, n as u64; val x, c n);
+            }
+        }
+        let x: f32 = 0.9;
+        let (s, c) = ((x * 0.5).sin(), (x * 0.5).cos());
+        check_exact(
+            rev_grad!(even_part_vjp; val x, c 3),
+            0.5 * s * c * 0.5 + 0.5 * c + 1.0,
+        );
+    }
+
     // A hand-written `_jvp` for a function without #[jvp].
     fn softplus(x: f32) -> f32 {
         (1.0 + x.exp()).ln()
@@ -784,7 +1209,14 @@ mod single {
         (softplus(x), x_dot / (1.0 + (-x).exp()))
     }
 
+    // Hand-written, in the `_vjp` calling convention.
+    fn softplus_vjp(x: f32, x_bar: &mut f32, out_bar: f32) -> f32 {
+        *x_bar += out_bar / (1.0 + (-x).exp());
+        softplus(x)
+    }
+
     #[jvp]
+    #[vjp]
     fn uses_handwritten(x: f32, y: f32) -> f32 {
         softplus(x * y) + softplus(2.0) * x
     }
@@ -802,13 +1234,27 @@ mod single {
         }
     }
 
+    #[test]
+    fn uses_handwritten_reverse() {
+        for (i, &(x, y)) in [(0.5, -1.2), (1.5, 0.8)].iter().enumerate() {
+            rev_dot!(softplus, softplus_jvp, softplus_vjp, i as u64; val x);
+            rev_dot!(uses_handwritten, uses_handwritten_jvp, uses_handwritten_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(uses_handwritten_vjp; val x, val y);
+            let sig = 1.0 / (1.0 + (-(x * y)).exp());
+            check_exact(gx, sig * y + softplus(2.0));
+            check_exact(gy, sig * x);
+        }
+    }
+
     // `&mut arr[i]` arguments to a callee taking `&mut f32`.
     #[jvp]
+    #[vjp]
     fn accumulate(r: &mut f32, v: f32) {
         *r += v * v;
     }
 
     #[jvp]
+    #[vjp]
     fn mut_elem_args(x: &[f32]) -> f32 {
         let mut a = [0.0; 3];
         for i in 0..x.len() {
@@ -836,9 +1282,37 @@ mod single {
         }
     }
 
+    #[test]
+    fn mut_elem_args_reverse() {
+        for (k, &(r, v)) in [(0.3, 0.8), (-1.1, -0.5)].iter().enumerate() {
+            rev_dot!(unit accumulate, accumulate_jvp, accumulate_vjp, k as u64; mt r, val v);
+        }
+        for (k, n) in [1usize, 3, 7].into_iter().enumerate() {
+            let x = rand_vec(4 + k as u64, n, -1.0, 1.0);
+            rev_dot!(mut_elem_args, mut_elem_args_jvp, mut_elem_args_vjp, k as u64; rf x);
+            let g = rev_grad!(mut_elem_args_vjp; rf x);
+            let mut a = [0.0; 3];
+            for i in 0..n {
+                a[i % 3] += x[i] * x[i];
+            }
+            let exact: Vec<f32> = (0..n)
+                .map(|i| {
+                    let da = 2.0 * x[i];
+                    match i % 3 {
+                        0 => 2.0 * a[0] * da,
+                        1 => da * a[2],
+                        _ => a[1] * da,
+                    }
+                })
+                .collect();
+            check_exact_vec(&g, &exact);
+        }
+    }
+
     // `&v` arguments: a local Vec passed as `&[f32]` and as `&Vec<f32>`, and a
     // slice parameter passed straight through.
     #[jvp]
+    #[vjp]
     fn mean(v: &[f32]) -> f32 {
         let mut s = 0.0;
         for &vi in v {
@@ -848,11 +1322,13 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn last_sq(v: &Vec<f32>) -> f32 {
         v[v.len() - 1] * v[v.len() - 1]
     }
 
     #[jvp]
+    #[vjp]
     fn ref_args(x: &[f32], c: f32) -> f32 {
         let mut v = vec![0.0; x.len()];
         for i in 0..x.len() {
@@ -881,9 +1357,33 @@ mod single {
         }
     }
 
+    #[test]
+    fn ref_args_reverse() {
+        for (k, n) in [1usize, 5].into_iter().enumerate() {
+            let x = rand_vec(5 + k as u64, n, -1.0, 1.0);
+            let v = x.clone();
+            rev_dot!(mean, mean_jvp, mean_vjp, k as u64; rf x);
+            rev_dot!(last_sq, last_sq_jvp, last_sq_vjp, k as u64; rf v);
+            let c = 0.8;
+            rev_dot!(ref_args, ref_args_jvp, ref_args_vjp, k as u64; rf x, val c);
+            let (gx, gc) = rev_grad!(ref_args_vjp; rf x, val c);
+            let nf = n as f32;
+            let e = |i: usize| (x[i] * c).exp();
+            let mut ex: Vec<f32> = (0..n).map(|i| e(i) * c / nf + 1.0 / nf).collect();
+            ex[n - 1] += 2.0 * e(n - 1) * e(n - 1) * c;
+            ex[0] += 1.0 / 3.0;
+            let ec = (0..n).map(|i| e(i) * x[i] / nf).sum::<f32>()
+                + 2.0 * e(n - 1) * e(n - 1) * x[n - 1]
+                + 1.0 / 3.0;
+            check_exact_vec(&gx, &ex);
+            check_exact(gc, ec);
+        }
+    }
+
     // An in-place callee taking `&mut [f32]`, called twice on a local array
     // and once on a local Vec.
     #[jvp]
+    #[vjp]
     fn scale_shift(a: &mut [f32], s: f32, b: f32) {
         for i in 0..a.len() {
             a[i] = a[i] * s + b;
@@ -891,6 +1391,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn inplace_twice(x: &[f32; 4], s: f32, t: f32) -> f32 {
         let mut buf = [0.0; 4];
         for i in 0..4 {
@@ -929,19 +1430,45 @@ mod single {
         }
     }
 
+    #[test]
+    fn inplace_twice_reverse() {
+        for (k, n) in [0usize, 1, 4].into_iter().enumerate() {
+            let a = rand_vec(6 + k as u64, n, -1.0, 1.0);
+            let (s, b) = (1.3, -0.4);
+            rev_dot!(unit scale_shift, scale_shift_jvp, scale_shift_vjp, k as u64; mt a, val s, val b);
+        }
+        for k in 0..2u64 {
+            let x: [f32; 4] = arr(&rand_vec(6 + k, 4, -1.0, 1.0));
+            let (s, t) = (1.3, -0.7);
+            rev_dot!(inplace_twice, inplace_twice_jvp, inplace_twice_vjp, k; rf x, val s, val t);
+            let (gx, gs, gt) = rev_grad!(inplace_twice_vjp; rf x, val s, val t);
+            let exact_dir = |u: &[f32], ds: f32, dt: f32| {
+                let b = |i: usize| (x[i] * s + 1.0) * t + s;
+                let db = |i: usize| (u[i] * s + x[i] * ds) * t + (x[i] * s + 1.0) * dt + ds;
+                db(0) * b(3) + b(0) * db(3) + db(1) + db(2) + 0.5 * dt
+            };
+            check_exact_vec(&gx, &grad_by_dirs(4, |u| exact_dir(u, 0.0, 0.0)));
+            check_exact(gs, exact_dir(&[0.0; 4], 1.0, 0.0));
+            check_exact(gt, exact_dir(&[0.0; 4], 0.0, 1.0));
+        }
+    }
+
     // Callee returning a tuple and an array, destructured by the caller.
     #[jvp]
+    #[vjp]
     fn sincos(x: f32) -> (f32, f32) {
         (x.sin(), x.cos())
     }
 
     #[jvp]
+    #[vjp]
     fn rot(p: [f32; 2], th: f32) -> [f32; 2] {
         let (s, c) = sincos(th);
         [c * p[0] - s * p[1], s * p[0] + c * p[1]]
     }
 
     #[jvp]
+    #[vjp]
     fn structured_results(x: f32, y: f32) -> f32 {
         let (s, c) = sincos(x);
         let q = rot([y, 1.0], x * 2.0);
@@ -967,9 +1494,34 @@ mod single {
         }
     }
 
+    #[test]
+    fn structured_results_reverse() {
+        for (i, &(x, y)) in [(0.3, 1.2), (-0.9, 0.4)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(sincos, sincos_jvp, sincos_vjp, i; val x);
+            let p = [y, x];
+            let th = 0.7 - x;
+            rev_dot!(rot, rot_jvp, rot_vjp, i; val p, val th);
+            rev_dot!(structured_results, structured_results_jvp, structured_results_vjp, i; val x, val y);
+            let (gx, gy) = rev_grad!(structured_results_vjp; val x, val y);
+            let exact = |dx: f32, dy: f32| {
+                let th = 2.0 * x;
+                let (s2, c2) = (th.sin(), th.cos());
+                let q0 = c2 * y - s2;
+                let q1 = s2 * y + c2;
+                let dq0 = -s2 * 2.0 * dx * y + c2 * dy - c2 * 2.0 * dx;
+                let dq1 = c2 * 2.0 * dx * y + s2 * dy - s2 * 2.0 * dx;
+                (2.0 * x).cos() * dx + dq0 * q1 + q0 * dq1
+            };
+            check_exact(gx, exact(1.0, 0.0));
+            check_exact(gy, exact(0.0, 1.0));
+        }
+    }
+
     // A callee taking `&mut Vec<f32>`, called with `&mut v` on a local Vec;
     // a call inside a while condition; an `if` expression as an argument.
     #[jvp]
+    #[vjp]
     fn push_free_update(v: &mut Vec<f32>, a: f32) {
         for i in 0..v.len() {
             v[i] = v[i] * a + (i as f32) * 0.1;
@@ -977,6 +1529,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn norm_sq(v: &Vec<f32>) -> f32 {
         let mut s = 0.0;
         for vi in v.iter() {
@@ -986,6 +1539,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn call_in_condition(x: &[f32], a: f32) -> f32 {
         let mut v = vec![0.0; x.len()];
         for i in 0..x.len() {
@@ -1034,8 +1588,44 @@ mod single {
         }
     }
 
+    #[test]
+    fn call_in_condition_reverse() {
+        for (k, n) in [1usize, 3].into_iter().enumerate() {
+            let v = rand_vec(30 + k as u64, n, -1.0, 1.0);
+            let a = 0.7;
+            rev_dot!(unit push_free_update, push_free_update_jvp, push_free_update_vjp, k as u64; mt v, val a);
+            rev_dot!(norm_sq, norm_sq_jvp, norm_sq_vjp, k as u64; rf v);
+        }
+        let x = vec![0.8, -0.6, 0.3];
+        for &a in &[0.6, 0.3] {
+            rev_dot!(call_in_condition, call_in_condition_jvp, call_in_condition_vjp, (a * 10.0) as u64; rf x, val a);
+            let (gx, ga) = rev_grad!(call_in_condition_vjp; rf x, val a);
+            let exact_dir = |u: &[f32], da: f32| {
+                let (mut v, mut dv) = (x.clone(), u.to_vec());
+                let mut rounds = 0;
+                while v.iter().map(|q| q * q).sum::<f32>() > 0.05 && rounds < 100 {
+                    for i in 0..3 {
+                        dv[i] = dv[i] * a + v[i] * da;
+                        v[i] = v[i] * a + i as f32 * 0.1;
+                    }
+                    rounds += 1;
+                }
+                let (first, dfirst) = if v[0] > 0.0 {
+                    (v[0], dv[0])
+                } else {
+                    (-v[0], -dv[0])
+                };
+                let (z, dz) = if a > 0.5 { (first, dfirst) } else { (a, da) };
+                2.0 * z.sin() * z.cos() * dz + 2.0 * dot(&v, &dv)
+            };
+            check_exact_vec(&gx, &grad_by_dirs(3, |u| exact_dir(u, 0.0)));
+            check_exact(ga, exact_dir(&[0.0; 3], 1.0));
+        }
+    }
+
     // Recursion with a `&mut` slice parameter (in-place prefix products).
     #[jvp]
+    #[vjp]
     fn prefix_prod_rec(v: &mut [f32], i: usize) {
         if i >= v.len() {
             return;
@@ -1069,11 +1659,26 @@ mod single {
         }
     }
 
+    #[test]
+    fn prefix_prod_rec_reverse() {
+        for (k, n) in [1usize, 2, 3, 4, 5].into_iter().enumerate() {
+            let v = rand_vec(41 + k as u64, n, 0.5, 1.5);
+            rev_dot!(unit prefix_prod_rec, prefix_prod_rec_jvp, prefix_prod_rec_vjp, k as u64; mt v, c 1);
+        }
+        // Cotangent e_4 on the final contents: the gradient of the full product.
+        let v0 = rand_vec(41, 5, 0.5, 1.5);
+        let (mut v, mut vb) = (v0.clone(), vec![0.0, 0.0, 0.0, 0.0, 1.0]);
+        prefix_prod_rec_vjp(&mut v, &mut vb, 1);
+        let p: f32 = v0.iter().product();
+        check_exact_vec(&vb, &v0.iter().map(|a| p / a).collect::<Vec<_>>());
+    }
+
     // Recursion through a module path.
     mod rec {
-        use autodiff::jvp;
+        use autodiff::{jvp, vjp};
 
         #[jvp]
+        #[vjp]
         pub fn cheb(x: f32, n: u32) -> f32 {
             match n {
                 0 => 1.0,
@@ -1097,9 +1702,23 @@ mod single {
         }
     }
 
+    #[test]
+    fn recursion_module_path_reverse() {
+        use rec::{cheb, cheb_jvp, cheb_vjp};
+        for &x in &[0.3, -0.8] {
+            for n in [0u32, 1, 2, 5] {
+                rev_dot!(cheb, cheb_jvp, cheb_vjp, n as u64; val x, c n);
+                let th = x.acos();
+                let exact = n as f32 * (n as f32 * th).sin() / th.sin();
+                check_exact(rev_grad!(cheb_vjp; val x, c n), exact);
+            }
+        }
+    }
+
     // A call result used as a method receiver and inside an elementary
     // function argument.
     #[jvp]
+    #[vjp]
     fn call_as_receiver(x: f32) -> f32 {
         sq_sin(x).sqrt() + sq_sin(x.cos()).exp() + weighted(x, 2.0, 2).ln()
     }
@@ -1114,6 +1733,17 @@ mod single {
             let e = (c.sin() * c.sin()).exp();
             let exact = x.sin().signum() * c + e * 2.0 * c.sin() * c.cos() * -x.sin() + 2.0 / x;
             check(t, exact, fd(|s| call_as_receiver(x + s)));
+        }
+    }
+
+    #[test]
+    fn call_as_receiver_reverse() {
+        for (i, &x) in [0.6, 2.0, -0.9].iter().enumerate() {
+            rev_dot!(call_as_receiver, call_as_receiver_jvp, call_as_receiver_vjp, i as u64; val x);
+            let c = x.cos();
+            let e = (c.sin() * c.sin()).exp();
+            let exact = x.sin().signum() * c + e * 2.0 * c.sin() * c.cos() * -x.sin() + 2.0 / x;
+            check_exact(rev_grad!(call_as_receiver_vjp; val x), exact);
         }
     }
 } // mod single

@@ -27,6 +27,21 @@ mod double {
         };
     }
 
+    /// Reverse mode of a unary `f`: the dot-product test between `f_jvp` and
+    /// `f_vjp`, and `f_vjp` with `out_bar = 1` against the closed form `d(x)`.
+    macro_rules! unary_rev_test {
+        ($test:ident, $f:ident, $fj:ident, $fv:ident, |$x:ident| $d:expr, [$($p:expr),* $(,)?]) => {
+            #[test]
+            fn $test() {
+                for (i, &$x) in [$($p),*].iter().enumerate() {
+                    rev_dot!($f, $fj, $fv, i as u64; val $x);
+                    let exact: f64 = $d;
+                    check_exact(rev_grad!($fv; val $x), exact);
+                }
+            }
+        };
+    }
+
     #[jvp]
     #[vjp]
     fn m_sin(x: f64) -> f64 {
@@ -49,10 +64,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        sin_method_reverse,
+        m_sin,
+        m_sin_jvp,
+        m_sin_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.cos())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         sin_path,
         p_sin,
         p_sin_jvp,
+        |x| {
+            let a = x;
+            a.cos()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        sin_path_reverse,
+        p_sin,
+        p_sin_jvp,
+        p_sin_vjp,
         |x| {
             let a = x;
             a.cos()
@@ -82,10 +119,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cos_method_reverse,
+        m_cos,
+        m_cos_jvp,
+        m_cos_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-a.sin())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         cos_path,
         p_cos,
         p_cos_jvp,
+        |x| {
+            let a = x;
+            -a.sin()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cos_path_reverse,
+        p_cos,
+        p_cos_jvp,
+        p_cos_vjp,
         |x| {
             let a = x;
             -a.sin()
@@ -115,10 +174,32 @@ mod double {
         },
         [-1.0, 0.3, 1.1]
     );
+    unary_rev_test!(
+        tan_method_reverse,
+        m_tan,
+        m_tan_jvp,
+        m_tan_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a.cos() * a.cos()))
+        },
+        [-1.0, 0.3, 1.1]
+    );
     unary_test!(
         tan_path,
         p_tan,
         p_tan_jvp,
+        |x| {
+            let a = x;
+            1.0 / (a.cos() * a.cos())
+        },
+        [-1.0, 0.3, 1.1]
+    );
+    unary_rev_test!(
+        tan_path_reverse,
+        p_tan,
+        p_tan_jvp,
+        p_tan_vjp,
         |x| {
             let a = x;
             1.0 / (a.cos() * a.cos())
@@ -148,10 +229,32 @@ mod double {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        asin_method_reverse,
+        m_asin,
+        m_asin_jvp,
+        m_asin_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 - a * a).sqrt())
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
     unary_test!(
         asin_path,
         p_asin,
         p_asin_jvp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 - a * a).sqrt()
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        asin_path_reverse,
+        p_asin,
+        p_asin_jvp,
+        p_asin_vjp,
         |x| {
             let a = x;
             1.0 / (1.0 - a * a).sqrt()
@@ -181,10 +284,32 @@ mod double {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        acos_method_reverse,
+        m_acos,
+        m_acos_jvp,
+        m_acos_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-1.0 / (1.0 - a * a).sqrt())
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
     unary_test!(
         acos_path,
         p_acos,
         p_acos_jvp,
+        |x| {
+            let a = x;
+            -1.0 / (1.0 - a * a).sqrt()
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        acos_path_reverse,
+        p_acos,
+        p_acos_jvp,
+        p_acos_vjp,
         |x| {
             let a = x;
             -1.0 / (1.0 - a * a).sqrt()
@@ -214,10 +339,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        atan_method_reverse,
+        m_atan,
+        m_atan_jvp,
+        m_atan_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 + a * a))
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         atan_path,
         p_atan,
         p_atan_jvp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 + a * a)
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        atan_path_reverse,
+        p_atan,
+        p_atan_jvp,
+        p_atan_vjp,
         |x| {
             let a = x;
             1.0 / (1.0 + a * a)
@@ -247,10 +394,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        sinh_method_reverse,
+        m_sinh,
+        m_sinh_jvp,
+        m_sinh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.cosh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         sinh_path,
         p_sinh,
         p_sinh_jvp,
+        |x| {
+            let a = x;
+            a.cosh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        sinh_path_reverse,
+        p_sinh,
+        p_sinh_jvp,
+        p_sinh_vjp,
         |x| {
             let a = x;
             a.cosh()
@@ -280,10 +449,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cosh_method_reverse,
+        m_cosh,
+        m_cosh_jvp,
+        m_cosh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.sinh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         cosh_path,
         p_cosh,
         p_cosh_jvp,
+        |x| {
+            let a = x;
+            a.sinh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cosh_path_reverse,
+        p_cosh,
+        p_cosh_jvp,
+        p_cosh_vjp,
         |x| {
             let a = x;
             a.sinh()
@@ -313,10 +504,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        tanh_method_reverse,
+        m_tanh,
+        m_tanh_jvp,
+        m_tanh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 - a.tanh() * a.tanh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         tanh_path,
         p_tanh,
         p_tanh_jvp,
+        |x| {
+            let a = x;
+            1.0 - a.tanh() * a.tanh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        tanh_path_reverse,
+        p_tanh,
+        p_tanh_jvp,
+        p_tanh_vjp,
         |x| {
             let a = x;
             1.0 - a.tanh() * a.tanh()
@@ -346,10 +559,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        asinh_method_reverse,
+        m_asinh,
+        m_asinh_jvp,
+        m_asinh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * a + 1.0).sqrt())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         asinh_path,
         p_asinh,
         p_asinh_jvp,
+        |x| {
+            let a = x;
+            1.0 / (a * a + 1.0).sqrt()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        asinh_path_reverse,
+        p_asinh,
+        p_asinh_jvp,
+        p_asinh_vjp,
         |x| {
             let a = x;
             1.0 / (a * a + 1.0).sqrt()
@@ -379,10 +614,32 @@ mod double {
         },
         [1.1, 1.5, 3.0]
     );
+    unary_rev_test!(
+        acosh_method_reverse,
+        m_acosh,
+        m_acosh_jvp,
+        m_acosh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * a - 1.0).sqrt())
+        },
+        [1.1, 1.5, 3.0]
+    );
     unary_test!(
         acosh_path,
         p_acosh,
         p_acosh_jvp,
+        |x| {
+            let a = x;
+            1.0 / (a * a - 1.0).sqrt()
+        },
+        [1.1, 1.5, 3.0]
+    );
+    unary_rev_test!(
+        acosh_path_reverse,
+        p_acosh,
+        p_acosh_jvp,
+        p_acosh_vjp,
         |x| {
             let a = x;
             1.0 / (a * a - 1.0).sqrt()
@@ -412,10 +669,32 @@ mod double {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        atanh_method_reverse,
+        m_atanh,
+        m_atanh_jvp,
+        m_atanh_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 - a * a))
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
     unary_test!(
         atanh_path,
         p_atanh,
         p_atanh_jvp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 - a * a)
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        atanh_path_reverse,
+        p_atanh,
+        p_atanh_jvp,
+        p_atanh_vjp,
         |x| {
             let a = x;
             1.0 / (1.0 - a * a)
@@ -445,10 +724,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp_method_reverse,
+        m_exp,
+        m_exp_jvp,
+        m_exp_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         exp_path,
         p_exp,
         p_exp_jvp,
+        |x| {
+            let a = x;
+            a.exp()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp_path_reverse,
+        p_exp,
+        p_exp_jvp,
+        p_exp_vjp,
         |x| {
             let a = x;
             a.exp()
@@ -478,10 +779,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp2_method_reverse,
+        m_exp2,
+        m_exp2_jvp,
+        m_exp2_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp2() * std::f64::consts::LN_2)
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         exp2_path,
         p_exp2,
         p_exp2_jvp,
+        |x| {
+            let a = x;
+            a.exp2() * std::f64::consts::LN_2
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp2_path_reverse,
+        p_exp2,
+        p_exp2_jvp,
+        p_exp2_vjp,
         |x| {
             let a = x;
             a.exp2() * std::f64::consts::LN_2
@@ -511,10 +834,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp_m1_method_reverse,
+        m_exp_m1,
+        m_exp_m1_jvp,
+        m_exp_m1_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         exp_m1_path,
         p_exp_m1,
         p_exp_m1_jvp,
+        |x| {
+            let a = x;
+            a.exp()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp_m1_path_reverse,
+        p_exp_m1,
+        p_exp_m1_jvp,
+        p_exp_m1_vjp,
         |x| {
             let a = x;
             a.exp()
@@ -544,10 +889,32 @@ mod double {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        ln_method_reverse,
+        m_ln,
+        m_ln_jvp,
+        m_ln_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / a)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
     unary_test!(
         ln_path,
         p_ln,
         p_ln_jvp,
+        |x| {
+            let a = x;
+            1.0 / a
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        ln_path_reverse,
+        p_ln,
+        p_ln_jvp,
+        p_ln_vjp,
         |x| {
             let a = x;
             1.0 / a
@@ -577,10 +944,32 @@ mod double {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        log2_method_reverse,
+        m_log2,
+        m_log2_jvp,
+        m_log2_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * std::f64::consts::LN_2))
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
     unary_test!(
         log2_path,
         p_log2,
         p_log2_jvp,
+        |x| {
+            let a = x;
+            1.0 / (a * std::f64::consts::LN_2)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        log2_path_reverse,
+        p_log2,
+        p_log2_jvp,
+        p_log2_vjp,
         |x| {
             let a = x;
             1.0 / (a * std::f64::consts::LN_2)
@@ -610,10 +999,32 @@ mod double {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        log10_method_reverse,
+        m_log10,
+        m_log10_jvp,
+        m_log10_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * std::f64::consts::LN_10))
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
     unary_test!(
         log10_path,
         p_log10,
         p_log10_jvp,
+        |x| {
+            let a = x;
+            1.0 / (a * std::f64::consts::LN_10)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        log10_path_reverse,
+        p_log10,
+        p_log10_jvp,
+        p_log10_vjp,
         |x| {
             let a = x;
             1.0 / (a * std::f64::consts::LN_10)
@@ -643,10 +1054,32 @@ mod double {
         },
         [-0.5, 0.2, 3.0]
     );
+    unary_rev_test!(
+        ln_1p_method_reverse,
+        m_ln_1p,
+        m_ln_1p_jvp,
+        m_ln_1p_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 + a))
+        },
+        [-0.5, 0.2, 3.0]
+    );
     unary_test!(
         ln_1p_path,
         p_ln_1p,
         p_ln_1p_jvp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 + a)
+        },
+        [-0.5, 0.2, 3.0]
+    );
+    unary_rev_test!(
+        ln_1p_path_reverse,
+        p_ln_1p,
+        p_ln_1p_jvp,
+        p_ln_1p_vjp,
         |x| {
             let a = x;
             1.0 / (1.0 + a)
@@ -676,10 +1109,32 @@ mod double {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        sqrt_method_reverse,
+        m_sqrt,
+        m_sqrt_jvp,
+        m_sqrt_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (0.5 / a.sqrt())
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
     unary_test!(
         sqrt_path,
         p_sqrt,
         p_sqrt_jvp,
+        |x| {
+            let a = x;
+            0.5 / a.sqrt()
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        sqrt_path_reverse,
+        p_sqrt,
+        p_sqrt_jvp,
+        p_sqrt_vjp,
         |x| {
             let a = x;
             0.5 / a.sqrt()
@@ -709,10 +1164,32 @@ mod double {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cbrt_method_reverse,
+        m_cbrt,
+        m_cbrt_jvp,
+        m_cbrt_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (3.0 * a.cbrt() * a.cbrt()))
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
     unary_test!(
         cbrt_path,
         p_cbrt,
         p_cbrt_jvp,
+        |x| {
+            let a = x;
+            1.0 / (3.0 * a.cbrt() * a.cbrt())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cbrt_path_reverse,
+        p_cbrt,
+        p_cbrt_jvp,
+        p_cbrt_vjp,
         |x| {
             let a = x;
             1.0 / (3.0 * a.cbrt() * a.cbrt())
@@ -742,10 +1219,32 @@ mod double {
         },
         [-2.0, -0.4, 0.5, 3.0]
     );
+    unary_rev_test!(
+        recip_method_reverse,
+        m_recip,
+        m_recip_jvp,
+        m_recip_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-1.0 / (a * a))
+        },
+        [-2.0, -0.4, 0.5, 3.0]
+    );
     unary_test!(
         recip_path,
         p_recip,
         p_recip_jvp,
+        |x| {
+            let a = x;
+            -1.0 / (a * a)
+        },
+        [-2.0, -0.4, 0.5, 3.0]
+    );
+    unary_rev_test!(
+        recip_path_reverse,
+        p_recip,
+        p_recip_jvp,
+        p_recip_vjp,
         |x| {
             let a = x;
             -1.0 / (a * a)
@@ -775,10 +1274,32 @@ mod double {
         },
         [-1.5, -0.3, 0.2, 2.0]
     );
+    unary_rev_test!(
+        abs_method_reverse,
+        m_abs,
+        m_abs_jvp,
+        m_abs_vjp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.signum())
+        },
+        [-1.5, -0.3, 0.2, 2.0]
+    );
     unary_test!(
         abs_path,
         p_abs,
         p_abs_jvp,
+        |x| {
+            let a = x;
+            a.signum()
+        },
+        [-1.5, -0.3, 0.2, 2.0]
+    );
+    unary_rev_test!(
+        abs_path_reverse,
+        p_abs,
+        p_abs_jvp,
+        p_abs_vjp,
         |x| {
             let a = x;
             a.signum()
@@ -806,10 +1327,26 @@ mod double {
         |x| (1.25 * x).floor(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        floor_method_reverse,
+        m_floor,
+        m_floor_jvp,
+        m_floor_vjp,
+        |x| (1.25 * x).floor(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         floor_path,
         p_floor,
         p_floor_jvp,
+        |x| x.floor(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        floor_path_reverse,
+        p_floor,
+        p_floor_jvp,
+        p_floor_vjp,
         |x| x.floor(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -834,10 +1371,26 @@ mod double {
         |x| (1.25 * x).ceil(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        ceil_method_reverse,
+        m_ceil,
+        m_ceil_jvp,
+        m_ceil_vjp,
+        |x| (1.25 * x).ceil(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         ceil_path,
         p_ceil,
         p_ceil_jvp,
+        |x| x.ceil(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        ceil_path_reverse,
+        p_ceil,
+        p_ceil_jvp,
+        p_ceil_vjp,
         |x| x.ceil(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -862,10 +1415,26 @@ mod double {
         |x| (1.25 * x).round(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        round_method_reverse,
+        m_round,
+        m_round_jvp,
+        m_round_vjp,
+        |x| (1.25 * x).round(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         round_path,
         p_round,
         p_round_jvp,
+        |x| x.round(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        round_path_reverse,
+        p_round,
+        p_round_jvp,
+        p_round_vjp,
         |x| x.round(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -890,10 +1459,26 @@ mod double {
         |x| (1.25 * x).trunc(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        trunc_method_reverse,
+        m_trunc,
+        m_trunc_jvp,
+        m_trunc_vjp,
+        |x| (1.25 * x).trunc(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         trunc_path,
         p_trunc,
         p_trunc_jvp,
+        |x| x.trunc(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        trunc_path_reverse,
+        p_trunc,
+        p_trunc_jvp,
+        p_trunc_vjp,
         |x| x.trunc(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -918,10 +1503,26 @@ mod double {
         |x| (1.25 * x).signum(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        signum_method_reverse,
+        m_signum,
+        m_signum_jvp,
+        m_signum_vjp,
+        |x| (1.25 * x).signum(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         signum_path,
         p_signum,
         p_signum_jvp,
+        |x| x.signum(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        signum_path_reverse,
+        p_signum,
+        p_signum_jvp,
+        p_signum_vjp,
         |x| x.signum(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -963,6 +1564,26 @@ mod double {
         }
     }
 
+    #[test]
+    fn atan2_both_forms_reverse() {
+        for (i, &(y, x)) in [(0.5, 1.2), (-0.8, 0.3), (1.1, -0.9), (-0.4, -1.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_atan2, m_atan2_jvp, m_atan2_vjp, i; val y, val x);
+            rev_dot!(p_atan2, p_atan2_jvp, p_atan2_vjp, i; val y, val x);
+            let r2 = x * x + y * y;
+            for (gy, gx) in [
+                rev_grad!(m_atan2_vjp; val y, val x),
+                rev_grad!(p_atan2_vjp; val y, val x),
+            ] {
+                check_exact(gy, x / r2);
+                check_exact(gx, -y / r2);
+            }
+        }
+    }
+
     #[jvp]
     #[vjp]
     fn m_log(x: f64, b: f64) -> f64 {
@@ -987,6 +1608,26 @@ mod double {
                 let (v, t) = p_log_jvp(x, dx, b, db);
                 assert_eq!(v, p_log(x, b));
                 check(t, exact, fd(|s| p_log(x + s * dx, b + s * db)));
+            }
+        }
+    }
+
+    #[test]
+    fn log_both_forms_reverse() {
+        for (i, &(x, b)) in [(0.7f64, 2.0f64), (3.5, 10.0), (5.0, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_log, m_log_jvp, m_log_vjp, i; val x, val b);
+            rev_dot!(p_log, p_log_jvp, p_log_vjp, i; val x, val b);
+            let lb = b.ln();
+            for (gx, gb) in [
+                rev_grad!(m_log_vjp; val x, val b),
+                rev_grad!(p_log_vjp; val x, val b),
+            ] {
+                check_exact(gx, 1.0 / (x * lb) + 1.0 / (x * 3.0f64.ln()));
+                check_exact(gb, -x.ln() / (b * lb * lb));
             }
         }
     }
@@ -1019,6 +1660,25 @@ mod double {
         }
     }
 
+    #[test]
+    fn powf_both_forms_reverse() {
+        for (i, &(x, y)) in [(0.6f64, 2.5f64), (1.7, -1.3), (2.2, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_powf, m_powf_jvp, m_powf_vjp, i; val x, val y);
+            rev_dot!(p_powf, p_powf_jvp, p_powf_vjp, i; val x, val y);
+            for (gx, gy) in [
+                rev_grad!(m_powf_vjp; val x, val y),
+                rev_grad!(p_powf_vjp; val x, val y),
+            ] {
+                check_exact(gx, y * x.powf(y - 1.0));
+                check_exact(gy, x.powf(y) * x.ln());
+            }
+        }
+    }
+
     #[jvp]
     #[vjp]
     fn m_powi(x: f64, n: i32) -> f64 {
@@ -1046,6 +1706,19 @@ mod double {
         }
     }
 
+    #[test]
+    fn powi_both_forms_reverse() {
+        for &x in &[-1.4f64, 0.6, 2.1] {
+            for n in [-2, 0, 1, 4] {
+                rev_dot!(m_powi, m_powi_jvp, m_powi_vjp, n as u64; val x, c n);
+                rev_dot!(p_powi, p_powi_jvp, p_powi_vjp, n as u64; val x, c n);
+                let exact = n as f64 * x.powi(n - 1) + 3.0 * x * x;
+                check_exact(rev_grad!(m_powi_vjp; val x, c n), exact);
+                check_exact(rev_grad!(p_powi_vjp; val x, c n), exact);
+            }
+        }
+    }
+
     #[jvp]
     #[vjp]
     fn m_hypot(x: f64, y: f64) -> f64 {
@@ -1069,6 +1742,23 @@ mod double {
                 let (v, t) = p_hypot_jvp(x, dx, y, dy);
                 assert_eq!(v, p_hypot(x, y));
                 check(t, exact, fd(|s| p_hypot(x + s * dx, y + s * dy)));
+            }
+        }
+    }
+
+    #[test]
+    fn hypot_both_forms_reverse() {
+        for (i, &(x, y)) in [(3.0, 4.0), (-0.5, 1.2), (0.9, -0.1)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(m_hypot, m_hypot_jvp, m_hypot_vjp, i; val x, val y);
+            rev_dot!(p_hypot, p_hypot_jvp, p_hypot_vjp, i; val x, val y);
+            let h = x.hypot(y);
+            for (gx, gy) in [
+                rev_grad!(m_hypot_vjp; val x, val y),
+                rev_grad!(p_hypot_vjp; val x, val y),
+            ] {
+                check_exact(gx, x / h);
+                check_exact(gy, y / h);
             }
         }
     }
@@ -1104,6 +1794,23 @@ mod double {
                     exact,
                     fd(|s| p_mul_add(a + s * da, b + s * db, c + s * dc)),
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn mul_add_both_forms_reverse() {
+        for (i, &(a, b, c)) in [(0.5, -1.5, 2.0), (-1.2, 0.7, 0.3)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(m_mul_add, m_mul_add_jvp, m_mul_add_vjp, i; val a, val b, val c);
+            rev_dot!(p_mul_add, p_mul_add_jvp, p_mul_add_vjp, i; val a, val b, val c);
+            for (ga, gb, gc) in [
+                rev_grad!(m_mul_add_vjp; val a, val b, val c),
+                rev_grad!(p_mul_add_vjp; val a, val b, val c),
+            ] {
+                check_exact(ga, b);
+                check_exact(gb, a);
+                check_exact(gc, 1.0);
             }
         }
     }
@@ -1155,6 +1862,36 @@ mod double {
     }
 
     #[test]
+    fn max_min_away_from_ties_reverse() {
+        for (i, &(a, b)) in [(0.9, 0.2), (-1.0, 0.5), (2.0, -3.0), (-0.4, -0.1)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_max, m_max_jvp, m_max_vjp, i; val a, val b);
+            rev_dot!(p_max, p_max_jvp, p_max_vjp, i; val a, val b);
+            rev_dot!(m_min, m_min_jvp, m_min_vjp, i; val a, val b);
+            rev_dot!(p_min, p_min_jvp, p_min_vjp, i; val a, val b);
+            let gmax = if a > b { (1.0, 0.0) } else { (0.0, 1.0) };
+            let gmin = if a < b { (1.0, 0.0) } else { (0.0, 1.0) };
+            for g in [
+                rev_grad!(m_max_vjp; val a, val b),
+                rev_grad!(p_max_vjp; val a, val b),
+            ] {
+                check_exact(g.0, gmax.0);
+                check_exact(g.1, gmax.1);
+            }
+            for g in [
+                rev_grad!(m_min_vjp; val a, val b),
+                rev_grad!(p_min_vjp; val a, val b),
+            ] {
+                check_exact(g.0, gmin.0);
+                check_exact(g.1, gmin.1);
+            }
+        }
+    }
+
+    #[test]
     fn max_min_tie_convention() {
         // At a tie, `a.max(b)` and `a.min(b)` follow `a`.
         for &c in &[0.0, 1.5, -2.0] {
@@ -1168,6 +1905,28 @@ mod double {
             check_exact(t, -0.4);
             let (_, t) = p_min_jvp(c, -0.4, c, 0.8);
             check_exact(t, -0.4);
+        }
+    }
+
+    #[test]
+    fn max_min_tie_convention_reverse() {
+        // At a tie the whole adjoint goes to `a`, as the tangent follows `a`.
+        for (i, &c) in [0.0, 1.5, -2.0].iter().enumerate() {
+            let (a, b) = (c, c);
+            let i = i as u64;
+            rev_dot!(m_max, m_max_jvp, m_max_vjp, i; val a, val b);
+            rev_dot!(p_max, p_max_jvp, p_max_vjp, i; val a, val b);
+            rev_dot!(m_min, m_min_jvp, m_min_vjp, i; val a, val b);
+            rev_dot!(p_min, p_min_jvp, p_min_vjp, i; val a, val b);
+            for g in [
+                rev_grad!(m_max_vjp; val a, val b),
+                rev_grad!(p_max_vjp; val a, val b),
+                rev_grad!(m_min_vjp; val a, val b),
+                rev_grad!(p_min_vjp; val a, val b),
+            ] {
+                check_exact(g.0, 1.0);
+                check_exact(g.1, 0.0);
+            }
         }
     }
 
@@ -1189,6 +1948,16 @@ mod double {
         // ReLU at exactly 0: `x.max(0.0)` with x == 0 follows x (a >= b).
         let (_, t) = relu_mix_jvp(0.0, 1.0);
         check_exact(t, 1.0 + 2.0);
+    }
+
+    #[test]
+    fn relu_mix_reverse() {
+        for (i, &x) in [-0.8, 0.4, 1.6, 0.0].iter().enumerate() {
+            rev_dot!(relu_mix, relu_mix_jvp, relu_mix_vjp, i as u64; val x);
+            // At x == 0 `x.max(0.0)` follows x (a >= b).
+            let exact = (if x >= 0.0 { 1.0 } else { 0.0 }) + (if x < 1.0 { 2.0 } else { 0.0 });
+            check_exact(rev_grad!(relu_mix_vjp; val x), exact);
+        }
     }
 
     #[jvp]
@@ -1238,6 +2007,38 @@ mod double {
     }
 
     #[test]
+    fn clamp_both_forms_reverse() {
+        for (i, &(x, lo, hi)) in [
+            (0.3, -1.0, 1.0),
+            (-2.0, -1.0, 1.0),
+            (1.8, -1.0, 1.0),
+            (0.5, 0.2, 0.6),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_clamp, m_clamp_jvp, m_clamp_vjp, i; val x, val lo, val hi);
+            rev_dot!(p_clamp, p_clamp_jvp, p_clamp_vjp, i; val x, val lo, val hi);
+            let exact = if x < lo {
+                (0.0, 1.0, 0.0)
+            } else if x > hi {
+                (0.0, 0.0, 1.0)
+            } else {
+                (1.0, 0.0, 0.0)
+            };
+            for g in [
+                rev_grad!(m_clamp_vjp; val x, val lo, val hi),
+                rev_grad!(p_clamp_vjp; val x, val lo, val hi),
+            ] {
+                check_exact(g.0, exact.0);
+                check_exact(g.1, exact.1);
+                check_exact(g.2, exact.2);
+            }
+        }
+    }
+
+    #[test]
     fn clamp_boundary_convention() {
         // `x.clamp(lo, hi)` follows x when lo <= x <= hi, so at either bound
         // the tangent is x's.
@@ -1247,6 +2048,26 @@ mod double {
             check_exact(t, 0.7);
             let (_, t) = p_clamp_jvp(x, 0.7, lo, -0.2, hi, 0.9);
             check_exact(t, 0.7);
+        }
+    }
+
+    #[test]
+    fn clamp_boundary_convention_reverse() {
+        for (i, &(x, lo, hi)) in [(-1.0, -1.0, 1.0), (1.0, -1.0, 1.0), (0.5, 0.5, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_clamp, m_clamp_jvp, m_clamp_vjp, i; val x, val lo, val hi);
+            rev_dot!(p_clamp, p_clamp_jvp, p_clamp_vjp, i; val x, val lo, val hi);
+            for g in [
+                rev_grad!(m_clamp_vjp; val x, val lo, val hi),
+                rev_grad!(p_clamp_vjp; val x, val lo, val hi),
+            ] {
+                check_exact(g.0, 1.0);
+                check_exact(g.1, 0.0);
+                check_exact(g.2, 0.0);
+            }
         }
     }
 
@@ -1267,6 +2088,17 @@ mod double {
     }
 
     #[test]
+    fn abs_signum_at_zero_convention_reverse() {
+        let x = 0.0;
+        rev_dot!(m_abs, m_abs_jvp, m_abs_vjp, 0; val x);
+        rev_dot!(p_abs, p_abs_jvp, p_abs_vjp, 0; val x);
+        rev_dot!(m_signum, m_signum_jvp, m_signum_vjp, 0; val x);
+        check_exact(rev_grad!(m_abs_vjp; val x), 0.0);
+        check_exact(rev_grad!(p_abs_vjp; val x), 0.0);
+        check_exact(rev_grad!(m_signum_vjp; val x), 0.0f64.signum());
+    }
+
+    #[test]
     fn floor_family_has_zero_derivative_at_integers() {
         // Even exactly at a jump the convention is a zero derivative of the
         // rounding function itself: d(floor(x) * x) = floor(x) dx.
@@ -1280,6 +2112,22 @@ mod double {
         }
         let (_, t) = p_round_jvp(0.5, 1.0);
         check_exact(t, 0.5f64.round());
+    }
+
+    #[test]
+    fn floor_family_has_zero_derivative_at_integers_reverse() {
+        for (i, &x) in [1.0, 2.0, -3.0].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(p_floor, p_floor_jvp, p_floor_vjp, i; val x);
+            rev_dot!(p_ceil, p_ceil_jvp, p_ceil_vjp, i; val x);
+            rev_dot!(p_trunc, p_trunc_jvp, p_trunc_vjp, i; val x);
+            check_exact(rev_grad!(p_floor_vjp; val x), x.floor());
+            check_exact(rev_grad!(p_ceil_vjp; val x), x.ceil());
+            check_exact(rev_grad!(p_trunc_vjp; val x), x.trunc());
+        }
+        let x = 0.5;
+        rev_dot!(p_round, p_round_jvp, p_round_vjp, 0; val x);
+        check_exact(rev_grad!(p_round_vjp; val x), 0.5f64.round());
     }
 
     // ---- compositions ---------------------------------------------------
@@ -1321,6 +2169,36 @@ mod double {
             }
         }
     }
+
+    #[test]
+    fn composite_reverse() {
+        for (i, &(x, y)) in [(0.7, 0.4), (-1.1, 0.9), (0.3, -1.6)].iter().enumerate() {
+            rev_dot!(composite, composite_jvp, composite_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(composite_vjp; val x, val y);
+            // The forward test's closed form, per direction.
+            let exact = |dx: f64, dy: f64| {
+                let r = (x * x + y * y).sqrt();
+                let dr = (x * dx + y * dy) / r;
+                let q = x.sin() * y.exp();
+                let dq = x.cos() * y.exp() * dx + q * dy;
+                let a = q.atan();
+                let da = dq / (1.0 + q * q);
+                let b = r.ln() * y.tanh();
+                let db = dr / r * y.tanh() + r.ln() * (1.0 - y.tanh() * y.tanh()) * dy;
+                let w = x / r;
+                let dw = (dx * r - x * dr) / (r * r);
+                let z = x * 0.3;
+                let c = w.acos() + z.asinh().cosh();
+                let dc =
+                    -dw / (1.0 - w * w).sqrt() + z.asinh().sinh() / (z * z + 1.0).sqrt() * 0.3 * dx;
+                let hh = a.hypot(b);
+                let dh = (a * da + b * db) / hh;
+                da + db + 2.0 * c * dc + hh.exp2() * std::f64::consts::LN_2 * dh
+            };
+            check_exact(gx, exact(1.0, 0.0));
+            check_exact(gy, exact(0.0, 1.0));
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -1328,7 +2206,7 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     /// Generates a test for a unary `f` with closed-form derivative `d(x)`:
     /// compares `f_jvp(x, dx)` with `d(x) * dx` and finite differences, for
@@ -1349,12 +2227,29 @@ mod single {
         };
     }
 
+    /// Reverse mode of a unary `f`: the dot-product test between `f_jvp` and
+    /// `f_vjp`, and `f_vjp` with `out_bar = 1` against the closed form `d(x)`.
+    macro_rules! unary_rev_test {
+        ($test:ident, $f:ident, $fj:ident, $fv:ident, |$x:ident| $d:expr, [$($p:expr),* $(,)?]) => {
+            #[test]
+            fn $test() {
+                for (i, &$x) in [$($p),*].iter().enumerate() {
+                    rev_dot!($f, $fj, $fv, i as u64; val $x);
+                    let exact: f32 = $d;
+                    check_exact(rev_grad!($fv; val $x), exact);
+                }
+            }
+        };
+    }
+
     #[jvp]
+    #[vjp]
     fn m_sin(x: f32) -> f32 {
         (1.25 * x).sin()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sin(x: f32) -> f32 {
         f32::sin(x)
     }
@@ -1363,6 +2258,17 @@ mod single {
         sin_method,
         m_sin,
         m_sin_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.cos())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        sin_method_reverse,
+        m_sin,
+        m_sin_jvp,
+        m_sin_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.cos())
@@ -1379,13 +2285,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        sin_path_reverse,
+        p_sin,
+        p_sin_jvp,
+        p_sin_vjp,
+        |x| {
+            let a = x;
+            a.cos()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_cos(x: f32) -> f32 {
         (1.25 * x).cos()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cos(x: f32) -> f32 {
         f32::cos(x)
     }
@@ -1394,6 +2313,17 @@ mod single {
         cos_method,
         m_cos,
         m_cos_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-a.sin())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cos_method_reverse,
+        m_cos,
+        m_cos_jvp,
+        m_cos_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (-a.sin())
@@ -1410,13 +2340,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cos_path_reverse,
+        p_cos,
+        p_cos_jvp,
+        p_cos_vjp,
+        |x| {
+            let a = x;
+            -a.sin()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_tan(x: f32) -> f32 {
         (1.25 * x).tan()
     }
 
     #[jvp]
+    #[vjp]
     fn p_tan(x: f32) -> f32 {
         f32::tan(x)
     }
@@ -1425,6 +2368,17 @@ mod single {
         tan_method,
         m_tan,
         m_tan_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a.cos() * a.cos()))
+        },
+        [-1.0, 0.3, 1.1]
+    );
+    unary_rev_test!(
+        tan_method_reverse,
+        m_tan,
+        m_tan_jvp,
+        m_tan_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (a.cos() * a.cos()))
@@ -1441,13 +2395,26 @@ mod single {
         },
         [-1.0, 0.3, 1.1]
     );
+    unary_rev_test!(
+        tan_path_reverse,
+        p_tan,
+        p_tan_jvp,
+        p_tan_vjp,
+        |x| {
+            let a = x;
+            1.0 / (a.cos() * a.cos())
+        },
+        [-1.0, 0.3, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_asin(x: f32) -> f32 {
         (1.25 * x).asin()
     }
 
     #[jvp]
+    #[vjp]
     fn p_asin(x: f32) -> f32 {
         f32::asin(x)
     }
@@ -1456,6 +2423,17 @@ mod single {
         asin_method,
         m_asin,
         m_asin_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 - a * a).sqrt())
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        asin_method_reverse,
+        m_asin,
+        m_asin_jvp,
+        m_asin_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (1.0 - a * a).sqrt())
@@ -1472,13 +2450,26 @@ mod single {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        asin_path_reverse,
+        p_asin,
+        p_asin_jvp,
+        p_asin_vjp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 - a * a).sqrt()
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_acos(x: f32) -> f32 {
         (1.25 * x).acos()
     }
 
     #[jvp]
+    #[vjp]
     fn p_acos(x: f32) -> f32 {
         f32::acos(x)
     }
@@ -1487,6 +2478,17 @@ mod single {
         acos_method,
         m_acos,
         m_acos_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-1.0 / (1.0 - a * a).sqrt())
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        acos_method_reverse,
+        m_acos,
+        m_acos_jvp,
+        m_acos_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (-1.0 / (1.0 - a * a).sqrt())
@@ -1503,13 +2505,26 @@ mod single {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        acos_path_reverse,
+        p_acos,
+        p_acos_jvp,
+        p_acos_vjp,
+        |x| {
+            let a = x;
+            -1.0 / (1.0 - a * a).sqrt()
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_atan(x: f32) -> f32 {
         (1.25 * x).atan()
     }
 
     #[jvp]
+    #[vjp]
     fn p_atan(x: f32) -> f32 {
         f32::atan(x)
     }
@@ -1518,6 +2533,17 @@ mod single {
         atan_method,
         m_atan,
         m_atan_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 + a * a))
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        atan_method_reverse,
+        m_atan,
+        m_atan_jvp,
+        m_atan_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (1.0 + a * a))
@@ -1534,13 +2560,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        atan_path_reverse,
+        p_atan,
+        p_atan_jvp,
+        p_atan_vjp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 + a * a)
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_sinh(x: f32) -> f32 {
         (1.25 * x).sinh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sinh(x: f32) -> f32 {
         f32::sinh(x)
     }
@@ -1549,6 +2588,17 @@ mod single {
         sinh_method,
         m_sinh,
         m_sinh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.cosh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        sinh_method_reverse,
+        m_sinh,
+        m_sinh_jvp,
+        m_sinh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.cosh())
@@ -1565,13 +2615,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        sinh_path_reverse,
+        p_sinh,
+        p_sinh_jvp,
+        p_sinh_vjp,
+        |x| {
+            let a = x;
+            a.cosh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_cosh(x: f32) -> f32 {
         (1.25 * x).cosh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cosh(x: f32) -> f32 {
         f32::cosh(x)
     }
@@ -1580,6 +2643,17 @@ mod single {
         cosh_method,
         m_cosh,
         m_cosh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.sinh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cosh_method_reverse,
+        m_cosh,
+        m_cosh_jvp,
+        m_cosh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.sinh())
@@ -1596,13 +2670,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cosh_path_reverse,
+        p_cosh,
+        p_cosh_jvp,
+        p_cosh_vjp,
+        |x| {
+            let a = x;
+            a.sinh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_tanh(x: f32) -> f32 {
         (1.25 * x).tanh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_tanh(x: f32) -> f32 {
         f32::tanh(x)
     }
@@ -1611,6 +2698,17 @@ mod single {
         tanh_method,
         m_tanh,
         m_tanh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 - a.tanh() * a.tanh())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        tanh_method_reverse,
+        m_tanh,
+        m_tanh_jvp,
+        m_tanh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 - a.tanh() * a.tanh())
@@ -1627,13 +2725,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        tanh_path_reverse,
+        p_tanh,
+        p_tanh_jvp,
+        p_tanh_vjp,
+        |x| {
+            let a = x;
+            1.0 - a.tanh() * a.tanh()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_asinh(x: f32) -> f32 {
         (1.25 * x).asinh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_asinh(x: f32) -> f32 {
         f32::asinh(x)
     }
@@ -1642,6 +2753,17 @@ mod single {
         asinh_method,
         m_asinh,
         m_asinh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * a + 1.0).sqrt())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        asinh_method_reverse,
+        m_asinh,
+        m_asinh_jvp,
+        m_asinh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (a * a + 1.0).sqrt())
@@ -1658,13 +2780,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        asinh_path_reverse,
+        p_asinh,
+        p_asinh_jvp,
+        p_asinh_vjp,
+        |x| {
+            let a = x;
+            1.0 / (a * a + 1.0).sqrt()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_acosh(x: f32) -> f32 {
         (1.25 * x).acosh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_acosh(x: f32) -> f32 {
         f32::acosh(x)
     }
@@ -1673,6 +2808,17 @@ mod single {
         acosh_method,
         m_acosh,
         m_acosh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * a - 1.0).sqrt())
+        },
+        [1.1, 1.5, 3.0]
+    );
+    unary_rev_test!(
+        acosh_method_reverse,
+        m_acosh,
+        m_acosh_jvp,
+        m_acosh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (a * a - 1.0).sqrt())
@@ -1689,13 +2835,26 @@ mod single {
         },
         [1.1, 1.5, 3.0]
     );
+    unary_rev_test!(
+        acosh_path_reverse,
+        p_acosh,
+        p_acosh_jvp,
+        p_acosh_vjp,
+        |x| {
+            let a = x;
+            1.0 / (a * a - 1.0).sqrt()
+        },
+        [1.1, 1.5, 3.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_atanh(x: f32) -> f32 {
         (1.25 * x).atanh()
     }
 
     #[jvp]
+    #[vjp]
     fn p_atanh(x: f32) -> f32 {
         f32::atanh(x)
     }
@@ -1704,6 +2863,17 @@ mod single {
         atanh_method,
         m_atanh,
         m_atanh_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 - a * a))
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
+    unary_rev_test!(
+        atanh_method_reverse,
+        m_atanh,
+        m_atanh_jvp,
+        m_atanh_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (1.0 - a * a))
@@ -1720,13 +2890,26 @@ mod single {
         },
         [-0.7, -0.1, 0.5, 0.7]
     );
+    unary_rev_test!(
+        atanh_path_reverse,
+        p_atanh,
+        p_atanh_jvp,
+        p_atanh_vjp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 - a * a)
+        },
+        [-0.7, -0.1, 0.5, 0.7]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_exp(x: f32) -> f32 {
         (1.25 * x).exp()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp(x: f32) -> f32 {
         f32::exp(x)
     }
@@ -1735,6 +2918,17 @@ mod single {
         exp_method,
         m_exp,
         m_exp_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp_method_reverse,
+        m_exp,
+        m_exp_jvp,
+        m_exp_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.exp())
@@ -1751,13 +2945,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp_path_reverse,
+        p_exp,
+        p_exp_jvp,
+        p_exp_vjp,
+        |x| {
+            let a = x;
+            a.exp()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_exp2(x: f32) -> f32 {
         (1.25 * x).exp2()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp2(x: f32) -> f32 {
         f32::exp2(x)
     }
@@ -1766,6 +2973,17 @@ mod single {
         exp2_method,
         m_exp2,
         m_exp2_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp2() * std::f32::consts::LN_2)
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp2_method_reverse,
+        m_exp2,
+        m_exp2_jvp,
+        m_exp2_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.exp2() * std::f32::consts::LN_2)
@@ -1782,13 +3000,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp2_path_reverse,
+        p_exp2,
+        p_exp2_jvp,
+        p_exp2_vjp,
+        |x| {
+            let a = x;
+            a.exp2() * std::f32::consts::LN_2
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_exp_m1(x: f32) -> f32 {
         (1.25 * x).exp_m1()
     }
 
     #[jvp]
+    #[vjp]
     fn p_exp_m1(x: f32) -> f32 {
         f32::exp_m1(x)
     }
@@ -1797,6 +3028,17 @@ mod single {
         exp_m1_method,
         m_exp_m1,
         m_exp_m1_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.exp())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        exp_m1_method_reverse,
+        m_exp_m1,
+        m_exp_m1_jvp,
+        m_exp_m1_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.exp())
@@ -1813,13 +3055,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        exp_m1_path_reverse,
+        p_exp_m1,
+        p_exp_m1_jvp,
+        p_exp_m1_vjp,
+        |x| {
+            let a = x;
+            a.exp()
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_ln(x: f32) -> f32 {
         (1.25 * x).ln()
     }
 
     #[jvp]
+    #[vjp]
     fn p_ln(x: f32) -> f32 {
         f32::ln(x)
     }
@@ -1828,6 +3083,17 @@ mod single {
         ln_method,
         m_ln,
         m_ln_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / a)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        ln_method_reverse,
+        m_ln,
+        m_ln_jvp,
+        m_ln_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / a)
@@ -1844,13 +3110,26 @@ mod single {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        ln_path_reverse,
+        p_ln,
+        p_ln_jvp,
+        p_ln_vjp,
+        |x| {
+            let a = x;
+            1.0 / a
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_log2(x: f32) -> f32 {
         (1.25 * x).log2()
     }
 
     #[jvp]
+    #[vjp]
     fn p_log2(x: f32) -> f32 {
         f32::log2(x)
     }
@@ -1859,6 +3138,17 @@ mod single {
         log2_method,
         m_log2,
         m_log2_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * std::f32::consts::LN_2))
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        log2_method_reverse,
+        m_log2,
+        m_log2_jvp,
+        m_log2_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (a * std::f32::consts::LN_2))
@@ -1875,13 +3165,26 @@ mod single {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        log2_path_reverse,
+        p_log2,
+        p_log2_jvp,
+        p_log2_vjp,
+        |x| {
+            let a = x;
+            1.0 / (a * std::f32::consts::LN_2)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_log10(x: f32) -> f32 {
         (1.25 * x).log10()
     }
 
     #[jvp]
+    #[vjp]
     fn p_log10(x: f32) -> f32 {
         f32::log10(x)
     }
@@ -1890,6 +3193,17 @@ mod single {
         log10_method,
         m_log10,
         m_log10_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (a * std::f32::consts::LN_10))
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        log10_method_reverse,
+        m_log10,
+        m_log10_jvp,
+        m_log10_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (a * std::f32::consts::LN_10))
@@ -1906,13 +3220,26 @@ mod single {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        log10_path_reverse,
+        p_log10,
+        p_log10_jvp,
+        p_log10_vjp,
+        |x| {
+            let a = x;
+            1.0 / (a * std::f32::consts::LN_10)
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_ln_1p(x: f32) -> f32 {
         (1.25 * x).ln_1p()
     }
 
     #[jvp]
+    #[vjp]
     fn p_ln_1p(x: f32) -> f32 {
         f32::ln_1p(x)
     }
@@ -1921,6 +3248,17 @@ mod single {
         ln_1p_method,
         m_ln_1p,
         m_ln_1p_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (1.0 + a))
+        },
+        [-0.5, 0.2, 3.0]
+    );
+    unary_rev_test!(
+        ln_1p_method_reverse,
+        m_ln_1p,
+        m_ln_1p_jvp,
+        m_ln_1p_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (1.0 + a))
@@ -1937,13 +3275,26 @@ mod single {
         },
         [-0.5, 0.2, 3.0]
     );
+    unary_rev_test!(
+        ln_1p_path_reverse,
+        p_ln_1p,
+        p_ln_1p_jvp,
+        p_ln_1p_vjp,
+        |x| {
+            let a = x;
+            1.0 / (1.0 + a)
+        },
+        [-0.5, 0.2, 3.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_sqrt(x: f32) -> f32 {
         (1.25 * x).sqrt()
     }
 
     #[jvp]
+    #[vjp]
     fn p_sqrt(x: f32) -> f32 {
         f32::sqrt(x)
     }
@@ -1952,6 +3303,17 @@ mod single {
         sqrt_method,
         m_sqrt,
         m_sqrt_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (0.5 / a.sqrt())
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
+    unary_rev_test!(
+        sqrt_method_reverse,
+        m_sqrt,
+        m_sqrt_jvp,
+        m_sqrt_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (0.5 / a.sqrt())
@@ -1968,13 +3330,26 @@ mod single {
         },
         [0.3, 1.0, 2.7, 10.0]
     );
+    unary_rev_test!(
+        sqrt_path_reverse,
+        p_sqrt,
+        p_sqrt_jvp,
+        p_sqrt_vjp,
+        |x| {
+            let a = x;
+            0.5 / a.sqrt()
+        },
+        [0.3, 1.0, 2.7, 10.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_cbrt(x: f32) -> f32 {
         (1.25 * x).cbrt()
     }
 
     #[jvp]
+    #[vjp]
     fn p_cbrt(x: f32) -> f32 {
         f32::cbrt(x)
     }
@@ -1983,6 +3358,17 @@ mod single {
         cbrt_method,
         m_cbrt,
         m_cbrt_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (1.0 / (3.0 * a.cbrt() * a.cbrt()))
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
+    unary_rev_test!(
+        cbrt_method_reverse,
+        m_cbrt,
+        m_cbrt_jvp,
+        m_cbrt_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (1.0 / (3.0 * a.cbrt() * a.cbrt()))
@@ -1999,13 +3385,26 @@ mod single {
         },
         [-1.3, -0.2, 0.4, 1.1]
     );
+    unary_rev_test!(
+        cbrt_path_reverse,
+        p_cbrt,
+        p_cbrt_jvp,
+        p_cbrt_vjp,
+        |x| {
+            let a = x;
+            1.0 / (3.0 * a.cbrt() * a.cbrt())
+        },
+        [-1.3, -0.2, 0.4, 1.1]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_recip(x: f32) -> f32 {
         (1.25 * x).recip()
     }
 
     #[jvp]
+    #[vjp]
     fn p_recip(x: f32) -> f32 {
         f32::recip(x)
     }
@@ -2014,6 +3413,17 @@ mod single {
         recip_method,
         m_recip,
         m_recip_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (-1.0 / (a * a))
+        },
+        [-2.0, -0.4, 0.5, 3.0]
+    );
+    unary_rev_test!(
+        recip_method_reverse,
+        m_recip,
+        m_recip_jvp,
+        m_recip_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (-1.0 / (a * a))
@@ -2030,13 +3440,26 @@ mod single {
         },
         [-2.0, -0.4, 0.5, 3.0]
     );
+    unary_rev_test!(
+        recip_path_reverse,
+        p_recip,
+        p_recip_jvp,
+        p_recip_vjp,
+        |x| {
+            let a = x;
+            -1.0 / (a * a)
+        },
+        [-2.0, -0.4, 0.5, 3.0]
+    );
 
     #[jvp]
+    #[vjp]
     fn m_abs(x: f32) -> f32 {
         (1.25 * x).abs()
     }
 
     #[jvp]
+    #[vjp]
     fn p_abs(x: f32) -> f32 {
         f32::abs(x)
     }
@@ -2045,6 +3468,17 @@ mod single {
         abs_method,
         m_abs,
         m_abs_jvp,
+        |x| {
+            let a = 1.25 * x;
+            1.25 * (a.signum())
+        },
+        [-1.5, -0.3, 0.2, 2.0]
+    );
+    unary_rev_test!(
+        abs_method_reverse,
+        m_abs,
+        m_abs_jvp,
+        m_abs_vjp,
         |x| {
             let a = 1.25 * x;
             1.25 * (a.signum())
@@ -2061,14 +3495,27 @@ mod single {
         },
         [-1.5, -0.3, 0.2, 2.0]
     );
+    unary_rev_test!(
+        abs_path_reverse,
+        p_abs,
+        p_abs_jvp,
+        p_abs_vjp,
+        |x| {
+            let a = x;
+            a.signum()
+        },
+        [-1.5, -0.3, 0.2, 2.0]
+    );
 
     // `floor` has a zero derivative; the product rule leaves `floor(..)`.
     #[jvp]
+    #[vjp]
     fn m_floor(x: f32) -> f32 {
         (1.25 * x).floor() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_floor(x: f32) -> f32 {
         f32::floor(x) * x
     }
@@ -2080,6 +3527,14 @@ mod single {
         |x| (1.25 * x).floor(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        floor_method_reverse,
+        m_floor,
+        m_floor_jvp,
+        m_floor_vjp,
+        |x| (1.25 * x).floor(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         floor_path,
         p_floor,
@@ -2087,14 +3542,24 @@ mod single {
         |x| x.floor(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        floor_path_reverse,
+        p_floor,
+        p_floor_jvp,
+        p_floor_vjp,
+        |x| x.floor(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
 
     // `ceil` has a zero derivative; the product rule leaves `ceil(..)`.
     #[jvp]
+    #[vjp]
     fn m_ceil(x: f32) -> f32 {
         (1.25 * x).ceil() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_ceil(x: f32) -> f32 {
         f32::ceil(x) * x
     }
@@ -2106,6 +3571,14 @@ mod single {
         |x| (1.25 * x).ceil(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        ceil_method_reverse,
+        m_ceil,
+        m_ceil_jvp,
+        m_ceil_vjp,
+        |x| (1.25 * x).ceil(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         ceil_path,
         p_ceil,
@@ -2113,14 +3586,24 @@ mod single {
         |x| x.ceil(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        ceil_path_reverse,
+        p_ceil,
+        p_ceil_jvp,
+        p_ceil_vjp,
+        |x| x.ceil(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
 
     // `round` has a zero derivative; the product rule leaves `round(..)`.
     #[jvp]
+    #[vjp]
     fn m_round(x: f32) -> f32 {
         (1.25 * x).round() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_round(x: f32) -> f32 {
         f32::round(x) * x
     }
@@ -2132,6 +3615,14 @@ mod single {
         |x| (1.25 * x).round(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        round_method_reverse,
+        m_round,
+        m_round_jvp,
+        m_round_vjp,
+        |x| (1.25 * x).round(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         round_path,
         p_round,
@@ -2139,14 +3630,24 @@ mod single {
         |x| x.round(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        round_path_reverse,
+        p_round,
+        p_round_jvp,
+        p_round_vjp,
+        |x| x.round(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
 
     // `trunc` has a zero derivative; the product rule leaves `trunc(..)`.
     #[jvp]
+    #[vjp]
     fn m_trunc(x: f32) -> f32 {
         (1.25 * x).trunc() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_trunc(x: f32) -> f32 {
         f32::trunc(x) * x
     }
@@ -2158,6 +3659,14 @@ mod single {
         |x| (1.25 * x).trunc(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        trunc_method_reverse,
+        m_trunc,
+        m_trunc_jvp,
+        m_trunc_vjp,
+        |x| (1.25 * x).trunc(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         trunc_path,
         p_trunc,
@@ -2165,14 +3674,24 @@ mod single {
         |x| x.trunc(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        trunc_path_reverse,
+        p_trunc,
+        p_trunc_jvp,
+        p_trunc_vjp,
+        |x| x.trunc(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
 
     // `signum` has a zero derivative; the product rule leaves `signum(..)`.
     #[jvp]
+    #[vjp]
     fn m_signum(x: f32) -> f32 {
         (1.25 * x).signum() * x
     }
 
     #[jvp]
+    #[vjp]
     fn p_signum(x: f32) -> f32 {
         f32::signum(x) * x
     }
@@ -2184,10 +3703,26 @@ mod single {
         |x| (1.25 * x).signum(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
+    unary_rev_test!(
+        signum_method_reverse,
+        m_signum,
+        m_signum_jvp,
+        m_signum_vjp,
+        |x| (1.25 * x).signum(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
     unary_test!(
         signum_path,
         p_signum,
         p_signum_jvp,
+        |x| x.signum(),
+        [-1.3, -0.2, 0.3, 1.7, 2.2]
+    );
+    unary_rev_test!(
+        signum_path_reverse,
+        p_signum,
+        p_signum_jvp,
+        p_signum_vjp,
         |x| x.signum(),
         [-1.3, -0.2, 0.3, 1.7, 2.2]
     );
@@ -2203,11 +3738,13 @@ mod single {
     ];
 
     #[jvp]
+    #[vjp]
     fn m_atan2(y: f32, x: f32) -> f32 {
         y.atan2(x)
     }
 
     #[jvp]
+    #[vjp]
     fn p_atan2(y: f32, x: f32) -> f32 {
         f32::atan2(y, x)
     }
@@ -2227,12 +3764,34 @@ mod single {
         }
     }
 
+    #[test]
+    fn atan2_both_forms_reverse() {
+        for (i, &(y, x)) in [(0.5, 1.2), (-0.8, 0.3), (1.1, -0.9), (-0.4, -1.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_atan2, m_atan2_jvp, m_atan2_vjp, i; val y, val x);
+            rev_dot!(p_atan2, p_atan2_jvp, p_atan2_vjp, i; val y, val x);
+            let r2 = x * x + y * y;
+            for (gy, gx) in [
+                rev_grad!(m_atan2_vjp; val y, val x),
+                rev_grad!(p_atan2_vjp; val y, val x),
+            ] {
+                check_exact(gy, x / r2);
+                check_exact(gx, -y / r2);
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_log(x: f32, b: f32) -> f32 {
         x.log(b) + x.log(3.0)
     }
 
     #[jvp]
+    #[vjp]
     fn p_log(x: f32, b: f32) -> f32 {
         f32::log(x, b) + f32::log(x, 3.0)
     }
@@ -2253,12 +3812,34 @@ mod single {
         }
     }
 
+    #[test]
+    fn log_both_forms_reverse() {
+        for (i, &(x, b)) in [(0.7f32, 2.0f32), (3.5, 10.0), (5.0, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_log, m_log_jvp, m_log_vjp, i; val x, val b);
+            rev_dot!(p_log, p_log_jvp, p_log_vjp, i; val x, val b);
+            let lb = b.ln();
+            for (gx, gb) in [
+                rev_grad!(m_log_vjp; val x, val b),
+                rev_grad!(p_log_vjp; val x, val b),
+            ] {
+                check_exact(gx, 1.0 / (x * lb) + 1.0 / (x * 3.0f32.ln()));
+                check_exact(gb, -x.ln() / (b * lb * lb));
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_powf(x: f32, y: f32) -> f32 {
         x.powf(y)
     }
 
     #[jvp]
+    #[vjp]
     fn p_powf(x: f32, y: f32) -> f32 {
         f32::powf(x, y)
     }
@@ -2279,12 +3860,33 @@ mod single {
         }
     }
 
+    #[test]
+    fn powf_both_forms_reverse() {
+        for (i, &(x, y)) in [(0.6f32, 2.5f32), (1.7, -1.3), (2.2, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_powf, m_powf_jvp, m_powf_vjp, i; val x, val y);
+            rev_dot!(p_powf, p_powf_jvp, p_powf_vjp, i; val x, val y);
+            for (gx, gy) in [
+                rev_grad!(m_powf_vjp; val x, val y),
+                rev_grad!(p_powf_vjp; val x, val y),
+            ] {
+                check_exact(gx, y * x.powf(y - 1.0));
+                check_exact(gy, x.powf(y) * x.ln());
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_powi(x: f32, n: i32) -> f32 {
         x.powi(n) + x.powi(3)
     }
 
     #[jvp]
+    #[vjp]
     fn p_powi(x: f32, n: i32) -> f32 {
         f32::powi(x, n) + f32::powi(x, 3)
     }
@@ -2304,12 +3906,27 @@ mod single {
         }
     }
 
+    #[test]
+    fn powi_both_forms_reverse() {
+        for &x in &[-1.4f32, 0.6, 2.1] {
+            for n in [-2, 0, 1, 4] {
+                rev_dot!(m_powi, m_powi_jvp, m_powi_vjp, n as u64; val x, c n);
+                rev_dot!(p_powi, p_powi_jvp, p_powi_vjp, n as u64; val x, c n);
+                let exact = n as f32 * x.powi(n - 1) + 3.0 * x * x;
+                check_exact(rev_grad!(m_powi_vjp; val x, c n), exact);
+                check_exact(rev_grad!(p_powi_vjp; val x, c n), exact);
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_hypot(x: f32, y: f32) -> f32 {
         x.hypot(y)
     }
 
     #[jvp]
+    #[vjp]
     fn p_hypot(x: f32, y: f32) -> f32 {
         f32::hypot(x, y)
     }
@@ -2329,12 +3946,31 @@ mod single {
         }
     }
 
+    #[test]
+    fn hypot_both_forms_reverse() {
+        for (i, &(x, y)) in [(3.0, 4.0), (-0.5, 1.2), (0.9, -0.1)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(m_hypot, m_hypot_jvp, m_hypot_vjp, i; val x, val y);
+            rev_dot!(p_hypot, p_hypot_jvp, p_hypot_vjp, i; val x, val y);
+            let h = x.hypot(y);
+            for (gx, gy) in [
+                rev_grad!(m_hypot_vjp; val x, val y),
+                rev_grad!(p_hypot_vjp; val x, val y),
+            ] {
+                check_exact(gx, x / h);
+                check_exact(gy, y / h);
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_mul_add(a: f32, b: f32, c: f32) -> f32 {
         a.mul_add(b, c)
     }
 
     #[jvp]
+    #[vjp]
     fn p_mul_add(a: f32, b: f32, c: f32) -> f32 {
         f32::mul_add(a, b, c)
     }
@@ -2362,22 +3998,43 @@ mod single {
         }
     }
 
+    #[test]
+    fn mul_add_both_forms_reverse() {
+        for (i, &(a, b, c)) in [(0.5, -1.5, 2.0), (-1.2, 0.7, 0.3)].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(m_mul_add, m_mul_add_jvp, m_mul_add_vjp, i; val a, val b, val c);
+            rev_dot!(p_mul_add, p_mul_add_jvp, p_mul_add_vjp, i; val a, val b, val c);
+            for (ga, gb, gc) in [
+                rev_grad!(m_mul_add_vjp; val a, val b, val c),
+                rev_grad!(p_mul_add_vjp; val a, val b, val c),
+            ] {
+                check_exact(ga, b);
+                check_exact(gb, a);
+                check_exact(gc, 1.0);
+            }
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_max(a: f32, b: f32) -> f32 {
         a.max(b)
     }
 
     #[jvp]
+    #[vjp]
     fn p_max(a: f32, b: f32) -> f32 {
         f32::max(a, b)
     }
 
     #[jvp]
+    #[vjp]
     fn m_min(a: f32, b: f32) -> f32 {
         a.min(b)
     }
 
     #[jvp]
+    #[vjp]
     fn p_min(a: f32, b: f32) -> f32 {
         f32::min(a, b)
     }
@@ -2405,6 +4062,36 @@ mod single {
     }
 
     #[test]
+    fn max_min_away_from_ties_reverse() {
+        for (i, &(a, b)) in [(0.9, 0.2), (-1.0, 0.5), (2.0, -3.0), (-0.4, -0.1)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_max, m_max_jvp, m_max_vjp, i; val a, val b);
+            rev_dot!(p_max, p_max_jvp, p_max_vjp, i; val a, val b);
+            rev_dot!(m_min, m_min_jvp, m_min_vjp, i; val a, val b);
+            rev_dot!(p_min, p_min_jvp, p_min_vjp, i; val a, val b);
+            let gmax = if a > b { (1.0, 0.0) } else { (0.0, 1.0) };
+            let gmin = if a < b { (1.0, 0.0) } else { (0.0, 1.0) };
+            for g in [
+                rev_grad!(m_max_vjp; val a, val b),
+                rev_grad!(p_max_vjp; val a, val b),
+            ] {
+                check_exact(g.0, gmax.0);
+                check_exact(g.1, gmax.1);
+            }
+            for g in [
+                rev_grad!(m_min_vjp; val a, val b),
+                rev_grad!(p_min_vjp; val a, val b),
+            ] {
+                check_exact(g.0, gmin.0);
+                check_exact(g.1, gmin.1);
+            }
+        }
+    }
+
+    #[test]
     fn max_min_tie_convention() {
         // At a tie, `a.max(b)` and `a.min(b)` follow `a`.
         for &c in &[0.0, 1.5, -2.0] {
@@ -2421,8 +4108,31 @@ mod single {
         }
     }
 
+    #[test]
+    fn max_min_tie_convention_reverse() {
+        // At a tie the whole adjoint goes to `a`, as the tangent follows `a`.
+        for (i, &c) in [0.0, 1.5, -2.0].iter().enumerate() {
+            let (a, b) = (c, c);
+            let i = i as u64;
+            rev_dot!(m_max, m_max_jvp, m_max_vjp, i; val a, val b);
+            rev_dot!(p_max, p_max_jvp, p_max_vjp, i; val a, val b);
+            rev_dot!(m_min, m_min_jvp, m_min_vjp, i; val a, val b);
+            rev_dot!(p_min, p_min_jvp, p_min_vjp, i; val a, val b);
+            for g in [
+                rev_grad!(m_max_vjp; val a, val b),
+                rev_grad!(p_max_vjp; val a, val b),
+                rev_grad!(m_min_vjp; val a, val b),
+                rev_grad!(p_min_vjp; val a, val b),
+            ] {
+                check_exact(g.0, 1.0);
+                check_exact(g.1, 0.0);
+            }
+        }
+    }
+
     // max/min against a constant (ReLU / clipping), mixed forms.
     #[jvp]
+    #[vjp]
     fn relu_mix(x: f32) -> f32 {
         x.max(0.0) + f32::min(x, 1.0) * 2.0
     }
@@ -2440,12 +4150,24 @@ mod single {
         check_exact(t, 1.0 + 2.0);
     }
 
+    #[test]
+    fn relu_mix_reverse() {
+        for (i, &x) in [-0.8, 0.4, 1.6, 0.0].iter().enumerate() {
+            rev_dot!(relu_mix, relu_mix_jvp, relu_mix_vjp, i as u64; val x);
+            // At x == 0 `x.max(0.0)` follows x (a >= b).
+            let exact = (if x >= 0.0 { 1.0 } else { 0.0 }) + (if x < 1.0 { 2.0 } else { 0.0 });
+            check_exact(rev_grad!(relu_mix_vjp; val x), exact);
+        }
+    }
+
     #[jvp]
+    #[vjp]
     fn m_clamp(x: f32, lo: f32, hi: f32) -> f32 {
         x.clamp(lo, hi)
     }
 
     #[jvp]
+    #[vjp]
     fn p_clamp(x: f32, lo: f32, hi: f32) -> f32 {
         f32::clamp(x, lo, hi)
     }
@@ -2485,6 +4207,38 @@ mod single {
     }
 
     #[test]
+    fn clamp_both_forms_reverse() {
+        for (i, &(x, lo, hi)) in [
+            (0.3, -1.0, 1.0),
+            (-2.0, -1.0, 1.0),
+            (1.8, -1.0, 1.0),
+            (0.5, 0.2, 0.6),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_clamp, m_clamp_jvp, m_clamp_vjp, i; val x, val lo, val hi);
+            rev_dot!(p_clamp, p_clamp_jvp, p_clamp_vjp, i; val x, val lo, val hi);
+            let exact = if x < lo {
+                (0.0, 1.0, 0.0)
+            } else if x > hi {
+                (0.0, 0.0, 1.0)
+            } else {
+                (1.0, 0.0, 0.0)
+            };
+            for g in [
+                rev_grad!(m_clamp_vjp; val x, val lo, val hi),
+                rev_grad!(p_clamp_vjp; val x, val lo, val hi),
+            ] {
+                check_exact(g.0, exact.0);
+                check_exact(g.1, exact.1);
+                check_exact(g.2, exact.2);
+            }
+        }
+    }
+
+    #[test]
     fn clamp_boundary_convention() {
         // `x.clamp(lo, hi)` follows x when lo <= x <= hi, so at either bound
         // the tangent is x's.
@@ -2494,6 +4248,26 @@ mod single {
             check_exact(t, 0.7);
             let (_, t) = p_clamp_jvp(x, 0.7, lo, -0.2, hi, 0.9);
             check_exact(t, 0.7);
+        }
+    }
+
+    #[test]
+    fn clamp_boundary_convention_reverse() {
+        for (i, &(x, lo, hi)) in [(-1.0, -1.0, 1.0), (1.0, -1.0, 1.0), (0.5, 0.5, 0.5)]
+            .iter()
+            .enumerate()
+        {
+            let i = i as u64;
+            rev_dot!(m_clamp, m_clamp_jvp, m_clamp_vjp, i; val x, val lo, val hi);
+            rev_dot!(p_clamp, p_clamp_jvp, p_clamp_vjp, i; val x, val lo, val hi);
+            for g in [
+                rev_grad!(m_clamp_vjp; val x, val lo, val hi),
+                rev_grad!(p_clamp_vjp; val x, val lo, val hi),
+            ] {
+                check_exact(g.0, 1.0);
+                check_exact(g.1, 0.0);
+                check_exact(g.2, 0.0);
+            }
         }
     }
 
@@ -2514,6 +4288,17 @@ mod single {
     }
 
     #[test]
+    fn abs_signum_at_zero_convention_reverse() {
+        let x = 0.0;
+        rev_dot!(m_abs, m_abs_jvp, m_abs_vjp, 0; val x);
+        rev_dot!(p_abs, p_abs_jvp, p_abs_vjp, 0; val x);
+        rev_dot!(m_signum, m_signum_jvp, m_signum_vjp, 0; val x);
+        check_exact(rev_grad!(m_abs_vjp; val x), 0.0);
+        check_exact(rev_grad!(p_abs_vjp; val x), 0.0);
+        check_exact(rev_grad!(m_signum_vjp; val x), 0.0f32.signum());
+    }
+
+    #[test]
     fn floor_family_has_zero_derivative_at_integers() {
         // Even exactly at a jump the convention is a zero derivative of the
         // rounding function itself: d(floor(x) * x) = floor(x) dx.
@@ -2529,9 +4314,26 @@ mod single {
         check_exact(t, 0.5f32.round());
     }
 
+    #[test]
+    fn floor_family_has_zero_derivative_at_integers_reverse() {
+        for (i, &x) in [1.0, 2.0, -3.0].iter().enumerate() {
+            let i = i as u64;
+            rev_dot!(p_floor, p_floor_jvp, p_floor_vjp, i; val x);
+            rev_dot!(p_ceil, p_ceil_jvp, p_ceil_vjp, i; val x);
+            rev_dot!(p_trunc, p_trunc_jvp, p_trunc_vjp, i; val x);
+            check_exact(rev_grad!(p_floor_vjp; val x), x.floor());
+            check_exact(rev_grad!(p_ceil_vjp; val x), x.ceil());
+            check_exact(rev_grad!(p_trunc_vjp; val x), x.trunc());
+        }
+        let x = 0.5;
+        rev_dot!(p_round, p_round_jvp, p_round_vjp, 0; val x);
+        check_exact(rev_grad!(p_round_vjp; val x), 0.5f32.round());
+    }
+
     // ---- compositions ---------------------------------------------------
 
     #[jvp]
+    #[vjp]
     fn composite(x: f32, y: f32) -> f32 {
         let r = (x * x + y * y).sqrt();
         let a = (x.sin() * y.exp()).atan();
@@ -2565,6 +4367,36 @@ mod single {
                 let exact = da + db + 2.0 * c * dc + hh.exp2() * std::f32::consts::LN_2 * dh;
                 check(t, exact, fd(|s| composite(x + s * dx, y + s * dy)));
             }
+        }
+    }
+
+    #[test]
+    fn composite_reverse() {
+        for (i, &(x, y)) in [(0.7, 0.4), (-1.1, 0.9), (0.3, -1.6)].iter().enumerate() {
+            rev_dot!(composite, composite_jvp, composite_vjp, i as u64; val x, val y);
+            let (gx, gy) = rev_grad!(composite_vjp; val x, val y);
+            // The forward test's closed form, per direction.
+            let exact = |dx: f32, dy: f32| {
+                let r = (x * x + y * y).sqrt();
+                let dr = (x * dx + y * dy) / r;
+                let q = x.sin() * y.exp();
+                let dq = x.cos() * y.exp() * dx + q * dy;
+                let a = q.atan();
+                let da = dq / (1.0 + q * q);
+                let b = r.ln() * y.tanh();
+                let db = dr / r * y.tanh() + r.ln() * (1.0 - y.tanh() * y.tanh()) * dy;
+                let w = x / r;
+                let dw = (dx * r - x * dr) / (r * r);
+                let z = x * 0.3;
+                let c = w.acos() + z.asinh().cosh();
+                let dc =
+                    -dw / (1.0 - w * w).sqrt() + z.asinh().sinh() / (z * z + 1.0).sqrt() * 0.3 * dx;
+                let hh = a.hypot(b);
+                let dh = (a * da + b * db) / hh;
+                da + db + 2.0 * c * dc + hh.exp2() * std::f32::consts::LN_2 * dh
+            };
+            check_exact(gx, exact(1.0, 0.0));
+            check_exact(gy, exact(0.0, 1.0));
         }
     }
 } // mod single

@@ -7,10 +7,11 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // `&mut f64` with a unit return.
     #[jvp]
+    #[vjp]
     fn axpy_scalar(y: &mut f64, a: f64, x: f64) {
         *y += a * x;
         *y = *y * *y;
@@ -47,6 +48,7 @@ mod double {
 
     // `&mut [f64]` scaled in place, returning the new sum of squares.
     #[jvp]
+    #[vjp]
     fn scale_slice(v: &mut [f64], s: f64) -> f64 {
         let mut e = 0.0;
         for vi in v.iter_mut() {
@@ -86,6 +88,7 @@ mod double {
 
     // `&mut [f64; 3]` normalised in place; returns the old norm.
     #[jvp]
+    #[vjp]
     fn normalize(v: &mut [f64; 3]) -> f64 {
         let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
         for i in 0..3 {
@@ -123,6 +126,7 @@ mod double {
     // `&mut Vec<f64>`: three-point smoothing using a temporary copy, plus a
     // `&mut usize` counter (constant).
     #[jvp]
+    #[vjp]
     fn smooth(v: &mut Vec<f64>, w: f64, passes: &mut usize) {
         let n = v.len();
         let mut tmp = vec![0.0; n];
@@ -167,6 +171,7 @@ mod double {
 
     // `&mut [[f64; 2]]`: rotate points in place by an active angle.
     #[jvp]
+    #[vjp]
     fn rotate_points(p: &mut [[f64; 2]], th: f64) {
         let (s, c) = (th.sin(), th.cos());
         for q in p.iter_mut() {
@@ -212,6 +217,7 @@ mod double {
     // `&mut [[f64; 2]; 2]`: in-place matrix square, returning the trace of
     // the original.
     #[jvp]
+    #[vjp]
     fn square_in_place(m: &mut [[f64; 2]; 2]) -> f64 {
         let a = *m;
         for i in 0..2 {
@@ -258,6 +264,7 @@ mod double {
 
     // By-value `mut` parameters of array type, modified and returned.
     #[jvp]
+    #[vjp]
     fn mut_array_param(mut a: [f64; 3], mut k: f64) -> f64 {
         for i in 0..3 {
             a[i] *= k;
@@ -293,6 +300,7 @@ mod double {
     // Two `&mut` parameters updated from each other (in-place Givens-like
     // update), with an active scalar and a returned value.
     #[jvp]
+    #[vjp]
     fn coupled(x: &mut [f64], y: &mut [f64; 2], g: f64) -> f64 {
         let mut s = 0.0;
         for i in 0..x.len() {
@@ -346,6 +354,7 @@ mod double {
     // Early return from inside an `iter_mut()` loop over a `&mut` slice: the
     // tangent must be updated for exactly the elements the primal updated.
     #[jvp]
+    #[vjp]
     fn scale_until_large(a: &mut [f64], x: f64) -> f64 {
         for ai in a.iter_mut() {
             if *ai > 1.0 {

@@ -6,10 +6,11 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // Array output: cross product.
     #[jvp]
+    #[vjp]
     fn cross(a: [f64; 3], b: &[f64; 3]) -> [f64; 3] {
         [
             a[1] * b[2] - a[2] * b[1],
@@ -45,6 +46,7 @@ mod double {
 
     // Array output filled in a loop from a local `[0.0; N]`.
     #[jvp]
+    #[vjp]
     fn cumulative(x: &[f64]) -> [f64; 4] {
         let mut out = [0.0; 4];
         let mut acc = 0.0;
@@ -78,6 +80,7 @@ mod double {
 
     // Nested array output: outer product of two 2-vectors, scaled.
     #[jvp]
+    #[vjp]
     fn outer(a: [f64; 2], b: [f64; 2], s: f64) -> [[f64; 2]; 2] {
         let mut m = [[0.0; 2]; 2];
         for i in 0..2 {
@@ -115,6 +118,7 @@ mod double {
     // Tuple output: polar to Cartesian, `-> (f64, f64)` gives
     // `((x, y), (x_dot, y_dot))`.
     #[jvp]
+    #[vjp]
     fn to_cartesian(r: f64, th: f64) -> (f64, f64) {
         (r * th.cos(), r * th.sin())
     }
@@ -136,6 +140,7 @@ mod double {
 
     // Tuple of a scalar and an array, with an early `return` of a tuple.
     #[jvp]
+    #[vjp]
     fn stats(x: &[f64]) -> (f64, [f64; 2]) {
         let n = x.len() as f64;
         let mut s = 0.0;
@@ -191,6 +196,7 @@ mod double {
 
     // Triple output with mixed expressions, returned through a binding.
     #[jvp]
+    #[vjp]
     fn triple(x: f64, y: f64) -> (f64, f64, f64) {
         let t = (x * y, x + y, (x - y).exp());
         t
@@ -211,6 +217,7 @@ mod double {
 
     // Unit output: `f_jvp` returns `()`, results go through `&mut`.
     #[jvp]
+    #[vjp]
     fn write_poly(out: &mut [f64], x: f64) {
         let mut p = 1.0;
         for o in out.iter_mut() {
@@ -251,6 +258,7 @@ mod double {
 
     // Unit output with an explicit `-> ()` and an early bare `return;`.
     #[jvp]
+    #[vjp]
     fn maybe_add(acc: &mut f64, x: f64, enabled: bool) -> () {
         if !enabled {
             return;
@@ -284,6 +292,7 @@ mod double {
     // Constant output type with an active input: f64 output that does not
     // depend on x has a zero tangent; an array output likewise.
     #[jvp]
+    #[vjp]
     fn const_array_out(x: f64, n: usize) -> [f64; 2] {
         let _ = x * 2.0;
         [n as f64, 1.0]
@@ -302,6 +311,7 @@ mod double {
 
     // Mixed f64 and f32 parameters and a mixed tuple output.
     #[jvp]
+    #[vjp]
     fn mixed_precision(x: f64, y: f32, v: &[f32]) -> (f64, f32) {
         let mut s = 0.0f32;
         for &vi in v {

@@ -4,6 +4,14 @@
 //! A counting global allocator wraps `System`. One `#[test]` only, so no
 //! other test thread allocates while we count.
 
+// Test functions are written in the styles users write (index loops,
+// compound assignments), to exercise the macro on them.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    clippy::ptr_arg
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -2,6 +2,15 @@
 //! dot-product test ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ between `_jvp` and `_vjp`, and its
 //! gradient against central finite differences.
 
+// Test functions are written in the styles users write (index loops,
+// compound assignments), to exercise the macro on them.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    clippy::ptr_arg,
+    clippy::manual_swap
+)]
+
 use approx::assert_relative_eq;
 use autodiff::{grad, jvp, vjp};
 
@@ -194,7 +203,9 @@ fn early_return_in_loop(x: &[f64]) -> f64 {
     p
 }
 
-/// `loop` with `break value` and labelled `continue`.
+/// `loop` with `break value` and labelled `continue` (which leaves a write
+/// to `j` unread, on purpose).
+#[allow(unused_assignments)]
 #[jvp]
 #[vjp]
 fn labelled(x: &[f64]) -> f64 {

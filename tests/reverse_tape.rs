@@ -4,6 +4,14 @@
 //! Counted with the runtime's `stats` feature. One `#[test]` only, so no
 //! other test thread pushes while we count.
 
+// Test functions are written in the styles users write (index loops,
+// compound assignments), to exercise the macro on them.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    clippy::ptr_arg
+)]
+
 use approx::assert_relative_eq;
 use autodiff::{grad, vjp};
 use autodiff_runtime::tape_pushes;
@@ -111,7 +119,8 @@ fn only_overwritten_values_are_recorded() {
     // Positive controls: the counter does see what must be recorded.
     let before = tape_pushes();
     let mut g = vec![0.0; x.len()];
-    loop_with_overwrite_vjp(&x, &mut g, 1.0);
+    let v = loop_with_overwrite_vjp(&x, &mut g, 1.0);
+    assert_eq!(v, loop_with_overwrite(&x));
     assert_eq!(tape_pushes() - before, x.len());
 
     let before = tape_pushes();
@@ -125,7 +134,8 @@ fn only_overwritten_values_are_recorded() {
 
     let before = tape_pushes();
     let (mut fx, mut fw) = (vec![0.0; x.len()], [0.0; 3]);
-    local_accumulator_fused_vjp(&x, &mut fx, &w, &mut fw, 1.0);
+    let v = local_accumulator_fused_vjp(&x, &mut fx, &w, &mut fw, 1.0);
+    assert_eq!(v, local_accumulator_fused(&x, &w));
     assert_eq!(
         tape_pushes() - before,
         0,

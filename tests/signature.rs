@@ -1,6 +1,14 @@
 //! The generated `_jvp` keeps the visibility, generics and where-clause of
 //! `f`, and `#[jvp]` works together with other attributes.
 
+// Test functions are written in the styles users write (index loops,
+// compound assignments), to exercise the macro on them.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::assign_op_pattern,
+    clippy::ptr_arg
+)]
+
 mod common;
 
 use approx::assert_relative_eq;

@@ -148,7 +148,7 @@ fn derive(
                 Target::Vjp
             };
             let capacity = opts.tape.unwrap_or(options::DEFAULT_TAPE);
-            crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity, diags)
+            crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity)
         }
     };
     check(&result, out, diags)?;

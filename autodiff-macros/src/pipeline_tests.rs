@@ -56,6 +56,13 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     let act = crate::activity::analyze(&ir, &inputs, &[], &mut diags);
     let out = crate::forward::transform(&ir, &sig, &act, &mut diags);
     crate::verify::verify(&out).map_err(|e| format!("after forward mode: {e}"))?;
+    // Reverse mode: preparation, analysis and transformation.
+    let (prepped, single) = crate::reverse::prep::prepare(&ir, &mut diags);
+    crate::verify::verify(&prepped).map_err(|e| format!("after reverse preparation: {e}"))?;
+    let act = crate::activity::analyze(&prepped, &inputs, &[], &mut diags);
+    let target = crate::reverse::Target::Vjp;
+    let out = crate::reverse::transform(&prepped, &single, &sig, &act, &target, 8);
+    crate::verify::verify(&out).map_err(|e| format!("after reverse mode: {e}"))?;
     if diags.is_empty() {
         Ok(())
     } else {
@@ -196,7 +203,12 @@ fn expansion_never_panics_on_odd_input() {
         "",
     ];
     for src in inputs {
-        let r = std::panic::catch_unwind(|| expand_str(src));
-        assert!(r.is_ok(), "panicked on {src}");
+        for mode in [Mode::Jvp, Mode::Vjp, Mode::Grad] {
+            let r = std::panic::catch_unwind(|| {
+                let item: proc_macro2::TokenStream = src.parse().unwrap_or_default();
+                expand(mode, proc_macro2::TokenStream::new(), item).to_string()
+            });
+            assert!(r.is_ok(), "{mode:?} panicked on {src}");
+        }
     }
 }

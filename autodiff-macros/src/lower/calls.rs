@@ -60,18 +60,17 @@ impl Lowerer<'_> {
                 None => return Val::Never,
             }
         }
-        Val::Atom(self.emit(
-            Op::Call(
-                Callee {
-                    path: path.clone(),
-                    suffix: None,
-                    opaque: false,
-                },
-                args,
-            ),
-            span,
-            out,
-        ))
+        let recursive = path.get_ident().is_some_and(|id| *id == self.self_name);
+        let callee = Callee {
+            path: path.clone(),
+            suffix: None,
+            opaque: false,
+        };
+        let result = self.emit(Op::Call(callee, args), span, out);
+        if let (true, Atom::Var(v)) = (recursive, &result) {
+            self.func.vars[v.0].ty = self.self_ret.clone();
+        }
+        Val::Atom(result)
     }
 
     /// A call argument: `&place` and `&mut place` keep the place.

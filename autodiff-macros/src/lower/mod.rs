@@ -53,6 +53,10 @@ pub(crate) struct Lowerer<'d> {
     scopes: Vec<HashMap<String, Binding>>,
     loops: Vec<LoopCtx>,
     diags: &'d mut Diags,
+    /// The function's own name and return type: a recursive call's result
+    /// has that type.
+    self_name: String,
+    self_ret: Ty,
 }
 
 /// Lowers a whole function body.
@@ -66,6 +70,8 @@ pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
         scopes: vec![HashMap::new()],
         loops: Vec::new(),
         diags,
+        self_name: sig.ident.to_string(),
+        self_ret: sig.ret.as_ref().map_or(Ty::Unit, Ty::from_syn),
     };
     for p in &sig.params {
         let var = l.func.new_var(VarInfo {

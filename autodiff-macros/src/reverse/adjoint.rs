@@ -41,20 +41,14 @@ impl Gen<'_> {
                 .is_some_and(|v| g.needs.active(v) && Some(v) != skip)
         };
         match op {
-            Op::Use(a) => {
-                if active(self, a) {
-                    self.acc(a, Op::Use(seed.clone()), out);
-                }
-            }
-            Op::Load(p) => {
-                if self.needs.active(p.base) {
-                    if let Some(bp) = self.bar_place(p) {
-                        out.push(Stmt::Accum {
-                            place: bp,
-                            op: Op::Use(seed.clone()),
-                            span: Span::call_site(),
-                        });
-                    }
+            Op::Use(a) if active(self, a) => self.acc(a, Op::Use(seed.clone()), out),
+            Op::Load(p) if self.needs.active(p.base) => {
+                if let Some(bp) = self.bar_place(p) {
+                    out.push(Stmt::Accum {
+                        place: bp,
+                        op: Op::Use(seed.clone()),
+                        span: Span::call_site(),
+                    });
                 }
             }
             Op::Bin(b, x, y) => {

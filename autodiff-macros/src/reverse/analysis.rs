@@ -289,9 +289,13 @@ impl<'a> Needs<'a> {
                     put(op_reads(op), add);
                 } else if self.active(*v) {
                     put(self.rule_reads(op, &Atom::Var(*v)), add);
-                    if !matches!(self.func.info(*v).ty, Ty::Float(_)) {
-                        put(vec![*v], add);
-                    }
+                }
+                // A zero adjoint of a non-scalar (or unknown) type is shaped
+                // like the value itself.
+                if (self.active(*v) || self.call_records(op, at))
+                    && !matches!(self.func.info(*v).ty, Ty::Float(_))
+                {
+                    put(vec![*v], add);
                 }
                 // A needed local that is recomputed needs its operands.
                 if self.needed.contains(v)
@@ -311,11 +315,7 @@ impl<'a> Needs<'a> {
                     put(place_index_vars(place), add);
                 }
             }
-            Stmt::Eval { op, .. } => {
-                if self.call_records(op, at) {
-                    put(op_reads(op), add);
-                }
-            }
+            Stmt::Eval { op, .. } if self.call_records(op, at) => put(op_reads(op), add),
             Stmt::If { cond, then, els } => {
                 if self.has_rev(s) {
                     put(cond.var().into_iter().collect(), add);

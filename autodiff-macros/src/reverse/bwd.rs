@@ -213,10 +213,8 @@ impl Gen<'_> {
                 }
             }
             Stmt::Assign { place, op, .. } => self.rev_assign(s, place, op, out),
-            Stmt::Eval { op, .. } => {
-                if self.needs.call_records(op, analysis::id(s)) {
-                    self.rev_call(op, analysis::id(s), None, false, out);
-                }
+            Stmt::Eval { op, .. } if self.needs.call_records(op, analysis::id(s)) => {
+                self.rev_call(op, analysis::id(s), None, false, out);
             }
             Stmt::If { cond, then, els } if self.needs.has_rev(s) => {
                 let cond = match self.site_tapes.get(&analysis::id(s)).copied() {

@@ -34,7 +34,6 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::Span;
 
 use crate::activity::Activity;
-use crate::diag::Diags;
 use crate::ir::{Atom, Block, Func, Op, Origin, Param, Pat, Place, Proj, Stmt, VarId, VarInfo};
 use crate::sig::Signature;
 use crate::ty::Ty;
@@ -51,7 +50,6 @@ pub enum Target {
 /// Facts about one loop of the prepared IR.
 pub(crate) struct LoopInfo {
     exits: Vec<StmtId>,
-    has_rev: bool,
     /// Counts iterations started (for `loop`, and `for` that may end early).
     count: Option<VarId>,
     /// The tape of per-iteration exit codes.
@@ -98,7 +96,6 @@ pub(crate) struct Gen<'a> {
     fwd_label: syn::Lifetime,
     /// The final loop whose reverse runs inside its forward iterations.
     fused: Option<StmtId>,
-    diags: &'a mut Diags,
 }
 
 /// Builds `f_vjp` (or the body of `f_grad`) from prepared IR.
@@ -109,7 +106,6 @@ pub fn transform(
     act: &Activity,
     target: &Target,
     capacity: usize,
-    diags: &mut Diags,
 ) -> Func {
     let needs = Needs::compute(src, act, single);
     let mut g = Gen {
@@ -132,7 +128,6 @@ pub fn transform(
         out_bar: Atom::float(1.0),
         fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
         fused: None,
-        diags,
     };
     g.index(&src.body);
     g.early = has_early_exit(&src.body);
@@ -203,7 +198,6 @@ impl<'a> Gen<'a> {
                         analysis::id(s),
                         LoopInfo {
                             exits,
-                            has_rev,
                             count,
                             codes,
                             single_break,
