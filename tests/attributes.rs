@@ -5,10 +5,11 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     /// Doc comment before the attribute.
     #[jvp]
+    #[vjp]
     #[inline]
     #[allow(clippy::many_single_char_names, unused_mut)]
     fn attrs_after(x: f64, y: f64) -> f64 {
@@ -20,6 +21,7 @@ mod double {
     #[must_use]
     /// Doc comment between attributes.
     #[jvp]
+    #[vjp]
     #[allow(dead_code)]
     pub(crate) fn attrs_before(x: f64) -> f64 {
         x.exp() * x
@@ -27,6 +29,7 @@ mod double {
 
     #[cfg(not(any()))]
     #[jvp]
+    #[vjp]
     #[allow(clippy::needless_range_loop)]
     fn with_cfg(x: &[f64]) -> f64 {
         let mut s = 0.0;
@@ -38,9 +41,10 @@ mod double {
 
     pub mod nested {
         pub mod deeper {
-            use autodiff::jvp;
+            use autodiff::{jvp, vjp};
 
             #[jvp]
+            #[vjp]
             #[inline]
             pub fn in_module(x: f64, k: u8) -> f64 {
                 x.powi(k as i32) * 0.5

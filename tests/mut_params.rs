@@ -46,6 +46,20 @@ mod double {
         }
     }
 
+    #[test]
+    fn axpy_scalar_reverse() {
+        for (k, &(y, a, x)) in [(0.4, 1.5, -0.8), (-1.2, 0.3, 0.9)].iter().enumerate() {
+            rev_dot!(unit axpy_scalar, axpy_scalar_jvp, axpy_scalar_vjp, k as u64; mt y, val a, val x);
+            // Cotangent 1 on the final y = (y0 + a x)².
+            let (mut yv, mut yb, mut ab, mut xb) = (y, 1.0, 0.0, 0.0);
+            axpy_scalar_vjp(&mut yv, &mut yb, a, &mut ab, x, &mut xb);
+            let r = y + a * x;
+            check_exact(yb, 2.0 * r);
+            check_exact(ab, 2.0 * r * x);
+            check_exact(xb, 2.0 * r * a);
+        }
+    }
+
     // `&mut [f64]` scaled in place, returning the new sum of squares.
     #[jvp]
     #[vjp]
@@ -86,6 +100,20 @@ mod double {
         }
     }
 
+    #[test]
+    fn scale_slice_reverse() {
+        for (k, n) in [0usize, 1, 6].into_iter().enumerate() {
+            let v = rand_vec(1 + k as u64, n, -1.0, 1.0);
+            let s = 1.7;
+            rev_dot!(scale_slice, scale_slice_jvp, scale_slice_vjp, k as u64; mt v, val s);
+            // Gradient of the returned energy only.
+            let (mut vv, mut vb, mut sb) = (v.clone(), vec![0.0; n], 0.0);
+            scale_slice_vjp(&mut vv, &mut vb, s, &mut sb, 1.0);
+            check_exact_vec(&vb, &v.iter().map(|a| 2.0 * s * s * a).collect::<Vec<_>>());
+            check_exact(sb, v.iter().map(|a| 2.0 * s * a * a).sum());
+        }
+    }
+
     // `&mut [f64; 3]` normalised in place; returns the old norm.
     #[jvp]
     #[vjp]
@@ -120,6 +148,18 @@ mod double {
             });
             check_vec(&vd, &dv, &fdv);
             check(dn, dn0, fd(|h| normalize(&mut axpy_arr(&v0, h, &u))));
+        }
+    }
+
+    #[test]
+    fn normalize_reverse() {
+        for (k, &v) in [[0.6, -1.2, 0.9], [2.0, 0.1, -0.4]].iter().enumerate() {
+            rev_dot!(normalize, normalize_jvp, normalize_vjp, k as u64; mt v);
+            // Gradient of the returned norm only.
+            let (mut vv, mut vb) = (v, [0.0; 3]);
+            normalize_vjp(&mut vv, &mut vb, 1.0);
+            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            check_exact_vec(&vb, &v.map(|a| a / n));
         }
     }
 
@@ -169,6 +209,19 @@ mod double {
         }
     }
 
+    #[test]
+    fn smooth_reverse() {
+        for (k, n) in [2usize, 3, 6].into_iter().enumerate() {
+            let v = rand_vec(3 + k as u64, n, -1.0, 1.0);
+            let w = 0.3;
+            rev_dot!(unit smooth, smooth_jvp, smooth_vjp, k as u64; mt v, val w, c &mut 0usize);
+            let mut passes = 0usize;
+            let (mut vv, mut vb, mut wb) = (v.clone(), vec![1.0; n], 0.0);
+            smooth_vjp(&mut vv, &mut vb, w, &mut wb, &mut passes);
+            assert_eq!(passes, 1, "the &mut usize counter must be updated exactly once by f_vjp");
+        }
+    }
+
     // `&mut [[f64; 2]]`: rotate points in place by an active angle.
     #[jvp]
     #[vjp]
@@ -211,6 +264,15 @@ mod double {
             });
             let got: Vec<f64> = pd.iter().flat_map(|r| r.iter().copied()).collect();
             check_vec(&got, &exact, &fdp);
+        }
+    }
+
+    #[test]
+    fn rotate_points_reverse() {
+        for (k, n) in [0usize, 1, 3].into_iter().enumerate() {
+            let p: Vec<[f64; 2]> = (0..n).map(|i| [0.3 * i as f64 - 0.5, 1.0 - 0.7 * i as f64]).collect();
+            let th = 0.7 + k as f64;
+            rev_dot!(unit rotate_points, rotate_points_jvp, rotate_points_vjp, k as u64; mt p, val th);
         }
     }
 
@@ -262,6 +324,17 @@ mod double {
         }
     }
 
+    #[test]
+    fn square_in_place_reverse() {
+        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]].iter().enumerate() {
+            rev_dot!(square_in_place, square_in_place_jvp, square_in_place_vjp, k as u64; mt m);
+            // Gradient of the returned trace only.
+            let (mut mv, mut mb) = (m, [[0.0; 2]; 2]);
+            square_in_place_vjp(&mut mv, &mut mb, 1.0);
+            check_exact_vec(&flat(&mb), &[1.0, 0.0, 0.0, 1.0]);
+        }
+    }
+
     // By-value `mut` parameters of array type, modified and returned.
     #[jvp]
     #[vjp]
@@ -294,6 +367,13 @@ mod double {
                 dkk,
                 fd(|h| mut_array_param(axpy_arr(&a0, h, &u), k0 + h * dk)),
             );
+        }
+    }
+
+    #[test]
+    fn mut_array_param_reverse() {
+        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)].iter().enumerate() {
+            rev_dot!(mut_array_param, mut_array_param_jvp, mut_array_param_vjp, j as u64; val a, val k);
         }
     }
 
@@ -351,6 +431,16 @@ mod double {
         }
     }
 
+    #[test]
+    fn coupled_reverse() {
+        for (k, n) in [0usize, 1, 2, 5].into_iter().enumerate() {
+            let x = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            let y: [f64; 2] = arr(&rand_vec(8 + k as u64, 2, -1.0, 1.0));
+            let g = 0.9;
+            rev_dot!(coupled, coupled_jvp, coupled_vjp, k as u64; mt x, mt y, val g);
+        }
+    }
+
     // Early return from inside an `iter_mut()` loop over a `&mut` slice: the
     // tangent must be updated for exactly the elements the primal updated.
     #[jvp]
@@ -402,6 +492,15 @@ mod double {
             }
         }
     }
+
+    #[test]
+    fn scale_until_large_reverse() {
+        for (k, n) in [0usize, 3, 6, 9].into_iter().enumerate() {
+            let a = rand_vec(9 + k as u64, n, -0.8, 1.6);
+            let x = 1.4;
+            rev_dot!(scale_until_large, scale_until_large_jvp, scale_until_large_vjp, k as u64; mt a, val x);
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -409,10 +508,11 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // `&mut f32` with a unit return.
     #[jvp]
+    #[vjp]
     fn axpy_scalar(y: &mut f32, a: f32, x: f32) {
         *y += a * x;
         *y = *y * *y;
@@ -447,8 +547,23 @@ mod single {
         }
     }
 
+    #[test]
+    fn axpy_scalar_reverse() {
+        for (k, &(y, a, x)) in [(0.4, 1.5, -0.8), (-1.2, 0.3, 0.9)].iter().enumerate() {
+            rev_dot!(unit axpy_scalar, axpy_scalar_jvp, axpy_scalar_vjp, k as u64; mt y, val a, val x);
+            // Cotangent 1 on the final y = (y0 + a x)².
+            let (mut yv, mut yb, mut ab, mut xb) = (y, 1.0, 0.0, 0.0);
+            axpy_scalar_vjp(&mut yv, &mut yb, a, &mut ab, x, &mut xb);
+            let r = y + a * x;
+            check_exact(yb, 2.0 * r);
+            check_exact(ab, 2.0 * r * x);
+            check_exact(xb, 2.0 * r * a);
+        }
+    }
+
     // `&mut [f32]` scaled in place, returning the new sum of squares.
     #[jvp]
+    #[vjp]
     fn scale_slice(v: &mut [f32], s: f32) -> f32 {
         let mut e = 0.0;
         for vi in v.iter_mut() {
@@ -486,8 +601,23 @@ mod single {
         }
     }
 
+    #[test]
+    fn scale_slice_reverse() {
+        for (k, n) in [0usize, 1, 6].into_iter().enumerate() {
+            let v = rand_vec(1 + k as u64, n, -1.0, 1.0);
+            let s = 1.7;
+            rev_dot!(scale_slice, scale_slice_jvp, scale_slice_vjp, k as u64; mt v, val s);
+            // Gradient of the returned energy only.
+            let (mut vv, mut vb, mut sb) = (v.clone(), vec![0.0; n], 0.0);
+            scale_slice_vjp(&mut vv, &mut vb, s, &mut sb, 1.0);
+            check_exact_vec(&vb, &v.iter().map(|a| 2.0 * s * s * a).collect::<Vec<_>>());
+            check_exact(sb, v.iter().map(|a| 2.0 * s * a * a).sum());
+        }
+    }
+
     // `&mut [f32; 3]` normalised in place; returns the old norm.
     #[jvp]
+    #[vjp]
     fn normalize(v: &mut [f32; 3]) -> f32 {
         let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
         for i in 0..3 {
@@ -522,9 +652,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn normalize_reverse() {
+        for (k, &v) in [[0.6, -1.2, 0.9], [2.0, 0.1, -0.4]].iter().enumerate() {
+            rev_dot!(normalize, normalize_jvp, normalize_vjp, k as u64; mt v);
+            // Gradient of the returned norm only.
+            let (mut vv, mut vb) = (v, [0.0; 3]);
+            normalize_vjp(&mut vv, &mut vb, 1.0);
+            let n = (v[0] * v[0] + v[1] * v[1] + v[2] * v[2]).sqrt();
+            check_exact_vec(&vb, &v.map(|a| a / n));
+        }
+    }
+
     // `&mut Vec<f32>`: three-point smoothing using a temporary copy, plus a
     // `&mut usize` counter (constant).
     #[jvp]
+    #[vjp]
     fn smooth(v: &mut Vec<f32>, w: f32, passes: &mut usize) {
         let n = v.len();
         let mut tmp = vec![0.0; n];
@@ -567,8 +710,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn smooth_reverse() {
+        for (k, n) in [2usize, 3, 6].into_iter().enumerate() {
+            let v = rand_vec(3 + k as u64, n, -1.0, 1.0);
+            let w = 0.3;
+            rev_dot!(unit smooth, smooth_jvp, smooth_vjp, k as u64; mt v, val w, c &mut 0usize);
+            let mut passes = 0usize;
+            let (mut vv, mut vb, mut wb) = (v.clone(), vec![1.0; n], 0.0);
+            smooth_vjp(&mut vv, &mut vb, w, &mut wb, &mut passes);
+            assert_eq!(passes, 1, "the &mut usize counter must be updated exactly once by f_vjp");
+        }
+    }
+
     // `&mut [[f32; 2]]`: rotate points in place by an active angle.
     #[jvp]
+    #[vjp]
     fn rotate_points(p: &mut [[f32; 2]], th: f32) {
         let (s, c) = (th.sin(), th.cos());
         for q in p.iter_mut() {
@@ -611,9 +768,19 @@ mod single {
         }
     }
 
+    #[test]
+    fn rotate_points_reverse() {
+        for (k, n) in [0usize, 1, 3].into_iter().enumerate() {
+            let p: Vec<[f32; 2]> = (0..n).map(|i| [0.3 * i as f32 - 0.5, 1.0 - 0.7 * i as f32]).collect();
+            let th = 0.7 + k as f32;
+            rev_dot!(unit rotate_points, rotate_points_jvp, rotate_points_vjp, k as u64; mt p, val th);
+        }
+    }
+
     // `&mut [[f32; 2]; 2]`: in-place matrix square, returning the trace of
     // the original.
     #[jvp]
+    #[vjp]
     fn square_in_place(m: &mut [[f32; 2]; 2]) -> f32 {
         let a = *m;
         for i in 0..2 {
@@ -658,8 +825,20 @@ mod single {
         }
     }
 
+    #[test]
+    fn square_in_place_reverse() {
+        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]].iter().enumerate() {
+            rev_dot!(square_in_place, square_in_place_jvp, square_in_place_vjp, k as u64; mt m);
+            // Gradient of the returned trace only.
+            let (mut mv, mut mb) = (m, [[0.0; 2]; 2]);
+            square_in_place_vjp(&mut mv, &mut mb, 1.0);
+            check_exact_vec(&flat(&mb), &[1.0, 0.0, 0.0, 1.0]);
+        }
+    }
+
     // By-value `mut` parameters of array type, modified and returned.
     #[jvp]
+    #[vjp]
     fn mut_array_param(mut a: [f32; 3], mut k: f32) -> f32 {
         for i in 0..3 {
             a[i] *= k;
@@ -692,9 +871,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn mut_array_param_reverse() {
+        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)].iter().enumerate() {
+            rev_dot!(mut_array_param, mut_array_param_jvp, mut_array_param_vjp, j as u64; val a, val k);
+        }
+    }
+
     // Two `&mut` parameters updated from each other (in-place Givens-like
     // update), with an active scalar and a returned value.
     #[jvp]
+    #[vjp]
     fn coupled(x: &mut [f32], y: &mut [f32; 2], g: f32) -> f32 {
         let mut s = 0.0;
         for i in 0..x.len() {
@@ -745,9 +932,20 @@ mod single {
         }
     }
 
+    #[test]
+    fn coupled_reverse() {
+        for (k, n) in [0usize, 1, 2, 5].into_iter().enumerate() {
+            let x = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            let y: [f32; 2] = arr(&rand_vec(8 + k as u64, 2, -1.0, 1.0));
+            let g = 0.9;
+            rev_dot!(coupled, coupled_jvp, coupled_vjp, k as u64; mt x, mt y, val g);
+        }
+    }
+
     // Early return from inside an `iter_mut()` loop over a `&mut` slice: the
     // tangent must be updated for exactly the elements the primal updated.
     #[jvp]
+    #[vjp]
     fn scale_until_large(a: &mut [f32], x: f32) -> f32 {
         for ai in a.iter_mut() {
             if *ai > 1.0 {
@@ -793,6 +991,15 @@ mod single {
                     fd(|h| scale_until_large(&mut axpy(&a0, h, &u), x + h * dx)),
                 );
             }
+        }
+    }
+
+    #[test]
+    fn scale_until_large_reverse() {
+        for (k, n) in [0usize, 3, 6, 9].into_iter().enumerate() {
+            let a = rand_vec(9 + k as u64, n, -0.8, 1.6);
+            let x = 1.4;
+            rev_dot!(scale_until_large, scale_until_large_jvp, scale_until_large_vjp, k as u64; mt a, val x);
         }
     }
 } // mod single

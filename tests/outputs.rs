@@ -44,6 +44,21 @@ mod double {
         }
     }
 
+    #[test]
+    fn cross_reverse() {
+        for k in 0..3u64 {
+            let a: [f64; 3] = arr(&rand_vec(1 + k, 3, -1.0, 1.0));
+            let b: [f64; 3] = arr(&rand_vec(2 + k, 3, -1.0, 1.0));
+            rev_dot!(cross, cross_jvp, cross_vjp, k; val a, rf b);
+            // out_bar = w: a_bar = b × w, b_bar = w × a.
+            let w = [0.3, -0.8, 0.5];
+            let (mut ab, mut bb) = ([0.0; 3], [0.0; 3]);
+            cross_vjp(a, &mut ab, &b, &mut bb, w);
+            check_exact_vec(&ab, &cross_ref(&b, &w));
+            check_exact_vec(&bb, &cross_ref(&w, &a));
+        }
+    }
+
     // Array output filled in a loop from a local `[0.0; N]`.
     #[jvp]
     #[vjp]
@@ -75,6 +90,14 @@ mod double {
                 &exact,
                 &fd_vec(|s| cumulative(&axpy(&x, s, &u)).to_vec()),
             );
+        }
+    }
+
+    #[test]
+    fn cumulative_reverse() {
+        for (k, n) in [4usize, 6].into_iter().enumerate() {
+            let x = rand_vec(3 + k as u64, n, -1.0, 1.0);
+            rev_dot!(cumulative, cumulative_jvp, cumulative_vjp, k as u64; rf x);
         }
     }
 
@@ -115,6 +138,16 @@ mod double {
         }
     }
 
+    #[test]
+    fn outer_reverse() {
+        for k in 0..3u64 {
+            let a: [f64; 2] = arr(&rand_vec(4 + k, 2, -1.0, 1.0));
+            let b: [f64; 2] = arr(&rand_vec(5 + k, 2, -1.0, 1.0));
+            let s = 0.5 + k as f64;
+            rev_dot!(outer, outer_jvp, outer_vjp, k; val a, val b, val s);
+        }
+    }
+
     // Tuple output: polar to Cartesian, `-> (f64, f64)` gives
     // `((x, y), (x_dot, y_dot))`.
     #[jvp]
@@ -135,6 +168,22 @@ mod double {
                 check(dx, ex, fd(|s| f(s).0));
                 check(dy, ey, fd(|s| f(s).1));
             }
+        }
+    }
+
+    #[test]
+    fn to_cartesian_reverse() {
+        for (k, &(r, th)) in [(1.5, 0.4), (0.7, -2.0)].iter().enumerate() {
+            rev_dot!(to_cartesian, to_cartesian_jvp, to_cartesian_vjp, k as u64; val r, val th);
+            // Rows of the Jacobian via out_bar = (1, 0) and (0, 1).
+            let (mut rb, mut tb) = (0.0, 0.0);
+            to_cartesian_vjp(r, &mut rb, th, &mut tb, (1.0, 0.0));
+            check_exact(rb, th.cos());
+            check_exact(tb, -r * th.sin());
+            let (mut rb, mut tb) = (0.0, 0.0);
+            to_cartesian_vjp(r, &mut rb, th, &mut tb, (0.0, 1.0));
+            check_exact(rb, th.sin());
+            check_exact(tb, r * th.cos());
         }
     }
 
@@ -194,6 +243,14 @@ mod double {
         );
     }
 
+    #[test]
+    fn stats_reverse() {
+        for (k, n) in [1usize, 2, 6].into_iter().enumerate() {
+            let x = spread_vec(6 + k as u64, n);
+            rev_dot!(stats, stats_jvp, stats_vjp, k as u64; rf x);
+        }
+    }
+
     // Triple output with mixed expressions, returned through a binding.
     #[jvp]
     #[vjp]
@@ -212,6 +269,13 @@ mod double {
             check(d0, dx * y + x * dy, fd(|s| f(s).0));
             check(d1, dx + dy, fd(|s| f(s).1));
             check(d2, (x - y).exp() * (dx - dy), fd(|s| f(s).2));
+        }
+    }
+
+    #[test]
+    fn triple_reverse() {
+        for (k, &(x, y)) in [(0.8, -0.3), (-1.1, 0.6)].iter().enumerate() {
+            rev_dot!(triple, triple_jvp, triple_vjp, k as u64; val x, val y);
         }
     }
 
@@ -256,6 +320,20 @@ mod double {
         }
     }
 
+    #[test]
+    fn unit_output_reverse() {
+        for (k, n) in [0usize, 1, 5].into_iter().enumerate() {
+            let out = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            let x = 0.7 - 1.5 * k as f64;
+            rev_dot!(unit write_poly, write_poly_jvp, write_poly_vjp, k as u64; mt out, val x);
+            // The initial contents are overwritten: their cotangent is 0.
+            let (mut o, mut ob, mut xb) = (out.clone(), vec![1.0; n], 0.0);
+            write_poly_vjp(&mut o, &mut ob, x, &mut xb);
+            check_exact_vec(&ob, &vec![0.0; n]);
+            check_exact(xb, (1..n).map(|i| i as f64 * x.powi(i as i32 - 1)).sum());
+        }
+    }
+
     // Unit output with an explicit `-> ()` and an early bare `return;`.
     #[jvp]
     #[vjp]
@@ -289,6 +367,18 @@ mod double {
         }
     }
 
+    #[test]
+    fn explicit_unit_reverse() {
+        for enabled in [true, false] {
+            let (acc, x) = (0.4, 1.1);
+            rev_dot!(unit maybe_add, maybe_add_jvp, maybe_add_vjp, enabled as u64; mt acc, val x, c enabled);
+            let (mut a, mut ab, mut xb) = (acc, 1.0, 0.0);
+            maybe_add_vjp(&mut a, &mut ab, x, &mut xb, enabled);
+            check_exact(ab, 1.0);
+            check_exact(xb, if enabled { x.cos() } else { 0.0 });
+        }
+    }
+
     // Constant output type with an active input: f64 output that does not
     // depend on x has a zero tangent; an array output likewise.
     #[jvp]
@@ -307,6 +397,17 @@ mod double {
             &[0.0, 0.0],
             &fd_vec(|s| const_array_out(0.3 + s, 4).to_vec()),
         );
+    }
+
+    #[test]
+    fn const_array_out_reverse() {
+        for n in [0usize, 4] {
+            let x = 0.3;
+            rev_dot!(const_array_out, const_array_out_jvp, const_array_out_vjp, n as u64; val x, c n);
+            let mut xb = 0.0;
+            const_array_out_vjp(x, &mut xb, n, [1.0, -2.0]);
+            check_exact(xb, 0.0);
+        }
     }
 
     // Mixed f64 and f32 parameters and a mixed tuple output.
@@ -353,6 +454,18 @@ mod double {
             );
         }
     }
+
+    #[test]
+    fn mixed_precision_reverse() {
+        // Part of the function is computed in f32: f32 tolerance for the dot products.
+        use crate::common::f32h::dot_check;
+        for (k, n) in [0usize, 3].into_iter().enumerate() {
+            let x = 0.9;
+            let y = 0.4f32;
+            let v: Vec<f32> = (0..n).map(|i| 0.25 * i as f32 - 0.3).collect();
+            rev_dot!(mixed_precision, mixed_precision_jvp, mixed_precision_vjp, k as u64; val x, val y, rf v);
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -360,10 +473,11 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // Array output: cross product.
     #[jvp]
+    #[vjp]
     fn cross(a: [f32; 3], b: &[f32; 3]) -> [f32; 3] {
         [
             a[1] * b[2] - a[2] * b[1],
@@ -397,8 +511,24 @@ mod single {
         }
     }
 
+    #[test]
+    fn cross_reverse() {
+        for k in 0..3u64 {
+            let a: [f32; 3] = arr(&rand_vec(1 + k, 3, -1.0, 1.0));
+            let b: [f32; 3] = arr(&rand_vec(2 + k, 3, -1.0, 1.0));
+            rev_dot!(cross, cross_jvp, cross_vjp, k; val a, rf b);
+            // out_bar = w: a_bar = b × w, b_bar = w × a.
+            let w = [0.3, -0.8, 0.5];
+            let (mut ab, mut bb) = ([0.0; 3], [0.0; 3]);
+            cross_vjp(a, &mut ab, &b, &mut bb, w);
+            check_exact_vec(&ab, &cross_ref(&b, &w));
+            check_exact_vec(&bb, &cross_ref(&w, &a));
+        }
+    }
+
     // Array output filled in a loop from a local `[0.0; N]`.
     #[jvp]
+    #[vjp]
     fn cumulative(x: &[f32]) -> [f32; 4] {
         let mut out = [0.0; 4];
         let mut acc = 0.0;
@@ -430,8 +560,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn cumulative_reverse() {
+        for (k, n) in [4usize, 6].into_iter().enumerate() {
+            let x = rand_vec(3 + k as u64, n, -1.0, 1.0);
+            rev_dot!(cumulative, cumulative_jvp, cumulative_vjp, k as u64; rf x);
+        }
+    }
+
     // Nested array output: outer product of two 2-vectors, scaled.
     #[jvp]
+    #[vjp]
     fn outer(a: [f32; 2], b: [f32; 2], s: f32) -> [[f32; 2]; 2] {
         let mut m = [[0.0; 2]; 2];
         for i in 0..2 {
@@ -466,9 +605,20 @@ mod single {
         }
     }
 
+    #[test]
+    fn outer_reverse() {
+        for k in 0..3u64 {
+            let a: [f32; 2] = arr(&rand_vec(4 + k, 2, -1.0, 1.0));
+            let b: [f32; 2] = arr(&rand_vec(5 + k, 2, -1.0, 1.0));
+            let s = 0.5 + k as f32;
+            rev_dot!(outer, outer_jvp, outer_vjp, k; val a, val b, val s);
+        }
+    }
+
     // Tuple output: polar to Cartesian, `-> (f32, f32)` gives
     // `((x, y), (x_dot, y_dot))`.
     #[jvp]
+    #[vjp]
     fn to_cartesian(r: f32, th: f32) -> (f32, f32) {
         (r * th.cos(), r * th.sin())
     }
@@ -488,8 +638,25 @@ mod single {
         }
     }
 
+    #[test]
+    fn to_cartesian_reverse() {
+        for (k, &(r, th)) in [(1.5, 0.4), (0.7, -2.0)].iter().enumerate() {
+            rev_dot!(to_cartesian, to_cartesian_jvp, to_cartesian_vjp, k as u64; val r, val th);
+            // Rows of the Jacobian via out_bar = (1, 0) and (0, 1).
+            let (mut rb, mut tb) = (0.0, 0.0);
+            to_cartesian_vjp(r, &mut rb, th, &mut tb, (1.0, 0.0));
+            check_exact(rb, th.cos());
+            check_exact(tb, -r * th.sin());
+            let (mut rb, mut tb) = (0.0, 0.0);
+            to_cartesian_vjp(r, &mut rb, th, &mut tb, (0.0, 1.0));
+            check_exact(rb, th.sin());
+            check_exact(tb, r * th.cos());
+        }
+    }
+
     // Tuple of a scalar and an array, with an early `return` of a tuple.
     #[jvp]
+    #[vjp]
     fn stats(x: &[f32]) -> (f32, [f32; 2]) {
         let n = x.len() as f32;
         let mut s = 0.0;
@@ -543,8 +710,17 @@ mod single {
         );
     }
 
+    #[test]
+    fn stats_reverse() {
+        for (k, n) in [1usize, 2, 6].into_iter().enumerate() {
+            let x = spread_vec(6 + k as u64, n);
+            rev_dot!(stats, stats_jvp, stats_vjp, k as u64; rf x);
+        }
+    }
+
     // Triple output with mixed expressions, returned through a binding.
     #[jvp]
+    #[vjp]
     fn triple(x: f32, y: f32) -> (f32, f32, f32) {
         let t = (x * y, x + y, (x - y).exp());
         t
@@ -563,8 +739,16 @@ mod single {
         }
     }
 
+    #[test]
+    fn triple_reverse() {
+        for (k, &(x, y)) in [(0.8, -0.3), (-1.1, 0.6)].iter().enumerate() {
+            rev_dot!(triple, triple_jvp, triple_vjp, k as u64; val x, val y);
+        }
+    }
+
     // Unit output: `f_jvp` returns `()`, results go through `&mut`.
     #[jvp]
+    #[vjp]
     fn write_poly(out: &mut [f32], x: f32) {
         let mut p = 1.0;
         for o in out.iter_mut() {
@@ -603,8 +787,23 @@ mod single {
         }
     }
 
+    #[test]
+    fn unit_output_reverse() {
+        for (k, n) in [0usize, 1, 5].into_iter().enumerate() {
+            let out = rand_vec(7 + k as u64, n, -1.0, 1.0);
+            let x = 0.7 - 1.5 * k as f32;
+            rev_dot!(unit write_poly, write_poly_jvp, write_poly_vjp, k as u64; mt out, val x);
+            // The initial contents are overwritten: their cotangent is 0.
+            let (mut o, mut ob, mut xb) = (out.clone(), vec![1.0; n], 0.0);
+            write_poly_vjp(&mut o, &mut ob, x, &mut xb);
+            check_exact_vec(&ob, &vec![0.0; n]);
+            check_exact(xb, (1..n).map(|i| i as f32 * x.powi(i as i32 - 1)).sum());
+        }
+    }
+
     // Unit output with an explicit `-> ()` and an early bare `return;`.
     #[jvp]
+    #[vjp]
     fn maybe_add(acc: &mut f32, x: f32, enabled: bool) -> () {
         if !enabled {
             return;
@@ -635,9 +834,22 @@ mod single {
         }
     }
 
+    #[test]
+    fn explicit_unit_reverse() {
+        for enabled in [true, false] {
+            let (acc, x) = (0.4, 1.1);
+            rev_dot!(unit maybe_add, maybe_add_jvp, maybe_add_vjp, enabled as u64; mt acc, val x, c enabled);
+            let (mut a, mut ab, mut xb) = (acc, 1.0, 0.0);
+            maybe_add_vjp(&mut a, &mut ab, x, &mut xb, enabled);
+            check_exact(ab, 1.0);
+            check_exact(xb, if enabled { x.cos() } else { 0.0 });
+        }
+    }
+
     // Constant output type with an active input: f32 output that does not
     // depend on x has a zero tangent; an array output likewise.
     #[jvp]
+    #[vjp]
     fn const_array_out(x: f32, n: usize) -> [f32; 2] {
         let _ = x * 2.0;
         [n as f32, 1.0]
@@ -654,8 +866,20 @@ mod single {
         );
     }
 
+    #[test]
+    fn const_array_out_reverse() {
+        for n in [0usize, 4] {
+            let x = 0.3;
+            rev_dot!(const_array_out, const_array_out_jvp, const_array_out_vjp, n as u64; val x, c n);
+            let mut xb = 0.0;
+            const_array_out_vjp(x, &mut xb, n, [1.0, -2.0]);
+            check_exact(xb, 0.0);
+        }
+    }
+
     // Mixed f32 and f32 parameters and a mixed tuple output.
     #[jvp]
+    #[vjp]
     fn mixed_precision(x: f32, y: f32, v: &[f32]) -> (f32, f32) {
         let mut s = 0.0f32;
         for &vi in v {
@@ -695,6 +919,18 @@ mod single {
                 approx::relative_eq!(db, fdb, epsilon = 1e-3, max_relative = 2e-3),
                 "{db} vs fd {fdb}"
             );
+        }
+    }
+
+    #[test]
+    fn mixed_precision_reverse() {
+        // Part of the function is computed in f32: f32 tolerance for the dot products.
+        use crate::common::f32h::dot_check;
+        for (k, n) in [0usize, 3].into_iter().enumerate() {
+            let x = 0.9;
+            let y = 0.4f32;
+            let v: Vec<f32> = (0..n).map(|i| 0.25 * i as f32 - 0.3).collect();
+            rev_dot!(mixed_precision, mixed_precision_jvp, mixed_precision_vjp, k as u64; val x, val y, rf v);
         }
     }
 } // mod single

@@ -6,11 +6,12 @@ mod common;
 
 mod double {
     use crate::common::f64h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // Insertion sort of a local copy, then a weighted partial sum of the
     // `k` smallest values.
     #[jvp]
+    #[vjp]
     fn sorted_partial_sum(x: &[f64], k: usize) -> f64 {
         let n = x.len();
         let mut a = vec![0.0; n];
@@ -55,6 +56,7 @@ mod double {
     // Running maximum accumulated into a sum, with the maximum held in a
     // variable assigned inside a branch.
     #[jvp]
+    #[vjp]
     fn running_max_sum(x: &[f64]) -> f64 {
         let mut m = x[0];
         let mut s = 0.0;
@@ -88,6 +90,7 @@ mod double {
     // Nested loops with continue, labelled break and an early return in the
     // inner loop, and state carried across the outer loop.
     #[jvp]
+    #[vjp]
     fn nested_mix(x: &[f64], lim: f64) -> f64 {
         let n = x.len();
         let mut acc = 0.0;
@@ -170,6 +173,7 @@ mod double {
     // Data-dependent while loop: bounce a value into [1, 2) by halving or
     // doubling, counting steps; then refine with a Newton-like loop.
     #[jvp]
+    #[vjp]
     fn normalize_exponent(x: f64) -> f64 {
         let mut m = x;
         let mut e = 0;
@@ -201,6 +205,7 @@ mod double {
     // Power iteration for the dominant eigenvalue of a symmetric matrix; its
     // derivative is vᵀ dA v (Hellmann–Feynman).
     #[jvp]
+    #[vjp]
     fn dominant_eig(a: &[[f64; 3]; 3], iters: usize) -> f64 {
         let mut v = [1.0, 1.0, 1.0];
         let mut lam = 0.0;
@@ -271,6 +276,7 @@ mod double {
 
     // Classical RK4 for y' = -k y, n steps: y_n = y0 R(kh)^n.
     #[jvp]
+    #[vjp]
     fn rk4_decay(y0: f64, k: f64, h: f64, n: usize) -> f64 {
         let mut y = y0;
         let mut t = 0.0;
@@ -313,6 +319,7 @@ mod double {
 
     // In-place callee called twice inside a loop, plus early exit.
     #[jvp]
+    #[vjp]
     fn damp(v: &mut [f64], c: f64) {
         for i in 0..v.len() {
             v[i] *= c;
@@ -320,6 +327,7 @@ mod double {
     }
 
     #[jvp]
+    #[vjp]
     fn damp_until(x: &[f64; 3], c: f64, tol: f64) -> f64 {
         let mut v = *x;
         let mut steps = 0;

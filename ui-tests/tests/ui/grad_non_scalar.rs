@@ -1,0 +1,8 @@
+use autodiff::grad;
+
+#[grad]
+fn f(x: f64) -> [f64; 2] {
+    [x, x * x]
+}
+
+fn main() {}
