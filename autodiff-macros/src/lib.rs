@@ -25,7 +25,11 @@ mod typing;
 mod verify;
 
 #[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
 mod pipeline_tests;
+#[cfg(test)]
+mod snapshot_tests;
 
 use proc_macro::TokenStream;
 
