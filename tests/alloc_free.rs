@@ -3,10 +3,43 @@
 //! A counting global allocator wraps `System`. This file holds a single
 //! `#[test]` so no other test thread allocates while we measure.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use autodiff::jvp;
+use autodiff::{jvp, vjp};
+
+mod common;
 
 struct Counting;
 
@@ -43,6 +76,7 @@ fn allocs() -> usize {
 // A loop over the slice, a local array, elementary functions, a branch and a
 // compound assignment into the local array.
 #[jvp]
+#[vjp]
 fn energy(x: &[f64], k: f64) -> f64 {
     let mut buckets: [f64; 4] = [0.0; 4];
     let mut acc = 0.0;
@@ -63,6 +97,7 @@ fn energy(x: &[f64], k: f64) -> f64 {
 }
 
 #[jvp]
+#[vjp]
 fn energy32(x: &[f32], k: f32) -> f32 {
     let mut buckets: [f32; 4] = [0.0; 4];
     let mut acc: f32 = 0.0;
@@ -132,4 +167,24 @@ fn jvp_does_not_allocate_more_than_primal() {
     let xm: Vec<f64> = x.iter().zip(&dx).map(|(a, b)| a - h * b).collect();
     let fd = (energy(&xp, 0.7 + h * 0.3) - energy(&xm, 0.7 - h * 0.3)) / (2.0 * h);
     approx::assert_relative_eq!(t, fd, max_relative = 1e-5, epsilon = 1e-6);
+
+    // Reverse mode (after all measurements, in this single test so no other
+    // test thread allocates while counting): dot-product test between
+    // `_jvp` and `_vjp` for both functions.
+    {
+        use common::f64h::*;
+        for (s, n) in [1usize, 7, 10_000].into_iter().enumerate() {
+            let x = x[..n].to_vec();
+            let k = 0.7;
+            rev_dot!(energy, energy_jvp, energy_vjp, s as u64; rf x, val k);
+        }
+    }
+    {
+        use common::f32h::*;
+        for (s, n) in [1usize, 7, 100].into_iter().enumerate() {
+            let x = x32[..n].to_vec();
+            let k = 0.7f32;
+            rev_dot!(energy32, energy32_jvp, energy32_vjp, s as u64; rf x, val k);
+        }
+    }
 }

@@ -1,6 +1,37 @@
 //! A function may carry `#[jvp]` together with other attributes (before or
 //! after it), doc comments, visibility, and be defined inside `mod` blocks.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 mod common;
 
 mod double {

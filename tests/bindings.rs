@@ -1,6 +1,37 @@
 //! `let`, `let mut`, `mut` parameters, shadowing, reassignment, compound
 //! assignment, tuples and destructuring, block expressions.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 mod common;
 
 mod double {
@@ -452,8 +483,7 @@ mod double {
 
     // Mutable tuple fields: compound assignment to `t.0` / `t.1`.
     #[jvp]
-    // FIXME(reverse): #[vjp] fails to compile: error[E0277]: cannot add-assign `f64` to `{integer}` (spanned on #[vjp]; tuple local `(x, 0.0, 3)` with an integer field)
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn tuple_fields(x: f64, y: f64) -> f64 {
         let mut t = (x, 0.0, 3);
         t.1 += t.0 * 2.0;
@@ -475,8 +505,6 @@ mod double {
         }
     }
 
-    // FIXME(reverse): `tuple_fields` has no _vjp (see above)
-    #[cfg(any())]
     #[test]
     fn tuple_fields_reverse() {
         for (i, &(x, y)) in [(0.6, 1.4), (-1.1, 0.2)].iter().enumerate() {
@@ -940,8 +968,7 @@ mod single {
 
     // Mutable tuple fields: compound assignment to `t.0` / `t.1`.
     #[jvp]
-    // FIXME(reverse): #[vjp] fails to compile: error[E0277]: cannot add-assign `f32` to `{integer}` (spanned on #[vjp]; tuple local `(x, 0.0, 3)` with an integer field)
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn tuple_fields(x: f32, y: f32) -> f32 {
         let mut t = (x, 0.0, 3);
         t.1 += t.0 * 2.0;
@@ -963,8 +990,6 @@ mod single {
         }
     }
 
-    // FIXME(reverse): `tuple_fields` has no _vjp (see above)
-    #[cfg(any())]
     #[test]
     fn tuple_fields_reverse() {
         for (i, &(x, y)) in [(0.6, 1.4), (-1.1, 0.2)].iter().enumerate() {

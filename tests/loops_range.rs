@@ -1,6 +1,37 @@
 //! `for` loops over integer ranges: `0..n`, `a..=b`, `.rev()`, `.step_by(k)`,
 //! `for _ in`, nested range loops.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 mod common;
 
 mod double {
@@ -425,8 +456,7 @@ mod double {
 
     // Reversed inclusive range with a step, walking a slice backwards.
     #[jvp]
-    // FIXME(reverse): #[vjp] fails to compile: error[E0277]: the trait bound `std::ops::RangeInclusive<usize>: ExactSizeIterator` is not satisfied (required by `rev`; for `(1..=x.len() - 1).rev().step_by(3)`)
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn rev_step(x: &[f64]) -> f64 {
         let mut s = 0.0;
         let mut sign = 1.0;
@@ -458,8 +488,6 @@ mod double {
         }
     }
 
-    // FIXME(reverse): `rev_step` has no _vjp (see above)
-    #[cfg(any())]
     #[test]
     fn rev_step_reverse() {
         for (k, n) in [2usize, 4, 11].into_iter().enumerate() {
@@ -963,8 +991,7 @@ mod single {
 
     // Reversed inclusive range with a step, walking a slice backwards.
     #[jvp]
-    // FIXME(reverse): #[vjp] fails to compile: error[E0277]: the trait bound `std::ops::RangeInclusive<usize>: ExactSizeIterator` is not satisfied (required by `rev`; for `(1..=x.len() - 1).rev().step_by(3)`)
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn rev_step(x: &[f32]) -> f32 {
         let mut s = 0.0;
         let mut sign = 1.0;
@@ -996,8 +1023,6 @@ mod single {
         }
     }
 
-    // FIXME(reverse): `rev_step` has no _vjp (see above)
-    #[cfg(any())]
     #[test]
     fn rev_step_reverse() {
         for (k, n) in [2usize, 4, 11].into_iter().enumerate() {

@@ -3,6 +3,37 @@
 //! parameter is `&mut` too and is updated in place alongside the value.
 //! Also by-value `mut` parameters and a constant `&mut usize`.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 mod common;
 
 mod double {
@@ -218,7 +249,10 @@ mod double {
             let mut passes = 0usize;
             let (mut vv, mut vb, mut wb) = (v.clone(), vec![1.0; n], 0.0);
             smooth_vjp(&mut vv, &mut vb, w, &mut wb, &mut passes);
-            assert_eq!(passes, 1, "the &mut usize counter must be updated exactly once by f_vjp");
+            assert_eq!(
+                passes, 1,
+                "the &mut usize counter must be updated exactly once by f_vjp"
+            );
         }
     }
 
@@ -270,7 +304,9 @@ mod double {
     #[test]
     fn rotate_points_reverse() {
         for (k, n) in [0usize, 1, 3].into_iter().enumerate() {
-            let p: Vec<[f64; 2]> = (0..n).map(|i| [0.3 * i as f64 - 0.5, 1.0 - 0.7 * i as f64]).collect();
+            let p: Vec<[f64; 2]> = (0..n)
+                .map(|i| [0.3 * i as f64 - 0.5, 1.0 - 0.7 * i as f64])
+                .collect();
             let th = 0.7 + k as f64;
             rev_dot!(unit rotate_points, rotate_points_jvp, rotate_points_vjp, k as u64; mt p, val th);
         }
@@ -326,7 +362,10 @@ mod double {
 
     #[test]
     fn square_in_place_reverse() {
-        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]].iter().enumerate() {
+        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]]
+            .iter()
+            .enumerate()
+        {
             rev_dot!(square_in_place, square_in_place_jvp, square_in_place_vjp, k as u64; mt m);
             // Gradient of the returned trace only.
             let (mut mv, mut mb) = (m, [[0.0; 2]; 2]);
@@ -372,7 +411,10 @@ mod double {
 
     #[test]
     fn mut_array_param_reverse() {
-        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)].iter().enumerate() {
+        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)]
+            .iter()
+            .enumerate()
+        {
             rev_dot!(mut_array_param, mut_array_param_jvp, mut_array_param_vjp, j as u64; val a, val k);
         }
     }
@@ -719,7 +761,10 @@ mod single {
             let mut passes = 0usize;
             let (mut vv, mut vb, mut wb) = (v.clone(), vec![1.0; n], 0.0);
             smooth_vjp(&mut vv, &mut vb, w, &mut wb, &mut passes);
-            assert_eq!(passes, 1, "the &mut usize counter must be updated exactly once by f_vjp");
+            assert_eq!(
+                passes, 1,
+                "the &mut usize counter must be updated exactly once by f_vjp"
+            );
         }
     }
 
@@ -771,7 +816,9 @@ mod single {
     #[test]
     fn rotate_points_reverse() {
         for (k, n) in [0usize, 1, 3].into_iter().enumerate() {
-            let p: Vec<[f32; 2]> = (0..n).map(|i| [0.3 * i as f32 - 0.5, 1.0 - 0.7 * i as f32]).collect();
+            let p: Vec<[f32; 2]> = (0..n)
+                .map(|i| [0.3 * i as f32 - 0.5, 1.0 - 0.7 * i as f32])
+                .collect();
             let th = 0.7 + k as f32;
             rev_dot!(unit rotate_points, rotate_points_jvp, rotate_points_vjp, k as u64; mt p, val th);
         }
@@ -827,7 +874,10 @@ mod single {
 
     #[test]
     fn square_in_place_reverse() {
-        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]].iter().enumerate() {
+        for (k, &m) in [[[0.5, -1.0], [0.3, 1.2]], [[-0.7, 0.2], [1.4, 0.6]]]
+            .iter()
+            .enumerate()
+        {
             rev_dot!(square_in_place, square_in_place_jvp, square_in_place_vjp, k as u64; mt m);
             // Gradient of the returned trace only.
             let (mut mv, mut mb) = (m, [[0.0; 2]; 2]);
@@ -873,7 +923,10 @@ mod single {
 
     #[test]
     fn mut_array_param_reverse() {
-        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)].iter().enumerate() {
+        for (j, &(a, k)) in [([0.5, -0.2, 0.9], 1.1), ([-1.3, 0.4, 0.25], -0.6)]
+            .iter()
+            .enumerate()
+        {
             rev_dot!(mut_array_param, mut_array_param_jvp, mut_array_param_vjp, j as u64; val a, val k);
         }
     }

@@ -2,6 +2,37 @@
 //! break/continue/early return, data-dependent while loops, insertion sort
 //! followed by a partial sum, running maximum, power iteration, RK4 steps.
 
+// These tests exercise the macros on the styles numeric code is written in
+// (index loops, manual copies, `&Vec` parameters, literal casts, early
+// returns), so the lints against those styles are off in this file.
+#![allow(
+    clippy::needless_range_loop,
+    clippy::manual_memcpy,
+    clippy::ptr_arg,
+    clippy::assign_op_pattern,
+    clippy::useless_vec,
+    clippy::unnecessary_cast,
+    clippy::let_and_return,
+    clippy::manual_swap,
+    clippy::approx_constant,
+    clippy::excessive_precision,
+    clippy::needless_return,
+    clippy::needless_late_init,
+    clippy::identity_op,
+    clippy::erasing_op,
+    clippy::neg_multiply,
+    clippy::manual_range_contains,
+    clippy::never_loop,
+    clippy::unused_unit,
+    clippy::let_unit_value,
+    clippy::collapsible_if,
+    clippy::collapsible_else_if,
+    clippy::too_many_arguments,
+    clippy::type_complexity,
+    unreachable_code,
+    unused_assignments
+)]
+
 mod common;
 
 mod double {
@@ -53,6 +84,14 @@ mod double {
         }
     }
 
+    #[test]
+    fn sorted_partial_sum_reverse() {
+        let x = spread_vec(1, 9);
+        for k in [0usize, 1, 4, 9] {
+            rev_dot!(sorted_partial_sum, sorted_partial_sum_jvp, sorted_partial_sum_vjp, k as u64; rf x, c k);
+        }
+    }
+
     // Running maximum accumulated into a sum, with the maximum held in a
     // variable assigned inside a branch.
     #[jvp]
@@ -84,6 +123,14 @@ mod double {
                 exact += 2.0 * x[arg] * u[arg];
             }
             check(t, exact, fd(|s| running_max_sum(&axpy(&x, s, &u))));
+        }
+    }
+
+    #[test]
+    fn running_max_sum_reverse() {
+        for (k, n) in [1usize, 3, 10].into_iter().enumerate() {
+            let x = spread_vec(2 + k as u64, n);
+            rev_dot!(running_max_sum, running_max_sum_jvp, running_max_sum_vjp, k as u64; rf x);
         }
     }
 
@@ -170,6 +217,17 @@ mod double {
         }
     }
 
+    #[test]
+    fn nested_mix_reverse() {
+        let x = vec![0.8, -1.9, 0.5, -0.7, 1.2, 0.3, -0.2, 0.9];
+        for &lim in &[10.0, 0.45, 0.2] {
+            rev_dot!(nested_mix, nested_mix_jvp, nested_mix_vjp, (lim * 100.0) as u64; rf x, val lim);
+            let (gx, gl) = rev_grad!(nested_mix_vjp; rf x, val lim);
+            check_exact_vec(&gx, &grad_by_dirs(8, |u| nested_mix_tangent(&x, u, lim)));
+            check_exact(gl, 0.0);
+        }
+    }
+
     // Data-dependent while loop: bounce a value into [1, 2) by halving or
     // doubling, counting steps; then refine with a Newton-like loop.
     #[jvp]
@@ -199,6 +257,13 @@ mod double {
                 1.0 / (x * std::f64::consts::LN_2),
                 fd_h(|s| normalize_exponent(x + s), H * x),
             );
+        }
+    }
+
+    #[test]
+    fn normalize_exponent_reverse() {
+        for (i, &x) in [0.013, 0.3, 1.5, 3.3, 700.0].iter().enumerate() {
+            rev_dot!(normalize_exponent, normalize_exponent_jvp, normalize_exponent_vjp, i as u64; val x);
         }
     }
 
@@ -274,6 +339,14 @@ mod double {
         }
     }
 
+    #[test]
+    fn dominant_eig_reverse() {
+        let a: [[f64; 3]; 3] = [[4.0, 1.0, 0.5], [1.0, 2.0, 0.3], [0.5, 0.3, 1.0]];
+        for iters in [0usize, 1, 5, 60] {
+            rev_dot!(dominant_eig, dominant_eig_jvp, dominant_eig_vjp, iters as u64; rf a, c iters);
+        }
+    }
+
     // Classical RK4 for y' = -k y, n steps: y_n = y0 R(kh)^n.
     #[jvp]
     #[vjp]
@@ -314,6 +387,14 @@ mod double {
                 exact,
                 fd(|s| rk4_decay(y0 + s * dy0, k + s * dk, h + s * dh, n)),
             );
+        }
+    }
+
+    #[test]
+    fn rk4_decay_reverse() {
+        for n in [0usize, 1, 20] {
+            let (y0, k, h) = (1.3, 0.8, 0.1);
+            rev_dot!(rk4_decay, rk4_decay_jvp, rk4_decay_vjp, n as u64; val y0, val k, val h, c n);
         }
     }
 
@@ -372,6 +453,20 @@ mod double {
             }
         }
     }
+
+    #[test]
+    fn damp_until_reverse() {
+        for (k, n) in [0usize, 1, 4].into_iter().enumerate() {
+            let v = rand_vec(5 + k as u64, n, -1.0, 1.0);
+            let c = 0.8;
+            rev_dot!(unit damp, damp_jvp, damp_vjp, k as u64; mt v, val c);
+        }
+        let x = [1.0, -0.5, 0.8];
+        for &tol in &[0.5, 0.03, 1e-30] {
+            let c = 0.8;
+            rev_dot!(damp_until, damp_until_jvp, damp_until_vjp, 0; rf x, val c, val tol);
+        }
+    }
 } // mod double
 
 // The f32 tests below are a mechanical copy of `mod double` with every
@@ -379,11 +474,12 @@ mod double {
 // f32-appropriate finite-difference steps and tolerances).
 mod single {
     use crate::common::f32h::*;
-    use autodiff::jvp;
+    use autodiff::{jvp, vjp};
 
     // Insertion sort of a local copy, then a weighted partial sum of the
     // `k` smallest values.
     #[jvp]
+    #[vjp]
     fn sorted_partial_sum(x: &[f32], k: usize) -> f32 {
         let n = x.len();
         let mut a = vec![0.0; n];
@@ -425,9 +521,18 @@ mod single {
         }
     }
 
+    #[test]
+    fn sorted_partial_sum_reverse() {
+        let x = spread_vec(1, 9);
+        for k in [0usize, 1, 4, 9] {
+            rev_dot!(sorted_partial_sum, sorted_partial_sum_jvp, sorted_partial_sum_vjp, k as u64; rf x, c k);
+        }
+    }
+
     // Running maximum accumulated into a sum, with the maximum held in a
     // variable assigned inside a branch.
     #[jvp]
+    #[vjp]
     fn running_max_sum(x: &[f32]) -> f32 {
         let mut m = x[0];
         let mut s = 0.0;
@@ -458,9 +563,18 @@ mod single {
         }
     }
 
+    #[test]
+    fn running_max_sum_reverse() {
+        for (k, n) in [1usize, 3, 10].into_iter().enumerate() {
+            let x = spread_vec(2 + k as u64, n);
+            rev_dot!(running_max_sum, running_max_sum_jvp, running_max_sum_vjp, k as u64; rf x);
+        }
+    }
+
     // Nested loops with continue, labelled break and an early return in the
     // inner loop, and state carried across the outer loop.
     #[jvp]
+    #[vjp]
     fn nested_mix(x: &[f32], lim: f32) -> f32 {
         let n = x.len();
         let mut acc = 0.0;
@@ -540,9 +654,21 @@ mod single {
         }
     }
 
+    #[test]
+    fn nested_mix_reverse() {
+        let x = vec![0.8, -1.9, 0.5, -0.7, 1.2, 0.3, -0.2, 0.9];
+        for &lim in &[10.0, 0.45, 0.2] {
+            rev_dot!(nested_mix, nested_mix_jvp, nested_mix_vjp, (lim * 100.0) as u64; rf x, val lim);
+            let (gx, gl) = rev_grad!(nested_mix_vjp; rf x, val lim);
+            check_exact_vec(&gx, &grad_by_dirs(8, |u| nested_mix_tangent(&x, u, lim)));
+            check_exact(gl, 0.0);
+        }
+    }
+
     // Data-dependent while loop: bounce a value into [1, 2) by halving or
     // doubling, counting steps; then refine with a Newton-like loop.
     #[jvp]
+    #[vjp]
     fn normalize_exponent(x: f32) -> f32 {
         let mut m = x;
         let mut e = 0;
@@ -571,9 +697,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn normalize_exponent_reverse() {
+        for (i, &x) in [0.013, 0.3, 1.5, 3.3, 700.0].iter().enumerate() {
+            rev_dot!(normalize_exponent, normalize_exponent_jvp, normalize_exponent_vjp, i as u64; val x);
+        }
+    }
+
     // Power iteration for the dominant eigenvalue of a symmetric matrix; its
     // derivative is vᵀ dA v (Hellmann–Feynman).
     #[jvp]
+    #[vjp]
     fn dominant_eig(a: &[[f32; 3]; 3], iters: usize) -> f32 {
         let mut v = [1.0, 1.0, 1.0];
         let mut lam = 0.0;
@@ -642,8 +776,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn dominant_eig_reverse() {
+        let a: [[f32; 3]; 3] = [[4.0, 1.0, 0.5], [1.0, 2.0, 0.3], [0.5, 0.3, 1.0]];
+        for iters in [0usize, 1, 5, 60] {
+            rev_dot!(dominant_eig, dominant_eig_jvp, dominant_eig_vjp, iters as u64; rf a, c iters);
+        }
+    }
+
     // Classical RK4 for y' = -k y, n steps: y_n = y0 R(kh)^n.
     #[jvp]
+    #[vjp]
     fn rk4_decay(y0: f32, k: f32, h: f32, n: usize) -> f32 {
         let mut y = y0;
         let mut t = 0.0;
@@ -684,8 +827,17 @@ mod single {
         }
     }
 
+    #[test]
+    fn rk4_decay_reverse() {
+        for n in [0usize, 1, 20] {
+            let (y0, k, h) = (1.3, 0.8, 0.1);
+            rev_dot!(rk4_decay, rk4_decay_jvp, rk4_decay_vjp, n as u64; val y0, val k, val h, c n);
+        }
+    }
+
     // In-place callee called twice inside a loop, plus early exit.
     #[jvp]
+    #[vjp]
     fn damp(v: &mut [f32], c: f32) {
         for i in 0..v.len() {
             v[i] *= c;
@@ -693,6 +845,7 @@ mod single {
     }
 
     #[jvp]
+    #[vjp]
     fn damp_until(x: &[f32; 3], c: f32, tol: f32) -> f32 {
         let mut v = *x;
         let mut steps = 0;
@@ -735,6 +888,20 @@ mod single {
                     fd(|s| damp_until(&axpy_arr(&x, s, &u), c + s * dc, tol)),
                 );
             }
+        }
+    }
+
+    #[test]
+    fn damp_until_reverse() {
+        for (k, n) in [0usize, 1, 4].into_iter().enumerate() {
+            let v = rand_vec(5 + k as u64, n, -1.0, 1.0);
+            let c = 0.8;
+            rev_dot!(unit damp, damp_jvp, damp_vjp, k as u64; mt v, val c);
+        }
+        let x = [1.0, -0.5, 0.8];
+        for &tol in &[0.5, 0.03, 1e-30] {
+            let c = 0.8;
+            rev_dot!(damp_until, damp_until_jvp, damp_until_vjp, 0; rf x, val c, val tol);
         }
     }
 } // mod single

@@ -193,8 +193,12 @@ fn def(func: &Func, dst: VarId, op: &Op, g: &mut Graph) {
         return;
     }
     let sources = diff_sources(func, op);
-    for s in &sources {
-        g.flow(*s, Some(dst));
+    // An integer or boolean result carries no derivative (`t.2` of a tuple
+    // `(x, 0.0, 3)`), whatever it was computed from.
+    if !func.info(dst).ty.is_constant() {
+        for s in &sources {
+            g.flow(*s, Some(dst));
+        }
     }
     if let Op::Call(_, args) = op {
         for b in mut_arg_bases(func, args) {

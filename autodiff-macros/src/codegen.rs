@@ -398,8 +398,13 @@ impl Gen<'_> {
                 quote!(::std::vec![#(#xs),*])
             }
             Op::Len(p) => {
+                let deref = matches!(p.proj.last(), Some(Proj::Deref));
                 let p = self.place(p);
-                quote!(#p.len())
+                if deref {
+                    quote!((#p).len())
+                } else {
+                    quote!(#p.len())
+                }
             }
             Op::Ref(p, m) => {
                 let p = self.place(p);

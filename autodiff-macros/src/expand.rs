@@ -108,6 +108,11 @@ fn derive(
     diags: &mut Diags,
 ) -> Option<TokenStream> {
     let ir = crate::lower::lower(sig, &func.block, diags);
+    // Lowering continues past errors to report them all; its IR then has
+    // holes, so no transformation runs on it.
+    if !diags.is_empty() {
+        return None;
+    }
     check(&ir, out, diags)?;
     let mode_inputs: Vec<bool> = match out {
         Output::Grad => wrt.to_vec(),
@@ -137,6 +142,9 @@ fn derive(
         }
         Output::Vjp | Output::Grad => {
             let (prepped, single) = crate::reverse::prep::prepare(&ir, diags);
+            if !diags.is_empty() {
+                return None;
+            }
             check(&prepped, out, diags)?;
             let act = crate::activity::analyze(&prepped, &inputs, &outputs, diags);
             if !diags.is_empty() {
@@ -151,10 +159,10 @@ fn derive(
             crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity)
         }
     };
-    check(&result, out, diags)?;
     if !diags.is_empty() {
         return None;
     }
+    check(&result, out, diags)?;
     Some(codegen::function(&result, &shell(out, func, sig, wrt)))
 }
 

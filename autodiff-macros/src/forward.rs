@@ -170,7 +170,7 @@ impl Fwd<'_> {
             Stmt::Eval {
                 op: Op::Call(callee, args),
                 span,
-            } if self.call_active(callee, args) => {
+            } if self.call_active(callee, args, false) => {
                 let call = self.jvp_call(callee, args, *span);
                 out.push(Stmt::Eval {
                     op: call,
@@ -250,8 +250,16 @@ impl Fwd<'_> {
     /// Whether a call must be rewritten into its derivative: some argument
     /// is active. Opaque calls never are (activity analysis has rejected
     /// them if they receive active values).
-    fn call_active(&self, callee: &Callee, args: &[Arg]) -> bool {
+    fn call_active(&self, callee: &Callee, args: &[Arg], result_active: bool) -> bool {
         if callee.opaque {
+            return false;
+        }
+        // Only when something it writes carries a derivative: its result
+        // (checked by the caller) or a `&mut` argument.
+        let writes_active = crate::activity::mut_arg_bases(&self.func, args)
+            .iter()
+            .any(|b| self.active(*b));
+        if !writes_active && !result_active {
             return false;
         }
         args.iter().any(|a| match a {
@@ -259,6 +267,13 @@ impl Fwd<'_> {
             Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
             Arg::ZeroOf(_) | Arg::MutZeroOf(_) => false,
         })
+    }
+
+    fn target_active(&self, t: &Target) -> bool {
+        match t {
+            Target::Let(d) => self.active(*d),
+            Target::Place(p) => self.active(p.base),
+        }
     }
 
     /// `g(args)` becomes `g_jvp(args with tangents)`.
@@ -306,7 +321,7 @@ impl Fwd<'_> {
     /// Emits a definition and, if the target is active, its tangent.
     fn def(&mut self, target: Target, op: &Op, span: Span, out: &mut Block) {
         if let Op::Call(callee, args) = op {
-            if self.call_active(callee, args) {
+            if self.call_active(callee, args, self.target_active(&target)) {
                 let call = self.jvp_call(callee, args, span);
                 match target {
                     Target::Let(d) => {
@@ -515,7 +530,7 @@ impl Fwd<'_> {
                 let d = self.dot_or_zero(a, span, out);
                 (a.clone(), d)
             }
-            Op::Call(callee, args) if self.call_active(callee, args) => {
+            Op::Call(callee, args) if self.call_active(callee, args, true) => {
                 let call = self.jvp_call(callee, args, span);
                 let t = self.func.temp(Ty::Unknown, span);
                 let td = self.func.temp(Ty::Unknown, span);

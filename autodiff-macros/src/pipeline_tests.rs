@@ -57,7 +57,20 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     let out = crate::forward::transform(&ir, &sig, &act, &mut diags);
     crate::verify::verify(&out).map_err(|e| format!("after forward mode: {e}"))?;
     // Reverse mode: preparation, analysis and transformation.
+    if !diags.is_empty() {
+        return Err(diags.to_compile_errors().to_string());
+    }
     let (prepped, single) = crate::reverse::prep::prepare(&ir, &mut diags);
+    if !diags.is_empty() {
+        // A construct reverse mode rejects with a clear error (such as a
+        // reference chosen at run time): nothing more to check.
+        let msg = diags.to_compile_errors().to_string();
+        return if msg.contains("internal error") {
+            Err(msg)
+        } else {
+            Ok(())
+        };
+    }
     crate::verify::verify(&prepped).map_err(|e| format!("after reverse preparation: {e}"))?;
     let act = crate::activity::analyze(&prepped, &inputs, &[], &mut diags);
     let target = crate::reverse::Target::Vjp;

@@ -100,7 +100,8 @@ impl Ty {
     /// Whether it is known that values of this type carry no derivative.
     pub fn is_constant(&self) -> bool {
         match self {
-            Ty::Int | Ty::Bool | Ty::Unit => true,
+            // By the calling convention, user types carry no derivative.
+            Ty::Int | Ty::Bool | Ty::Unit | Ty::Other => true,
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_constant(),
             Ty::Tuple(es) => es.iter().all(Ty::is_constant),
             _ => false,

@@ -62,6 +62,10 @@ impl Lowerer<'_> {
                 };
                 Val::Atom(self.emit(Op::Repeat(a, (*r.len).clone()), span, out))
             }
+            syn::Expr::Cast(c) if matches!(&*c.ty, syn::Type::Ptr(_)) => self.error(
+                e,
+                "raw pointers are not supported in a differentiated function; use references or indices",
+            ),
             syn::Expr::Cast(c) => {
                 let Val::Atom(a) = self.lower_expr(&c.expr, out) else {
                     return Val::Never;
@@ -309,7 +313,13 @@ impl Lowerer<'_> {
         span: proc_macro2::Span,
         out: &mut Block,
     ) {
-        let op = self.take_op(value, Some(place.base), out);
+        let mut op = self.take_op(value, Some(place.base), out);
+        if crate::ir::op_reads(&op).contains(&place.base)
+            && !crate::ir::may_read_target(&op, place.base)
+        {
+            // `s = s;` and the like: read the old value into a temporary first.
+            op = Op::Use(self.emit(op, span, out));
+        }
         if place.proj.is_empty() {
             let ty = crate::typing::op_ty(&self.func, &op);
             let info = &mut self.func.vars[place.base.0];

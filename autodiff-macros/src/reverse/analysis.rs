@@ -223,23 +223,33 @@ impl<'a> Needs<'a> {
         })
     }
 
-    pub fn call_active(&self, op: &Op) -> bool {
+    /// Whether a call storing its result in `dst` needs its derivative:
+    /// an argument is active, and so is something the call writes (its
+    /// result or a `&mut` argument).
+    pub fn call_active(&self, op: &Op, dst: Option<VarId>) -> bool {
         match op {
-            Op::Call(c, args) if !c.opaque => args.iter().any(|a| match a {
-                Arg::Value(x) => self.active_atom(x),
-                Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
-                Arg::ZeroOf(_) | Arg::MutZeroOf(_) => false,
-            }),
+            Op::Call(c, args) if !c.opaque => {
+                let arg_active = args.iter().any(|a| match a {
+                    Arg::Value(x) => self.active_atom(x),
+                    Arg::Ref(p) | Arg::RefMut(p) => self.active(p.base),
+                    Arg::ZeroOf(_) | Arg::MutZeroOf(_) => false,
+                });
+                let writes_active = dst.is_some_and(|d| self.active(d))
+                    || mut_arg_bases(self.func, args)
+                        .iter()
+                        .any(|b| self.active(*b));
+                arg_active && writes_active
+            }
             _ => false,
         }
     }
 
     /// Whether a call at `at` has a reverse (it is active, or its `&mut`
     /// arguments need their old contents restored).
-    pub fn call_records(&self, op: &Op, at: StmtId) -> bool {
+    pub fn call_records(&self, op: &Op, dst: Option<VarId>, at: StmtId) -> bool {
         match op {
             Op::Call(_, args) => {
-                self.call_active(op)
+                self.call_active(op, dst)
                     || mut_arg_bases(self.func, args)
                         .iter()
                         .any(|b| self.restore(*b, at))
@@ -256,11 +266,16 @@ impl<'a> Needs<'a> {
                 pat: Pat::Var(v),
                 init: Some(op),
                 ..
-            } => self.active(*v) || self.call_records(op, at),
+            } => self.active(*v) || self.call_records(op, Some(*v), at),
             Stmt::Assign { place, op, .. } => {
-                self.active(place.base) || self.restore(place.base, at) || self.call_records(op, at)
+                self.active(place.base)
+                    || self.restore(place.base, at)
+                    || self.call_records(op, Some(place.base), at)
             }
-            Stmt::Eval { op, .. } => self.call_records(op, at),
+            Stmt::Eval { op, .. } => self.call_records(op, None, at),
+            // A `return` of an active value seeds its adjoint with `out_bar`,
+            // so the loops and branches around it must be reversed.
+            Stmt::Return(Some(Op::Use(a))) => self.active_atom(a),
             Stmt::If { then, els, .. } => then.iter().chain(els).any(|s| self.has_rev(s)),
             Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
                 body.iter().any(|s| self.has_rev(s))
@@ -285,14 +300,14 @@ impl<'a> Needs<'a> {
                 init: Some(op),
                 ..
             } => {
-                if self.call_records(op, at) {
+                if self.call_records(op, Some(*v), at) {
                     put(op_reads(op), add);
                 } else if self.active(*v) {
                     put(self.rule_reads(op, &Atom::Var(*v)), add);
                 }
                 // A zero adjoint of a non-scalar (or unknown) type is shaped
                 // like the value itself.
-                if (self.active(*v) || self.call_records(op, at))
+                if (self.active(*v) || self.call_records(op, Some(*v), at))
                     && !matches!(self.func.info(*v).ty, Ty::Float(_))
                 {
                     put(vec![*v], add);
@@ -306,7 +321,7 @@ impl<'a> Needs<'a> {
             }
             Stmt::Assign { place, op, .. } => {
                 let base_active = self.active(place.base);
-                if self.call_records(op, at) {
+                if self.call_records(op, Some(place.base), at) {
                     put(op_reads(op), add);
                 } else if base_active {
                     put(self.rule_reads(op, &Atom::Var(place.base)), add);
@@ -315,7 +330,7 @@ impl<'a> Needs<'a> {
                     put(place_index_vars(place), add);
                 }
             }
-            Stmt::Eval { op, .. } if self.call_records(op, at) => put(op_reads(op), add),
+            Stmt::Eval { op, .. } if self.call_records(op, None, at) => put(op_reads(op), add),
             Stmt::If { cond, then, els } => {
                 if self.has_rev(s) {
                     put(cond.var().into_iter().collect(), add);

@@ -194,12 +194,13 @@ impl Gen<'_> {
                 init: Some(op),
                 ..
             } => {
-                if self.needs.call_records(op, analysis::id(s)) {
+                if self.needs.call_records(op, Some(*v), analysis::id(s)) {
                     let seed = self.bar(*v).map(Atom::Var);
                     let discard = seed.is_none();
                     let zero = Atom::Var(self.sub(*v));
                     self.rev_call(
                         op,
+                        Some(*v),
                         analysis::id(s),
                         Some(seed.unwrap_or(zero)),
                         discard,
@@ -213,8 +214,8 @@ impl Gen<'_> {
                 }
             }
             Stmt::Assign { place, op, .. } => self.rev_assign(s, place, op, out),
-            Stmt::Eval { op, .. } if self.needs.call_records(op, analysis::id(s)) => {
-                self.rev_call(op, analysis::id(s), None, false, out);
+            Stmt::Eval { op, .. } if self.needs.call_records(op, None, analysis::id(s)) => {
+                self.rev_call(op, None, analysis::id(s), None, false, out);
             }
             Stmt::If { cond, then, els } if self.needs.has_rev(s) => {
                 let cond = match self.site_tapes.get(&analysis::id(s)).copied() {
@@ -234,7 +235,7 @@ impl Gen<'_> {
     fn rev_assign(&mut self, s: &Stmt, place: &Place, op: &Op, out: &mut Block) {
         let base = place.base;
         let at = analysis::id(s);
-        if self.needs.call_records(op, at) {
+        if self.needs.call_records(op, Some(base), at) {
             let seed = match self.bar_place(place) {
                 Some(bp) if self.needs.active(base) => {
                     let seed = self.temp(Op::Load(bp.clone()), out);
@@ -249,7 +250,14 @@ impl Gen<'_> {
             };
             let zero_shape = Atom::Var(self.sub(base));
             let discard = seed.is_none();
-            self.rev_call(op, at, Some(seed.unwrap_or(zero_shape)), discard, out);
+            self.rev_call(
+                op,
+                Some(base),
+                at,
+                Some(seed.unwrap_or(zero_shape)),
+                discard,
+                out,
+            );
         } else if self.needs.active(base) {
             if let Some(bp) = self.bar_place(place) {
                 let reads_target = crate::ir::op_reads(op).contains(&base);
@@ -314,13 +322,14 @@ impl Gen<'_> {
     fn rev_call(
         &mut self,
         op: &Op,
+        dst: Option<VarId>,
         at: StmtId,
         seed: Option<Atom>,
         seed_is_shape: bool,
         out: &mut Block,
     ) {
         let Op::Call(callee, args) = op else { return };
-        let active = self.needs.call_active(op);
+        let active = self.needs.call_active(op, dst);
         let mut restore_after = Vec::new();
         for a in args {
             if let Arg::RefMut(p) = a {
@@ -371,7 +380,11 @@ impl Gen<'_> {
                 }
             }
             if let Some(seed) = seed {
-                if seed_is_shape {
+                let scalar = matches!(crate::typing::atom_ty(&self.f, &seed), Ty::Float(_));
+                if seed_is_shape && scalar {
+                    // The discarded result's cotangent: plain zero.
+                    new_args.push(Arg::Value(Atom::float(0.0)));
+                } else if seed_is_shape {
                     new_args.push(Arg::ZeroOf(Box::new(Arg::Value(seed))));
                 } else {
                     new_args.push(Arg::Value(seed));
@@ -452,9 +465,20 @@ impl Gen<'_> {
                 })
                 .collect(),
         };
+        // Reversing needs an exact-size range, which `a..=b` is not.
+        if r.inclusive {
+            r.end = self.temp(
+                Op::Bin(
+                    BinOp::Add,
+                    r.end.clone(),
+                    Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(1))),
+                ),
+                out,
+            );
+            r.inclusive = false;
+        }
         if let Some(c) = count {
-            // Only the iterations that ran, last first. `take` needs an
-            // exact-size range, which `a..=b` is not.
+            // Only the iterations that ran, last first.
             if r.inclusive {
                 r.end = self.temp(
                     Op::Bin(

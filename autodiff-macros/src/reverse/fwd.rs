@@ -147,8 +147,8 @@ impl Gen<'_> {
                     init: Some(op),
                     ..
                 } => {
-                    if self.needs.call_records(op, analysis::id(s)) {
-                        self.save_buffers(op, analysis::id(s), &mut out);
+                    if self.needs.call_records(op, Some(*v), analysis::id(s)) {
+                        self.save_buffers(op, Some(*v), analysis::id(s), &mut out);
                     }
                     out.push(s.clone());
                     if tape_mode && self.needs.needed.contains(v) {
@@ -160,8 +160,11 @@ impl Gen<'_> {
                     }
                 }
                 Stmt::Assign { place, op, .. } => {
-                    if self.needs.call_records(op, analysis::id(s)) {
-                        self.save_buffers(op, analysis::id(s), &mut out);
+                    if self
+                        .needs
+                        .call_records(op, Some(place.base), analysis::id(s))
+                    {
+                        self.save_buffers(op, Some(place.base), analysis::id(s), &mut out);
                     }
                     if self.needs.restore(place.base, analysis::id(s)) {
                         let old = self.temp(Op::Load(place.clone()), &mut out);
@@ -180,8 +183,8 @@ impl Gen<'_> {
                     out.push(s.clone());
                 }
                 Stmt::Eval { op, .. } => {
-                    if self.needs.call_records(op, analysis::id(s)) {
-                        self.save_buffers(op, analysis::id(s), &mut out);
+                    if self.needs.call_records(op, None, analysis::id(s)) {
+                        self.save_buffers(op, None, analysis::id(s), &mut out);
                     }
                     out.push(s.clone());
                 }
@@ -349,9 +352,9 @@ impl Gen<'_> {
     /// Records the contents of a call's `&mut` arguments before the call:
     /// once for running the callee's `_vjp`, and once more to restore them
     /// afterwards if the reverse sweep reads them again.
-    fn save_buffers(&mut self, op: &Op, at: StmtId, out: &mut Block) {
+    fn save_buffers(&mut self, op: &Op, dst: Option<VarId>, at: StmtId, out: &mut Block) {
         let Op::Call(_, args) = op else { return };
-        let active = self.needs.call_active(op);
+        let active = self.needs.call_active(op, dst);
         for a in args {
             let Arg::RefMut(p) = a else { continue };
             let copies = usize::from(active) + usize::from(self.needs.restore(p.base, at));

@@ -314,10 +314,11 @@ impl<'a> Gen<'a> {
     /// A fresh stand-in for primal `v` in the current scope.
     fn copy_of(&mut self, v: VarId, mutable: bool) -> VarId {
         let info = self.f.info(v).clone();
+        // The copy keeps the user's type annotation: recomputed literals
+        // (`[0.25, -0.5]`) need it to have a type.
         let c = self.f.new_var(VarInfo {
             origin: Origin::Copy(v),
             mutable,
-            declared: None,
             ..info
         });
         if let Some(m) = self.copies.last_mut() {

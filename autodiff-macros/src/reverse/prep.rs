@@ -21,6 +21,20 @@ pub fn prepare(func: &Func, diags: &mut Diags) -> (Func, SingleAssign) {
     let mut out = func.clone();
     let mut refs = HashMap::new();
     collect_refs(&func.body, &mut refs);
+    // References used other than through `*r`, `r[i]` or as a call argument
+    // stay as they are. In a method call, activity analysis reports them if
+    // they matter; elsewhere reverse mode cannot follow them.
+    let mut other_uses = HashMap::new();
+    find_other_uses(&func.body, &refs, &mut other_uses);
+    for (r, in_method) in other_uses {
+        refs.remove(&r);
+        if !in_method {
+            diags.error(
+                func.info(r).span,
+                "reverse mode supports a reference (`let r = &mut a[i]`) only through `*r`, `r[i]` and passing `r` to a function",
+            );
+        }
+    }
     let written = super::analysis::written(&func.body);
     for (r, p) in &refs {
         if p.index_vars_any(|v| written.contains(&v)) {
@@ -41,6 +55,42 @@ impl Place {
             Proj::Index(Atom::Var(v)) => f(*v),
             _ => false,
         })
+    }
+}
+
+/// Reference variables read as plain values; `true` when only by methods.
+fn find_other_uses(b: &Block, refs: &HashMap<VarId, Place>, out: &mut HashMap<VarId, bool>) {
+    let note = |op: &Op, out: &mut HashMap<VarId, bool>| {
+        let in_method = matches!(op, Op::Method(..));
+        let mut atoms = Vec::new();
+        match op {
+            // Places and call arguments are resolved.
+            Op::Load(_) | Op::Len(_) | Op::Ref(..) | Op::Call(..) => {}
+            other => crate::ir::op_atoms(other, &mut |a| atoms.extend(a.var())),
+        }
+        for v in atoms.into_iter().filter(|v| refs.contains_key(v)) {
+            let e = out.entry(v).or_insert(true);
+            *e = *e && in_method;
+        }
+    };
+    for s in b {
+        match s {
+            Stmt::Let { init: Some(op), .. }
+            | Stmt::Assign { op, .. }
+            | Stmt::Eval { op, .. }
+            | Stmt::Return(Some(op)) => {
+                note(op, out);
+            }
+            Stmt::If { cond, then, els } => {
+                if let Some(v) = cond.var().filter(|v| refs.contains_key(v)) {
+                    out.insert(v, false);
+                }
+                find_other_uses(then, refs, out);
+                find_other_uses(els, refs, out);
+            }
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } => find_other_uses(body, refs, out),
+            _ => {}
+        }
     }
 }
 
@@ -119,19 +169,30 @@ fn rewrite(
             }
             Stmt::Let { pat, init, span } => Stmt::Let {
                 pat: pat.clone(),
-                init: init.as_ref().map(|op| op_refs(op, refs, func, diags)),
+                init: init.as_ref().map(|op| op_refs(op, refs, func)),
                 span: *span,
             },
+            Stmt::Assign {
+                op: Op::Ref(..),
+                span,
+                ..
+            } => {
+                diags.error(
+                    *span,
+                    "reverse mode does not support a reference chosen at run time (`let r = if c { &mut a } else { &mut b }`); choose an index instead and write through it (`v[k] += ...`)",
+                );
+                s.clone()
+            }
             Stmt::Assign { place, op, span } => Stmt::Assign {
                 place: resolve(place, refs),
-                op: op_refs(op, refs, func, diags),
+                op: op_refs(op, refs, func),
                 span: *span,
             },
             Stmt::Eval { op, span } => Stmt::Eval {
-                op: op_refs(op, refs, func, diags),
+                op: op_refs(op, refs, func),
                 span: *span,
             },
-            Stmt::Return(Some(op)) => Stmt::Return(Some(op_refs(op, refs, func, diags))),
+            Stmt::Return(Some(op)) => Stmt::Return(Some(op_refs(op, refs, func))),
             Stmt::If { cond, then, els } => Stmt::If {
                 cond: cond.clone(),
                 then: rewrite(then, refs, func, single, diags),
@@ -159,16 +220,7 @@ fn rewrite(
     out
 }
 
-fn op_refs(op: &Op, refs: &HashMap<VarId, Place>, func: &Func, diags: &mut Diags) -> Op {
-    if refs.is_empty() {
-        return op.clone();
-    }
-    let mut bad = false;
-    let mut check = |a: &Atom| {
-        if a.var().is_some_and(|v| refs.contains_key(&v)) {
-            bad = true;
-        }
-    };
+fn op_refs(op: &Op, refs: &HashMap<VarId, Place>, func: &Func) -> Op {
     let op = match op {
         Op::Load(p) => Op::Load(resolve(p, refs)),
         Op::Len(p) => Op::Len(resolve(p, refs)),
@@ -191,22 +243,21 @@ fn op_refs(op: &Op, refs: &HashMap<VarId, Place>, func: &Func, diags: &mut Diags
                             Arg::Ref(p)
                         }
                     }
+                    // A `&mut` parameter passed on (`g(v)`) is a buffer the
+                    // callee writes, like `g(&mut a)`: make that explicit.
+                    Arg::Value(Atom::Var(v)) if matches!(func.info(*v).ty, Ty::Ref(true, _)) => {
+                        Arg::RefMut(Place {
+                            base: *v,
+                            proj: vec![Proj::Deref],
+                        })
+                    }
                     Arg::Ref(p) => Arg::Ref(resolve(p, refs)),
                     Arg::RefMut(p) => Arg::RefMut(resolve(p, refs)),
                     other => other.clone(),
                 })
                 .collect(),
         ),
-        other => {
-            crate::ir::op_atoms(other, &mut check);
-            other.clone()
-        }
+        other => other.clone(),
     };
-    if bad {
-        diags.error(
-            proc_macro2::Span::call_site(),
-            "reverse mode supports references to places only through `*r`, `r[i]` and passing `r` to a function",
-        );
-    }
     op
 }

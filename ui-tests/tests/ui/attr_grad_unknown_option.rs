@@ -1,0 +1,8 @@
+use autodiff::grad;
+
+#[grad(order = 2)]
+fn f(x: f64) -> f64 {
+    x * x
+}
+
+fn main() {}
