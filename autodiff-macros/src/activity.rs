@@ -22,6 +22,18 @@ pub struct Activity {
 }
 
 impl Activity {
+    /// Every float (or unknown) variable active: activity analysis switched
+    /// off, for tests that check it only removes work.
+    #[cfg(test)]
+    pub fn all_active(func: &Func) -> Activity {
+        let varied: Vec<bool> = func.vars.iter().map(|v| !v.ty.is_constant()).collect();
+        Activity {
+            useful: varied.clone(),
+            varied,
+            group: (0..func.vars.len()).collect(),
+        }
+    }
+
     pub fn is_active(&self, v: VarId) -> bool {
         let g = self.group[v.0];
         self.varied[g] && self.useful[g]

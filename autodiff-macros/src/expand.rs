@@ -156,7 +156,7 @@ fn derive(
                 Target::Vjp
             };
             let capacity = opts.tape.unwrap_or(options::DEFAULT_TAPE);
-            crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity)
+            crate::reverse::transform(&prepped, &single, sig, &act, &target, capacity, false)
         }
     };
     if !diags.is_empty() {

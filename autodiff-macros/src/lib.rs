@@ -27,6 +27,10 @@ mod verify;
 #[cfg(test)]
 mod corpus_tests;
 #[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
+mod interp;
+#[cfg(test)]
 mod pipeline_tests;
 #[cfg(test)]
 mod snapshot_tests;

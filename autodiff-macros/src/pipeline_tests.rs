@@ -74,7 +74,7 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     crate::verify::verify(&prepped).map_err(|e| format!("after reverse preparation: {e}"))?;
     let act = crate::activity::analyze(&prepped, &inputs, &[], &mut diags);
     let target = crate::reverse::Target::Vjp;
-    let out = crate::reverse::transform(&prepped, &single, &sig, &act, &target, 8);
+    let out = crate::reverse::transform(&prepped, &single, &sig, &act, &target, 8, false);
     crate::verify::verify(&out).map_err(|e| format!("after reverse mode: {e}"))?;
     if diags.is_empty() {
         Ok(())

@@ -149,12 +149,21 @@ pub struct Needs<'a> {
     /// The loops around each local's declaration.
     decl_loops: HashMap<VarId, Vec<StmtId>>,
     pub n_primal: usize,
+    /// The to-be-recorded analysis switched off: every write to a needed
+    /// variable is undone, wherever its reads are, and every needed local is
+    /// recorded rather than recomputed (tests check results do not change).
+    pub record_all: bool,
 }
 
 type Reads = Vec<(VarId, StmtId)>;
 
 impl<'a> Needs<'a> {
-    pub fn compute(func: &'a Func, act: &'a Activity, single: &'a HashSet<VarId>) -> Self {
+    pub fn compute(
+        func: &'a Func,
+        act: &'a Activity,
+        single: &'a HashSet<VarId>,
+        record_all: bool,
+    ) -> Self {
         let mut positions = HashMap::new();
         let mut decl_loops = HashMap::new();
         number(
@@ -173,6 +182,7 @@ impl<'a> Needs<'a> {
             positions,
             decl_loops,
             n_primal: func.vars.len(),
+            record_all,
         };
         loop {
             let before: usize = n.reads.values().map(Vec::len).sum();
@@ -208,6 +218,10 @@ impl<'a> Needs<'a> {
     pub fn restore(&self, v: VarId, at: StmtId) -> bool {
         if self.single.contains(&v) {
             return false;
+        }
+        if self.record_all {
+            // Position ignored: every write of a needed variable is undone.
+            return self.needed.contains(&v);
         }
         let Some(reads) = self.reads.get(&v) else {
             return false;
@@ -256,6 +270,11 @@ impl<'a> Needs<'a> {
             }
             _ => false,
         }
+    }
+
+    /// Whether local `v = op` of `region` is recomputed rather than recorded.
+    pub fn recompute(&self, v: VarId, op: &Op, region: &[Stmt], written: &HashSet<VarId>) -> bool {
+        !self.record_all && recomputable(self.func, v, op, region, written)
     }
 
     /// Whether the reverse sweep has anything to do for `s`.
@@ -313,9 +332,7 @@ impl<'a> Needs<'a> {
                     put(vec![*v], add);
                 }
                 // A needed local that is recomputed needs its operands.
-                if self.needed.contains(v)
-                    && recomputable(self.func, *v, op, region, region_written)
-                {
+                if self.needed.contains(v) && self.recompute(*v, op, region, region_written) {
                     put(op_reads(op), add);
                 }
             }

@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 
-use super::analysis::{self, contains, diverges, recomputable, region_locals, StmtId};
+use super::analysis::{self, contains, diverges, region_locals, StmtId};
 use super::fwd::{elem_kind, lit_usize};
 use super::{Gen, TapeKind};
 use crate::ir::{
@@ -137,7 +137,7 @@ impl Gen<'_> {
                     ..
                 } if declared_before && self.needs.needed.contains(v) => {
                     let reassigned = written.contains(v);
-                    let init = if !reassigned && recomputable(self.needs.func, *v, op, b, written) {
+                    let init = if !reassigned && self.needs.recompute(*v, op, b, written) {
                         self.sub_op(op)
                     } else {
                         Op::TapePop(self.tape(*v, TapeKind::Value))

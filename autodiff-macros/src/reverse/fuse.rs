@@ -12,7 +12,7 @@
 //! The adjoints of the operands then receive the same contributions, only
 //! summed in forward instead of reverse order.
 
-use super::analysis::{self, recomputable};
+use super::analysis;
 use super::Gen;
 use crate::ir::{Arg, BinOp, Op, Pat, Stmt, VarId};
 
@@ -75,7 +75,7 @@ impl Gen<'_> {
             } => {
                 let stored = !top
                     && self.needs.needed.contains(v)
-                    && (written.contains(v) || !recomputable(self.needs.func, *v, op, b, &written));
+                    && (written.contains(v) || !self.needs.recompute(*v, op, b, &written));
                 stored || has_mut_args(op)
             }
             Stmt::Assign { place, op, .. } => {

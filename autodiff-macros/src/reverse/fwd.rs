@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 
-use super::analysis::{self, diverges, recomputable, StmtId};
+use super::analysis::{self, diverges, StmtId};
 use super::{Gen, TapeKind};
 use crate::ir::{Arg, Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Stmt, VarId};
 use crate::ty::Ty;
@@ -154,7 +154,7 @@ impl Gen<'_> {
                     if tape_mode && self.needs.needed.contains(v) {
                         if written.contains(v) {
                             register_snap(frames, *v);
-                        } else if !recomputable(self.needs.func, *v, op, b, &written) {
+                        } else if !self.needs.recompute(*v, op, b, &written) {
                             self.push_value(*v, &mut out);
                         }
                     }

@@ -106,8 +106,9 @@ pub fn transform(
     act: &Activity,
     target: &Target,
     capacity: usize,
+    record_all: bool,
 ) -> Func {
-    let needs = Needs::compute(src, act, single);
+    let needs = Needs::compute(src, act, single, record_all);
     let mut g = Gen {
         f: src.clone(),
         needs,

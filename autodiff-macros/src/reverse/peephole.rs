@@ -1,13 +1,14 @@
 //! Clean-up of the generated reverse sweep.
 //!
-//! An adjoint starts at zero and receives `+=`. The first `+=` into a fresh
-//! scalar zero becomes `=`: without fast-math, LLVM may not fold `0.0 + x`
-//! into `x` (they differ for `x = -0.0`), so this saves an addition per
-//! adjoint. The signed zero of a derivative carries no meaning.
+//! An adjoint starts at zero and receives `+=`. When nothing touches a fresh
+//! scalar zero before its first `+=`, the two become one `let` with that
+//! value: it reads better, and without fast-math LLVM may not fold `0.0 + x`
+//! into `x` (they differ for `x = -0.0`), so it also saves an addition. The
+//! signed zero of a derivative carries no meaning.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 
-use crate::ir::{op_reads, Atom, Block, Const, Func, Op, Origin, Pat, Place, Stmt, VarId};
+use crate::ir::{op_reads, Atom, Block, Const, Func, Op, Origin, Pat, Stmt, VarId};
 
 pub fn first_accumulations_assign(func: &mut Func) {
     let mut body = std::mem::take(&mut func.body);
@@ -16,26 +17,32 @@ pub fn first_accumulations_assign(func: &mut Func) {
 }
 
 fn block(b: &mut Block, func: &Func) {
-    let mut fresh: HashSet<VarId> = HashSet::new();
-    for s in b.iter_mut() {
+    // Fresh zero adjoints, with the index of their `let`.
+    let mut fresh: HashMap<VarId, usize> = HashMap::new();
+    let mut folded = Vec::new();
+    for (i, s) in b.iter_mut().enumerate() {
         match s {
             Stmt::Let {
                 pat: Pat::Var(v),
                 init: Some(Op::Use(Atom::Const(Const::Float(z)))),
                 ..
             } if *z == 0.0 && matches!(func.info(*v).origin, Origin::Adjoint(_)) => {
-                fresh.insert(*v);
+                fresh.insert(*v, i);
             }
             Stmt::Accum { place, op, span }
                 if place.proj.is_empty()
-                    && fresh.contains(&place.base)
+                    && fresh.contains_key(&place.base)
                     && !op_reads(op).contains(&place.base) =>
             {
                 let v = place.base;
-                fresh.remove(&v);
-                *s = Stmt::Assign {
-                    place: Place::var(v),
-                    op: op.clone(),
+                // Nothing between the zero `let` and here mentions `v`:
+                // declare it with its first value instead.
+                if let Some(at) = fresh.remove(&v) {
+                    folded.push(at);
+                }
+                *s = Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op.clone()),
                     span: *span,
                 };
             }
@@ -61,6 +68,10 @@ fn block(b: &mut Block, func: &Func) {
                 }
             }
         }
+    }
+    folded.sort_unstable();
+    for at in folded.into_iter().rev() {
+        b.remove(at);
     }
 }
 

@@ -96,12 +96,9 @@ fn f_vjp(x: f64, x_bar: &mut f64, k: f64, k_bar: &mut f64, out_bar: f64) -> f64 
     }
     let t6 = z + y;
     let result = t6;
-    let mut y_bar = 0.0;
-    let mut z_bar = 0.0;
-    let mut t6_bar = 0.0;
-    t6_bar = out_bar;
-    z_bar = t6_bar;
-    y_bar = t6_bar;
+    let mut t6_bar = out_bar;
+    let mut z_bar = t6_bar;
+    let mut y_bar = t6_bar;
     if t2 {
         let t7 = z_bar;
         z_bar = 0.0;

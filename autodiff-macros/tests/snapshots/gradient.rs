@@ -43,23 +43,18 @@ fn loss_vjp(
     let t4 = t3 as f64;
     let t5 = s / t4;
     let result = t5;
-    let mut s_bar = 0.0;
-    let mut t5_bar = 0.0;
-    t5_bar = out_bar;
-    s_bar = t5_bar / t4;
+    let mut t5_bar = out_bar;
+    let mut s_bar = t5_bar / t4;
     for i in (0..t0).rev() {
         let wi = w[i];
         let t1 = scale * wi;
         let t2 = t1.tanh();
-        let mut wi_bar = 0.0;
-        let mut t1_bar = 0.0;
-        let mut t2_bar = 0.0;
-        t2_bar = s_bar;
+        let mut t2_bar = s_bar;
         let t6 = t2 * t2;
         let t7 = 1.0 - t6;
-        t1_bar = t2_bar * t7;
+        let mut t1_bar = t2_bar * t7;
         *scale_bar += t1_bar * wi;
-        wi_bar = t1_bar * scale;
+        let mut wi_bar = t1_bar * scale;
         w_bar[i] += wi_bar;
     }
     result
@@ -91,23 +86,18 @@ fn loss_grad(scale: f64, w: &[f64]) -> (f64, (f64, ::std::vec::Vec<f64>)) {
     let t4 = t3 as f64;
     let t5 = s / t4;
     let result = t5;
-    let mut s_bar = 0.0;
-    let mut t5_bar = 0.0;
-    t5_bar = 1.0;
-    s_bar = t5_bar / t4;
+    let mut t5_bar = 1.0;
+    let mut s_bar = t5_bar / t4;
     for i in (0..t0).rev() {
         let wi = w[i];
         let t1 = scale * wi;
         let t2 = t1.tanh();
-        let mut wi_bar = 0.0;
-        let mut t1_bar = 0.0;
-        let mut t2_bar = 0.0;
-        t2_bar = s_bar;
+        let mut t2_bar = s_bar;
         let t6 = t2 * t2;
         let t7 = 1.0 - t6;
-        t1_bar = t2_bar * t7;
+        let mut t1_bar = t2_bar * t7;
         scale_bar += t1_bar * wi;
-        wi_bar = t1_bar * scale;
+        let mut wi_bar = t1_bar * scale;
         w_bar[i] += wi_bar;
     }
     let t8 = (scale_bar, w_bar);

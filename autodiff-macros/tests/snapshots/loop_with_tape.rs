@@ -63,14 +63,12 @@ fn f_vjp(x: f64, x_bar: &mut f64, n: usize, out_bar: f64) -> f64 {
         y = t0 * x;
     }
     let result = y;
-    let mut y_bar = 0.0;
-    y_bar = out_bar;
+    let mut y_bar = out_bar;
     for i in (0..n).rev() {
         let t0 = v4_tape.pop();
-        let mut t0_bar = 0.0;
         let t2 = y_bar;
         y_bar = 0.0;
-        t0_bar = t2 * x;
+        let mut t0_bar = t2 * x;
         *x_bar += t2 * t0;
         y = y_tape.pop();
         let t3 = y.cos();

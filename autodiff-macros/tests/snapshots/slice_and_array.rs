@@ -85,20 +85,16 @@ fn f_vjp(
         s = s + t3;
     }
     let result = s;
-    let mut s_bar = 0.0;
-    s_bar = out_bar_2;
+    let mut s_bar = out_bar_2;
     for i in (0..t0).rev() {
         let t1 = w[i];
         let t2 = a[i];
-        let mut t1_bar = 0.0;
-        let mut t2_bar = 0.0;
-        let mut t3_bar = 0.0;
-        t3_bar = s_bar;
+        let mut t3_bar = s_bar;
         out_bar[i] += t3_bar;
         let t4 = out_bar[i];
         out_bar[i] = 0.0;
-        t1_bar = t4 * t2;
-        t2_bar = t4 * t1;
+        let mut t1_bar = t4 * t2;
+        let mut t2_bar = t4 * t1;
         a_bar[i] += t2_bar;
         w_bar[i] += t1_bar;
     }

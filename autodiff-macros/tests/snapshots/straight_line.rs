@@ -58,20 +58,15 @@ fn f_vjp(x: f64, x_bar: &mut f64, y: f64, y_bar: &mut f64, out_bar: f64) -> f64 
     let b = t0 + t1;
     let t2 = b * b;
     let result = t2;
-    let mut a_bar = 0.0;
-    let mut t0_bar = 0.0;
-    let mut t1_bar = 0.0;
-    let mut b_bar = 0.0;
-    let mut t2_bar = 0.0;
-    t2_bar = out_bar;
-    b_bar = t2_bar * b;
+    let mut t2_bar = out_bar;
+    let mut b_bar = t2_bar * b;
     b_bar += t2_bar * b;
-    t0_bar = b_bar;
-    t1_bar = b_bar;
+    let mut t0_bar = b_bar;
+    let mut t1_bar = b_bar;
     *x_bar += t1_bar / y;
     *y_bar += -t1_bar * t1 / y;
     let t3 = a.cos();
-    a_bar = t0_bar * t3;
+    let mut a_bar = t0_bar * t3;
     *x_bar += a_bar * y;
     *y_bar += a_bar * x;
     result

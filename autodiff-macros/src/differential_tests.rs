@@ -1,0 +1,461 @@
+//! Differential testing at the IR level: generated programs (from
+//! `autodiff-fuzz`) are lowered and transformed, the IR is verified after
+//! every pass, and an interpreter runs the original, the forward-mode and the
+//! reverse-mode programs on random inputs. For every function it checks:
+//! - the JVP against central finite differences (where two step sizes agree);
+//! - the dot-product test ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ between the two modes;
+//! - that results do not change with activity analysis switched off, nor
+//!   with the to-be-recorded analysis switched off (everything recorded).
+//!
+//! A failing function is shrunk to a small reproducer and printed as Rust.
+//! `AUTODIFF_FUZZ_CASES=N` sets the number of programs (3 functions each).
+
+use std::collections::HashMap;
+
+use autodiff_fuzz::{inputs, Inputs, Rng};
+
+use crate::activity::{self, Activity};
+use crate::diag::Diags;
+use crate::interp::{Machine, Program, V};
+use crate::ir::Func;
+
+/// The IR of one function in every variant.
+struct Variants {
+    primal: Func,
+    jvp: Func,
+    vjp: Func,
+    jvp_all_active: Func,
+    vjp_all_active: Func,
+    vjp_record_all: Func,
+}
+
+fn verified(f: Func, pass: &str) -> Result<Func, String> {
+    crate::verify::verify(&f).map_err(|e| format!("verifier after {pass}: {e}"))?;
+    Ok(f)
+}
+
+fn compile(src: &str) -> Result<(String, Variants), String> {
+    let item: syn::ItemFn = syn::parse_str(src).map_err(|e| format!("parse: {e}"))?;
+    let mut d = Diags::default();
+    let sig = crate::sig::parse(&item.sig, &mut d).ok_or("signature")?;
+    let ir = verified(crate::lower::lower(&sig, &item.block, &mut d), "lowering")?;
+    if !d.is_empty() {
+        return Err(format!("lowering: {}", d.to_compile_errors()));
+    }
+    let inputs: Vec<_> = ir
+        .params
+        .iter()
+        .zip(&sig.params)
+        .filter(|(_, s)| s.differentiable)
+        .map(|(p, _)| p.var)
+        .collect();
+    let outputs: Vec<_> = ir
+        .params
+        .iter()
+        .zip(&sig.params)
+        .filter(|(_, s)| s.differentiable && matches!(s.kind, crate::ty::Ty::Ref(true, _)))
+        .map(|(p, _)| p.var)
+        .collect();
+    let act = activity::analyze(&ir, &inputs, &outputs, &mut d);
+    let jvp = verified(
+        crate::forward::transform(&ir, &sig, &act, &mut d),
+        "forward mode",
+    )?;
+    let jvp_all_active = verified(
+        crate::forward::transform(&ir, &sig, &Activity::all_active(&ir), &mut d),
+        "forward mode, all active",
+    )?;
+    let (prepped, single) = crate::reverse::prep::prepare(&ir, &mut d);
+    let prepped = verified(prepped, "reverse preparation")?;
+    let ract = activity::analyze(&prepped, &inputs, &outputs, &mut d);
+    let target = crate::reverse::Target::Vjp;
+    let rev = |act: &Activity, all: bool| {
+        crate::reverse::transform(&prepped, &single, &sig, act, &target, 8, all)
+    };
+    let vjp = verified(rev(&ract, false), "reverse mode")?;
+    let vjp_all_active = verified(
+        rev(&Activity::all_active(&prepped), false),
+        "reverse mode, all active",
+    )?;
+    let vjp_record_all = verified(rev(&ract, true), "reverse mode, recording everything")?;
+    if !d.is_empty() {
+        return Err(format!("transformations: {}", d.to_compile_errors()));
+    }
+    Ok((
+        sig.ident.to_string(),
+        Variants {
+            primal: ir,
+            jvp,
+            vjp,
+            jvp_all_active,
+            vjp_all_active,
+            vjp_record_all,
+        },
+    ))
+}
+
+/// The three programs (normal, activity off, recording everything).
+struct Programs {
+    normal: Program,
+    all_active: Program,
+    record_all: Program,
+}
+
+fn build(sources: &[String]) -> Result<Programs, String> {
+    let mut p = Programs {
+        normal: HashMap::new(),
+        all_active: HashMap::new(),
+        record_all: HashMap::new(),
+    };
+    for src in sources {
+        let (name, v) = compile(src)?;
+        for map in [&mut p.normal, &mut p.all_active, &mut p.record_all] {
+            map.insert(name.clone(), v.primal.clone());
+        }
+        p.normal.insert(format!("{name}_jvp"), v.jvp.clone());
+        p.normal.insert(format!("{name}_vjp"), v.vjp.clone());
+        p.all_active.insert(format!("{name}_jvp"), v.jvp_all_active);
+        p.all_active.insert(format!("{name}_vjp"), v.vjp_all_active);
+        p.record_all.insert(format!("{name}_jvp"), v.jvp);
+        p.record_all.insert(format!("{name}_vjp"), v.vjp_record_all);
+    }
+    Ok(p)
+}
+
+fn floats(v: &V) -> Vec<f64> {
+    match v {
+        V::F(x) => vec![*x],
+        V::A(xs) | V::T(xs) => xs.iter().flat_map(floats).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The primal: outputs are the return value followed by the final `buf`.
+fn primal(prog: &Program, name: &str, p: &Inputs) -> Result<Vec<f64>, String> {
+    let mut mem = vec![array(&p.v), array(&p.buf)];
+    let mut m = Machine::new(prog);
+    let y = m.run(
+        name,
+        vec![
+            V::F(p.x),
+            Machine::buffer_ref(0),
+            V::I(p.n as i64),
+            Machine::buffer_ref(1),
+        ],
+        &mut mem,
+    )?;
+    Ok(floats(&y).into_iter().chain(floats(&mem[1])).collect())
+}
+
+fn array(xs: &[f64]) -> V {
+    V::A(xs.iter().map(|x| V::F(*x)).collect())
+}
+
+/// `(outputs, J·u)` from the JVP.
+fn jvp(prog: &Program, name: &str, p: &Inputs, u: &Inputs) -> Result<(Vec<f64>, Vec<f64>), String> {
+    let mut mem = vec![array(&p.v), array(&u.v), array(&p.buf), array(&u.buf)];
+    let mut m = Machine::new(prog);
+    let args = vec![
+        V::F(p.x),
+        V::F(u.x),
+        Machine::buffer_ref(0),
+        Machine::buffer_ref(1),
+        V::I(p.n as i64),
+        Machine::buffer_ref(2),
+        Machine::buffer_ref(3),
+    ];
+    let out = m.run(&format!("{name}_jvp"), args, &mut mem)?;
+    let pair = floats(&out);
+    let y = std::iter::once(pair[0]).chain(floats(&mem[2])).collect();
+    let dy = std::iter::once(pair[1]).chain(floats(&mem[3])).collect();
+    Ok((y, dy))
+}
+
+/// `(value, Jᵀ·w as (x̄, v̄, buf̄))` from the VJP.
+fn vjp(prog: &Program, name: &str, p: &Inputs, w: &[f64]) -> Result<(f64, Vec<f64>), String> {
+    let mut mem = vec![
+        V::F(0.0),
+        array(&p.v),
+        array(&vec![0.0; p.v.len()]),
+        array(&p.buf),
+        array(&w[1..]),
+    ];
+    let mut m = Machine::new(prog);
+    let args = vec![
+        V::F(p.x),
+        Machine::buffer_ref(0),
+        Machine::buffer_ref(1),
+        Machine::buffer_ref(2),
+        V::I(p.n as i64),
+        Machine::buffer_ref(3),
+        Machine::buffer_ref(4),
+        V::F(w[0]),
+    ];
+    let y = m.run(&format!("{name}_vjp"), args, &mut mem)?.f()?;
+    let g = floats(&mem[0])
+        .into_iter()
+        .chain(floats(&mem[2]))
+        .chain(floats(&mem[4]))
+        .collect();
+    Ok((y, g))
+}
+
+fn close(a: f64, b: f64, rel: f64, abs: f64) -> bool {
+    (a - b).abs() <= abs + rel * a.abs().max(b.abs())
+}
+
+fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn flat(u: &Inputs) -> Vec<f64> {
+    std::iter::once(u.x)
+        .chain(u.v.iter().copied())
+        .chain(u.buf.iter().copied())
+        .collect()
+}
+
+/// Checks function `name` on input `p`; `Err` describes a mismatch.
+fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), String> {
+    let Ok(y) = primal(&progs.normal, name, p) else {
+        return Ok(());
+    };
+    if y.iter().any(|v| !v.is_finite() || v.abs() > 1e8) {
+        return Ok(());
+    }
+    let u = Inputs {
+        x: rng.uniform(-1.0, 1.0),
+        v: p.v.iter().map(|_| rng.uniform(-1.0, 1.0)).collect(),
+        n: p.n,
+        buf: p.buf.iter().map(|_| rng.uniform(-1.0, 1.0)).collect(),
+    };
+    let w: Vec<f64> = y.iter().map(|_| rng.uniform(-1.0, 1.0)).collect();
+    let (y1, ju) = jvp(&progs.normal, name, p, &u)?;
+    if y1 != y {
+        return Err(format!("jvp's primal {y1:?} != {y:?}"));
+    }
+    let (y2, g) = vjp(&progs.normal, name, p, &w)?;
+    if y2.to_bits() != y[0].to_bits() {
+        return Err(format!("vjp's primal {y2} != {}", y[0]));
+    }
+    let (lhs, rhs) = (dot(&w, &ju), dot(&g, &flat(&u)));
+    let scale = w
+        .iter()
+        .zip(&ju)
+        .map(|(a, b)| (a * b).abs())
+        .sum::<f64>()
+        .max(1.0);
+    if !close(lhs, rhs, 1e-10, 1e-12 * scale) {
+        return Err(format!(
+            "dot-product test: <w, J u> = {lhs:e}, <J^T w, u> = {rhs:e}"
+        ));
+    }
+    // Analyses switched off must not change results.
+    let (_, ju_all) = jvp(&progs.all_active, name, p, &u)?;
+    let (_, g_all) = vjp(&progs.all_active, name, p, &w)?;
+    let (_, g_rec) = vjp(&progs.record_all, name, p, &w)?;
+    for (what, a, b) in [
+        ("jvp without activity analysis", &ju_all, &ju),
+        ("vjp without activity analysis", &g_all, &g),
+        ("vjp recording everything", &g_rec, &g),
+    ] {
+        for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+            if !close(*x, *y, 1e-12, 1e-14) {
+                return Err(format!("{what}: component {i} is {x:e}, not {y:e}"));
+            }
+        }
+    }
+    // Finite differences where two step sizes agree.
+    let shifted = |t: f64| Inputs {
+        x: p.x + t * u.x,
+        v: p.v.iter().zip(&u.v).map(|(a, b)| a + t * b).collect(),
+        n: p.n,
+        buf: p.buf.iter().zip(&u.buf).map(|(a, b)| a + t * b).collect(),
+    };
+    let fd = |h: f64| -> Result<Vec<f64>, String> {
+        let (a, b) = (
+            primal(&progs.normal, name, &shifted(h))?,
+            primal(&progs.normal, name, &shifted(-h))?,
+        );
+        Ok(a.iter().zip(&b).map(|(a, b)| (a - b) / (2.0 * h)).collect())
+    };
+    let (f1, f2) = (fd(1e-5)?, fd(5e-6)?);
+    for i in 0..ju.len() {
+        if close(f1[i], f2[i], 1e-6, 1e-8) && !close(ju[i], f2[i], 1e-5, 1e-6) {
+            return Err(format!(
+                "output {i}: jvp {:e}, finite difference {:e}",
+                ju[i], f2[i]
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Removes statements from function `k` while `fails` still holds.
+fn shrink(sources: &[String], k: usize, fails: &dyn Fn(&[String]) -> bool) -> String {
+    let mut best: syn::ItemFn = match syn::parse_str(&sources[k]) {
+        Ok(f) => f,
+        Err(_) => return sources[k].clone(),
+    };
+    loop {
+        let mut improved = false;
+        let count = count_stmts(&best.block);
+        for i in 0..count {
+            let mut cand = best.clone();
+            remove_stmt(&mut cand.block, &mut { i });
+            let text = quote::ToTokens::to_token_stream(&cand).to_string();
+            let mut srcs = sources.to_vec();
+            srcs[k] = text;
+            if fails(&srcs) {
+                best = cand;
+                improved = true;
+                break;
+            }
+        }
+        if !improved {
+            break;
+        }
+    }
+    prettyplease::unparse(&syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![syn::Item::Fn(best)],
+    })
+}
+
+fn count_stmts(b: &syn::Block) -> usize {
+    let mut n = 0;
+    for s in &b.stmts {
+        n += 1;
+        for inner in nested_blocks(s) {
+            n += count_stmts(inner);
+        }
+    }
+    n
+}
+
+/// Removes the `i`-th statement in pre-order.
+fn remove_stmt(b: &mut syn::Block, i: &mut usize) -> bool {
+    let mut k = 0;
+    while k < b.stmts.len() {
+        // Keep the tail expression: it is the function's value.
+        let is_tail = k + 1 == b.stmts.len() && matches!(b.stmts[k], syn::Stmt::Expr(_, None));
+        if *i == 0 {
+            if is_tail {
+                return false;
+            }
+            b.stmts.remove(k);
+            return true;
+        }
+        *i -= 1;
+        for inner in nested_blocks_mut(&mut b.stmts[k]) {
+            if remove_stmt(inner, i) {
+                return true;
+            }
+        }
+        k += 1;
+    }
+    false
+}
+
+fn nested_blocks(s: &syn::Stmt) -> Vec<&syn::Block> {
+    let syn::Stmt::Expr(e, _) = s else {
+        return Vec::new();
+    };
+    match e {
+        syn::Expr::If(i) => {
+            let mut v = vec![&i.then_branch];
+            if let Some((_, els)) = &i.else_branch {
+                if let syn::Expr::Block(b) = &**els {
+                    v.push(&b.block);
+                }
+            }
+            v
+        }
+        syn::Expr::ForLoop(f) => vec![&f.body],
+        syn::Expr::While(w) => vec![&w.body],
+        syn::Expr::Block(b) => vec![&b.block],
+        _ => Vec::new(),
+    }
+}
+
+fn nested_blocks_mut(s: &mut syn::Stmt) -> Vec<&mut syn::Block> {
+    let syn::Stmt::Expr(e, _) = s else {
+        return Vec::new();
+    };
+    match e {
+        syn::Expr::If(i) => {
+            let mut v = vec![&mut i.then_branch];
+            if let Some((_, els)) = &mut i.else_branch {
+                if let syn::Expr::Block(b) = &mut **els {
+                    v.push(&mut b.block);
+                }
+            }
+            v
+        }
+        syn::Expr::ForLoop(f) => vec![&mut f.body],
+        syn::Expr::While(w) => vec![&mut w.body],
+        syn::Expr::Block(b) => vec![&mut b.block],
+        _ => Vec::new(),
+    }
+}
+
+/// Runs one program; returns the mismatches as (function index, message).
+fn run_program(sources: &[String], seed: u64) -> Vec<(usize, Inputs, String)> {
+    let progs = match build(sources) {
+        Ok(p) => p,
+        Err(e) => return vec![(sources.len() - 1, inputs(&mut Rng::new(seed)), e)],
+    };
+    let mut out = Vec::new();
+    let mut rng = Rng::new(seed.wrapping_mul(31));
+    for (k, src) in sources.iter().enumerate() {
+        let name = src.split(['(', ' ']).nth(1).unwrap_or_default().to_owned();
+        for _ in 0..3 {
+            let p = inputs(&mut rng);
+            let mut r2 = rng.clone();
+            if let Err(e) = check(&progs, &name, &p, &mut r2) {
+                out.push((k, p, e));
+                break;
+            }
+            rng = r2;
+        }
+    }
+    out
+}
+
+#[test]
+fn generated_programs_agree_across_modes() {
+    let programs: u64 = std::env::var("AUTODIFF_FUZZ_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1000);
+    let first: u64 = std::env::var("AUTODIFF_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1);
+    let mut mismatches = 0;
+    for seed in first..first + programs {
+        let sources: Vec<String> = autodiff_fuzz::program(seed, 3)
+            .functions
+            .into_iter()
+            .map(|f| f.source)
+            .collect();
+        for (k, p, msg) in run_program(&sources, seed) {
+            mismatches += 1;
+            let fails = |srcs: &[String]| -> bool {
+                let Ok(progs) = build(srcs) else { return false };
+                let name = srcs[k]
+                    .split(['(', ' '])
+                    .nth(1)
+                    .unwrap_or_default()
+                    .to_owned();
+                let mut rng = Rng::new(seed.wrapping_mul(31));
+                matches!(check(&progs, &name, &p, &mut rng), Err(e) if e.split(':').next() == msg.split(':').next())
+            };
+            let small = shrink(&sources, k, &fails);
+            eprintln!("MISMATCH seed {seed}, function {k}, at {p:?}: {msg}\nreproducer:\n{small}");
+        }
+    }
+    println!("differential: {programs} programs, {mismatches} mismatches");
+    assert_eq!(mismatches, 0, "see the reproducers above");
+}
