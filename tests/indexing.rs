@@ -616,9 +616,7 @@ mod double {
     }
     // `&mut` locals pointing at scalar locals, chosen by a primal branch.
     #[jvp]
-    // Not in reverse mode: a reference chosen at run time is rejected with a
-    // clear error (see the ui-tests); forward mode handles it.
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn mut_ref_scalar(x: f64, y: f64) -> f64 {
         let mut lo = 0.0;
         let mut hi = 1.0;
@@ -651,8 +649,6 @@ mod double {
         }
     }
 
-    // (No reverse test: see above.)
-    #[cfg(any())]
     #[test]
     fn mut_ref_scalar_reverse() {
         for (k, &(x, y)) in [(0.3, 1.2), (1.5, -0.4)].iter().enumerate() {
@@ -1399,9 +1395,7 @@ mod single {
     }
     // `&mut` locals pointing at scalar locals, chosen by a primal branch.
     #[jvp]
-    // Not in reverse mode: a reference chosen at run time is rejected with a
-    // clear error (see the ui-tests); forward mode handles it.
-    #[cfg_attr(any(), vjp)]
+    #[vjp]
     fn mut_ref_scalar(x: f32, y: f32) -> f32 {
         let mut lo = 0.0;
         let mut hi = 1.0;
@@ -1434,8 +1428,6 @@ mod single {
         }
     }
 
-    // (No reverse test: see above.)
-    #[cfg(any())]
     #[test]
     fn mut_ref_scalar_reverse() {
         for (k, &(x, y)) in [(0.3, 1.2), (1.5, -0.4)].iter().enumerate() {

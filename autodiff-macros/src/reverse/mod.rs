@@ -24,6 +24,7 @@
 mod adjoint;
 pub mod analysis;
 mod bwd;
+mod choice;
 mod fuse;
 mod fwd;
 mod peephole;

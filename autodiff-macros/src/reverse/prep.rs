@@ -18,6 +18,9 @@ use crate::ty::Ty;
 pub type SingleAssign = HashSet<VarId>;
 
 pub fn prepare(func: &Func, diags: &mut Diags) -> (Func, SingleAssign) {
+    let mut chosen = func.clone();
+    super::choice::split(&mut chosen, diags);
+    let func = &chosen;
     let mut out = func.clone();
     let mut refs = HashMap::new();
     collect_refs(&func.body, &mut refs);

@@ -1,13 +1,14 @@
 use autodiff::vjp;
 
-// Forward mode follows a reference chosen by a branch; reverse mode asks for an index.
+// A reference chosen at run time is fine in reverse mode, but its index must
+// stay fixed while it lives.
 #[vjp]
-fn f(x: f64, y: f64) -> f64 {
-    let mut lo = 0.0;
-    let mut hi = 0.0;
-    let r = if x < y { &mut lo } else { &mut hi };
-    *r += x * y;
-    lo + 2.0 * hi
+fn f(x: f64, v: &mut [f64; 3]) -> f64 {
+    let mut i = 0;
+    let r = if x > 0.0 { &mut v[i] } else { &mut v[2] };
+    i += 1;
+    *r += x;
+    v[i] * x
 }
 
 fn main() {}
