@@ -252,3 +252,55 @@ fn references_to_user_types_are_constants() {
     assert_eq!(d, 6.0); // d(2p²)/dp
     assert_eq!(c.calls, 1);
 }
+
+/// Differential testing, seed 220: the peephole that declares an adjoint
+/// with its first value moved `s0_bar`'s declaration after a read of it
+/// (an internal error).
+#[jvp]
+#[vjp]
+fn adjoint_read_before_first_value(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {
+    let mut s0: f64 = x * 0.5;
+    s0 += s0.max(v[1]);
+    if s0 > 1.0 {
+        return x;
+    }
+    s0 + buf[0]
+}
+
+#[test]
+fn adjoint_declared_before_use() {
+    for x in [0.3, 2.5] {
+        dot_check!(
+            adjoint_read_before_first_value,
+            adjoint_read_before_first_value_jvp,
+            adjoint_read_before_first_value_vjp,
+            x,
+            vec![0.1, 0.2],
+            vec![0.4]
+        );
+    }
+}
+
+/// Differential testing, seed 541: `hypot(0, 0)` gave NaN partials (0/0);
+/// by the documented convention its derivative there is 0.
+#[jvp]
+#[vjp]
+fn hypot_at_origin(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {
+    let a = x - x;
+    let b = v[0] * 0.0;
+    a.hypot(b) + buf[0]
+}
+
+#[test]
+fn hypot_at_origin_has_zero_derivative() {
+    let (y, dy) = hypot_at_origin_jvp(0.4, 1.0, &[0.3], &[1.0], &mut [0.0], &mut [0.0]);
+    assert_eq!((y, dy), (0.0, 0.0));
+    dot_check!(
+        hypot_at_origin,
+        hypot_at_origin_jvp,
+        hypot_at_origin_vjp,
+        0.4,
+        vec![0.3],
+        vec![0.0]
+    );
+}

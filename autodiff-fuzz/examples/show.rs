@@ -1,5 +1,9 @@
 fn main() {
-    let p = autodiff_fuzz::program(3, 3);
+    let seed: u64 = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let p = autodiff_fuzz::program(seed, 3);
     for f in &p.functions {
         println!("{}\n", f.source);
     }

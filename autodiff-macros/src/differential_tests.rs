@@ -297,10 +297,16 @@ fn shrink(sources: &[String], k: usize, fails: &dyn Fn(&[String]) -> bool) -> St
         Ok(f) => f,
         Err(_) => return sources[k].clone(),
     };
+    // Each candidate is a rebuild and a rerun: bound the work.
+    let mut budget = 200;
     loop {
         let mut improved = false;
         let count = count_stmts(&best.block);
         for i in 0..count {
+            if budget == 0 {
+                break;
+            }
+            budget -= 1;
             let mut cand = best.clone();
             remove_stmt(&mut cand.block, &mut { i });
             let text = quote::ToTokens::to_token_stream(&cand).to_string();
@@ -402,7 +408,13 @@ fn nested_blocks_mut(s: &mut syn::Stmt) -> Vec<&mut syn::Block> {
 
 /// Runs one program; returns the mismatches as (function index, message).
 fn run_program(sources: &[String], seed: u64) -> Vec<(usize, Inputs, String)> {
-    let progs = match build(sources) {
+    let verbose = std::env::var("AUTODIFF_FUZZ_VERBOSE").is_ok();
+    let started = std::time::Instant::now();
+    let built = build(sources);
+    if verbose {
+        eprintln!("  built in {:?}", started.elapsed());
+    }
+    let progs = match built {
         Ok(p) => p,
         Err(e) => return vec![(sources.len() - 1, inputs(&mut Rng::new(seed)), e)],
     };
@@ -413,7 +425,12 @@ fn run_program(sources: &[String], seed: u64) -> Vec<(usize, Inputs, String)> {
         for _ in 0..3 {
             let p = inputs(&mut rng);
             let mut r2 = rng.clone();
-            if let Err(e) = check(&progs, &name, &p, &mut r2) {
+            let t = std::time::Instant::now();
+            let result = check(&progs, &name, &p, &mut r2);
+            if verbose {
+                eprintln!("  checked {name} in {:?}", t.elapsed());
+            }
+            if let Err(e) = result {
                 out.push((k, p, e));
                 break;
             }
@@ -434,7 +451,11 @@ fn generated_programs_agree_across_modes() {
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let mut mismatches = 0;
+    let verbose = std::env::var("AUTODIFF_FUZZ_VERBOSE").is_ok();
     for seed in first..first + programs {
+        if verbose {
+            eprintln!("seed {seed}");
+        }
         let sources: Vec<String> = autodiff_fuzz::program(seed, 3)
             .functions
             .into_iter()

@@ -38,6 +38,9 @@ pub enum Origin {
     /// A variable of a reverse sweep standing for a primal variable whose
     /// scope has ended: same name, disjoint scope.
     Copy(VarId),
+    /// The tape recording another variable; `name` holds a suffix such as
+    /// `_elem`.
+    Tape(VarId),
 }
 
 /// Everything known about one variable.

@@ -96,6 +96,16 @@ impl Alloc<'_> {
                 self.name(p, seen_user);
                 self.names.get(&p).cloned().unwrap_or_default()
             }
+            Origin::Tape(p) => {
+                let p = *p;
+                self.name(p, seen_user);
+                let primal = self
+                    .names
+                    .get(&p)
+                    .map_or("v", |n| n.trim_start_matches("r#"));
+                let base = format!("{primal}{}_tape", info.name);
+                self.fresh(&base)
+            }
             Origin::Adjoint(p) => {
                 let p = *p;
                 self.name(p, seen_user);

@@ -10,7 +10,8 @@
 //! their IR statements through [`Emit`]. They are computed only for the
 //! arguments in `need`.
 //!
-//! Conventions at non-smooth points: `abs` has derivative 0 at 0; `max(a, b)`
+//! Conventions at non-smooth points: `abs` has derivative 0 at 0, and
+//! `hypot` at the origin; `max(a, b)`
 //! follows `a` when `a >= b`, `min(a, b)` follows `a` when `a <= b`;
 //! `clamp(x, lo, hi)` follows `x` when `lo <= x <= hi`, else the bound it
 //! returned; `floor`, `ceil`, `round`, `trunc` and `signum` have derivative 0.
@@ -293,19 +294,16 @@ pub fn elem_partials(
         }
         Elem::Signum | Elem::Floor | Elem::Ceil | Elem::Round | Elem::Trunc => vec![None],
         Elem::Hypot => {
+            // ∂/∂a = a / r and ∂/∂b = b / r, taken as 0 at the origin.
             let b = &args[1];
-            vec![
-                Some(Scale {
-                    neg: false,
-                    mul: Some(a.clone()),
-                    div: Some(r.clone()),
-                }),
-                Some(Scale {
-                    neg: false,
-                    mul: Some(b.clone()),
-                    div: Some(r.clone()),
-                }),
-            ]
+            let at_origin = em.bin(BinOp::Eq, r, &c(0.0));
+            let part = |x: &Atom, em: &mut Emit<'_>| {
+                let q = em.bin(BinOp::Div, x, r);
+                mul(em.op(Op::Select(at_origin.clone(), c(0.0), q)))
+            };
+            let da = if wants(0) { part(a, em) } else { None };
+            let db = if wants(1) { part(b, em) } else { None };
+            vec![da, db]
         }
         Elem::MulAdd => vec![mul(args[1].clone()), mul(a.clone()), Some(Scale::one())],
         Elem::Min | Elem::Max => {

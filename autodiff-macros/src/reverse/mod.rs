@@ -228,18 +228,16 @@ impl<'a> Gen<'a> {
         if let Some(t) = self.tapes.get(&(v, kind)) {
             return *t;
         }
-        let name = self.f.info(v).name.clone();
-        let hint = if name.is_empty() {
-            format!("v{}", v.0)
-        } else {
-            name.trim_start_matches("r#").to_owned()
+        let suffix = match kind {
+            TapeKind::Value => "",
+            TapeKind::Elem(_) => "_elem",
+            TapeKind::Buffer => "_buf",
         };
-        let hint = match kind {
-            TapeKind::Value => hint,
-            TapeKind::Elem(_) => format!("{hint}_elem"),
-            TapeKind::Buffer => format!("{hint}_buf"),
-        };
-        let t = self.new_tape(&hint, Ty::Unknown);
+        let t = self.new_tape("", Ty::Unknown);
+        let info = &mut self.f.vars[t.0];
+        // Named after the variable's final name by `names.rs`.
+        info.origin = Origin::Tape(v);
+        info.name = suffix.to_owned();
         self.tapes.insert((v, kind), t);
         t
     }

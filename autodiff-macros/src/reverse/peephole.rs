@@ -35,6 +35,10 @@ fn block(b: &mut Block, func: &Func) {
                     && !op_reads(op).contains(&place.base) =>
             {
                 let v = place.base;
+                // What this reads is no longer untouched.
+                for r in op_reads(op) {
+                    fresh.remove(&r);
+                }
                 // Nothing between the zero `let` and here mentions `v`:
                 // declare it with its first value instead.
                 if let Some(at) = fresh.remove(&v) {

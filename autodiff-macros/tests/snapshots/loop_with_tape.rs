@@ -52,12 +52,12 @@ fn f_jvp(x: f64, x_dot: f64, n: usize) -> (f64, f64) {
     clippy::pedantic
 )]
 fn f_vjp(x: f64, x_bar: &mut f64, n: usize, out_bar: f64) -> f64 {
-    let mut v4_tape = ::autodiff::__rt::Tape::<_, 16>::new();
+    let mut t0_tape = ::autodiff::__rt::Tape::<_, 16>::new();
     let mut y_tape = ::autodiff::__rt::Tape::<_, 16>::new();
     let mut y = x;
     for i in 0..n {
         let t0 = y.sin();
-        v4_tape.push(t0);
+        t0_tape.push(t0);
         let t1 = y;
         y_tape.push(t1);
         y = t0 * x;
@@ -65,7 +65,7 @@ fn f_vjp(x: f64, x_bar: &mut f64, n: usize, out_bar: f64) -> f64 {
     let result = y;
     let mut y_bar = out_bar;
     for i in (0..n).rev() {
-        let t0 = v4_tape.pop();
+        let t0 = t0_tape.pop();
         let t2 = y_bar;
         y_bar = 0.0;
         let mut t0_bar = t2 * x;
