@@ -283,6 +283,7 @@ fn adjoint_declared_before_use() {
 
 /// Differential testing, seed 541: `hypot(0, 0)` gave NaN partials (0/0);
 /// by the documented convention its derivative there is 0.
+#[allow(clippy::eq_op)]
 #[jvp]
 #[vjp]
 fn hypot_at_origin(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {

@@ -100,7 +100,7 @@ impl<'p> Machine<'p> {
 
     /// Calls function `name`. Arguments that are references point into
     /// `caller_memory`, which the caller reads back afterwards.
-    pub fn run(&mut self, name: &str, args: Vec<V>, memory: &mut Vec<V>) -> Result<V, String> {
+    pub fn run(&mut self, name: &str, args: Vec<V>, memory: &mut [V]) -> Result<V, String> {
         // Slot 0..n of frame 0 hold the caller's buffers.
         let mut root = HashMap::new();
         for (i, v) in memory.iter().enumerate() {
@@ -350,7 +350,7 @@ impl<'p> Machine<'p> {
                 }
             }
             Stmt::Block { label, body } => match self.block(body)? {
-                Flow::Break(Some(l)) if l == label.ident.to_string() => {}
+                Flow::Break(Some(l)) if label.ident == l => {}
                 other => return Ok(other),
             },
             Stmt::Break(l) => return Ok(Flow::Break(l.as_ref().map(|l| l.ident.to_string()))),

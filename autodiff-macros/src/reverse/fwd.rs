@@ -68,12 +68,18 @@ impl Gen<'_> {
                 _ => out.extend(self.fwd_region(stmts, &mut frames, false)),
             }
             if let Some(op) = ret {
-                let r = self.f.temp(Ty::Unknown, Span::call_site());
+                // Spanned on the user's returned expression, so a type error
+                // there is reported on the user's tokens (and only once).
+                let span = match op {
+                    Op::Use(Atom::Var(v)) => self.f.info(*v).span,
+                    _ => Span::call_site(),
+                };
+                let r = self.f.temp(Ty::Unknown, span);
                 self.f.vars[r.0].name = "result".into();
                 out.push(Stmt::Let {
                     pat: Pat::Var(r),
                     init: Some(op.clone()),
-                    span: Span::call_site(),
+                    span,
                 });
                 self.result = Some(r);
             }
