@@ -175,7 +175,8 @@ impl Gen<'_> {
         self.acc(a, Op::CastPrec(seed.clone(), prec), out);
     }
 
-    /// `arg_i_bar += partial_i · seed` for the operands that need it.
+    /// `arg_i_bar += partial_i · seed` for the operands that need it, one
+    /// statement per operand (`b * b` gives `b_bar += s * b + s * b`).
     fn scatter(
         &mut self,
         args: &[Atom],
@@ -184,17 +185,24 @@ impl Gen<'_> {
         seed: &Atom,
         out: &mut Block,
     ) {
+        let mut groups: Vec<(Atom, Vec<Term>)> = Vec::new();
         for ((a, n), p) in args.iter().zip(need).zip(partials) {
             if let (true, Some(scale)) = (*n, p) {
-                self.acc(
-                    a,
-                    Op::Lin(vec![Term {
-                        value: seed.clone(),
-                        scale,
-                    }]),
-                    out,
-                );
+                let term = Term {
+                    value: seed.clone(),
+                    scale,
+                };
+                match groups
+                    .iter_mut()
+                    .find(|(g, _)| g.var().is_some() && g.var() == a.var())
+                {
+                    Some((_, terms)) => terms.push(term),
+                    None => groups.push((a.clone(), vec![term])),
+                }
             }
+        }
+        for (a, terms) in groups {
+            self.acc(&a, Op::Lin(terms), out);
         }
     }
 }

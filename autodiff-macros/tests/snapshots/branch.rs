@@ -110,8 +110,7 @@ fn f_vjp(x: f64, x_bar: &mut f64, k: f64, k_bar: &mut f64, out_bar: f64) -> f64 
         if t5 {
             let t8 = z_bar;
             z_bar = 0.0;
-            y_bar += t8 * y;
-            y_bar += t8 * y;
+            y_bar += t8 * y + t8 * y;
         } else {
             let t9 = z_bar;
             z_bar = 0.0;

@@ -59,8 +59,7 @@ fn f_vjp(x: f64, x_bar: &mut f64, y: f64, y_bar: &mut f64, out_bar: f64) -> f64 
     let t2 = b * b;
     let result = t2;
     let mut t2_bar = out_bar;
-    let mut b_bar = t2_bar * b;
-    b_bar += t2_bar * b;
+    let mut b_bar = t2_bar * b + t2_bar * b;
     let mut t0_bar = b_bar;
     let mut t1_bar = b_bar;
     *x_bar += t1_bar / y;
