@@ -11,6 +11,7 @@
 //! `AUTODIFF_FUZZ_CASES=N` sets the number of programs (3 functions each).
 
 use std::collections::HashMap;
+use std::io::Write;
 
 use autodiff_fuzz::{inputs, Inputs, Rng};
 
@@ -477,6 +478,10 @@ fn generated_programs_agree_across_modes() {
             eprintln!("MISMATCH seed {seed}, function {k}, at {p:?}: {msg}\nreproducer:\n{small}");
         }
     }
-    println!("differential: {programs} programs, {mismatches} mismatches");
+    // Straight to stderr, so the line shows even when the test passes.
+    let _ = writeln!(
+        std::io::stderr(),
+        "differential: {programs} programs, {mismatches} mismatches"
+    );
     assert_eq!(mismatches, 0, "see the reproducers above");
 }

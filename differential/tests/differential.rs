@@ -9,6 +9,7 @@
 
 use autodiff_differential::{Case, CASES};
 use autodiff_fuzz::{inputs, Inputs, Rng};
+use std::io::Write;
 
 /// Outputs: the return value followed by the final buffer.
 fn run(case: &Case, p: &Inputs) -> Vec<f64> {
@@ -133,10 +134,17 @@ fn generated_functions_agree() {
             }
         }
     }
-    println!(
+    // Straight to stderr, so the lines show even when the test passes.
+    let mut err = std::io::stderr();
+    let _ = writeln!(
+        err,
         "differential: {} programs, {mismatches} mismatches",
         programs.len()
     );
-    println!("  ({} functions, {evaluations} evaluations, {fd_checked} also checked against finite differences)", CASES.len());
+    let _ = writeln!(
+        err,
+        "  ({} functions, {evaluations} evaluations, {fd_checked} also checked against finite differences)",
+        CASES.len()
+    );
     assert_eq!(mismatches, 0, "see the reproducers above");
 }
