@@ -305,3 +305,23 @@ fn hypot_at_origin_has_zero_derivative() {
         vec![0.0]
     );
 }
+
+/// Review: `#[grad]` with `&[S; N]`, `&mut [S; N]` and `&Vec<S>` parameters
+/// made zero adjoints with `zero_like(&a)` of a reference (did not compile).
+#[allow(dead_code, clippy::ptr_arg)]
+#[autodiff::grad]
+fn grad_of_referenced_arrays(a: &[f64; 3], m: &mut [f64; 2], v: &Vec<f64>) -> f64 {
+    m[0] = a[0] * a[1];
+    a[2] * m[0] + m[1] + v[0] * v[0]
+}
+
+#[test]
+fn gradients_of_referenced_arrays() {
+    let (value, (ga, gm, gv)) =
+        grad_of_referenced_arrays_grad(&[1.0, 2.0, 3.0], &mut [0.5, 0.5], &vec![1.5]);
+    assert_eq!(value, 3.0 * 2.0 + 0.5 + 2.25);
+    assert_eq!(ga, [6.0, 3.0, 2.0]);
+    // m[0] is overwritten before it is read: its initial value has no influence.
+    assert_eq!(gm, [0.0, 1.0]);
+    assert_eq!(gv, vec![3.0]);
+}

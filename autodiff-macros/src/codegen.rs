@@ -457,8 +457,14 @@ impl Gen<'_> {
                 quote!(#t.pop())
             }
             Op::ZeroLike(a) => {
+                // A zero of the referenced value for a reference (`&[f64; 3]`).
+                let is_ref = matches!(crate::typing::atom_ty(self.func, a), Ty::Ref(..));
                 let a = self.atom(a);
-                quote!(::autodiff::__rt::zero_like(&#a))
+                if is_ref {
+                    quote!(::autodiff::__rt::zero_like(#a))
+                } else {
+                    quote!(::autodiff::__rt::zero_like(&#a))
+                }
             }
         }
     }
