@@ -221,6 +221,28 @@ fn def(func: &Func, dst: VarId, op: &Op, g: &mut Graph) {
     }
 }
 
+/// The parameters activity starts from: the differentiable ones selected by
+/// `wanted` (inputs), and, when `with_outputs`, the `&mut` differentiable
+/// ones (outputs: their final contents are results).
+pub fn seeds(
+    func: &Func,
+    sig: &crate::sig::Signature,
+    wanted: &[bool],
+    with_outputs: bool,
+) -> (Vec<VarId>, Vec<VarId>) {
+    let mut inputs = Vec::new();
+    let mut outputs = Vec::new();
+    for ((p, s), w) in func.params.iter().zip(&sig.params).zip(wanted) {
+        if *w {
+            inputs.push(p.var);
+        }
+        if with_outputs && s.differentiable && matches!(s.kind, Ty::Ref(true, _)) {
+            outputs.push(p.var);
+        }
+    }
+    (inputs, outputs)
+}
+
 /// Runs the analysis. `inputs` are the differentiable parameters and
 /// `outputs` the `&mut` differentiable parameters whose final contents are
 /// results.

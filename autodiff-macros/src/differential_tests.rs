@@ -43,20 +43,8 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
     if !d.is_empty() {
         return Err(format!("lowering: {}", d.to_compile_errors()));
     }
-    let inputs: Vec<_> = ir
-        .params
-        .iter()
-        .zip(&sig.params)
-        .filter(|(_, s)| s.differentiable)
-        .map(|(p, _)| p.var)
-        .collect();
-    let outputs: Vec<_> = ir
-        .params
-        .iter()
-        .zip(&sig.params)
-        .filter(|(_, s)| s.differentiable && matches!(s.kind, crate::ty::Ty::Ref(true, _)))
-        .map(|(p, _)| p.var)
-        .collect();
+    let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    let (inputs, outputs) = crate::activity::seeds(&ir, &sig, &wanted, true);
     let act = activity::analyze(&ir, &inputs, &outputs, &mut d);
     let jvp = verified(
         crate::forward::transform(&ir, &sig, &act, &mut d),

@@ -118,20 +118,7 @@ fn derive(
         Output::Grad => wrt.to_vec(),
         _ => sig.params.iter().map(|p| p.differentiable).collect(),
     };
-    let select = |ir: &Func, keep: &dyn Fn(usize) -> bool| -> Vec<crate::ir::VarId> {
-        ir.params
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| keep(*i))
-            .map(|(_, p)| p.var)
-            .collect()
-    };
-    let inputs = select(&ir, &|i| mode_inputs[i]);
-    let outputs = select(&ir, &|i| {
-        out != Output::Grad
-            && sig.params[i].differentiable
-            && matches!(sig.params[i].kind, Ty::Ref(true, _))
-    });
+    let (inputs, outputs) = crate::activity::seeds(&ir, sig, &mode_inputs, out != Output::Grad);
     let result = match out {
         Output::Jvp => {
             let act = crate::activity::analyze(&ir, &inputs, &outputs, diags);

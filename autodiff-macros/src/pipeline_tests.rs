@@ -46,14 +46,9 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     let sig = crate::sig::parse(&f.sig, &mut diags).ok_or("signature rejected")?;
     let ir = crate::lower::lower(&sig, &f.block, &mut diags);
     crate::verify::verify(&ir).map_err(|e| format!("after lowering: {e}"))?;
-    let inputs: Vec<_> = ir
-        .params
-        .iter()
-        .zip(&sig.params)
-        .filter(|(_, s)| s.differentiable)
-        .map(|(p, _)| p.var)
-        .collect();
-    let act = crate::activity::analyze(&ir, &inputs, &[], &mut diags);
+    let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    let (inputs, outputs) = crate::activity::seeds(&ir, &sig, &wanted, true);
+    let act = crate::activity::analyze(&ir, &inputs, &outputs, &mut diags);
     let out = crate::forward::transform(&ir, &sig, &act, &mut diags);
     crate::verify::verify(&out).map_err(|e| format!("after forward mode: {e}"))?;
     // Reverse mode: preparation, analysis and transformation.
@@ -72,7 +67,7 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
         };
     }
     crate::verify::verify(&prepped).map_err(|e| format!("after reverse preparation: {e}"))?;
-    let act = crate::activity::analyze(&prepped, &inputs, &[], &mut diags);
+    let act = crate::activity::analyze(&prepped, &inputs, &outputs, &mut diags);
     let target = crate::reverse::Target::Vjp;
     let out = crate::reverse::transform(&prepped, &single, &sig, &act, &target, 8, false);
     crate::verify::verify(&out).map_err(|e| format!("after reverse mode: {e}"))?;
