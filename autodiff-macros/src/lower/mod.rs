@@ -142,6 +142,10 @@ impl Lowerer<'_> {
 
     /// Appends `let tmp = op;` and returns `tmp`.
     fn emit(&mut self, op: Op, span: Span, out: &mut Block) -> Atom {
+        Atom::Var(self.emit_var(op, span, out))
+    }
+
+    fn emit_var(&mut self, op: Op, span: Span, out: &mut Block) -> VarId {
         let ty = crate::typing::op_ty(&self.func, &op);
         let v = self.func.temp(ty, span);
         out.push(Stmt::Let {
@@ -149,7 +153,7 @@ impl Lowerer<'_> {
             init: Some(op),
             span,
         });
-        Atom::Var(v)
+        v
     }
 
     /// Turns `atom` into an operation for a new binding or an assignment to
@@ -432,18 +436,9 @@ impl Lowerer<'_> {
     fn materialize(&mut self, a: Atom, span: Span, out: &mut Block) -> VarId {
         match a {
             Atom::Var(v) => v,
-            c @ Atom::Const(_) => match self.emit(Op::Use(c), span, out) {
-                Atom::Var(v) => v,
-                Atom::Const(_) => unreachable_var(),
-            },
+            c @ Atom::Const(_) => self.emit_var(Op::Use(c), span, out),
         }
     }
-}
-
-/// `emit` always returns a variable; this keeps the type checker satisfied
-/// without a panic path.
-fn unreachable_var() -> VarId {
-    VarId(0)
 }
 
 pub(crate) fn strip_parens(e: &syn::Expr) -> &syn::Expr {

@@ -3,7 +3,7 @@
 
 use proc_macro2::Span;
 
-use super::analysis::{self, contains, diverges, region_locals, StmtId};
+use super::analysis::{self, contains, diverges, StmtId};
 use super::fwd::{elem_kind, lit_usize};
 use super::{Gen, TapeKind};
 use crate::ir::{
@@ -127,7 +127,6 @@ impl Gen<'_> {
         written: &std::collections::HashSet<VarId>,
         out: &mut Block,
     ) {
-        let _ = region_locals;
         for (i, s) in b.iter().enumerate() {
             let declared_before = i < end;
             match s {

@@ -286,14 +286,12 @@ impl Gen<'_> {
     /// `return`, then performs it.
     fn fwd_exit(&mut self, s: &Stmt, frames: &[Frame], out: &mut Block) {
         let e = analysis::id(s);
-        let (target, is_continue) = match s {
-            Stmt::Break(l) => (l.as_ref().map(|l| l.ident.to_string()), false),
-            Stmt::Continue(l) => (l.as_ref().map(|l| l.ident.to_string()), true),
-            _ => (None, false),
+        let target = match s {
+            Stmt::Break(l) | Stmt::Continue(l) => l.as_ref().map(|l| l.ident.to_string()),
+            _ => None,
         };
         let is_return = matches!(s, Stmt::Return(_));
         let mut pushes = Vec::new();
-        let mut found_target = false;
         for frame in frames.iter().rev() {
             match frame {
                 Frame::Region {
@@ -310,15 +308,12 @@ impl Gen<'_> {
                     }
                     let is_target = !is_return && (target.is_none() || target == *label);
                     if is_target {
-                        found_target = true;
-                        let _ = is_continue;
                         break;
                     }
                 }
                 Frame::Top => break,
             }
         }
-        let _ = found_target;
         for p in pushes {
             match p {
                 PushWhat::Var(v) => self.push_value(v, out),
