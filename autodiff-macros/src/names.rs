@@ -97,37 +97,24 @@ impl Alloc<'_> {
                 self.names.get(&p).cloned().unwrap_or_default()
             }
             Origin::Tape(p) => {
-                let p = *p;
-                self.name(p, seen_user);
-                let primal = self
-                    .names
-                    .get(&p)
-                    .map_or("v", |n| n.trim_start_matches("r#"));
-                let base = format!("{primal}{}_tape", info.name);
-                self.fresh(&base)
+                let suffix = format!("{}_tape", info.name);
+                self.derived(*p, &suffix, seen_user)
             }
-            Origin::Adjoint(p) => {
-                let p = *p;
-                self.name(p, seen_user);
-                let primal = self
-                    .names
-                    .get(&p)
-                    .map_or("v", |n| n.trim_start_matches("r#"));
-                let base = format!("{primal}_bar");
-                self.fresh(&base)
-            }
-            Origin::Tangent(p) => {
-                let p = *p;
-                self.name(p, seen_user);
-                let primal = self
-                    .names
-                    .get(&p)
-                    .map_or("v", |n| n.trim_start_matches("r#"));
-                let base = format!("{primal}_dot");
-                self.fresh(&base)
-            }
+            Origin::Adjoint(p) => self.derived(*p, "_bar", seen_user),
+            Origin::Tangent(p) => self.derived(*p, "_dot", seen_user),
         };
         self.names.insert(v, name);
+    }
+
+    /// `<name of p><suffix>`, such as `x_dot` for the tangent of `x`.
+    fn derived(&mut self, p: VarId, suffix: &str, seen_user: &mut HashSet<String>) -> String {
+        self.name(p, seen_user);
+        let primal = self
+            .names
+            .get(&p)
+            .map_or("v", |n| n.trim_start_matches("r#"))
+            .to_owned();
+        self.fresh(&format!("{primal}{suffix}"))
     }
 
     fn block(&mut self, b: &Block, seen: &mut HashSet<String>) {
