@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use autodiff_bench::{
+use autodiff_bench::rosenbrock::{
     rosenbrock, rosenbrock_grad, rosenbrock_grad_by_hand, rosenbrock_jvp, rosenbrock_start,
     rosenbrock_vjp,
 };

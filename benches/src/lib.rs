@@ -1,59 +1,56 @@
-//! Benchmark objectives, written the way a careful Rust programmer would,
-//! with their generated derivatives and hand-written references.
+//! Benchmarks of autodiff's generated derivatives against hand-written code
+//! and against the crates a user would otherwise pick.
+//!
+//! Each benchmark module writes its objective the way a careful Rust
+//! programmer would and exposes its instances as [`Case`]s; the `report`
+//! binary times every [`Run`] of every case and prints the table.
 
-use autodiff::{grad, jvp};
+pub mod adbench;
+pub mod gmm;
+pub mod harness;
+pub mod lstm;
+pub mod mlp;
+pub mod rk4;
+pub mod rosenbrock;
 
-/// The extended Rosenbrock function,
-/// Σᵢ 100 (x₂ᵢ₊₁ − x₂ᵢ²)² + (1 − x₂ᵢ)², for even `x.len()`.
-///
-/// ```
-/// let (v, g) = autodiff_bench::rosenbrock_grad(&[1.0, 1.0]);
-/// assert_eq!((v, g), (0.0, vec![0.0, 0.0]));
-/// ```
-#[grad]
-#[jvp]
-pub fn rosenbrock(x: &[f64]) -> f64 {
-    let mut s = 0.0;
-    for i in 0..x.len() / 2 {
-        let a = x[2 * i];
-        let b = x[2 * i + 1];
-        let t = b - a * a;
-        let u = 1.0 - a;
-        s += 100.0 * t * t + u * u;
-    }
-    s
+/// One benchmark instance: the objective and the derivative codes timed
+/// against it, all prepared (data loaded, buffers allocated) up front.
+pub struct Case {
+    /// Benchmark name as it appears in `ratio <benchmark> ...` lines, for
+    /// example `gmm_d10K5` or `rosenbrock_n1000`.
+    pub benchmark: String,
+    /// Where the data came from or other context, for example
+    /// `ADBench file` or `synthetic (seed 1)`.
+    pub detail: String,
+    /// What is timed. The first run is the objective `f`; ratios are taken
+    /// against it and against the run labelled `autodiff`-something.
+    pub runs: Vec<Run>,
+    /// Correctness checks already performed while preparing the case, one
+    /// line each, for example `gradient vs ADBench reference: max err 3e-15`.
+    pub checks: Vec<String>,
 }
 
-/// A hand-written gradient of [`rosenbrock`], the reference for speed.
-///
-/// ```
-/// let x = [0.5, 0.3];
-/// let mut g = [0.0; 2];
-/// let v = autodiff_bench::rosenbrock_grad_by_hand(&x, &mut g);
-/// assert_eq!((v, g.to_vec()), autodiff_bench::rosenbrock_grad(&x));
-/// ```
-pub fn rosenbrock_grad_by_hand(x: &[f64], g: &mut [f64]) -> f64 {
-    let mut s = 0.0;
-    for i in 0..x.len() / 2 {
-        let a = x[2 * i];
-        let b = x[2 * i + 1];
-        let t = b - a * a;
-        let u = 1.0 - a;
-        s += 100.0 * t * t + u * u;
-        g[2 * i] = -400.0 * a * t - 2.0 * u;
-        g[2 * i + 1] = 200.0 * t;
-    }
-    s
+/// One timed call: a closure that does the whole work once (and returns
+/// a value so the optimiser cannot drop it).
+pub struct Run {
+    /// Short label, for example `f`, `autodiff f_grad`, `hand`,
+    /// `num-dual`, `ad_trait`, `reverse`.
+    pub label: String,
+    /// The work; any output buffers live inside the closure.
+    pub call: Box<dyn FnMut() -> f64>,
 }
 
-/// Initial point of the extended Rosenbrock problem, (−1.2, 1, −1.2, 1, ...).
-///
-/// ```
-/// assert_eq!(autodiff_bench::rosenbrock_start(4), vec![-1.2, 1.0, -1.2, 1.0]);
-/// ```
-#[must_use]
-pub fn rosenbrock_start(n: usize) -> Vec<f64> {
-    (0..n)
-        .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
-        .collect()
+impl Run {
+    /// Wraps a closure as a labelled run.
+    ///
+    /// ```
+    /// let mut r = autodiff_bench::Run::new("f", || 1.0);
+    /// assert_eq!((r.call)(), 1.0);
+    /// ```
+    pub fn new(label: impl Into<String>, call: impl FnMut() -> f64 + 'static) -> Self {
+        Run {
+            label: label.into(),
+            call: Box::new(call),
+        }
+    }
 }
