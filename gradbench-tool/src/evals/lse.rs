@@ -1,0 +1,39 @@
+//! lse (§2.3): log-sum-exp with the max trick, a + ln Σ_i exp(x_i − a)
+//! where a = max_i x_i.
+
+use std::hint::black_box;
+
+use autodiff::grad;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::{measure, parse, unknown_function, Evaluated};
+
+#[derive(Deserialize)]
+struct Input {
+    x: Vec<f64>,
+}
+
+/// ln Σ_i exp(x_i), shifted by the maximum so that no exp overflows.
+#[grad]
+pub fn logsumexp(x: &[f64]) -> f64 {
+    let mut a = f64::NEG_INFINITY;
+    for &xi in x {
+        a = a.max(xi);
+    }
+    let mut sum = 0.0;
+    for &xi in x {
+        sum += (xi - a).exp();
+    }
+    a + sum.ln()
+}
+
+/// Evaluates `primal` (a number) or `gradient` (`[n]`).
+pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
+    let Input { x } = parse(input)?;
+    match function {
+        "primal" => measure(input, || logsumexp(black_box(&x)), |y| y),
+        "gradient" => measure(input, || logsumexp_grad(black_box(&x)).1, |g| g),
+        other => Err(unknown_function("lse", other)),
+    }
+}

@@ -1,0 +1,99 @@
+//! The evals the tool implements, one module each, and the table that
+//! `define` and `evaluate` look modules up in.
+//!
+//! Every eval writes its function as plain Rust over flat slices and gets
+//! the derivative from `#[jvp]`, `#[vjp]` or `#[grad]`.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::protocol::Timing;
+use crate::timing::{repeat, Runs};
+
+pub mod ba;
+pub mod det;
+pub mod gmm;
+pub mod hello;
+pub mod llsq;
+pub mod lse;
+pub mod lstm;
+pub mod ode;
+pub mod ht;
+
+/// The result of a successful evaluate.
+#[derive(Debug)]
+pub struct Evaluated {
+    /// The output in the eval's JSON shape, already serialised.
+    pub output: Box<RawValue>,
+    /// One entry per run.
+    pub timings: Vec<Timing>,
+}
+
+/// Evaluates one function of a module on its raw JSON input.
+type Evaluate = fn(function: &str, input: &RawValue) -> Result<Evaluated, String>;
+
+const MODULES: &[(&str, Evaluate)] = &[
+    ("hello", hello::evaluate),
+    ("llsq", llsq::evaluate),
+    ("lse", lse::evaluate),
+    ("det", det::evaluate),
+    ("ode", ode::evaluate),
+    ("gmm", gmm::evaluate),
+    ("lstm", lstm::evaluate),
+    ("ba", ba::evaluate),
+    ("ht", ht::evaluate),
+];
+
+/// Whether `define` of this module succeeds.
+pub fn is_defined(module: &str) -> bool {
+    MODULES.iter().any(|(name, _)| *name == module)
+}
+
+/// Evaluates `function` of `module` on `input`; an `Err` is the text of the
+/// `success: false` reply.
+pub fn evaluate(module: &str, function: &str, input: &RawValue) -> Result<Evaluated, String> {
+    let (_, evaluate) = MODULES
+        .iter()
+        .find(|(name, _)| *name == module)
+        .ok_or_else(|| format!("module `{module}` is not implemented"))?;
+    evaluate(function, input)
+}
+
+/// Parses an eval's typed input. Unknown fields are ignored, because
+/// `min_runs` and `min_seconds` sit in the same object.
+fn parse<T: DeserializeOwned>(input: &RawValue) -> Result<T, String> {
+    serde_json::from_str(input.get()).map_err(|e| format!("bad input: {e}"))
+}
+
+/// Times `compute` under the input's repetition rule, then converts the
+/// last result to its JSON shape with `output`, outside the timed region.
+fn measure<R, T: Serialize>(
+    input: &RawValue,
+    compute: impl FnMut() -> R,
+    output: impl FnOnce(R) -> T,
+) -> Result<Evaluated, String> {
+    let runs = Runs::of_input(input)?;
+    let (result, timings) = repeat(runs, compute);
+    let output = serde_json::value::to_raw_value(&output(result))
+        .map_err(|e| format!("cannot serialise the output: {e}"))?;
+    Ok(Evaluated { output, timings })
+}
+
+/// The error for a function name the module does not have.
+fn unknown_function(module: &str, function: &str) -> String {
+    format!("module `{module}` has no function `{function}`")
+}
+
+/// Splits a nested array of rows into one row-major buffer, checking that
+/// every row has `width` entries.
+fn flatten<T: Copy>(rows: &[Vec<T>], width: usize, what: &str) -> Result<Vec<T>, String> {
+    let mut flat = Vec::with_capacity(rows.len() * width);
+    for (i, row) in rows.iter().enumerate() {
+        if row.len() != width {
+            return Err(format!("{what}[{i}] has {} entries, expected {width}", row.len()));
+        }
+        flat.extend_from_slice(row);
+    }
+    Ok(flat)
+}
