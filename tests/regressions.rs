@@ -325,3 +325,40 @@ fn gradients_of_referenced_arrays() {
     assert_eq!(gm, [0.0, 1.0]);
     assert_eq!(gv, vec![3.0]);
 }
+
+/// Review of the fused final loop: a buffer written inside a nested block of
+/// the loop carries a value into the next iteration, so the loop's adjoint
+/// depends on iteration order and must not be fused (it was, and
+/// `v_bar` came out shifted by one iteration).
+#[jvp]
+#[vjp]
+fn carried_through_nested_write(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {
+    let mut s = x;
+    for i in 0..v.len() {
+        let t = buf[0];
+        for _ in 0..1 {
+            buf[0] = v[i];
+        }
+        s += t * t;
+    }
+    s
+}
+
+#[test]
+fn final_loop_with_carried_buffer_is_not_fused() {
+    let v = vec![1.0, 2.0, 3.0];
+    let (mut b, mut bb, mut xb, mut vb) = (vec![0.5], vec![0.0], 0.0, vec![0.0; 3]);
+    let y = carried_through_nested_write_vjp(0.0, &mut xb, &v, &mut vb, &mut b, &mut bb, 1.0);
+    // s = 0.5² + 1² + 2²: v[2] never reaches s, buf[0] only through t.
+    assert_relative_eq!(y, 5.25);
+    assert_relative_eq!(vb.as_slice(), [2.0, 4.0, 0.0].as_slice());
+    assert_relative_eq!(bb[0], 1.0);
+    dot_check!(
+        carried_through_nested_write,
+        carried_through_nested_write_jvp,
+        carried_through_nested_write_vjp,
+        0.3,
+        vec![1.0, -2.0, 0.5, 0.25],
+        vec![0.5, 1.5]
+    );
+}

@@ -12,6 +12,8 @@
 //! The adjoints of the operands then receive the same contributions, only
 //! summed in forward instead of reverse order.
 
+use std::collections::HashSet;
+
 use super::analysis;
 use super::Gen;
 use crate::ir::{Arg, BinOp, Op, Pat, Stmt, VarId};
@@ -60,6 +62,23 @@ impl Gen<'_> {
                 }
             }
         }
+        // Outer variables written deeper in the body carry values from one
+        // iteration to the next unless proven otherwise, and their adjoints
+        // would then flow between iterations in reverse order.
+        let mut declared = HashSet::new();
+        declared_in(body, &mut declared);
+        let nested: Vec<&Stmt> = body
+            .iter()
+            .filter(|s| !matches!(s, Stmt::Assign { .. } | Stmt::Let { .. }))
+            .collect();
+        for s in nested {
+            let w = analysis::written(std::slice::from_ref(s));
+            if w.iter().any(|v| {
+                !declared.contains(v) && (self.needs.active(*v) || self.needs.needed.contains(v))
+            }) {
+                return false;
+            }
+        }
         !self.records(body, true)
     }
 
@@ -96,6 +115,35 @@ impl Gen<'_> {
             Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
             _ => false,
         })
+    }
+}
+
+/// Variables declared anywhere in `b`: `let`s and loop variables.
+fn declared_in(b: &[Stmt], out: &mut HashSet<VarId>) {
+    for s in b {
+        match s {
+            Stmt::Let { pat, .. } => pat_vars(pat, out),
+            Stmt::For { var, body, .. } => {
+                out.insert(*var);
+                declared_in(body, out);
+            }
+            Stmt::If { then, els, .. } => {
+                declared_in(then, out);
+                declared_in(els, out);
+            }
+            Stmt::Loop { body, .. } | Stmt::Block { body, .. } => declared_in(body, out),
+            Stmt::Match { arms, .. } => arms.iter().for_each(|(_, a)| declared_in(a, out)),
+            _ => {}
+        }
+    }
+}
+
+fn pat_vars(p: &Pat, out: &mut HashSet<VarId>) {
+    match p {
+        Pat::Var(v) => {
+            out.insert(*v);
+        }
+        Pat::Tuple(ps) => out.extend(ps.iter().flatten()),
     }
 }
 
