@@ -1,7 +1,182 @@
-//! gmm (stub).
+//! gmm (§2.6): the log-posterior of a Gaussian mixture model with a Wishart
+//! prior, GradBench's corrected version of ADBench's GMM.
+
+use std::f64::consts::PI;
+use std::hint::black_box;
+
+use autodiff::grad;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use super::Evaluated;
-/// Not yet.
-pub fn evaluate(_function: &str, _input: &RawValue) -> Result<Evaluated, String> {
-    Err("not yet".into())
+
+use super::lse::{logsumexp, logsumexp_vjp};
+use super::{flatten, measure, nest, parse, unknown_function, Evaluated};
+
+#[derive(Deserialize)]
+struct Input {
+    d: usize,
+    k: usize,
+    n: usize,
+    x: Vec<Vec<f64>>,
+    m: usize,
+    gamma: f64,
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// The gradient, in the input's nested shapes.
+#[derive(Serialize)]
+struct Gradient {
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// The GMM log-posterior. `x` is `n` points of dimension `d` (row-major);
+/// component c has weight `alpha[c]`, mean `mu[c*d..]`, log-diagonal
+/// `q[c*d..]` and strictly lower triangle `l[c*d(d-1)/2..]` of Q_c, filled
+/// column by column. `wishart` is the prior's normalising constant C.
+#[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
+#[grad(wrt(alpha, mu, q, l))]
+pub fn gmm_objective(
+    alpha: &[f64],
+    mu: &[f64],
+    q: &[f64],
+    l: &[f64],
+    x: &[f64],
+    d: usize,
+    k: usize,
+    n: usize,
+    gamma: f64,
+    m: usize,
+    wishart: f64,
+) -> f64 {
+    let tri = d * (d - 1) / 2;
+    // exp(q) and Σ_j q_j are shared by all points.
+    let mut diag = vec![0.0; k * d];
+    let mut sum_q = vec![0.0; k];
+    for c in 0..k {
+        for j in 0..d {
+            diag[c * d + j] = q[c * d + j].exp();
+            sum_q[c] += q[c * d + j];
+        }
+    }
+    let mut beta = vec![0.0; k];
+    let mut sum_lse = 0.0;
+    for i in 0..n {
+        for c in 0..k {
+            // ‖Q_c (x_i − mu_c)‖², Q_c lower triangular, one row at a time.
+            let mut sqnorm = 0.0;
+            for r in 0..d {
+                let mut qx = diag[c * d + r] * (x[i * d + r] - mu[c * d + r]);
+                for col in 0..r {
+                    let idx = c * tri + col * (2 * d - col - 1) / 2 + r - col - 1;
+                    qx += l[idx] * (x[i * d + col] - mu[c * d + col]);
+                }
+                sqnorm += qx * qx;
+            }
+            beta[c] = alpha[c] + sum_q[c] - 0.5 * sqnorm;
+        }
+        sum_lse += logsumexp(&beta);
+    }
+    let loglik =
+        -((n * d) as f64) / 2.0 * (2.0 * PI).ln() + sum_lse - n as f64 * logsumexp(alpha);
+    let mut prior = k as f64 * wishart;
+    for c in 0..k {
+        let mut frobenius = 0.0;
+        for j in 0..d {
+            frobenius += diag[c * d + j] * diag[c * d + j];
+        }
+        for t in 0..tri {
+            frobenius += l[c * tri + t] * l[c * tri + t];
+        }
+        prior -= 0.5 * gamma * gamma * frobenius - m as f64 * sum_q[c];
+    }
+    loglik + prior
+}
+
+/// The Wishart normalising constant C = n'·D·(ln γ − ½ ln 2) − lnΓ_D(n'/2),
+/// with n' = D + m + 1. It depends on no parameter.
+fn wishart_constant(d: usize, m: usize, gamma: f64) -> f64 {
+    let n_prime = (d + m + 1) as f64;
+    let a = n_prime / 2.0;
+    let mut ln_gamma_d = (d * (d - 1)) as f64 / 4.0 * PI.ln();
+    for j in 1..=d {
+        ln_gamma_d += libm::lgamma(a + (1.0 - j as f64) / 2.0);
+    }
+    n_prime * d as f64 * (gamma.ln() - 0.5 * 2f64.ln()) - ln_gamma_d
+}
+
+/// Evaluates `objective` (a number) or `jacobian` (the gradient, as
+/// `{"alpha", "mu", "q", "l"}`).
+pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
+    let data: Input = parse(input)?;
+    let (d, k, n, m, gamma) = (data.d, data.k, data.n, data.m, data.gamma);
+    if d == 0 || data.alpha.len() != k || data.x.len() != n {
+        return Err(format!(
+            "gmm needs d >= 1, k alphas and n points; got d = {d}, {} alphas for k = {k}, {} points for n = {n}",
+            data.alpha.len(),
+            data.x.len()
+        ));
+    }
+    let tri = d * (d - 1) / 2;
+    let x = flatten(&data.x, d, "x")?;
+    let mu = flatten(&data.mu, d, "mu")?;
+    let q = flatten(&data.q, d, "q")?;
+    let l = flatten(&data.l, tri, "l")?;
+    if mu.len() != k * d || q.len() != k * d || l.len() != k * tri {
+        return Err(format!("gmm: mu, q and l need k = {k} rows"));
+    }
+    let alpha = data.alpha;
+    match function {
+        "objective" => measure(
+            input,
+            || {
+                let wishart = wishart_constant(d, m, gamma);
+                gmm_objective(
+                    black_box(&alpha),
+                    black_box(&mu),
+                    black_box(&q),
+                    black_box(&l),
+                    &x,
+                    d,
+                    k,
+                    n,
+                    gamma,
+                    m,
+                    wishart,
+                )
+            },
+            |y| y,
+        ),
+        "jacobian" => measure(
+            input,
+            || {
+                let wishart = wishart_constant(d, m, gamma);
+                gmm_objective_grad(
+                    black_box(&alpha),
+                    black_box(&mu),
+                    black_box(&q),
+                    black_box(&l),
+                    &x,
+                    d,
+                    k,
+                    n,
+                    gamma,
+                    m,
+                    wishart,
+                )
+                .1
+            },
+            |(alpha, mu, q, l)| Gradient {
+                alpha,
+                mu: nest(&mu, k, d),
+                q: nest(&q, k, d),
+                l: nest(&l, k, tri),
+            },
+        ),
+        other => Err(unknown_function("gmm", other)),
+    }
 }

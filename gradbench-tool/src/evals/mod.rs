@@ -97,3 +97,11 @@ fn flatten<T: Copy>(rows: &[Vec<T>], width: usize, what: &str) -> Result<Vec<T>,
     }
     Ok(flat)
 }
+
+/// Cuts a row-major buffer into `rows` rows of `width` entries, the nested
+/// JSON shape of matrix outputs.
+fn nest(flat: &[f64], rows: usize, width: usize) -> Vec<Vec<f64>> {
+    (0..rows)
+        .map(|r| flat[r * width..(r + 1) * width].to_vec())
+        .collect()
+}
