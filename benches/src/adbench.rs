@@ -148,8 +148,7 @@ impl<'a> Tokens<'a> {
 /// found, so this is a broken data directory.
 #[must_use]
 pub fn read_text(path: &Path) -> String {
-    std::fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
 }
 
 /// Reads and parses a JSON file.

@@ -99,9 +99,8 @@ impl Gmm {
     pub fn synthetic(d: usize, k: usize, n: usize, seed: u64) -> Gmm {
         let mut rng = StdRng::seed_from_u64(seed);
         let unit = Uniform::new(0.0, 1.0).expect("0 < 1");
-        let mut normal = |count: usize| -> Vec<f64> {
-            (0..count).map(|_| rng.sample(StandardNormal)).collect()
-        };
+        let mut normal =
+            |count: usize| -> Vec<f64> { (0..count).map(|_| rng.sample(StandardNormal)).collect() };
         let alpha = normal(k);
         let icf = normal(k * d * (d + 1) / 2);
         let x = normal(n * d);
@@ -486,10 +485,9 @@ pub fn gmm_grad_by_hand(g: &Gmm, constant: f64, s: &mut HandScratch, grad: &mut 
         let q = &g.icf[c * icf_size..c * icf_size + d];
         let l = &g.icf[c * icf_size + d..(c + 1) * icf_size];
         let mut frobenius = 0.0;
-        for j in 0..d {
-            let e = s.qdiag[c * d + j];
+        for (gq, &e) in g_q.iter_mut().zip(&s.qdiag[c * d..(c + 1) * d]) {
             frobenius += e * e;
-            g_q[j] = g_q[j] * e + s.weight_sum[c] + gamma2 * e * e - g.m as f64;
+            *gq = *gq * e + s.weight_sum[c] + gamma2 * e * e - g.m as f64;
         }
         for (gl, &lv) in g_l.iter_mut().zip(l) {
             frobenius += lv * lv;
