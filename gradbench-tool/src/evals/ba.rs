@@ -257,3 +257,76 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("ba", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    /// Checks both rows of the reprojection Jacobian at camera `cam`.
+    fn check_block(cam: &[f64]) {
+        let x = [0.3, -0.2, 4.0];
+        let (w, feat) = (0.7, [0.1, 0.2]);
+        // Camera, point and weight, one after the other.
+        let all = [cam, &x[..], &[w]].concat();
+        for (row, out_bar) in [[1.0, 0.0], [0.0, 1.0]].into_iter().enumerate() {
+            let (mut cam_bar, mut x_bar, mut w_bar, mut feat_bar) =
+                ([0.0; CAM], [0.0; 3], 0.0, [0.0; 2]);
+            reprojection_error_vjp(
+                cam,
+                &mut cam_bar,
+                &x,
+                &mut x_bar,
+                w,
+                &mut w_bar,
+                &feat,
+                &mut feat_bar,
+                out_bar,
+            );
+            let f = |v: &[f64]| reprojection_error(&v[..CAM], &v[CAM..CAM + 3], v[CAM + 3], &feat)[row];
+            assert_gradient(f, &all, &[&cam_bar[..], &x_bar[..], &[w_bar]].concat());
+        }
+    }
+
+    #[test]
+    fn reprojection_jacobian_matches_finite_differences() {
+        let mut cam = values(1, CAM, -0.5, 0.5);
+        cam[6] = 2.0;
+        check_block(&cam);
+    }
+
+    #[test]
+    fn zero_rotation_uses_the_first_order_formula() {
+        let mut cam = values(2, CAM, -0.5, 0.5);
+        cam[..3].fill(0.0);
+        let p = [1.0, 2.0, 3.0];
+        assert_eq!(rotate([0.0; 3], p), p);
+        let mut r_bar = [0.0; 3];
+        let mut p_bar = [0.0; 3];
+        rotate_vjp([0.0; 3], &mut r_bar, p, &mut p_bar, [1.0, 0.0, 0.0]);
+        // d(p + r × p)_x / dr = (0, p_z, −p_y).
+        assert_eq!(r_bar, [0.0, 3.0, -2.0]);
+    }
+
+    #[test]
+    fn jacobian_layout() {
+        let input = Input {
+            n: 2,
+            m: 3,
+            p: 4,
+            cam: [0.1, 0.2, 0.3, 0.0, 0.0, -5.0, 2.0, 0.5, 0.5, 0.01, 0.001],
+            x: [0.5, 0.5, 1.0],
+            w: 0.9,
+            feat: [1.0, 1.0],
+        };
+        let problem = Problem::new(&input);
+        let j = jacobian(&problem);
+        assert_eq!(j.rows.len(), 3 * 4 + 1);
+        assert_eq!(*j.rows.last().unwrap(), 31 * 4);
+        // Observation 3 uses camera 1 and point 0; its weight is column 11·2 + 3·3 + 3.
+        let block = &j.cols[2 * BLOCK * 3..2 * BLOCK * 3 + BLOCK];
+        let expected: Vec<usize> = (11..22).chain(22..25).chain([34]).collect();
+        assert_eq!(block, &expected[..]);
+        assert_eq!(*j.vals.last().unwrap(), -1.8);
+    }
+}

@@ -61,3 +61,27 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("det", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    #[test]
+    fn small_determinants() {
+        assert_eq!(det_minor(&[4.0], 1, 0, 0), 4.0);
+        assert_eq!(det_minor(&[1.0, 2.0, 3.0, 4.0], 2, 0, 0), -2.0);
+        let a = [2.0, 0.0, 1.0, 1.0, 3.0, 2.0, 1.0, 1.0, 2.0];
+        assert_eq!(det_minor(&a, 3, 0, 0), 6.0);
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        for ell in 1..=5 {
+            let a = values(ell as u64, ell * ell, 0.0, 1.0);
+            let (value, grad) = det_minor_grad(&a, ell, 0, 0);
+            assert_eq!(value, det_minor(&a, ell, 0, 0));
+            assert_gradient(|a| det_minor(a, ell, 0, 0), &a, &grad);
+        }
+    }
+}

@@ -180,3 +180,58 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("gmm", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    /// ADBench's `test.txt` instance in GradBench form, with the reference
+    /// tool's values (`shared/gradbench/README.md` §2.6).
+    #[test]
+    fn matches_the_readme_hand_check() {
+        let alpha = [-0.649014, 1.181166, -0.758453];
+        let mu = [0.092339, 0.186260, 0.345561, 0.396767, 0.538817, 0.419195];
+        let q = [0.586443, -0.851887, -1.509405, 0.875874, 0.166813, -1.965419];
+        let l = [0.800321, -0.242790, -1.270071];
+        let x = [1.175171, 2.029160];
+        let c = wishart_constant(2, 0, 1.0);
+        let (value, (ga, gm, gq, gl)) =
+            gmm_objective_grad(&alpha, &mu, &q, &l, &x, 2, 3, 1, 1.0, 0, c);
+        assert!((value - -20.067360546658307).abs() < 1e-10, "{value}");
+        let expected: [(&[f64], &[f64]); 4] = [
+            (&ga, &[0.1086629, -0.7412700, 0.6326072]),
+            (&gm, &[1.1169258, 0.1633330, -0.0219990, 0.2277783, 1.2096303, -0.0606376]),
+            (&gq, &[-3.8773095, -0.2513581, -0.0242006, -6.1109774, -1.0731188, 0.8208367]),
+            (&gl, &[-1.2148977, 0.1640856, 1.5455011]),
+        ];
+        for (ours, reference) in expected {
+            for (a, b) in ours.iter().zip(reference) {
+                assert!((a - b).abs() < 1e-6, "{ours:?} vs {reference:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let (d, k, n, m, gamma) = (3, 2, 4, 1, 0.8);
+        let tri = d * (d - 1) / 2;
+        let x = values(1, n * d, -1.0, 1.0);
+        // alpha, mu, q and l, one after the other.
+        let theta = values(2, k + 2 * k * d + k * tri, -1.0, 1.0);
+        let c = wishart_constant(d, m, gamma);
+        let split = |t: &[f64]| {
+            let (alpha, rest) = t.split_at(k);
+            let (mu, rest) = rest.split_at(k * d);
+            let (q, l) = rest.split_at(k * d);
+            gmm_objective(alpha, mu, q, l, &x, d, k, n, gamma, m, c)
+        };
+        let (alpha, rest) = theta.split_at(k);
+        let (mu, rest) = rest.split_at(k * d);
+        let (q, l) = rest.split_at(k * d);
+        let (value, (ga, gm, gq, gl)) =
+            gmm_objective_grad(alpha, mu, q, l, &x, d, k, n, gamma, m, c);
+        assert_eq!(value, split(&theta));
+        assert_gradient(split, &theta, &[ga, gm, gq, gl].concat());
+    }
+}

@@ -23,3 +23,15 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("hello", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn double_is_the_derivative_of_square() {
+        for x in [1.0, 2.0, 64.0, -3.5] {
+            assert_eq!(square_grad(x), (x * x, 2.0 * x));
+        }
+    }
+}

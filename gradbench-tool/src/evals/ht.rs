@@ -244,6 +244,7 @@ pub fn hand_objective(
 }
 
 /// The hand model and observations in flat buffers.
+#[derive(Clone)]
 struct Problem {
     theta: Vec<f64>,
     us: Vec<f64>,
@@ -408,5 +409,106 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
             |(jacobian, width)| nest(&jacobian, problem.residuals(), width),
         ),
         other => Err(unknown_function("ht", other)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{central, values};
+
+    /// A random hand with the data's bone hierarchy and a few vertices.
+    fn small_problem(simple: bool) -> Problem {
+        let parents = vec![
+            -1, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0, 13, 14, 15, 0, 17, 18, 19, 0,
+        ];
+        let bones = parents.len();
+        let vertices = 7;
+        let c = 5;
+        let mut base_positions = values(3, 4 * vertices, -1.0, 1.0);
+        for v in 0..vertices {
+            base_positions[4 * v + 3] = 1.0;
+        }
+        let triangles = vec![0, 1, 2, 3, 4, 5, 6, 0, 3];
+        Problem {
+            theta: values(1, THETA, -1.0, 1.0),
+            us: if simple {
+                Vec::new()
+            } else {
+                values(2, 2 * c, 0.0, 0.5)
+            },
+            parents,
+            base_relatives: values(4, 16 * bones, -1.0, 1.0),
+            inverse_base_absolutes: values(5, 16 * bones, -1.0, 1.0),
+            base_positions,
+            weights: values(6, vertices * bones, 0.0, 0.1),
+            is_mirrored: false,
+            triangles,
+            correspondences: if simple {
+                vec![6, 0, 3, 3, 1]
+            } else {
+                vec![2, 0, 1, 1, 2]
+            },
+            points: values(7, 3 * c, -1.0, 1.0),
+        }
+    }
+
+    /// Every Jacobian column against central differences of the objective:
+    /// theta one coordinate at a time, and each `us` column by moving that
+    /// coordinate of every correspondence at once.
+    fn check(problem: &Problem) {
+        let rows = problem.residuals();
+        let (jacobian, width) = problem.jacobian();
+        let us_columns = width - THETA;
+        assert_eq!(us_columns, if problem.us.is_empty() { 0 } else { 2 });
+        for column in 0..width {
+            for r in 0..rows {
+                let residual = |t: &[f64]| {
+                    let mut moved = problem.clone();
+                    if column < us_columns {
+                        for i in (column..moved.us.len()).step_by(2) {
+                            moved.us[i] = problem.us[i] + t[0];
+                        }
+                    } else {
+                        moved.theta[column - us_columns] = t[0];
+                    }
+                    moved.objective()[r]
+                };
+                let at = if column < us_columns {
+                    0.0
+                } else {
+                    problem.theta[column - us_columns]
+                };
+                let fd = central(residual, &[at], 0);
+                let d = jacobian[r * width + column];
+                assert!(
+                    (d - fd).abs() <= 1e-6 * d.abs().max(1.0),
+                    "row {r}, column {column}: jvp {d}, central difference {fd}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn complicated_jacobian_matches_finite_differences() {
+        check(&small_problem(false));
+    }
+
+    #[test]
+    fn simple_jacobian_matches_finite_differences() {
+        check(&small_problem(true));
+    }
+
+    #[test]
+    fn no_global_rotation_below_the_threshold() {
+        let mut problem = small_problem(true);
+        problem.theta[..3].fill(0.0);
+        let still = problem.objective();
+        problem.theta[..3].copy_from_slice(&[1e-5, 0.0, 0.0]);
+        assert_eq!(problem.objective(), still);
+        let (jacobian, width) = problem.jacobian();
+        for r in 0..problem.residuals() {
+            assert_eq!(jacobian[r * width], 0.0);
+        }
     }
 }

@@ -50,3 +50,26 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("llsq", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        // n = 7 is odd, so one point sits at t = 0 where the sign is 0.
+        for (m, n) in [(5, 7), (3, 16), (1, 2)] {
+            let x = values(m as u64, m, 0.0, 1.0);
+            let (value, grad) = llsq_grad(&x, n);
+            assert_eq!(value, llsq(&x, n));
+            assert_gradient(|x| llsq(x, n), &x, &grad);
+        }
+    }
+
+    #[test]
+    fn zero_polynomial_fits_the_sign_with_error_n_over_2() {
+        // Every residual is ±1 (no point at t = 0 for even n).
+        assert_eq!(llsq(&[0.0; 4], 10), 5.0);
+    }
+}

@@ -37,3 +37,24 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("lse", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let x = values(3, 9, -2.0, 2.0);
+        let (value, grad) = logsumexp_grad(&x);
+        assert_eq!(value, logsumexp(&x));
+        assert_gradient(logsumexp, &x, &grad);
+    }
+
+    #[test]
+    fn large_inputs_do_not_overflow() {
+        let (value, grad) = logsumexp_grad(&[1000.0, 1000.0]);
+        assert!((value - (1000.0 + 2f64.ln())).abs() < 1e-12);
+        assert!(grad.iter().all(|g| (g - 0.5).abs() < 1e-12));
+    }
+}

@@ -142,3 +142,28 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("lstm", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let (l, b, c) = (2, 3, 5);
+        let params = values(1, 8 * l * b + 3 * b, -1.0, 1.0);
+        let state = values(2, 2 * l * b, -1.0, 1.0);
+        let sequence: Vec<f64> = values(3, c * b, 0.0, 1.0)
+            .iter()
+            .map(|v| v.round())
+            .collect();
+        let loss = |p: &[f64]| {
+            let (main, extra) = p.split_at(8 * l * b);
+            lstm_objective(main, extra, &state, &sequence, l, b, c)
+        };
+        let (main, extra) = params.split_at(8 * l * b);
+        let (value, (gm, ge)) = lstm_objective_grad(main, extra, &state, &sequence, l, b, c);
+        assert_eq!(value, loss(&params));
+        assert_gradient(loss, &params, &[gm, ge].concat());
+    }
+}

@@ -105,3 +105,47 @@ fn nest(flat: &[f64], rows: usize, width: usize) -> Vec<Vec<f64>> {
         .map(|r| flat[r * width..(r + 1) * width].to_vec())
         .collect()
 }
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! Finite-difference checks for the derivatives the evals get from the
+    //! macros.
+
+    /// Central difference of `f` at `x` along coordinate `i`.
+    pub fn central(f: impl Fn(&[f64]) -> f64, x: &[f64], i: usize) -> f64 {
+        let h = 1e-6 * x[i].abs().max(1.0);
+        let mut xp = x.to_vec();
+        let mut xm = x.to_vec();
+        xp[i] += h;
+        xm[i] -= h;
+        (f(&xp) - f(&xm)) / (2.0 * h)
+    }
+
+    /// Asserts that `derivative` agrees with the central difference of `f`
+    /// along every coordinate to 1e-6, relative to the larger magnitude.
+    pub fn assert_gradient(f: impl Fn(&[f64]) -> f64, x: &[f64], derivative: &[f64]) {
+        assert_eq!(derivative.len(), x.len());
+        for (i, &d) in derivative.iter().enumerate() {
+            let fd = central(&f, x, i);
+            let scale = d.abs().max(fd.abs()).max(1.0);
+            assert!(
+                (d - fd).abs() <= 1e-6 * scale,
+                "coordinate {i}: derivative {d}, central difference {fd}"
+            );
+        }
+    }
+
+    /// Deterministic values in [lo, hi), from a small linear congruential
+    /// generator, so that tests need no dependency.
+    pub fn values(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f64> {
+        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (0..n)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                lo + (hi - lo) * ((state >> 11) as f64 / (1u64 << 53) as f64)
+            })
+            .collect()
+    }
+}

@@ -93,3 +93,38 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
         other => Err(unknown_function("ode", other)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::evals::testing::{assert_gradient, values};
+
+    fn solve(x: &[f64], s: usize) -> Vec<f64> {
+        let mut y = vec![0.0; x.len()];
+        ode(x, s, &mut y);
+        y
+    }
+
+    #[test]
+    fn first_component_is_exact() {
+        // y₀' = x₀ is integrated exactly by RK4.
+        let y = solve(&[0.75, 0.5, 0.25], 3);
+        assert!((y[0] - 1.5).abs() < 1e-14);
+    }
+
+    #[test]
+    fn gradient_of_the_last_component_matches_finite_differences() {
+        // Small n, so that the last component is not zero (unlike the
+        // default workloads); this checks the whole reverse pass.
+        for (n, s) in [(6, 3), (4, 1), (1, 2)] {
+            let x = values(n as u64, n, 0.5, 1.5);
+            let mut y = vec![0.0; n];
+            let mut x_bar = vec![0.0; n];
+            let mut y_bar = vec![0.0; n];
+            y_bar[n - 1] = 1.0;
+            ode_vjp(&x, &mut x_bar, s, &mut y, &mut y_bar);
+            assert!(x_bar.iter().all(|g| *g != 0.0));
+            assert_gradient(|x| solve(x, s)[n - 1], &x, &x_bar);
+        }
+    }
+}
