@@ -283,7 +283,8 @@ mod tests {
                 &mut feat_bar,
                 out_bar,
             );
-            let f = |v: &[f64]| reprojection_error(&v[..CAM], &v[CAM..CAM + 3], v[CAM + 3], &feat)[row];
+            let f =
+                |v: &[f64]| reprojection_error(&v[..CAM], &v[CAM..CAM + 3], v[CAM + 3], &feat)[row];
             assert_gradient(f, &all, &[&cam_bar[..], &x_bar[..], &[w_bar]].concat());
         }
     }

@@ -60,10 +60,11 @@ pub fn bone_transforms(
     let mut absolutes = vec![0.0; 16 * bones];
     let mut relative = [0.0; 16];
     for b in 0..bones {
-        // Bones 2 + 4f, 3 + 4f and 4 + 4f are the outer bones of finger f.
+        // Bones 2 + 4f, 3 + 4f and 4 + 4f are the outer bones of finger f;
+        // 5 + 4f is the next finger's first bone (or the forearm).
         let mut ax = 0.0;
         let mut az = 0.0;
-        if b >= 2 && b < 22 && (b - 2) % 4 < 3 {
+        if b >= 2 && (b - 2) / 4 < 5 {
             let f = (b - 2) / 4;
             match (b - 2) % 4 {
                 0 => {
@@ -71,14 +72,21 @@ pub fn bone_transforms(
                     az = theta[7 + 4 * f];
                 }
                 1 => ax = theta[8 + 4 * f],
-                _ => ax = theta[9 + 4 * f],
+                2 => ax = theta[9 + 4 * f],
+                _ => {}
             }
         }
         let (cx, sx, cz, sz) = (ax.cos(), ax.sin(), az.cos(), az.sin());
         let rotation = [
-            cz, -sz * cx, sz * sx, //
-            sz, cz * cx, -cz * sx, //
-            0.0, sx, cx,
+            cz,
+            -sz * cx,
+            sz * sx, //
+            sz,
+            cz * cx,
+            -cz * sx, //
+            0.0,
+            sx,
+            cx,
         ];
         let base = 16 * b;
         for r in 0..4 {
@@ -225,7 +233,7 @@ pub fn hand_objective(
     for i in 0..correspondences.len() {
         let target = correspondences[i];
         for j in 0..3 {
-            if us.len() == 0 {
+            if us.is_empty() {
                 err[3 * i + j] = points[3 * i + j] - vertices[3 * target + j];
             } else {
                 let (a, b, d) = (
@@ -297,9 +305,8 @@ impl Problem {
         {
             return Err("ht: a correspondence or triangle is out of range".to_string());
         }
-        let matrices = |m: &[[[f64; 4]; 4]]| -> Vec<f64> {
-            m.iter().flatten().flatten().copied().collect()
-        };
+        let matrices =
+            |m: &[[[f64; 4]; 4]]| -> Vec<f64> { m.iter().flatten().flatten().copied().collect() };
         Ok(Problem {
             theta,
             us: us.concat(),

@@ -63,8 +63,7 @@ pub fn lstm_objective(
             for j in 0..b {
                 let h = hidden[i * b + j];
                 let forget = sigmoid(z[j] * main_params[weight + j] + main_params[bias + j]);
-                let ingate =
-                    sigmoid(h * main_params[weight + b + j] + main_params[bias + b + j]);
+                let ingate = sigmoid(h * main_params[weight + b + j] + main_params[bias + b + j]);
                 let outgate =
                     sigmoid(z[j] * main_params[weight + 2 * b + j] + main_params[bias + 2 * b + j]);
                 let change =

@@ -15,11 +15,11 @@ pub mod ba;
 pub mod det;
 pub mod gmm;
 pub mod hello;
+pub mod ht;
 pub mod llsq;
 pub mod lse;
 pub mod lstm;
 pub mod ode;
-pub mod ht;
 
 /// The result of a successful evaluate.
 #[derive(Debug)]
@@ -91,7 +91,10 @@ fn flatten<T: Copy>(rows: &[Vec<T>], width: usize, what: &str) -> Result<Vec<T>,
     let mut flat = Vec::with_capacity(rows.len() * width);
     for (i, row) in rows.iter().enumerate() {
         if row.len() != width {
-            return Err(format!("{what}[{i}] has {} entries, expected {width}", row.len()));
+            return Err(format!(
+                "{what}[{i}] has {} entries, expected {width}",
+                row.len()
+            ));
         }
         flat.extend_from_slice(row);
     }
@@ -138,7 +141,9 @@ pub(crate) mod testing {
     /// Deterministic values in [lo, hi), from a small linear congruential
     /// generator, so that tests need no dependency.
     pub fn values(seed: u64, n: usize, lo: f64, hi: f64) -> Vec<f64> {
-        let mut state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let mut state = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (0..n)
             .map(|_| {
                 state = state
