@@ -32,8 +32,8 @@ fn main() {
 
 /// Answers every line of `input` on `output` until `input` ends.
 fn serve(mut input: impl BufRead, output: impl Write) -> io::Result<()> {
-    // Replies reach hundreds of MB (the largest ht Jacobian), so they are
-    // written through a buffer rather than built as one string.
+    // Replies reach about 100 MB (the largest ht Jacobian); a large buffer
+    // keeps the number of write calls down.
     let mut output = BufWriter::with_capacity(1 << 16, output);
     let mut line = String::new();
     loop {

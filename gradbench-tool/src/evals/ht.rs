@@ -77,17 +77,8 @@ pub fn bone_transforms(
             }
         }
         let (cx, sx, cz, sz) = (ax.cos(), ax.sin(), az.cos(), az.sin());
-        let rotation = [
-            cz,
-            -sz * cx,
-            sz * sx, //
-            sz,
-            cz * cx,
-            -cz * sx, //
-            0.0,
-            sx,
-            cx,
-        ];
+        // Rz(az)·Ry(0)·Rx(ax), row-major.
+        let rotation = [cz, -sz * cx, sz * sx, sz, cz * cx, -cz * sx, 0.0, sx, cx];
         let base = 16 * b;
         for r in 0..4 {
             for c in 0..3 {
