@@ -9,7 +9,7 @@
 )]
 
 use approx::assert_relative_eq;
-use autodiff::{jvp, vjp};
+use autodiff::{grad, jvp, vjp};
 
 /// ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ for `fn(x, v, buf) -> f64` shaped functions.
 macro_rules! dot_check {
@@ -361,4 +361,42 @@ fn final_loop_with_carried_buffer_is_not_fused() {
         vec![1.0, -2.0, 0.5, 0.25],
         vec![0.5, 1.5]
     );
+}
+
+const WIDE: usize = 40;
+
+/// Benchmark suite (MLP): a local array longer than 32 elements, recorded
+/// per iteration, needed `[f64; 40]: Default`, which std does not provide,
+/// so the gradient did not compile.
+#[grad]
+fn wide_local_array(w: &[f64], x: &[f64]) -> f64 {
+    let mut total = 0.0;
+    for s in 0..x.len() {
+        let mut h = [0.0; WIDE];
+        for j in 0..WIDE {
+            h[j] = (w[j] * x[s]).tanh();
+        }
+        let mut y = 0.0;
+        for j in 0..WIDE {
+            y += w[j] * h[j];
+        }
+        total += y * y;
+    }
+    total / x.len() as f64
+}
+
+#[test]
+fn arrays_longer_than_32_can_be_recorded() {
+    let w: Vec<f64> = (0..WIDE).map(|j| (j as f64 * 0.37).sin() * 0.3).collect();
+    let x = [0.5, -1.25, 2.0];
+    let (v, g) = wide_local_array_grad(&w, &x);
+    assert_relative_eq!(v, wide_local_array(&w, &x));
+    let h = 1e-6;
+    for j in [0, 17, WIDE - 1] {
+        let (mut wp, mut wm) = (w.clone(), w.clone());
+        wp[j] += h;
+        wm[j] -= h;
+        let fd = (wide_local_array(&wp, &x) - wide_local_array(&wm, &x)) / (2.0 * h);
+        assert_relative_eq!(g.0[j], fd, max_relative = 1e-6, epsilon = 1e-9);
+    }
 }

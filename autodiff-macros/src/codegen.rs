@@ -448,6 +448,7 @@ impl Gen<'_> {
                 let a = self.atom(a);
                 quote!(::autodiff::__rt::zero_vec(#a))
             }
+            Op::TapeNew(0) => quote!(::autodiff::__rt::Tape::<_, 0>::heap()),
             Op::TapeNew(cap) => {
                 let cap = Literal::usize_unsuffixed(*cap);
                 quote!(::autodiff::__rt::Tape::<_, #cap>::new())

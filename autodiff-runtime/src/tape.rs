@@ -42,6 +42,30 @@ impl<T: Copy + Default, const N: usize> Tape<T, N> {
             spill: Vec::new(),
         }
     }
+}
+
+impl<T: Copy> Tape<T, 0> {
+    /// An empty tape without inline storage, for element types that have no
+    /// `Default` (arrays longer than 32) or are too big to keep inline.
+    ///
+    /// ```
+    /// use autodiff_runtime::Tape;
+    ///
+    /// let mut tape = Tape::<[f64; 40], 0>::heap();
+    /// tape.push([1.0; 40]);
+    /// assert_eq!(tape.pop(), [1.0; 40]);
+    /// ```
+    #[must_use]
+    pub fn heap() -> Self {
+        Tape {
+            inline: [],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+}
+
+impl<T: Copy, const N: usize> Tape<T, N> {
 
     /// Records a value.
     #[inline]

@@ -247,7 +247,16 @@ impl Gen<'_> {
                 }
                 _ => None,
             };
-            let zero_shape = Atom::Var(self.sub(base));
+            // The shape of a discarded result is that of the place written,
+            // `a[0]`, not of the whole `a`.
+            let zero_shape = if place.proj.is_empty() {
+                Atom::Var(self.sub(base))
+            } else if seed.is_none() {
+                let p = self.sub_place(place);
+                self.temp(Op::Load(p), out)
+            } else {
+                Atom::Var(self.sub(base))
+            };
             let discard = seed.is_none();
             self.rev_call(
                 op,

@@ -234,12 +234,43 @@ impl<'a> Gen<'a> {
             TapeKind::Buffer => "_buf",
         };
         let t = self.new_tape("", Ty::Unknown);
+        if self.records_arrays(v, kind) {
+            // `[T; N]: Default` stops at N = 32, and inline storage of big
+            // arrays would crowd the stack: arrays go straight to the heap.
+            self.tape_decls.pop();
+            self.tape_decls.push(Stmt::Let {
+                pat: Pat::Var(t),
+                init: Some(Op::TapeNew(0)),
+                span: Span::call_site(),
+            });
+        }
         let info = &mut self.f.vars[t.0];
         // Named after the variable's final name by `names.rs`.
         info.origin = Origin::Tape(v);
         info.name = suffix.to_owned();
         self.tapes.insert((v, kind), t);
         t
+    }
+
+    /// Whether the values recorded for `v` (of this kind) are arrays.
+    fn records_arrays(&self, v: VarId, kind: TapeKind) -> bool {
+        let mut ty = self.f.info(v).ty.clone();
+        let layers = match kind {
+            TapeKind::Value => 0,
+            TapeKind::Elem(n) => n,
+            TapeKind::Buffer => 1,
+        };
+        for _ in 0..layers {
+            ty = match ty {
+                Ty::Ref(_, t) => match *t {
+                    Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) => *e,
+                    _ => return false,
+                },
+                Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) => *e,
+                _ => return false,
+            };
+        }
+        matches!(ty, Ty::Array(_))
     }
 
     /// The tape of a branch flag for statement `s`.
