@@ -400,3 +400,38 @@ fn arrays_longer_than_32_can_be_recorded() {
         assert_relative_eq!(g.0[j], fd, max_relative = 1e-6, epsilon = 1e-9);
     }
 }
+
+#[jvp]
+#[vjp]
+fn add_into(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {
+    buf[1] += x * v[0];
+    x.sin() * buf[0]
+}
+
+/// Differential testing (final accumulating loops), seed 88: a call result
+/// stored into an element of an unused local array had its zero cotangent
+/// built with the shape of the whole array, which did not compile.
+#[jvp]
+#[vjp]
+fn result_into_unused_element(x: f64, v: &[f64], buf: &mut [f64]) -> f64 {
+    let mut a: [f64; 4] = [0.25, -0.5, 0.75, 1.0];
+    let s0 = x * 0.5 + v[0];
+    let mut acc = 0.0;
+    for i in 0..3 {
+        a[0] = add_into(s0 * v[1], v, buf);
+        acc += buf[i] * 0.5;
+    }
+    acc
+}
+
+#[test]
+fn discarded_result_in_array_element() {
+    dot_check!(
+        result_into_unused_element,
+        result_into_unused_element_jvp,
+        result_into_unused_element_vjp,
+        0.3,
+        vec![1.0, 2.0, 3.0, 4.0],
+        vec![0.5, 0.1, 0.2, 0.3]
+    );
+}
