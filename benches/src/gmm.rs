@@ -313,28 +313,27 @@ pub fn gmm_objective(
             sum_q[c] += q;
         }
     }
-    // Scratch for one point and component: x − μ, and Q (x − μ).
+    // x − μ for one point and component.
     let mut xc = vec![0.0; d];
-    let mut qxc = vec![0.0; d];
     let mut beta = vec![0.0; k];
     let mut sum_lse = 0.0;
     for i in 0..n {
         for c in 0..k {
             for j in 0..d {
                 xc[j] = x[i * d + j] - means[c * d + j];
-                qxc[j] = qdiag[c * d + j] * xc[j];
             }
-            // The strictly lower part of Q, stored column by column.
-            let mut l = c * icf_size + d;
-            for col in 0..d {
-                for r in col + 1..d {
-                    qxc[r] += icf[l] * xc[col];
-                    l += 1;
-                }
-            }
+            // ‖Q (x − μ)‖², row by row: row r of Q is exp(q_r) on the
+            // diagonal and l[r][col] for col < r, with the strictly lower
+            // part stored column by column (column col starts at
+            // col (2d − col − 1) / 2).
             let mut sqnorm = 0.0;
-            for j in 0..d {
-                sqnorm += qxc[j] * qxc[j];
+            for r in 0..d {
+                let mut qx = qdiag[c * d + r] * xc[r];
+                for col in 0..r {
+                    qx +=
+                        icf[c * icf_size + d + col * (2 * d - col - 1) / 2 + r - col - 1] * xc[col];
+                }
+                sqnorm += qx * qx;
             }
             beta[c] = alpha[c] + sum_q[c] - 0.5 * sqnorm;
         }
