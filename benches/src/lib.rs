@@ -6,10 +6,12 @@
 //! binary times every [`Run`] of every case and prints the table.
 
 pub mod adbench;
+pub mod compare;
 pub mod gmm;
 pub mod harness;
 pub mod lstm;
 pub mod mlp;
+pub mod report;
 pub mod rk4;
 pub mod rosenbrock;
 
@@ -22,8 +24,9 @@ pub struct Case {
     /// Where the data came from or other context, for example
     /// `ADBench file` or `synthetic (seed 1)`.
     pub detail: String,
-    /// What is timed. The first run is the objective `f`; ratios are taken
-    /// against it and against the run labelled `autodiff`-something.
+    /// What is timed. The first run is the objective `f`; every other run
+    /// is compared with it, and a run not labelled `autodiff ...` also with
+    /// the nearest `autodiff ...` run above it (see [`report`]).
     pub runs: Vec<Run>,
     /// Correctness checks already performed while preparing the case, one
     /// line each, for example `gradient vs ADBench reference: max err 3e-15`.

@@ -1,7 +1,22 @@
-//! Extended Rosenbrock: the objective, its generated derivatives and a
-//! hand-written gradient.
+//! Extended Rosenbrock: the objective, its generated derivatives, a
+//! hand-written gradient, the peer crates' versions ([`peers`]) and the
+//! report's cases.
+
+mod peers;
+
+use std::hint::black_box;
 
 use autodiff::{grad, jvp};
+use nalgebra::{DVector, SVector};
+use num_dual::Dual64;
+
+pub use peers::{
+    ad_trait_engine, ad_trait_rosenbrock, num_dual_gradient, num_dual_rosenbrock, reverse_gradient,
+    reverse_rosenbrock, AdTraitEngine, AdTraitRosenbrock,
+};
+
+use crate::compare::{check_line, rel_diff};
+use crate::{Case, Run};
 
 /// The extended Rosenbrock function,
 /// Σᵢ 100 (x₂ᵢ₊₁ − x₂ᵢ²)² + (1 − x₂ᵢ)², for even `x.len()`.
@@ -56,4 +71,200 @@ pub fn rosenbrock_start(n: usize) -> Vec<f64> {
     (0..n)
         .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 })
         .collect()
+}
+
+/// The sizes the report times.
+pub const SIZES: [usize; 3] = [10, 1_000, 100_000];
+
+/// num-dual's gradient takes one forward sweep per input for a dynamic
+/// size, so it is timed only up to this size.
+pub const NUM_DUAL_MAX_N: usize = 1_000;
+
+/// The report's cases, one per size in [`SIZES`].
+#[must_use]
+pub fn cases() -> Vec<Case> {
+    SIZES.iter().map(|&n| case(n)).collect()
+}
+
+/// The case for one size: `f`, then the gradient codes (`f_vjp` with a
+/// preallocated adjoint, which the hand-written gradient is compared with,
+/// then `f_grad`, which returns a `Vec` like the peers it is compared with),
+/// then `f_jvp` and num-dual's `Dual64` for the direction (1, ..., 1).
+///
+/// # Panics
+/// If `n` is odd.
+#[must_use]
+pub fn case(n: usize) -> Case {
+    assert!(
+        n % 2 == 0,
+        "the extended Rosenbrock function needs an even n"
+    );
+    let x = rosenbrock_start(n);
+    let dir = vec![1.0; n];
+    let mut checks = Vec::new();
+
+    let value = rosenbrock(&x);
+    let mut hand = vec![0.0; n];
+    let hand_value = rosenbrock_grad_by_hand(&x, &mut hand);
+    let (grad_value, grad) = rosenbrock_grad(&x);
+    let mut vjp = vec![0.0; n];
+    let vjp_value = rosenbrock_vjp(&x, &mut vjp, 1.0);
+    checks.push(check_line(
+        "values of f_grad, f_vjp, hand vs f",
+        rel_diff(&[grad_value, vjp_value, hand_value], &[value; 3]),
+        1e-14,
+    ));
+    checks.push(check_line("f_grad vs hand", rel_diff(&grad, &hand), 1e-14));
+    checks.push(check_line("f_vjp vs f_grad", rel_diff(&vjp, &grad), 0.0));
+
+    let (_, tangent) = rosenbrock_jvp(&x, &dir);
+    let directional: f64 = hand.iter().sum();
+    checks.push(check_line(
+        "f_jvp vs hand gradient . direction",
+        rel_diff(&[tangent], &[directional]),
+        1e-12,
+    ));
+    let duals: Vec<Dual64> = x
+        .iter()
+        .zip(&dir)
+        .map(|(&a, &d)| Dual64::new(a, d))
+        .collect();
+    let y = num_dual_rosenbrock(&duals);
+    checks.push(check_line(
+        "num-dual Dual64 vs f_jvp (value, tangent)",
+        rel_diff(&[y.re, y.eps], &[value, tangent]),
+        1e-14,
+    ));
+
+    let engine = ad_trait_engine(n);
+    let (ad_value, jacobian) = engine.derivative(&x);
+    let ad_grad: Vec<f64> = jacobian.iter().copied().collect();
+    checks.push(check_line(
+        "ad_trait vs f_grad (value and gradient)",
+        rel_diff(
+            &[&ad_value[..], &ad_grad].concat(),
+            &[&[value][..], &grad].concat(),
+        ),
+        1e-14,
+    ));
+    let tape = reverse::Tape::new();
+    let (rev_value, rev_grad) = reverse_gradient(&tape, &x);
+    checks.push(check_line(
+        "reverse vs f_grad (value and gradient)",
+        rel_diff(
+            &[&[rev_value][..], &rev_grad].concat(),
+            &[&[value][..], &grad].concat(),
+        ),
+        1e-14,
+    ));
+
+    let mut runs = vec![
+        Run::new("f", {
+            let x = x.clone();
+            move || rosenbrock(black_box(&x))
+        }),
+        Run::new("autodiff f_vjp", {
+            let x = x.clone();
+            move || {
+                vjp.fill(0.0);
+                let v = rosenbrock_vjp(black_box(&x), &mut vjp, 1.0);
+                v + black_box(&vjp)[0]
+            }
+        }),
+        Run::new("hand", {
+            let x = x.clone();
+            move || {
+                let v = rosenbrock_grad_by_hand(black_box(&x), &mut hand);
+                v + black_box(&hand)[0]
+            }
+        }),
+        Run::new("autodiff f_grad", {
+            let x = x.clone();
+            move || {
+                let (v, g) = rosenbrock_grad(black_box(&x));
+                v + g[0]
+            }
+        }),
+    ];
+    if let Some((run, check)) = num_dual_gradient_run(&x, &grad) {
+        runs.push(run);
+        checks.push(check);
+    }
+    runs.push(Run::new("ad_trait", {
+        let x = x.clone();
+        move || {
+            let (v, j) = engine.derivative(black_box(&x));
+            v[0] + j[(0, 0)]
+        }
+    }));
+    runs.push(Run::new("reverse", {
+        let x = x.clone();
+        move || {
+            let (v, g) = reverse_gradient(&tape, black_box(&x));
+            v + g[0]
+        }
+    }));
+    runs.push(Run::new("autodiff f_jvp", {
+        let (x, dir) = (x.clone(), dir.clone());
+        move || {
+            let (v, t) = rosenbrock_jvp(black_box(&x), black_box(&dir));
+            v + t
+        }
+    }));
+    runs.push(Run::new("num-dual Dual64", {
+        let mut duals = duals;
+        move || {
+            for ((d, &a), &v) in duals.iter_mut().zip(black_box(&x)).zip(black_box(&dir)) {
+                *d = Dual64::new(a, v);
+            }
+            let y = num_dual_rosenbrock(&duals);
+            y.re + y.eps
+        }
+    }));
+
+    Case {
+        benchmark: format!("rosenbrock_n{n}"),
+        detail: format!(
+            "x = (-1.2, 1, ...); f_jvp and Dual64 in direction (1, ..., 1){}",
+            if n <= NUM_DUAL_MAX_N {
+                if n == 10 {
+                    "; num-dual gradient: SVector, one sweep"
+                } else {
+                    "; num-dual gradient: DVector, one Dual64 sweep per input"
+                }
+            } else {
+                ""
+            }
+        ),
+        runs,
+        checks,
+    }
+}
+
+/// num-dual's gradient as the user would call it for this size: a static
+/// `SVector` for n = 10, a `DVector` up to [`NUM_DUAL_MAX_N`], none above.
+fn num_dual_gradient_run(x: &[f64], reference: &[f64]) -> Option<(Run, String)> {
+    let check =
+        |g: &[f64]| check_line("num-dual gradient vs f_grad", rel_diff(g, reference), 1e-14);
+    match x.len() {
+        10 => {
+            let xs = SVector::<f64, 10>::from_column_slice(x);
+            let line = check(num_dual_gradient(&xs).1.as_slice());
+            let run = Run::new("num-dual gradient", move || {
+                let (v, g) = num_dual_gradient(black_box(&xs));
+                v + g[0]
+            });
+            Some((run, line))
+        }
+        n if n <= NUM_DUAL_MAX_N => {
+            let xd = DVector::from_column_slice(x);
+            let line = check(num_dual_gradient(&xd).1.as_slice());
+            let run = Run::new("num-dual gradient", move || {
+                let (v, g) = num_dual_gradient(black_box(&xd));
+                v + g[0]
+            });
+            Some((run, line))
+        }
+        _ => None,
+    }
 }

@@ -1,0 +1,262 @@
+//! The report's text: the machine, one markdown table of every run, the
+//! checks, and the machine-readable `ratio` lines.
+//!
+//! Ratios follow one rule. Every run after the first is divided by the
+//! case's first run, the objective `f` (quantity `<run>/f`). Every run whose
+//! label does not start with `autodiff` is also divided by its reference:
+//! the nearest run above it whose label does start with `autodiff`
+//! (quantity `<run>/<reference>`). So a ratio above 1 in the second kind
+//! means autodiff is faster. Run labels become quantities by replacing
+//! every character other than letters, digits, `-` and `_` with `_`.
+
+use std::fmt::Write as _;
+
+use crate::harness::{measure_group, Measurement, Settings};
+use crate::{gmm, lstm, mlp, rk4, rosenbrock, Case};
+
+/// Builds a benchmark's cases (data loaded, checks run).
+pub type Cases = fn() -> Vec<Case>;
+
+/// Every benchmark, by name, in the report's order.
+pub const BENCHMARKS: [(&str, Cases); 5] = [
+    ("rosenbrock", rosenbrock::cases),
+    ("mlp", mlp::cases),
+    ("rk4", rk4::cases),
+    ("gmm", gmm::cases),
+    ("lstm", lstm::cases),
+];
+
+/// One case after timing.
+#[derive(Clone, Debug)]
+pub struct Measured {
+    /// [`Case::benchmark`].
+    pub benchmark: String,
+    /// [`Case::detail`].
+    pub detail: String,
+    /// Run labels with what was measured, in the case's order.
+    pub runs: Vec<(String, Measurement)>,
+    /// [`Case::checks`].
+    pub checks: Vec<String>,
+}
+
+/// Times every run of `case`.
+#[must_use]
+pub fn measure_case(case: Case, settings: Settings) -> Measured {
+    let (labels, mut calls): (Vec<String>, Vec<_>) =
+        case.runs.into_iter().map(|r| (r.label, r.call)).unzip();
+    let measurements = measure_group(&mut calls, settings);
+    Measured {
+        benchmark: case.benchmark,
+        detail: case.detail,
+        runs: labels.into_iter().zip(measurements).collect(),
+        checks: case.checks,
+    }
+}
+
+/// The run a run's time is compared with besides `f`: for a run not
+/// labelled `autodiff...`, the nearest `autodiff` run above it.
+///
+/// ```
+/// use autodiff_bench::report::reference;
+/// let labels = ["f", "autodiff f_vjp", "hand", "autodiff f_jvp", "num-dual"];
+/// assert_eq!(reference(&labels, 2), Some(1));
+/// assert_eq!(reference(&labels, 4), Some(3));
+/// assert_eq!(reference(&labels, 3), None);
+/// ```
+#[must_use]
+pub fn reference<S: AsRef<str>>(labels: &[S], i: usize) -> Option<usize> {
+    if i == 0 || is_autodiff(labels[i].as_ref()) {
+        return None;
+    }
+    (1..i).rev().find(|&j| is_autodiff(labels[j].as_ref()))
+}
+
+fn is_autodiff(label: &str) -> bool {
+    label.starts_with("autodiff")
+}
+
+/// A run label as a token of a `ratio` line.
+///
+/// ```
+/// assert_eq!(autodiff_bench::report::slug("autodiff f_vjp x1000"), "autodiff_f_vjp_x1000");
+/// assert_eq!(autodiff_bench::report::slug("num-dual Dual64"), "num-dual_Dual64");
+/// ```
+#[must_use]
+pub fn slug(label: &str) -> String {
+    label
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// A duration with three significant digits and a unit.
+///
+/// ```
+/// use autodiff_bench::report::format_time;
+/// assert_eq!(format_time(4.123e-7), "412 ns");
+/// assert_eq!(format_time(0.0123), "12.3 ms");
+/// assert_eq!(format_time(1.5), "1.50 s");
+/// ```
+#[must_use]
+pub fn format_time(seconds: f64) -> String {
+    let (v, unit) = if seconds < 1e-6 {
+        (seconds * 1e9, "ns")
+    } else if seconds < 1e-3 {
+        (seconds * 1e6, "µs")
+    } else if seconds < 1.0 {
+        (seconds * 1e3, "ms")
+    } else {
+        (seconds, "s")
+    };
+    format!("{} {unit}", three_digits(v))
+}
+
+/// A positive number with three significant digits (more for ≥ 1000).
+fn three_digits(v: f64) -> String {
+    if v >= 100.0 {
+        format!("{v:.0}")
+    } else if v >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+fn format_allocs(a: f64) -> String {
+    if a.fract() == 0.0 {
+        format!("{a:.0}")
+    } else {
+        format!("{a:.1}")
+    }
+}
+
+/// The markdown table of every run of every case.
+///
+/// ```
+/// use autodiff_bench::{harness::Measurement, report::{table, Measured}};
+/// let m = |s| Measurement { seconds: s, allocs: 0.0 };
+/// let case = Measured {
+///     benchmark: "b".into(),
+///     detail: String::new(),
+///     runs: vec![("f".into(), m(1e-6)), ("autodiff f_vjp".into(), m(2e-6)), ("hand".into(), m(1e-6))],
+///     checks: vec![],
+/// };
+/// let t = table(&[case]);
+/// assert!(t.contains("| b | f | 1.00 µs |  |  | 0 |"));
+/// assert!(t.contains("|  | autodiff f_vjp | 2.00 µs | 2.00 |  | 0 |"));
+/// assert!(t.contains("|  | hand | 1.00 µs | 1.00 | 0.50 (f_vjp) | 0 |"));
+/// ```
+#[must_use]
+pub fn table(cases: &[Measured]) -> String {
+    let mut t = String::from(
+        "| benchmark | run | time / call | ÷ f | ÷ autodiff | allocs / call |\n\
+         |---|---|---:|---:|---:|---:|\n",
+    );
+    for case in cases {
+        let labels: Vec<&str> = case.runs.iter().map(|(l, _)| l.as_str()).collect();
+        let f = case.runs[0].1.seconds;
+        for (i, (label, m)) in case.runs.iter().enumerate() {
+            let name = if i == 0 { case.benchmark.as_str() } else { "" };
+            let over_f = if i == 0 {
+                String::new()
+            } else {
+                three_digits(m.seconds / f)
+            };
+            let over_ref = reference(&labels, i).map_or(String::new(), |j| {
+                let r = &case.runs[j];
+                // "autodiff f_vjp" is shown as "f_vjp", a bare "autodiff" as is.
+                let short = match r.0.trim_start_matches("autodiff").trim() {
+                    "" => r.0.as_str(),
+                    s => s,
+                };
+                format!("{} ({short})", three_digits(m.seconds / r.1.seconds))
+            });
+            let _ = writeln!(
+                t,
+                "| {name} | {label} | {} | {over_f} | {over_ref} | {} |",
+                format_time(m.seconds),
+                format_allocs(m.allocs)
+            );
+        }
+    }
+    t
+}
+
+/// The `checks` of every case, under the case's name and detail.
+#[must_use]
+pub fn checks(cases: &[Measured]) -> String {
+    let mut t = String::new();
+    for case in cases {
+        let _ = writeln!(t, "- **{}** ({})", case.benchmark, case.detail);
+        for c in &case.checks {
+            let _ = writeln!(t, "  - {c}");
+        }
+    }
+    t
+}
+
+/// One `ratio <benchmark> <quantity> <value>` line per ratio (see the
+/// module documentation).
+///
+/// ```
+/// use autodiff_bench::{harness::Measurement, report::{ratio_lines, Measured}};
+/// let m = |s| Measurement { seconds: s, allocs: 0.0 };
+/// let case = Measured {
+///     benchmark: "b".into(),
+///     detail: String::new(),
+///     runs: vec![("f".into(), m(1.0)), ("autodiff f_vjp".into(), m(2.0)), ("hand".into(), m(3.0))],
+///     checks: vec![],
+/// };
+/// assert_eq!(
+///     ratio_lines(&[case]),
+///     ["ratio b autodiff_f_vjp/f 2.000", "ratio b hand/f 3.000", "ratio b hand/autodiff_f_vjp 1.500"]
+/// );
+/// ```
+#[must_use]
+pub fn ratio_lines(cases: &[Measured]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for case in cases {
+        let labels: Vec<&str> = case.runs.iter().map(|(l, _)| l.as_str()).collect();
+        let (f_label, f) = (&case.runs[0].0, case.runs[0].1.seconds);
+        for (i, (label, m)) in case.runs.iter().enumerate().skip(1) {
+            let b = &case.benchmark;
+            let q = slug(label);
+            lines.push(format!(
+                "ratio {b} {q}/{} {:.3}",
+                slug(f_label),
+                m.seconds / f
+            ));
+            if let Some(j) = reference(&labels, i) {
+                let (rl, rm) = &case.runs[j];
+                lines.push(format!(
+                    "ratio {b} {q}/{} {:.3}",
+                    slug(rl),
+                    m.seconds / rm.seconds
+                ));
+            }
+        }
+    }
+    lines
+}
+
+/// The machine and compiler: CPU model (from `/proc/cpuinfo`), logical
+/// cores, and the `rustc` that built this crate.
+#[must_use]
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name")?.split(':').nth(1))
+        .map_or("unknown CPU", str::trim);
+    let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
+    format!(
+        "{model}, {cores} logical cores; {}",
+        env!("AUTODIFF_BENCH_RUSTC")
+    )
+}
