@@ -138,12 +138,36 @@ impl Gen<'_> {
         while self.budget > 0 {
             self.stmt(0);
         }
-        let e = self.expr(2);
+        // Often end in an accumulating loop whose total is returned as is:
+        // the shape reverse mode fuses, when the body allows it.
+        let tail = if self.rng.chance(40) {
+            self.budget = 2 + self.rng.below(3);
+            self.line("let mut acc: f64 = 0.0;");
+            self.loop_depth += 1;
+            self.loop_vars.push("i_acc".into());
+            self.line("for i_acc in 0..n {");
+            self.indent += 1;
+            let scope = self.scalars.len();
+            while self.budget > 0 {
+                self.stmt(1);
+            }
+            let e = self.expr(2);
+            self.line(&format!("acc += {e};"));
+            self.scalars.truncate(scope);
+            self.indent -= 1;
+            self.line("}");
+            self.loop_vars.pop();
+            self.loop_depth -= 1;
+            "acc".to_owned()
+        } else {
+            let e = self.expr(2);
+            format!("{e} + a[1] * 0.5 + buf[0]")
+        };
         let body = std::mem::take(&mut self.out);
         let mut source =
             format!("fn {name}(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64 {{\n");
         source.push_str(&body);
-        let _ = writeln!(source, "    {e} + a[1] * 0.5 + buf[0]");
+        let _ = writeln!(source, "    {tail}");
         source.push('}');
         Function { name, source }
     }
