@@ -118,6 +118,7 @@ pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
         | Op::ZeroVec(_)
         | Op::TapeNew(_)
         | Op::TapePop(_)
+        | Op::TapePeek(..)
         | Op::Default => Vec::new(),
     }
 }

@@ -453,6 +453,11 @@ impl Gen<'_> {
                 let cap = Literal::usize_unsuffixed(*cap);
                 quote!(::autodiff::__rt::Tape::<_, #cap>::new())
             }
+            Op::TapePeek(t, d) => {
+                let t = self.ident(*t);
+                let d = self.atom(d);
+                quote!(#t.peek(#d))
+            }
             Op::TapePop(t) => {
                 let t = self.ident(*t);
                 quote!(#t.pop())

@@ -27,7 +27,22 @@ use crate::expand::{expand, Mode};
 
 const CRATES: [&str; 2] = ["libm", "statrs"];
 
+/// The host's target triple, from `rustc -vV`.
+fn host_triple() -> String {
+    let out = std::process::Command::new("rustc")
+        .arg("-vV")
+        .output()
+        .expect("running `rustc -vV`");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("host: "))
+        .expect("`rustc -vV` names the host")
+        .to_owned()
+}
+
 /// The source directory of each crate of [`CRATES`], from `cargo metadata`.
+/// Filtered to the host platform: offline, the workspace's dependencies for
+/// other platforms (pulled in by the benchmark peers) are not downloaded.
 fn crate_dirs() -> Vec<(String, PathBuf)> {
     let out = std::process::Command::new(env!("CARGO"))
         .args([
@@ -35,8 +50,10 @@ fn crate_dirs() -> Vec<(String, PathBuf)> {
             "--format-version",
             "1",
             "--offline",
-            "--manifest-path",
+            "--filter-platform",
         ])
+        .arg(host_triple())
+        .arg("--manifest-path")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"))
         .output()
         .expect("running `cargo metadata`");

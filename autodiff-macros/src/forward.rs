@@ -498,6 +498,7 @@ impl Fwd<'_> {
             | Op::ZeroVec(_)
             | Op::TapeNew(_)
             | Op::TapePop(_)
+            | Op::TapePeek(..)
             | Op::Default => self.zero_op(r),
         }
     }

@@ -522,6 +522,21 @@ impl<'p> Machine<'p> {
                     _ => return Err("pop from a non-tape".into()),
                 }
             }
+            Op::TapePeek(t, d) => {
+                let V::I(depth) = self.atom(d)? else {
+                    return Err("peek depth is not an integer".into());
+                };
+                let cur = self.cur();
+                match self.frames[cur].get(t) {
+                    Some(V::Tape(xs)) => usize::try_from(depth)
+                        .ok()
+                        .and_then(|k| xs.len().checked_sub(k + 1))
+                        .and_then(|i| xs.get(i))
+                        .cloned()
+                        .ok_or("tape peek past the bottom")?,
+                    _ => return Err("peek into a non-tape".into()),
+                }
+            }
             Op::Default => V::Undef,
         })
     }

@@ -257,6 +257,8 @@ pub enum Op {
     TapeNew(usize),
     /// The value recorded last on a tape.
     TapePop(VarId),
+    /// The value `depth` places below the top of a tape, left in place.
+    TapePeek(VarId, Atom),
 }
 
 /// The left side of a `let`.
@@ -450,6 +452,10 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
         Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
         Op::TapeNew(_) | Op::Default => {}
         Op::TapePop(t) => f(&Atom::Var(*t)),
+        Op::TapePeek(t, d) => {
+            f(&Atom::Var(*t));
+            f(d);
+        }
     }
 }
 

@@ -102,6 +102,38 @@ impl<T: Copy, const N: usize> Tape<T, N> {
         }
     }
 
+    /// The value `depth` places below the last one recorded (0 is the last),
+    /// left on the tape.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the tape holds `depth` values or fewer (an internal error
+    /// of `autodiff`, as for [`Tape::pop`]).
+    ///
+    /// ```
+    /// use autodiff_runtime::Tape;
+    ///
+    /// let mut tape = Tape::<f64, 1>::new();
+    /// tape.push(1.0);
+    /// tape.push(2.0);
+    /// assert_eq!((tape.peek(0), tape.peek(1)), (2.0, 1.0));
+    /// assert_eq!(tape.len(), 2);
+    /// ```
+    #[inline]
+    #[must_use]
+    pub fn peek(&self, depth: usize) -> T {
+        assert!(
+            depth < self.len,
+            "autodiff: tape peek past the bottom (internal error; please report)"
+        );
+        let i = self.len - 1 - depth;
+        if i < N {
+            self.inline[i]
+        } else {
+            self.spill[i - N]
+        }
+    }
+
     /// The number of recorded values.
     #[must_use]
     pub fn len(&self) -> usize {

@@ -485,6 +485,7 @@ pub fn recomputable(
     match op {
         Op::Call(..)
         | Op::TapePop(_)
+        | Op::TapePeek(..)
         | Op::TapeNew(_)
         | Op::Default
         | Op::VecRepeat(..)

@@ -249,8 +249,14 @@ impl Gen<'_> {
             };
             // The shape of a discarded result is that of the place written,
             // `a[0]`, not of the whole `a`.
+            let elem_is_float = matches!(
+                crate::typing::place_ty(&self.f, place),
+                Ty::Float(_)
+            );
             let zero_shape = if place.proj.is_empty() {
                 Atom::Var(self.sub(base))
+            } else if elem_is_float {
+                Atom::float(0.0)
             } else if seed.is_none() {
                 let p = self.sub_place(place);
                 self.temp(Op::Load(p), out)
@@ -341,10 +347,13 @@ impl Gen<'_> {
         let mut restore_after = Vec::new();
         for a in args {
             if let Arg::RefMut(p) = a {
-                if self.needs.restore(p.base, at) {
+                let restore = self.needs.restore(p.base, at);
+                if restore {
                     restore_after.push(p.clone());
                 }
-                if active {
+                if active && restore {
+                    self.peek_buffer(p, out);
+                } else if active {
                     self.pop_buffer(p, out);
                 }
             }
@@ -410,6 +419,46 @@ impl Gen<'_> {
         }
         for p in restore_after {
             self.pop_buffer(&p, out);
+        }
+    }
+
+    /// Puts the recorded contents of `p` back, leaving them on the tape for
+    /// [`Self::pop_buffer`] after the callee's `_vjp`.
+    fn peek_buffer(&mut self, p: &Place, out: &mut Block) {
+        let sp = self.sub_place(p);
+        let ty = crate::typing::place_ty(&self.f, p);
+        let t = self.tape(p.base, TapeKind::Buffer);
+        if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+            let len = self.temp(Op::Len(sp.clone()), out);
+            let i = self.f.temp(Ty::Int, Span::call_site());
+            self.f.vars[i.0].name = "i".into();
+            let mut body = Vec::new();
+            let rest = self.temp(Op::Bin(BinOp::Sub, len.clone(), Atom::Var(i)), &mut body);
+            let depth = self.temp(Op::Bin(BinOp::Sub, rest, lit_usize(1)), &mut body);
+            let mut elem = sp;
+            elem.proj.push(Proj::Index(Atom::Var(i)));
+            body.push(Stmt::Assign {
+                place: elem,
+                op: Op::TapePeek(t, depth),
+                span: Span::call_site(),
+            });
+            out.push(Stmt::For {
+                var: i,
+                range: Range {
+                    start: lit_usize(0),
+                    end: len,
+                    inclusive: false,
+                    adapters: Vec::new(),
+                },
+                body,
+                label: None,
+            });
+        } else {
+            out.push(Stmt::Assign {
+                place: sp,
+                op: Op::TapePeek(t, lit_usize(0)),
+                span: Span::call_site(),
+            });
         }
     }
 

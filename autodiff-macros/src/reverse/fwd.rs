@@ -350,16 +350,16 @@ impl Gen<'_> {
         }
     }
 
-    /// Records the contents of a call's `&mut` arguments before the call:
-    /// once for running the callee's `_vjp`, and once more to restore them
-    /// afterwards if the reverse sweep reads them again.
+    /// Records the contents of a call's `&mut` arguments before the call,
+    /// once: the reverse sweep reads them back (without popping) for the
+    /// callee's `_vjp` and pops them to restore the buffer if it is read
+    /// again.
     fn save_buffers(&mut self, op: &Op, dst: Option<VarId>, at: StmtId, out: &mut Block) {
         let Op::Call(_, args) = op else { return };
         let active = self.needs.call_active(op, dst);
         for a in args {
             let Arg::RefMut(p) = a else { continue };
-            let copies = usize::from(active) + usize::from(self.needs.restore(p.base, at));
-            for _ in 0..copies {
+            if active || self.needs.restore(p.base, at) {
                 self.push_buffer(p, out);
             }
         }

@@ -576,6 +576,7 @@ pub(crate) fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place
                 map_arg(a, fa, fp);
             }
         }
+        Op::TapePeek(_, d) => *d = fa(d),
         Op::TapePop(_) | Op::TapeNew(_) | Op::Default => {}
     }
 }
