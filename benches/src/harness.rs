@@ -42,7 +42,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             batch_time: Duration::from_millis(200),
-            rounds: 5,
+            rounds: 9,
             alloc_calls: 3,
         }
     }

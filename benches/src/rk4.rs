@@ -71,8 +71,13 @@ pub fn trajectory(k: f64, out: &mut [f64]) {
 /// assert!(sens.iter().zip(&sens2).all(|(a, b)| (a - b).abs() < 1e-15));
 /// ```
 pub fn trajectory_sensitivity_by_hand(k: f64, out: &mut [f64], sens: &mut [f64]) {
-    // d/dk of k y (1 − y) when y depends on k with derivative s.
-    let rate = |y: f64, s: f64| (k * y * (1.0 - y), y * (1.0 - y) + k * (1.0 - 2.0 * y) * s);
+    // k y (1 − y) and its derivative d/dk when y has derivative s, by the
+    // product rule on (k y)(1 − y). (Expanding it to y (1 − y) + k (1 − 2y) s
+    // is a third slower: more of the work then waits on y.)
+    let rate = |y: f64, s: f64| {
+        let (t, dt) = (k * y, y + k * s);
+        (t * (1.0 - y), dt * (1.0 - y) - s * t)
+    };
     let (mut y, mut s) = (Y0, 0.0);
     for (yi, si) in out.iter_mut().zip(sens.iter_mut()) {
         let (k1, d1) = rate(y, s);
