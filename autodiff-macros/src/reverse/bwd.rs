@@ -249,10 +249,7 @@ impl Gen<'_> {
             };
             // The shape of a discarded result is that of the place written,
             // `a[0]`, not of the whole `a`.
-            let elem_is_float = matches!(
-                crate::typing::place_ty(&self.f, place),
-                Ty::Float(_)
-            );
+            let elem_is_float = matches!(crate::typing::place_ty(&self.f, place), Ty::Float(_));
             let zero_shape = if place.proj.is_empty() {
                 Atom::Var(self.sub(base))
             } else if elem_is_float {
@@ -549,7 +546,12 @@ impl Gen<'_> {
             }
             r.adapters.push(RangeAdapter::Take(Atom::Var(self.sub(c))));
         }
-        r.adapters.push(RangeAdapter::Rev);
+        // An order-free reverse keeps the forward order, which vectorises.
+        let forwards =
+            count.is_none() && codes.is_none() && exits.is_empty() && self.order_free(s, false);
+        if !forwards {
+            r.adapters.push(RangeAdapter::Rev);
+        }
         self.push_scope();
         let i = self.copy_of(*var, false);
         let new_body = self.rev_iteration(body, &exits, codes, None);

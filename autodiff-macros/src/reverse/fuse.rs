@@ -21,6 +21,14 @@ use crate::ir::{Arg, BinOp, Op, Pat, Stmt, VarId};
 impl Gen<'_> {
     /// Whether loop `l`, the last statement before the final `return`, can be fused.
     pub(super) fn fusable(&self, l: &Stmt) -> bool {
+        self.order_free(l, true)
+    }
+
+    /// Whether the reverse of loop `l` may visit its iterations in any
+    /// order, so the reversed loop can run forwards (indexed loops that run
+    /// backwards do not vectorise). `fused`: its reverse runs inside the
+    /// forward iterations, where the body's own locals are in scope.
+    pub(super) fn order_free(&self, l: &Stmt, fused: bool) -> bool {
         let Stmt::For { body, .. } = l else {
             return false;
         };
@@ -39,7 +47,10 @@ impl Gen<'_> {
                 _ => None,
             })
             .collect();
-        // Outer variables written in the loop: accumulators only.
+        // Outer variables written in the loop: accumulators only, read
+        // nowhere else in the body (or their adjoints would change between
+        // iterations).
+        let mut accumulators = HashSet::new();
         for s in body {
             if let Stmt::Assign { place, op, .. } = s {
                 if locals.contains(&place.base) {
@@ -55,9 +66,9 @@ impl Gen<'_> {
                         }
                         _ => false,
                     };
-                if !keeps
-                    && (self.needs.active(place.base) || self.needs.needed.contains(&place.base))
-                {
+                if keeps {
+                    accumulators.insert(place.base);
+                } else if self.needs.active(place.base) || self.needs.needed.contains(&place.base) {
                     return false;
                 }
             }
@@ -79,7 +90,14 @@ impl Gen<'_> {
                 return false;
             }
         }
-        !self.records(body, true)
+        for s in body {
+            let own_update =
+                matches!(s, Stmt::Assign { place, .. } if accumulators.contains(&place.base));
+            if !own_update && reads_any(s, &accumulators) {
+                return false;
+            }
+        }
+        !self.records(body, fused)
     }
 
     /// Whether generating the reverse of `b` would record anything. In the
@@ -115,6 +133,41 @@ impl Gen<'_> {
             Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
             _ => false,
         })
+    }
+}
+
+/// Whether `s` (nested blocks included) reads any of `vars`.
+fn reads_any(s: &Stmt, vars: &HashSet<VarId>) -> bool {
+    let op_hits = |op: &Op| crate::ir::op_reads(op).iter().any(|v| vars.contains(v));
+    let atom_hits = |a: &crate::ir::Atom| a.var().is_some_and(|v| vars.contains(&v));
+    match s {
+        Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
+            op_hits(op)
+        }
+        Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
+            op_hits(op)
+                || analysis::place_index_vars(place)
+                    .iter()
+                    .any(|v| vars.contains(v))
+        }
+        Stmt::If { cond, then, els } => {
+            atom_hits(cond) || then.iter().chain(els).any(|t| reads_any(t, vars))
+        }
+        Stmt::For { range, body, .. } => {
+            atom_hits(&range.start)
+                || atom_hits(&range.end)
+                || body.iter().any(|t| reads_any(t, vars))
+        }
+        Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+            body.iter().any(|t| reads_any(t, vars))
+        }
+        Stmt::Match { scrut, arms } => {
+            atom_hits(scrut)
+                || arms
+                    .iter()
+                    .any(|(_, b)| b.iter().any(|t| reads_any(t, vars)))
+        }
+        _ => false,
     }
 }
 

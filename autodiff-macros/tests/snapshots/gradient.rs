@@ -45,7 +45,7 @@ fn loss_vjp(
     let result = t5;
     let mut t5_bar = out_bar;
     let mut s_bar = t5_bar / t4;
-    for i in (0..t0).rev() {
+    for i in 0..t0 {
         let wi = w[i];
         let t1 = scale * wi;
         let t2 = t1.tanh();
@@ -88,7 +88,7 @@ fn loss_grad(scale: f64, w: &[f64]) -> (f64, (f64, ::std::vec::Vec<f64>)) {
     let result = t5;
     let mut t5_bar = 1.0;
     let mut s_bar = t5_bar / t4;
-    for i in (0..t0).rev() {
+    for i in 0..t0 {
         let wi = w[i];
         let t1 = scale * wi;
         let t2 = t1.tanh();
