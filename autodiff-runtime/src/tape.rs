@@ -66,7 +66,6 @@ impl<T: Copy> Tape<T, 0> {
 }
 
 impl<T: Copy, const N: usize> Tape<T, N> {
-
     /// Records a value.
     #[inline]
     pub fn push(&mut self, value: T) {
