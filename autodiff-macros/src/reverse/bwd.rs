@@ -349,9 +349,9 @@ impl Gen<'_> {
                     restore_after.push(p.clone());
                 }
                 if active && restore {
-                    self.peek_buffer(p, out);
+                    self.restore_buffer(p, true, out);
                 } else if active {
-                    self.pop_buffer(p, out);
+                    self.restore_buffer(p, false, out);
                 }
             }
         }
@@ -415,82 +415,66 @@ impl Gen<'_> {
             });
         }
         for p in restore_after {
-            self.pop_buffer(&p, out);
+            self.restore_buffer(&p, false, out);
         }
     }
 
-    /// Puts the recorded contents of `p` back, leaving them on the tape for
-    /// [`Self::pop_buffer`] after the callee's `_vjp`.
-    fn peek_buffer(&mut self, p: &Place, out: &mut Block) {
+    /// Puts the recorded contents of `p` back. `peek` leaves them on the
+    /// tape, for a second restore after the callee's `_vjp`; otherwise they
+    /// are popped.
+    fn restore_buffer(&mut self, p: &Place, peek: bool, out: &mut Block) {
         let sp = self.sub_place(p);
         let ty = crate::typing::place_ty(&self.f, p);
         let t = self.tape(p.base, TapeKind::Buffer);
-        if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
-            let len = self.temp(Op::Len(sp.clone()), out);
-            let i = self.f.temp(Ty::Int, Span::call_site());
-            self.f.vars[i.0].name = "i".into();
-            let mut body = Vec::new();
+        if !matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+            let op = if peek {
+                Op::TapePeek(t, lit_usize(0))
+            } else {
+                Op::TapePop(t)
+            };
+            out.push(Stmt::Assign {
+                place: sp,
+                op,
+                span: Span::call_site(),
+            });
+            return;
+        }
+        // Element by element, as recorded, so restoring does not allocate.
+        let len = self.temp(Op::Len(sp.clone()), out);
+        let i = self.f.temp(Ty::Int, Span::call_site());
+        self.f.vars[i.0].name = "i".into();
+        let mut body = Vec::new();
+        let op = if peek {
             let rest = self.temp(Op::Bin(BinOp::Sub, len.clone(), Atom::Var(i)), &mut body);
-            let depth = self.temp(Op::Bin(BinOp::Sub, rest, lit_usize(1)), &mut body);
-            let mut elem = sp;
-            elem.proj.push(Proj::Index(Atom::Var(i)));
-            body.push(Stmt::Assign {
-                place: elem,
-                op: Op::TapePeek(t, depth),
-                span: Span::call_site(),
-            });
-            out.push(Stmt::For {
-                var: i,
-                range: Range {
-                    start: lit_usize(0),
-                    end: len,
-                    inclusive: false,
-                    adapters: Vec::new(),
-                },
-                body,
-                label: None,
-            });
+            Op::TapePeek(
+                t,
+                self.temp(Op::Bin(BinOp::Sub, rest, lit_usize(1)), &mut body),
+            )
         } else {
-            out.push(Stmt::Assign {
-                place: sp,
-                op: Op::TapePeek(t, lit_usize(0)),
-                span: Span::call_site(),
-            });
-        }
-    }
-
-    fn pop_buffer(&mut self, p: &Place, out: &mut Block) {
-        let sp = self.sub_place(p);
-        let ty = crate::typing::place_ty(&self.f, p);
-        let t = self.tape(p.base, TapeKind::Buffer);
-        if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
-            let len = self.temp(Op::Len(sp.clone()), out);
-            let i = self.f.temp(Ty::Int, Span::call_site());
-            self.f.vars[i.0].name = "i".into();
-            let mut elem = sp;
-            elem.proj.push(Proj::Index(Atom::Var(i)));
-            out.push(Stmt::For {
-                var: i,
-                range: Range {
-                    start: lit_usize(0),
-                    end: len,
-                    inclusive: false,
-                    adapters: vec![RangeAdapter::Rev],
+            Op::TapePop(t)
+        };
+        let mut elem = sp;
+        elem.proj.push(Proj::Index(Atom::Var(i)));
+        body.push(Stmt::Assign {
+            place: elem,
+            op,
+            span: Span::call_site(),
+        });
+        out.push(Stmt::For {
+            var: i,
+            range: Range {
+                start: lit_usize(0),
+                end: len,
+                inclusive: false,
+                adapters: if peek {
+                    Vec::new()
+                } else {
+                    vec![RangeAdapter::Rev]
                 },
-                body: vec![Stmt::Assign {
-                    place: elem,
-                    op: Op::TapePop(t),
-                    span: Span::call_site(),
-                }],
-                label: None,
-            });
-        } else {
-            out.push(Stmt::Assign {
-                place: sp,
-                op: Op::TapePop(t),
-                span: Span::call_site(),
-            });
-        }
+            },
+            body,
+            label: None,
+        });
     }
 
     fn rev_for(&mut self, s: &Stmt, out: &mut Block) {
