@@ -435,3 +435,32 @@ fn discarded_result_in_array_element() {
         vec![0.5, 0.1, 0.2, 0.3]
     );
 }
+
+/// Benchmark suite: `macro_rules!` passes a `$body:block` fragment as an
+/// invisible group; followed by another statement, the macro could not
+/// parse the function ("applies to a function item").
+macro_rules! sum_with_body {
+    ($name:ident, |$s:ident, $v:ident| $body:block) => {
+        #[grad]
+        fn $name(x: &[f64]) -> f64 {
+            let mut $s = 0.0;
+            for &$v in x {
+                $body
+                $s += 1.0;
+            }
+            $s
+        }
+    };
+}
+
+sum_with_body!(sum_of_squares_plus_count, |s, v| {
+    s += v * v;
+});
+
+#[test]
+fn block_fragment_from_macro_rules() {
+    let (v, g) = sum_of_squares_plus_count_grad(&[1.0, 2.0]);
+    assert_relative_eq!(v, 7.0);
+    assert_relative_eq!(v, sum_of_squares_plus_count(&[1.0, 2.0]));
+    assert_relative_eq!(g.as_slice(), [2.0, 4.0].as_slice());
+}

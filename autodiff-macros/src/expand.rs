@@ -47,11 +47,47 @@ enum Output {
     Grad,
 }
 
+/// Replaces each invisible group that holds just a block with the block.
+///
+/// `macro_rules!` passes a `$body:block` fragment as an invisible group;
+/// syn then reads `$body s += 1.0;` as one expression and fails, where
+/// rustc sees a block statement followed by another. A lone block means
+/// the same with or without the group, so unwrapping it is safe.
+fn unwrap_block_groups(ts: TokenStream) -> TokenStream {
+    use proc_macro2::{Delimiter, Group, TokenTree};
+    ts.into_iter()
+        .map(|tt| match tt {
+            TokenTree::Group(g) => {
+                let inner: Vec<TokenTree> = g.stream().into_iter().collect();
+                match inner.as_slice() {
+                    [TokenTree::Group(b)]
+                        if g.delimiter() == Delimiter::None
+                            && b.delimiter() == Delimiter::Brace =>
+                    {
+                        let mut block =
+                            Group::new(Delimiter::Brace, unwrap_block_groups(b.stream()));
+                        block.set_span(b.span());
+                        TokenTree::Group(block)
+                    }
+                    _ => {
+                        let mut out = Group::new(g.delimiter(), unwrap_block_groups(g.stream()));
+                        out.set_span(g.span());
+                        TokenTree::Group(out)
+                    }
+                }
+            }
+            other => other,
+        })
+        .collect()
+}
+
 /// Expands `#[mode(attr)] item`. Callable on `proc_macro2` tokens, so unit
 /// tests and the corpus test can run it.
 pub fn expand(mode: Mode, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut diags = Diags::default();
-    let Ok(func) = syn::parse2::<syn::ItemFn>(item.clone()) else {
+    let parsed = syn::parse2::<syn::ItemFn>(item.clone())
+        .or_else(|_| syn::parse2::<syn::ItemFn>(unwrap_block_groups(item.clone())));
+    let Ok(func) = parsed else {
         let msg = format!(
             "`#[{}]` applies to a function (`fn`) item",
             mode.attr_name()
