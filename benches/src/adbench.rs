@@ -178,3 +178,43 @@ pub fn json_floats(v: &serde_json::Value, what: &str) -> Vec<f64> {
         })
         .collect()
 }
+
+/// An instance from its ADBench file `file` (relative to [`data_dir`]) when
+/// the data is present, otherwise the synthetic one: the instance, the
+/// `Case::detail` naming its source, and the data directory if used.
+pub fn load_or_synthetic<T>(
+    file: &str,
+    read: impl FnOnce(&Path) -> T,
+    synthetic: impl FnOnce() -> T,
+) -> (T, String, Option<PathBuf>) {
+    if let Some(dir) = data_dir() {
+        let path = dir.join(file);
+        if path.is_file() {
+            return (read(&path), format!("ADBench file {file}"), Some(dir));
+        }
+    }
+    (synthetic(), format!("synthetic, seed {SEED}"), None)
+}
+
+/// The `Case::checks` lines of an ADBench case: the generated gradient
+/// against the hand-written one and, where `reference` finds reference
+/// values, both against them (errors by [`error`] and [`max_error`]).
+pub fn check_lines(
+    ours: (f64, &[f64]),
+    hand: (f64, &[f64]),
+    reference: impl Fn(f64, &[f64]) -> Option<(f64, f64)>,
+) -> Vec<String> {
+    let mut checks = vec![format!(
+        "autodiff vs hand: objective err {:.1e}, gradient max err {:.1e}",
+        error(ours.0, hand.0),
+        max_error(ours.1, hand.1)
+    )];
+    for (label, (v, grad)) in [("autodiff", ours), ("hand", hand)] {
+        if let Some((e_obj, e_grad)) = reference(v, grad) {
+            checks.push(format!(
+                "{label} vs ADBench reference: objective err {e_obj:.1e}, gradient max err {e_grad:.1e}"
+            ));
+        }
+    }
+    checks
+}

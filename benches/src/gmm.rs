@@ -12,7 +12,7 @@
 // reference objective bit for bit where possible.
 #![allow(clippy::approx_constant)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use autodiff::{grad, vjp};
@@ -590,25 +590,6 @@ pub fn max_reference_error(
     ))
 }
 
-/// Where an instance came from.
-fn load(d: usize, k: usize) -> (Gmm, String, Option<PathBuf>) {
-    if let Some(dir) = adbench::data_dir() {
-        let path = dir.join(file_name(d, k));
-        if path.is_file() {
-            return (
-                Gmm::read(&path),
-                format!("ADBench file {}", file_name(d, k)),
-                Some(dir),
-            );
-        }
-    }
-    (
-        Gmm::synthetic(d, k, N, adbench::SEED),
-        format!("synthetic, seed {}", adbench::SEED),
-        None,
-    )
-}
-
 /// The benchmark cases `gmm_d2K5`, `gmm_d10K5`, `gmm_d20K10` and
 /// `gmm_d64K25`: runs `f` (the objective), `autodiff` (the generated vjp,
 /// adjoints zeroed each call) and `hand` ([`gmm_grad_by_hand`]). Data and
@@ -620,26 +601,18 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn case(d: usize, k: usize) -> Case {
-    let (g, detail, dir) = load(d, k);
+    let (g, detail, dir) = adbench::load_or_synthetic(&file_name(d, k), Gmm::read, || {
+        Gmm::synthetic(d, k, N, adbench::SEED)
+    });
     let g = Rc::new(g);
     let constant = g.constant();
 
     let (value, ours) = g.gradient_autodiff();
     let (hand_value, hand) = g.gradient_by_hand();
-    let mut checks = vec![format!(
-        "autodiff vs hand: objective err {:.1e}, gradient max err {:.1e}",
-        adbench::error(value, hand_value),
-        adbench::max_error(&ours, &hand)
-    )];
-    if let Some(dir) = &dir {
-        for (label, v, grad) in [("autodiff", value, &ours), ("hand", hand_value, &hand)] {
-            if let Some((e_obj, e_grad)) = max_reference_error(dir, d, k, v, grad) {
-                checks.push(format!(
-                    "{label} vs ADBench reference: objective err {e_obj:.1e}, gradient max err {e_grad:.1e}"
-                ));
-            }
-        }
-    }
+    let checks = adbench::check_lines((value, &ours), (hand_value, &hand), |v, grad| {
+        dir.as_deref()
+            .and_then(|dir| max_reference_error(dir, d, k, v, grad))
+    });
 
     let f = {
         let g = Rc::clone(&g);

@@ -10,7 +10,7 @@
 //! and l4_c1024, or on synthetic instances of the same sizes when the data
 //! files are absent.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::rc::Rc;
 
 use autodiff::{grad, vjp};
@@ -510,25 +510,6 @@ pub fn max_reference_error(
     ))
 }
 
-/// Where an instance came from.
-fn load(l: usize, c: usize) -> (Lstm, String, Option<PathBuf>) {
-    if let Some(dir) = adbench::data_dir() {
-        let path = dir.join(file_name(l, c));
-        if path.is_file() {
-            return (
-                Lstm::read(&path),
-                format!("ADBench file {}", file_name(l, c)),
-                Some(dir),
-            );
-        }
-    }
-    (
-        Lstm::synthetic(l, c, B, adbench::SEED),
-        format!("synthetic, seed {}", adbench::SEED),
-        None,
-    )
-}
-
 /// The benchmark cases `lstm_l2_c1024` and `lstm_l4_c1024`: runs `f` (the
 /// objective), `autodiff` (the generated vjp, adjoints zeroed each call)
 /// and `hand` ([`lstm_grad_by_hand`]). Data and buffers are prepared here,
@@ -540,25 +521,17 @@ pub fn cases() -> Vec<Case> {
 }
 
 fn case(l: usize, c: usize) -> Case {
-    let (m, detail, dir) = load(l, c);
+    let (m, detail, dir) = adbench::load_or_synthetic(&file_name(l, c), Lstm::read, || {
+        Lstm::synthetic(l, c, B, adbench::SEED)
+    });
     let m = Rc::new(m);
 
     let (value, ours) = m.gradient_autodiff();
     let (hand_value, hand) = m.gradient_by_hand();
-    let mut checks = vec![format!(
-        "autodiff vs hand: objective err {:.1e}, gradient max err {:.1e}",
-        adbench::error(value, hand_value),
-        adbench::max_error(&ours, &hand)
-    )];
-    if let Some(dir) = &dir {
-        for (label, v, grad) in [("autodiff", value, &ours), ("hand", hand_value, &hand)] {
-            if let Some((e_obj, e_grad)) = max_reference_error(dir, l, c, v, grad) {
-                checks.push(format!(
-                    "{label} vs ADBench reference: objective err {e_obj:.1e}, gradient max err {e_grad:.1e}"
-                ));
-            }
-        }
-    }
+    let checks = adbench::check_lines((value, &ours), (hand_value, &hand), |v, grad| {
+        dir.as_deref()
+            .and_then(|dir| max_reference_error(dir, l, c, v, grad))
+    });
 
     let f = {
         let m = Rc::clone(&m);
