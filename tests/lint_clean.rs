@@ -36,6 +36,60 @@ fn polar(x: f64, y: f64) -> (f64, f64) {
     (x.hypot(y), y.atan2(x))
 }
 
+/// Range patterns on an unsigned integer, and a constant added to a
+/// running value (its tangent is unchanged).
+#[jvp]
+#[vjp]
+fn banded(x: f64, n: usize) -> f64 {
+    let mut acc = x * x;
+    acc += 2.0;
+    let w = match n {
+        0..=2 => x,
+        3..10 => x.sin(),
+        _ => 1.0,
+    };
+    acc * w
+}
+
+/// A lint the user silenced on the function stays silenced on its
+/// derivatives, which contain the same cast; `expect` becomes `allow` there.
+#[allow(clippy::cast_precision_loss)]
+#[jvp]
+#[grad]
+fn scaled(x: f64, n: usize) -> f64 {
+    x * n as f64
+}
+
+#[expect(clippy::cast_precision_loss)]
+#[jvp]
+#[vjp]
+fn scaled_expect(x: f64, n: usize) -> f64 {
+    x * n as f64
+}
+
+#[test]
+fn silenced_lints_and_range_patterns() {
+    for n in [0, 2, 3, 9, 10] {
+        let x = 0.7;
+        let (value, dx) = banded_jvp(x, 1.0, n);
+        let mut x_bar = 0.0;
+        let value_rev = banded_vjp(x, &mut x_bar, n, 1.0);
+        let expected = match n {
+            0..=2 => 3.0 * x * x + 2.0,
+            3..=9 => 2.0 * x * x.sin() + (x * x + 2.0) * x.cos(),
+            _ => 2.0 * x,
+        };
+        assert!((value - banded(x, n)).abs() < 1e-15 && (value_rev - value).abs() < 1e-15);
+        assert!((dx - expected).abs() < 1e-12, "n = {n}: {dx} vs {expected}");
+        assert!((x_bar - expected).abs() < 1e-12);
+    }
+    assert!((scaled_jvp(2.0, 1.0, 3).0 - scaled(2.0, 3)).abs() < 1e-15);
+    assert!((scaled_expect_jvp(2.0, 1.0, 3).0 - scaled_expect(2.0, 3)).abs() < 1e-15);
+    assert!((scaled_jvp(2.0, 1.0, 3).1 - 3.0).abs() < 1e-15);
+    assert!((scaled_grad(2.0, 3).1 - 3.0).abs() < 1e-15);
+    assert!((scaled_expect_jvp(2.0, 1.0, 4).1 - 4.0).abs() < 1e-15);
+}
+
 #[test]
 fn strictly_linted_functions_work() {
     let weights = [0.5, -1.0, 2.0];

@@ -113,6 +113,7 @@ pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
             .filter_map(Atom::var)
             .collect(),
         Op::Unary(UnOp::Not, _)
+        | Op::InRange { .. }
         | Op::Len(_)
         | Op::ZeroLike(_)
         | Op::ZeroVec(_)

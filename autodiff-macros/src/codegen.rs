@@ -25,6 +25,8 @@ pub struct FnShell<'a> {
 pub struct Gen<'f> {
     func: &'f Func,
     names: Names,
+    mutated: std::collections::HashSet<VarId>,
+    read: std::collections::HashSet<VarId>,
 }
 
 /// Emits a whole function.
@@ -32,11 +34,13 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
     let g = Gen {
         func,
         names: crate::names::assign(func),
+        mutated: crate::usage::mutated(&func.body),
+        read: crate::usage::read(&func.body),
     };
     let params = func.params.iter().map(|p| {
         let name = g.ident(p.var);
         let ty = &p.ty;
-        let m = g.func.info(p.var).mutable.then(|| quote!(mut));
+        let m = g.mut_token(p.var);
         quote!(#m #name: #ty)
     });
     let body = g.block(&func.body, true);
@@ -58,6 +62,12 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
 }
 
 impl Gen<'_> {
+    /// `mut`, for a variable declared mutable that is written after its
+    /// declaration.
+    fn mut_token(&self, v: VarId) -> Option<TokenStream> {
+        (self.func.info(v).mutable && self.mutated.contains(&v)).then(|| quote!(mut))
+    }
+
     fn ident(&self, v: VarId) -> syn::Ident {
         let info = self.func.info(v);
         let span = match info.origin {
@@ -86,14 +96,14 @@ impl Gen<'_> {
                     Pat::Var(v) => {
                         let info = self.func.info(*v);
                         let name = self.ident(*v);
-                        let m = info.mutable.then(|| quote!(mut));
+                        let m = self.mut_token(*v);
                         let ty = info.declared.as_ref().map(|t| quote!(: #t));
                         quote!(#m #name #ty)
                     }
                     Pat::Tuple(vs) => {
                         let parts = vs.iter().map(|v| match v {
                             Some(v) => {
-                                let m = self.func.info(*v).mutable.then(|| quote!(mut));
+                                let m = self.mut_token(*v);
                                 let name = self.ident(*v);
                                 quote!(#m #name)
                             }
@@ -111,6 +121,9 @@ impl Gen<'_> {
                 }
             }
             Stmt::Assign { place, op, span } => {
+                if let Some(tokens) = self.compound_assign(place, op, *span) {
+                    return tokens;
+                }
                 let place = self.place(place);
                 let op = self.op(op, *span);
                 quote_spanned!(*span=> #place = #op;)
@@ -138,7 +151,11 @@ impl Gen<'_> {
                 body,
                 label,
             } => {
-                let var = self.ident(*var);
+                let var = if self.read.contains(var) {
+                    self.ident(*var).into_token_stream()
+                } else {
+                    quote!(_)
+                };
                 let start = self.atom(&range.start);
                 let end = self.atom(&range.end);
                 let dots = if range.inclusive {
@@ -310,6 +327,56 @@ impl Gen<'_> {
         }
     }
 
+    /// `x = x + y` as `x += y`, as a person would write it (and as clippy's
+    /// `assign_op_pattern` asks). Only rewrites that compute exactly the same
+    /// value: two-term sums, and commuted `+`/`*`, which IEEE arithmetic
+    /// leaves bit-identical.
+    fn compound_assign(&self, place: &Place, op: &Op, span: Span) -> Option<TokenStream> {
+        use crate::ir::BinOp as B;
+        if !place.proj.is_empty() {
+            return None;
+        }
+        let is_self = |a: &Atom| matches!(a, Atom::Var(v) if *v == place.base);
+        let (o, rhs) = match op {
+            Op::Bin(b, x, y) => {
+                let rhs = if is_self(x) {
+                    y
+                } else if is_self(y) && matches!(b, B::Add | B::Mul) {
+                    x
+                } else {
+                    return None;
+                };
+                (assign_tokens(*b, span)?, self.atom(rhs))
+            }
+            Op::Lin(terms) => match terms.as_slice() {
+                [first, second]
+                    if is_self(&first.value)
+                        && !first.scale.neg
+                        && first.scale.mul.is_none()
+                        && first.scale.div.is_none() =>
+                {
+                    let o = if second.scale.neg {
+                        quote_spanned!(span=> -=)
+                    } else {
+                        quote_spanned!(span=> +=)
+                    };
+                    let term = crate::ir::Term {
+                        value: second.value.clone(),
+                        scale: crate::ir::Scale {
+                            neg: false,
+                            ..second.scale.clone()
+                        },
+                    };
+                    (o, self.op(&Op::Lin(vec![term]), span))
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let place = self.place(place);
+        Some(quote_spanned!(span=> #place #o #rhs;))
+    }
+
     fn op(&self, op: &Op, span: Span) -> TokenStream {
         match op {
             Op::Use(a) => self.atom(a),
@@ -414,6 +481,22 @@ impl Gen<'_> {
                     quote!(&#p)
                 }
             }
+            Op::InRange {
+                x,
+                lo,
+                hi,
+                inclusive,
+            } => {
+                let x = self.atom(x);
+                let lo = lo.as_ref().map(|a| self.atom(a));
+                let hi = hi.as_ref().map(|a| self.atom(a));
+                let dots = if *inclusive && hi.is_some() {
+                    quote_spanned!(span=> ..=)
+                } else {
+                    quote_spanned!(span=> ..)
+                };
+                quote_spanned!(span=> (#lo #dots #hi).contains(&#x))
+            }
             Op::Select(c, a, b) => {
                 let (c, a, b) = (self.atom(c), self.atom(a), self.atom(b));
                 quote!(if #c { #a } else { #b })
@@ -500,6 +583,24 @@ fn const_tokens(c: &Const) -> TokenStream {
         Const::Path(p) => p.into_token_stream(),
         Const::Unit => quote!(()),
     }
+}
+
+/// `+=` for `+`, and so on; `None` for comparisons, which have no such form.
+fn assign_tokens(b: crate::ir::BinOp, span: Span) -> Option<TokenStream> {
+    use crate::ir::BinOp as B;
+    Some(match b {
+        B::Add => quote_spanned!(span=> +=),
+        B::Sub => quote_spanned!(span=> -=),
+        B::Mul => quote_spanned!(span=> *=),
+        B::Div => quote_spanned!(span=> /=),
+        B::Rem => quote_spanned!(span=> %=),
+        B::BitAnd => quote_spanned!(span=> &=),
+        B::BitOr => quote_spanned!(span=> |=),
+        B::BitXor => quote_spanned!(span=> ^=),
+        B::Shl => quote_spanned!(span=> <<=),
+        B::Shr => quote_spanned!(span=> >>=),
+        B::Lt | B::Le | B::Gt | B::Ge | B::Eq | B::Ne => return None,
+    })
 }
 
 fn bin_tokens(b: crate::ir::BinOp, span: Span) -> TokenStream {

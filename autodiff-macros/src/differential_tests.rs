@@ -35,6 +35,14 @@ fn verified(f: Func, pass: &str) -> Result<Func, String> {
     Ok(f)
 }
 
+/// A transformation's output after dead-code removal, as `expand` prints
+/// it, verified before and after.
+fn finished(f: Func, pass: &str) -> Result<Func, String> {
+    let mut f = verified(f, pass)?;
+    crate::dce::remove_dead(&mut f);
+    verified(f, &format!("dead-code removal ({pass})"))
+}
+
 fn compile(src: &str) -> Result<(String, Variants), String> {
     let item: syn::ItemFn = syn::parse_str(src).map_err(|e| format!("parse: {e}"))?;
     let mut d = Diags::default();
@@ -46,11 +54,11 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
     let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
     let (inputs, outputs) = crate::activity::seeds(&ir, &sig, &wanted, true);
     let act = activity::analyze(&ir, &inputs, &outputs, &mut d);
-    let jvp = verified(
+    let jvp = finished(
         crate::forward::transform(&ir, &sig, &act, &mut d),
         "forward mode",
     )?;
-    let jvp_all_active = verified(
+    let jvp_all_active = finished(
         crate::forward::transform(&ir, &sig, &Activity::all_active(&ir), &mut d),
         "forward mode, all active",
     )?;
@@ -61,12 +69,12 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
     let rev = |act: &Activity, all: bool| {
         crate::reverse::transform(&prepped, &single, &sig, act, &target, 8, all)
     };
-    let vjp = verified(rev(&ract, false), "reverse mode")?;
-    let vjp_all_active = verified(
+    let vjp = finished(rev(&ract, false), "reverse mode")?;
+    let vjp_all_active = finished(
         rev(&Activity::all_active(&prepped), false),
         "reverse mode, all active",
     )?;
-    let vjp_record_all = verified(rev(&ract, true), "reverse mode, recording everything")?;
+    let vjp_record_all = finished(rev(&ract, true), "reverse mode, recording everything")?;
     if !d.is_empty() {
         return Err(format!("transformations: {}", d.to_compile_errors()));
     }

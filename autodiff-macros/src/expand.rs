@@ -155,7 +155,7 @@ fn derive(
         _ => sig.params.iter().map(|p| p.differentiable).collect(),
     };
     let (inputs, outputs) = crate::activity::seeds(&ir, sig, &mode_inputs, out != Output::Grad);
-    let result = match out {
+    let mut result = match out {
         Output::Jvp => {
             let act = crate::activity::analyze(&ir, &inputs, &outputs, diags);
             if !diags.is_empty() {
@@ -185,6 +185,8 @@ fn derive(
     if !diags.is_empty() {
         return None;
     }
+    check(&result, out, diags)?;
+    crate::dce::remove_dead(&mut result);
     check(&result, out, diags)?;
     Some(codegen::function(&result, &shell(out, func, sig, wrt)))
 }
@@ -283,11 +285,17 @@ fn shell<'a>(out: Output, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) 
         .iter()
         .filter(|a| a.path().is_ident("inline"))
         .collect();
+    let lints = lint_attrs(&func.attrs);
     let doc_lines = doc.lines().map(|l| format!(" {l}"));
     let attrs = quote! {
         #(#[doc = #doc_lines])*
         #(#inline)*
-        #[allow(unused_variables, unused_mut, unused_assignments, unused_parens, unused_comparisons, clippy::all, clippy::pedantic)]
+        #(#lints)*
+        // The calling convention pairs each parameter with its tangent or
+        // adjoint, and a derivative is longer than its function: neither is
+        // the user's to fix. Rules name `LN_2` and the like when the float
+        // type is known, and must write a literal when it is inferred.
+        #[allow(clippy::too_many_arguments, clippy::too_many_lines, clippy::approx_constant)]
     };
     FnShell {
         attrs,
@@ -296,6 +304,33 @@ fn shell<'a>(out: Output, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) 
         generics: &func.sig.generics,
         ret,
     }
+}
+
+/// The user's lint levels, for the derivatives: they contain the same code,
+/// so a lint the user silenced on `f` must stay silent on `f_jvp`. An
+/// `#[expect]` becomes `#[allow]`, because the derivative may not trip the
+/// lint the user expected.
+fn lint_attrs(attrs: &[syn::Attribute]) -> Vec<TokenStream> {
+    attrs
+        .iter()
+        .filter_map(|a| {
+            let path = a.path();
+            if path.is_ident("expect") {
+                let syn::Meta::List(list) = &a.meta else {
+                    return None;
+                };
+                let lints = &list.tokens;
+                Some(quote!(#[allow(#lints)]))
+            } else if ["allow", "warn", "deny", "forbid"]
+                .iter()
+                .any(|l| path.is_ident(l))
+            {
+                Some(quote!(#a))
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 /// A derivative with the right signature whose body is never reached, so a
@@ -335,6 +370,9 @@ fn stub(out: Output, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> Token
     let ret = ret.map(|r| quote!(-> #r));
     quote! {
         #attrs
+        // The stub only stands in for the signature; the error above is the
+        // one thing the user should see.
+        #[allow(unused_variables)]
         #vis fn #name #generics (#(#params),*) #ret #where_clause {
             ::core::unreachable!("the derivative macro failed to expand; see the error above")
         }

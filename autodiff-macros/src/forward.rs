@@ -411,11 +411,22 @@ impl Fwd<'_> {
                 };
                 let tan = self.tangent_op(op, &r, span, out);
                 let dp = self.dot_place(&p);
-                out.push(Stmt::Assign {
-                    place: dp,
-                    op: tan,
-                    span,
-                });
+                // `acc += 2.0` leaves the tangent as it was; `acc_dot = acc_dot` would be dead code.
+                let is_self = |a: &Atom| matches!(a, Atom::Var(v) if *v == dp.base);
+                let unchanged = dp.proj.is_empty()
+                    && match &tan {
+                        Op::Use(a) => is_self(a),
+                        Op::Lin(terms) => matches!(terms.as_slice(), [t] if is_self(&t.value)
+                            && !t.scale.neg && t.scale.mul.is_none() && t.scale.div.is_none()),
+                        _ => false,
+                    };
+                if !unchanged {
+                    out.push(Stmt::Assign {
+                        place: dp,
+                        op: tan,
+                        span,
+                    });
+                }
             }
         }
     }
@@ -491,6 +502,7 @@ impl Fwd<'_> {
             Op::Cast(..)
             | Op::CastPrec(..)
             | Op::Method(..)
+            | Op::InRange { .. }
             | Op::Len(_)
             | Op::Call(..)
             | Op::Lin(_)

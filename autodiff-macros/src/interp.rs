@@ -489,6 +489,26 @@ impl<'p> Machine<'p> {
                 }
             }
             Op::Ref(p, _) => V::R(self.loc(p)?),
+            Op::InRange {
+                x,
+                lo,
+                hi,
+                inclusive,
+            } => {
+                let x = self.atom(x)?;
+                let above = match lo {
+                    Some(lo) => bin(BinOp::Ge, &x, &self.atom(lo)?)?.b()?,
+                    None => true,
+                };
+                let below = match hi {
+                    Some(hi) => {
+                        let op = if *inclusive { BinOp::Le } else { BinOp::Lt };
+                        bin(op, &x, &self.atom(hi)?)?.b()?
+                    }
+                    None => true,
+                };
+                V::B(above && below)
+            }
             Op::Select(c, a, b) => {
                 if self.atom(c)?.b()? {
                     self.atom(a)?
@@ -577,6 +597,7 @@ fn constant(c: &Const) -> Result<V, String> {
                 "PI" => V::F(std::f64::consts::PI),
                 "E" => V::F(std::f64::consts::E),
                 "LN_2" => V::F(std::f64::consts::LN_2),
+                "LN_10" => V::F(std::f64::consts::LN_10),
                 "INFINITY" => V::F(f64::INFINITY),
                 other => return Err(format!("constant `{other}`")),
             }

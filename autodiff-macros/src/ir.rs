@@ -243,6 +243,15 @@ pub enum Op {
     Ref(Place, bool),
     /// `if c { a } else { b }`.
     Select(Atom, Atom, Atom),
+    /// `(lo..=hi).contains(&x)` (`..` when not inclusive; either end may be
+    /// missing), for range patterns: spelled as comparisons, `n >= 0` on an
+    /// unsigned `n` would trip rustc's `unused_comparisons`.
+    InRange {
+        x: Atom,
+        lo: Option<Atom>,
+        hi: Option<Atom>,
+        inclusive: bool,
+    },
     /// `a.min(b)` on integers bound for a loop range, or other helpers that
     /// transformations need: a sum of scaled terms, zero if empty.
     Lin(Vec<Term>),
@@ -429,6 +438,10 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
             f(c);
             f(a);
             f(b);
+        }
+        Op::InRange { x, lo, hi, .. } => {
+            f(x);
+            lo.iter().chain(hi).for_each(f);
         }
         Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
             xs.iter().for_each(f);

@@ -9,6 +9,7 @@
 
 mod activity;
 mod codegen;
+mod dce;
 mod diag;
 mod elem;
 mod expand;
@@ -22,6 +23,7 @@ mod rules;
 mod sig;
 mod ty;
 mod typing;
+mod usage;
 mod verify;
 
 #[cfg(test)]

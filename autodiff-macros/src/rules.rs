@@ -55,6 +55,22 @@ impl Emit<'_> {
     fn select(&mut self, c: &Atom, a: f64, b: f64) -> Atom {
         self.op(Op::Select(c.clone(), Atom::float(a), Atom::float(b)))
     }
+    /// `core::f64::consts::LN_2` and the like, named as a person would (and
+    /// as clippy's `approx_constant` demands), in the operation's precision.
+    /// A literal when the precision is not known here, since a path has
+    /// one fixed type.
+    fn named(&self, name: &str, value: f64) -> Atom {
+        match self.prec {
+            Some(p) => {
+                let path = format!("::core::{}::consts::{name}", p.name());
+                match syn::parse_str(&path) {
+                    Ok(path) => Atom::Const(Const::Path(path)),
+                    Err(_) => c(value),
+                }
+            }
+            None => c(value),
+        }
+    }
 }
 
 fn c(x: f64) -> Atom {
@@ -228,7 +244,10 @@ pub fn elem_partials(
             vec![div(em.bin(BinOp::Sub, &c(1.0), &sq))]
         }
         Elem::Exp => vec![mul(r.clone())],
-        Elem::Exp2 => vec![mul(em.bin(BinOp::Mul, r, &c(std::f64::consts::LN_2)))],
+        Elem::Exp2 => {
+            let ln_2 = em.named("LN_2", std::f64::consts::LN_2);
+            vec![mul(em.bin(BinOp::Mul, r, &ln_2))]
+        }
         Elem::ExpM1 => vec![mul(em.bin(BinOp::Add, r, &c(1.0)))],
         Elem::Ln => vec![div(a.clone())],
         Elem::Log => {
@@ -252,8 +271,14 @@ pub fn elem_partials(
             };
             vec![da, db]
         }
-        Elem::Log2 => vec![div(em.bin(BinOp::Mul, a, &c(std::f64::consts::LN_2)))],
-        Elem::Log10 => vec![div(em.bin(BinOp::Mul, a, &c(std::f64::consts::LN_10)))],
+        Elem::Log2 => {
+            let ln_2 = em.named("LN_2", std::f64::consts::LN_2);
+            vec![div(em.bin(BinOp::Mul, a, &ln_2))]
+        }
+        Elem::Log10 => {
+            let ln_10 = em.named("LN_10", std::f64::consts::LN_10);
+            vec![div(em.bin(BinOp::Mul, a, &ln_10))]
+        }
         Elem::Ln1p => vec![div(em.bin(BinOp::Add, &c(1.0), a))],
         Elem::Sqrt => vec![div(em.bin(BinOp::Add, r, r))],
         Elem::Cbrt => {

@@ -36,6 +36,7 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
         Op::Default => Ty::Unknown,
         Op::Load(p) => place_ty(func, p),
         Op::Bin(b, _, _) if b.is_comparison() => Ty::Bool,
+        Op::InRange { .. } => Ty::Bool,
         Op::Bin(BinOp::Shl | BinOp::Shr, a, _) => at(a),
         Op::Bin(_, a, b) | Op::Select(_, a, b) => at(a).join(at(b)),
         Op::Unary(UnOp::Neg | UnOp::Not, a) => at(a),

@@ -253,27 +253,24 @@ impl Lowerer<'_> {
                 Some(self.emit(Op::Bin(BinOp::Eq, scrut.clone(), c), span, out))
             }
             syn::Pat::Range(r) => {
-                let mut test: Option<Atom> = None;
-                if let Some(lo) = &r.start {
-                    if let Val::Atom(lo) = self.lower_expr(lo, out) {
-                        test = Some(self.emit(Op::Bin(BinOp::Ge, scrut.clone(), lo), span, out));
-                    }
-                }
-                if let Some(hi) = &r.end {
-                    if let Val::Atom(hi) = self.lower_expr(hi, out) {
-                        let op = if matches!(r.limits, syn::RangeLimits::Closed(_)) {
-                            BinOp::Le
-                        } else {
-                            BinOp::Lt
-                        };
-                        let t = self.emit(Op::Bin(op, scrut.clone(), hi), span, out);
-                        test = Some(match test {
-                            Some(prev) => self.emit(Op::Bin(BinOp::BitAnd, prev, t), span, out),
-                            None => t,
-                        });
-                    }
-                }
-                test
+                let mut end = |e: &Option<Box<syn::Expr>>, this: &mut Self| match e {
+                    Some(e) => match this.lower_expr(e, out) {
+                        Val::Atom(a) => Ok(Some(a)),
+                        _ => Err(()),
+                    },
+                    None => Ok(None),
+                };
+                let (Ok(lo), Ok(hi)) = (end(&r.start, self), end(&r.end, self)) else {
+                    // `lower_expr` has reported why.
+                    return None;
+                };
+                let op = Op::InRange {
+                    x: scrut.clone(),
+                    lo,
+                    hi,
+                    inclusive: matches!(r.limits, syn::RangeLimits::Closed(_)),
+                };
+                Some(self.emit(op, span, out))
             }
             syn::Pat::Or(o) => {
                 let mut acc: Option<Atom> = None;

@@ -552,6 +552,10 @@ pub(crate) fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place
             m(a);
             m(b);
         }
+        Op::InRange { x, lo, hi, .. } => {
+            m(x);
+            lo.iter_mut().chain(hi.iter_mut()).for_each(m);
+        }
         Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
             xs.iter_mut().for_each(m)
         }
