@@ -7,15 +7,17 @@
 //!
 //! Only statements that cannot have an effect go: a float or plain copy
 //! defined into a generated local that nothing reads. The user's own
-//! statements stay, dead or not: the derivative reads like the function,
-//! and rustc reports a mistake in them the same way in both, so it can
-//! deduplicate the report. Calls, methods and tape pops may
+//! statements stay, dead or not, and so does anything that reads a user
+//! variable (`let _ = x * 2.0;` lowers to a temporary): the derivative reads
+//! like the function, rustc reports a mistake in them the same way in both
+//! (so it can deduplicate the report), and a parameter the function uses is
+//! never left unused in its derivative. Calls, methods and tape pops may
 //! have effects; indexing and integer arithmetic may panic, and the
 //! derivative must panic where its function does.
 
 use std::collections::HashSet;
 
-use crate::ir::{Block, Func, Op, Origin, Pat, Proj, Stmt, VarId};
+use crate::ir::{op_reads, Block, Func, Op, Origin, Pat, Proj, Stmt, VarId};
 use crate::ty::Ty;
 
 pub fn remove_dead(func: &mut Func) {
@@ -90,8 +92,15 @@ fn prune(
     removed
 }
 
-/// Whether evaluating `op` can have no effect and cannot panic.
+/// Whether evaluating `op` can have no effect, cannot panic, and reads no
+/// user variable.
 fn harmless(func: &Func, op: &Op) -> bool {
+    if op_reads(op)
+        .iter()
+        .any(|v| func.info(*v).origin == Origin::User)
+    {
+        return false;
+    }
     match op {
         Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::TapePeek(..) => false,
         Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => {
