@@ -81,9 +81,22 @@ fn unwrap_block_groups(ts: TokenStream) -> TokenStream {
         .collect()
 }
 
-/// Expands `#[mode(attr)] item`. Callable on `proc_macro2` tokens, so unit
-/// tests and the corpus test can run it.
+/// Expands `#[mode(attr)] item` with no source file to consult. Callable on
+/// `proc_macro2` tokens, so unit tests and the corpus test can run it.
+#[cfg(test)]
 pub fn expand(mode: Mode, attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand_in(mode, attr, item, None)
+}
+
+/// Expands `#[mode(attr)] item`, for a function in the source file `file`
+/// (when known), which is read to explain calls to functions without a
+/// derivative. An ordinary function on `proc_macro2` tokens.
+pub fn expand_in(
+    mode: Mode,
+    attr: TokenStream,
+    item: TokenStream,
+    file: Option<&std::path::Path>,
+) -> TokenStream {
     let mut diags = Diags::default();
     let parsed = syn::parse2::<syn::ItemFn>(item.clone())
         .or_else(|_| syn::parse2::<syn::ItemFn>(unwrap_block_groups(item.clone())));
@@ -116,7 +129,7 @@ pub fn expand(mode: Mode, attr: TokenStream, item: TokenStream) -> TokenStream {
     let mut tokens = TokenStream::new();
     if diags.is_empty() {
         for out in outputs {
-            match derive(*out, &func, &sig, &opts, &wrt, &mut diags) {
+            match derive(*out, &func, &sig, &opts, &wrt, file, &mut diags) {
                 Some(t) => tokens.extend(t),
                 None => break,
             }
@@ -141,6 +154,7 @@ fn derive(
     sig: &Signature,
     opts: &Options,
     wrt: &[bool],
+    file: Option<&std::path::Path>,
     diags: &mut Diags,
 ) -> Option<TokenStream> {
     let ir = crate::lower::lower(sig, &func.block, diags);
@@ -186,6 +200,14 @@ fn derive(
         return None;
     }
     check(&result, out, diags)?;
+    let needs = match out {
+        Output::Jvp => crate::callees::Needs::Jvp,
+        Output::Vjp | Output::Grad => crate::callees::Needs::Vjp,
+    };
+    crate::callees::check(&result, needs, &func.block, file, diags);
+    if !diags.is_empty() {
+        return None;
+    }
     crate::dce::remove_dead(&mut result);
     check(&result, out, diags)?;
     Some(codegen::function(&result, &shell(out, func, sig, wrt)))

@@ -8,6 +8,7 @@
 //! root.
 
 mod activity;
+mod callees;
 mod codegen;
 mod dce;
 mod diag;
@@ -62,7 +63,13 @@ use proc_macro::TokenStream;
 /// ```
 #[proc_macro_attribute]
 pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(expand::Mode::Jvp, attr.into(), item.into()).into()
+    expand::expand_in(
+        expand::Mode::Jvp,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
 }
 
 /// Reverse mode: adds `f_vjp`, which returns the value of `f` and adds the
@@ -96,7 +103,13 @@ pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(expand::Mode::Vjp, attr.into(), item.into()).into()
+    expand::expand_in(
+        expand::Mode::Vjp,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
 }
 
 /// Gradients of a scalar function: adds `f_grad(..) -> (value, gradient)`
@@ -127,5 +140,11 @@ pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
 /// ```
 #[proc_macro_attribute]
 pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
-    expand::expand(expand::Mode::Grad, attr.into(), item.into()).into()
+    expand::expand_in(
+        expand::Mode::Grad,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
 }

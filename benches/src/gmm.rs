@@ -209,7 +209,7 @@ pub fn wishart_constant(d: usize, m: usize, gamma: f64) -> f64 {
 /// library.
 fn ln_gamma_half(h: usize) -> f64 {
     assert!(h >= 1, "lnΓ(0) is infinite");
-    let (mut twice_x, mut acc) = if h % 2 == 0 {
+    let (mut twice_x, mut acc) = if h.is_multiple_of(2) {
         (2, 0.0)
     } else {
         (1, 0.5 * std::f64::consts::PI.ln())

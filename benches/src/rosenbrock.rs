@@ -96,7 +96,7 @@ pub fn cases() -> Vec<Case> {
 #[must_use]
 pub fn case(n: usize) -> Case {
     assert!(
-        n % 2 == 0,
+        n.is_multiple_of(2),
         "the extended Rosenbrock function needs an even n"
     );
     let x = rosenbrock_start(n);

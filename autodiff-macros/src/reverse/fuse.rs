@@ -127,7 +127,7 @@ impl Gen<'_> {
             }
             Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
                 let info = self.loops.get(&analysis::id(s));
-                info.map_or(true, |l| l.count.is_some() || l.codes.is_some())
+                info.is_none_or(|l| l.count.is_some() || l.codes.is_some())
                     || self.records(body, false)
             }
             Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => true,
