@@ -358,7 +358,7 @@ impl Lowerer<'_> {
             }
             syn::Expr::Field(f) => {
                 let syn::Member::Unnamed(idx) = &f.member else {
-                    self.error(&f.member, "named fields are not supported; differentiated functions work on floats, arrays, slices and tuples");
+                    self.error(&f.member, "named fields are not supported; differentiated functions work on floats, arrays, slices and tuples, so pass the field's value as a parameter");
                     return None;
                 };
                 let mut base = self.lower_place_or_temp(&f.base, out)?;
