@@ -22,6 +22,10 @@
 
 pub use autodiff_macros::{grad, jvp, vjp};
 
+/// The marker for parameter types that carry no derivative; see
+/// [`autodiff_runtime::Constant`].
+pub use autodiff_runtime::Constant;
+
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]
 pub use autodiff_runtime as __rt;

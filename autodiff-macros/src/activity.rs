@@ -38,6 +38,12 @@ impl Activity {
         let g = self.group[v.0];
         self.varied[g] && self.useful[g]
     }
+
+    /// Whether `v` depends on a differentiable input.
+    pub fn is_varied(&self, v: VarId) -> bool {
+        self.varied[self.group[v.0]]
+    }
+
 }
 
 /// Edges of the value-flow graph: `(from, to)`; `to == None` is the output.
@@ -166,6 +172,7 @@ fn collect(func: &Func, block: &Block, g: &mut Graph) {
             Stmt::Block { body, .. } => collect(func, body, g),
             Stmt::TapePush { .. } => {}
             Stmt::Eval { op, .. } => {
+                method_writes(func, op, g);
                 if let Op::Call(_, args) = op {
                     for b in mut_arg_bases(func, args) {
                         for s in diff_sources(func, op) {
@@ -206,6 +213,16 @@ fn def(func: &Func, dst: VarId, op: &Op, g: &mut Graph) {
         g.union(dst, p.base);
         return;
     }
+    method_writes(func, op, g);
+    // A method without a rule on a receiver it may write can return a
+    // reference into it (`v.first_mut()`), so writes through the result are
+    // writes to the receiver. Its result is reported anyway if it needs a
+    // derivative.
+    if let Op::Method(Atom::Var(r), ..) = op {
+        if !func.info(dst).ty.is_constant() && written_by_method(func, op).contains(r) {
+            g.union(dst, *r);
+        }
+    }
     let sources = diff_sources(func, op);
     // An integer or boolean result carries no derivative (`t.2` of a tuple
     // `(x, 0.0, 3)`), whatever it was computed from.
@@ -222,6 +239,87 @@ fn def(func: &Func, dst: VarId, op: &Op, g: &mut Graph) {
         }
     }
 }
+
+/// Methods without a rule may write their receiver (`v.push(x)`, `v.fill(0.0)`)
+/// or a `&mut` argument, and such a write has no derivative. The operands
+/// flow into what may be written, so `check` sees the write as involved in
+/// the derivative and reports it, instead of it having no effect.
+fn method_writes(func: &Func, op: &Op, g: &mut Graph) {
+    let written = written_by_method(func, op);
+    if written.is_empty() {
+        return;
+    }
+    let sources: Vec<VarId> = op_reads(op)
+        .into_iter()
+        .filter(|v| !func.info(*v).ty.is_constant())
+        .collect();
+    for w in written {
+        for s in &sources {
+            g.flow(*s, Some(w));
+        }
+    }
+}
+
+/// The variables a method call, or a call without a rule, may write: a
+/// receiver that can be mutated (a `mut` binding or a `&mut` reference) and
+/// `&mut` arguments, unless their type is known to carry no derivative.
+/// Methods known to read only (`is_nan`, `is_empty`, ...) write nothing.
+fn written_by_method(func: &Func, op: &Op) -> Vec<VarId> {
+    let (recv, args): (Option<&Atom>, &[Atom]) = match op {
+        Op::Method(_, name, _) if READ_ONLY.contains(&name.to_string().as_str()) => return Vec::new(),
+        Op::Method(recv, _, args) => (Some(recv), args),
+        Op::Call(callee, args) if callee.opaque => {
+            let writable = args
+                .iter()
+                .filter_map(|a| match a {
+                    Arg::Value(Atom::Var(v)) => Some(*v),
+                    _ => None,
+                })
+                .filter(|v| matches!(func.info(*v).ty, Ty::Ref(true, _)))
+                .filter(|v| !func.info(*v).ty.is_constant())
+                .collect();
+            return writable;
+        }
+        _ => return Vec::new(),
+    };
+    let mut out = Vec::new();
+    if let Some(Atom::Var(r)) = recv {
+        let info = func.info(*r);
+        if (info.mutable || matches!(info.ty, Ty::Ref(true, _))) && !info.ty.is_constant() {
+            out.push(*r);
+        }
+    }
+    for a in args {
+        if let Atom::Var(v) = a {
+            let info = func.info(*v);
+            if matches!(info.ty, Ty::Ref(true, _)) && !info.ty.is_constant() {
+                out.push(*v);
+            }
+        }
+    }
+    out
+}
+
+/// Methods of `f32`/`f64`, slices and `Vec`s that only read their receiver
+/// and return a value with no derivative (or a copy, reported where used).
+const READ_ONLY: &[&str] = &[
+    "is_nan",
+    "is_finite",
+    "is_infinite",
+    "is_normal",
+    "is_subnormal",
+    "is_sign_positive",
+    "is_sign_negative",
+    "is_empty",
+    "to_bits",
+    "classify",
+    "total_cmp",
+    "partial_cmp",
+    "clone",
+    "to_vec",
+    "iter",
+    "contains",
+];
 
 /// The parameters activity starts from: the differentiable ones selected by
 /// `wanted` (inputs), and, when `with_outputs`, the `&mut` differentiable
@@ -304,36 +402,84 @@ pub fn analyze(func: &Func, inputs: &[VarId], outputs: &[VarId], diags: &mut Dia
         useful,
         group,
     };
-    check(&func.body, &act, diags);
+    check(func, &func.body, &act, diags);
     act
 }
 
-/// Reports operations that cannot be differentiated but whose result needs
-/// a derivative. (`x.is_nan()` in a condition is fine: its result is not
-/// active.)
-fn check(block: &Block, act: &Activity, diags: &mut Diags) {
+/// Reports operations that cannot be differentiated but take part in the
+/// derivative: a result that needs a derivative (`x.is_nan()` in a
+/// condition is fine: its result is not active), and a write by a method
+/// without a rule into a value that carries one.
+fn check(func: &Func, block: &Block, act: &Activity, diags: &mut Diags) {
     for s in block {
-        match s {
+        let (op, result_active) = match s {
             Stmt::Let {
-                pat: Pat::Var(d),
-                init: Some(op),
-                ..
-            } if act.is_active(*d) => check_op(op, diags),
-            Stmt::Assign { place, op, .. } if act.is_active(place.base) => check_op(op, diags),
+                pat, init: Some(op), ..
+            } => {
+                let active = match pat {
+                    Pat::Var(d) => act.is_active(*d),
+                    Pat::Tuple(vs) => vs.iter().flatten().any(|v| act.is_active(*v)),
+                };
+                (Some(op), active)
+            }
+            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
+                (Some(op), act.is_active(place.base))
+            }
+            Stmt::Eval { op, .. } => (Some(op), false),
+            Stmt::Return(Some(op)) => (
+                Some(op),
+                diff_sources(func, op).iter().any(|v| act.is_varied(*v)),
+            ),
             Stmt::If { then, els, .. } => {
-                check(then, act, diags);
-                check(els, act, diags);
+                check(func, then, act, diags);
+                check(func, els, act, diags);
+                (None, false)
             }
             Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-                check(body, act, diags);
+                check(func, body, act, diags);
+                (None, false)
             }
             Stmt::Match { arms, .. } => {
                 for (_, b) in arms {
-                    check(b, act, diags);
+                    check(func, b, act, diags);
                 }
+                (None, false)
             }
-            _ => {}
+            _ => (None, false),
+        };
+        let Some(op) = op else { continue };
+        if result_active {
+            check_op(op, diags);
+        } else if let Some(w) = written_by_method(func, op)
+            .into_iter()
+            .find(|w| act.is_active(*w))
+        {
+            check_write(func, op, w, diags);
         }
+    }
+}
+
+/// A method (or a call without a rule) that may write `w`, which carries a
+/// derivative: its effect on the derivative is unknown.
+fn check_write(func: &Func, op: &Op, w: VarId, diags: &mut Diags) {
+    let name = &func.info(w).name;
+    match op {
+        Op::Method(_, method, _) => diags.error(
+            method.span(),
+            format!(
+                "method `{method}` may change `{name}`, which carries a derivative, and it has no derivative rule; write the update with indexing instead (for example `let mut v = vec![0.0; n];` and `v[i] = ...`), see the README's supported-Rust table"
+            ),
+        ),
+        Op::Call(callee, _) => {
+            let path = quote::ToTokens::to_token_stream(&callee.path)
+                .to_string()
+                .replace(' ', "");
+            diags.error_at(
+                &callee.path,
+                format!("`{path}` may change `{name}`, which carries a derivative, and it has no derivative rule; write the update as arithmetic on `{name}`"),
+            );
+        }
+        _ => {}
     }
 }
 
@@ -342,8 +488,7 @@ fn check_op(op: &Op, diags: &mut Diags) {
         Op::Method(_, name, _) => diags.error(
             name.span(),
             format!(
-                "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64`; supported methods are {}, `len`, and `iter().sum()`/`iter().product()`",
-                crate::elem::Elem::supported_list()
+                "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64` such as `sin`, `exp` or `powi` (the README's supported-Rust table lists them all); compute the value from supported operations, or move it into a function whose `_jvp`/`_vjp` you write by hand"
             ),
         ),
         Op::Call(callee, _) if callee.opaque => {
@@ -353,8 +498,7 @@ fn check_op(op: &Op, diags: &mut Diags) {
             diags.error_at(
                 &callee.path,
                 format!(
-                    "`{name}` has no derivative rule; the supported elementary functions are {}",
-                    crate::elem::Elem::supported_list()
+                    "`{name}` has no derivative rule; the elementary functions with rules (`sin`, `exp`, `powi`, ...) are listed in the README's supported-Rust table; compute the value from them, or move it into a function whose `_jvp`/`_vjp` you write by hand"
                 ),
             );
         }

@@ -20,6 +20,8 @@ pub struct FnShell<'a> {
     pub name: syn::Ident,
     pub generics: &'a syn::Generics,
     pub ret: Option<TokenStream>,
+    /// Statements that run first: checks rustc must make on the parameters.
+    pub prologue: TokenStream,
 }
 
 pub struct Gen<'f> {
@@ -50,12 +52,14 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
         name,
         generics,
         ret,
+        prologue,
     } = shell;
     let (_, _, where_clause) = generics.split_for_impl();
     let ret = ret.as_ref().map(|r| quote!(-> #r));
     quote! {
         #attrs
         #vis fn #name #generics (#(#params),*) #ret #where_clause {
+            #prologue
             #body
         }
     }
@@ -631,3 +635,4 @@ fn bin_tokens(b: crate::ir::BinOp, span: Span) -> TokenStream {
         })
         .collect()
 }
+

@@ -46,7 +46,7 @@ fn finished(f: Func, pass: &str) -> Result<Func, String> {
 fn compile(src: &str) -> Result<(String, Variants), String> {
     let item: syn::ItemFn = syn::parse_str(src).map_err(|e| format!("parse: {e}"))?;
     let mut d = Diags::default();
-    let sig = crate::sig::parse(&item.sig, &mut d).ok_or("signature")?;
+    let sig = crate::sig::parse(&item.sig, &[], &mut d).ok_or("signature")?;
     let ir = verified(crate::lower::lower(&sig, &item.block, &mut d), "lowering")?;
     if !d.is_empty() {
         return Err(format!("lowering: {}", d.to_compile_errors()));

@@ -102,12 +102,4 @@ impl Elem {
             .find(|(e, _, _)| *e == self)
             .map_or("?", |(_, n, _)| n)
     }
-
-    /// A comma-separated list for error messages.
-    pub fn supported_list() -> String {
-        ALL.iter()
-            .map(|(_, n, _)| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

@@ -32,9 +32,9 @@ impl Mode {
     }
     fn options(self) -> &'static [&'static str] {
         match self {
-            Mode::Jvp => &[],
-            Mode::Vjp => &["tape"],
-            Mode::Grad => &["wrt", "tape"],
+            Mode::Jvp => &["constant"],
+            Mode::Vjp => &["tape", "constant"],
+            Mode::Grad => &["wrt", "tape", "constant"],
         }
     }
 }
@@ -109,7 +109,8 @@ pub fn expand_in(
         return quote!(#err #item);
     };
     let opts = options::parse(mode.attr_name(), attr, mode.options(), &mut diags);
-    let Some(sig) = sig::parse(&func.sig, &mut diags) else {
+    options::check_constants(&opts, &func.sig, &mut diags);
+    let Some(sig) = sig::parse(&func.sig, &opts.constant, &mut diags) else {
         let errors = diags.to_compile_errors();
         return quote!(#errors #func);
     };
@@ -325,7 +326,23 @@ fn shell<'a>(out: Output, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) 
         name: format_ident!("{}_{}", name, suffix),
         generics: &func.sig.generics,
         ret,
+        prologue: constant_checks(sig),
     }
+}
+
+/// A parameter whose type the macro does not model is passed through as a
+/// constant only if rustc proves that its type carries no derivative
+/// (`autodiff::Constant`, whose `on_unimplemented` message says what to do).
+/// Spanned on the parameter, so the error points at it.
+fn constant_checks(sig: &Signature) -> TokenStream {
+    sig.params
+        .iter()
+        .filter(|p| p.check_constant)
+        .map(|p| {
+            let id = &p.ident;
+            quote::quote_spanned!(id.span()=> ::autodiff::__rt::assert_constant(&#id);)
+        })
+        .collect()
 }
 
 /// The user's lint levels, for the derivatives: they contain the same code,
@@ -364,6 +381,7 @@ fn stub(out: Output, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> Token
         name,
         generics,
         ret,
+        ..
     } = shell(out, func, sig, wrt);
     let params = sig.params.iter().map(|p| {
         let (id, ty) = (&p.ident, &p.ty);

@@ -13,6 +13,8 @@ pub struct Options {
     pub tape: Option<usize>,
     /// `wrt(...)`: the parameters to differentiate with respect to.
     pub wrt: Option<Vec<syn::Ident>>,
+    /// `constant(...)`: parameters the user declares to carry no derivative.
+    pub constant: Vec<syn::Ident>,
 }
 
 /// Parses `tokens` for attribute `name`, which accepts the options `allowed`.
@@ -58,7 +60,7 @@ pub fn parse(
                 }
                 opts.tape = Some(n);
             }
-            "wrt" => {
+            "wrt" | "constant" => {
                 let mut names = Vec::new();
                 meta.parse_nested_meta(|inner| {
                     match inner.path.get_ident() {
@@ -67,7 +69,11 @@ pub fn parse(
                     }
                     Ok(())
                 })?;
-                opts.wrt = Some(names);
+                if key == "wrt" {
+                    opts.wrt = Some(names);
+                } else {
+                    opts.constant.extend(names);
+                }
             }
             _ => {}
         }
@@ -77,6 +83,18 @@ pub fn parse(
         diags.push(e);
     }
     opts
+}
+
+/// Reports names in `constant(..)` that are not parameters.
+pub fn check_constants(opts: &Options, func: &syn::Signature, diags: &mut Diags) {
+    for n in &opts.constant {
+        let known = func.inputs.iter().any(|a| {
+            matches!(a, syn::FnArg::Typed(pt) if matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == *n))
+        });
+        if !known {
+            diags.error(n.span(), format!("`{n}` is not a parameter of this function"));
+        }
+    }
 }
 
 /// Which parameters `wrt` selects; reports unknown, duplicate and

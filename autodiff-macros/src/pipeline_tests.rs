@@ -43,7 +43,7 @@ fn corpus() -> Vec<syn::ItemFn> {
 /// Runs each stage by hand and verifies the IR after every pass.
 fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     let mut diags = Diags::default();
-    let sig = crate::sig::parse(&f.sig, &mut diags).ok_or("signature rejected")?;
+    let sig = crate::sig::parse(&f.sig, &[], &mut diags).ok_or("signature rejected")?;
     let ir = crate::lower::lower(&sig, &f.block, &mut diags);
     crate::verify::verify(&ir).map_err(|e| format!("after lowering: {e}"))?;
     let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();

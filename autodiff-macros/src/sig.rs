@@ -12,6 +12,9 @@ pub struct ParamSig {
     pub kind: Ty,
     /// Whether the parameter gets a tangent or adjoint.
     pub differentiable: bool,
+    /// A constant of a type the macro does not model: the derivative asks
+    /// rustc to prove that the type implements the runtime's `Constant`.
+    pub check_constant: bool,
 }
 
 /// The signature of the user's function, checked.
@@ -23,8 +26,13 @@ pub struct Signature {
     pub ret: Option<syn::Type>,
 }
 
-/// Reads the signature, reporting every unsupported part.
-pub fn parse(sig: &syn::Signature, diags: &mut Diags) -> Option<Signature> {
+/// Reads the signature, reporting every unsupported part. `constants` are
+/// the parameters the user declared constant (`constant(m)`).
+pub fn parse(
+    sig: &syn::Signature,
+    constants: &[syn::Ident],
+    diags: &mut Diags,
+) -> Option<Signature> {
     let mut ok = true;
     if let Some(a) = &sig.asyncness {
         diags.error_at(a, "`async fn` cannot be differentiated; remove `async`");
@@ -57,12 +65,21 @@ pub fn parse(sig: &syn::Signature, diags: &mut Diags) -> Option<Signature> {
                     ok = false;
                     continue;
                 }
-                let kind = Ty::from_syn(&pt.ty);
+                let declared = constants.iter().any(|c| *c == pi.ident);
+                let Some(role) = role(&pi.ident, &pt.ty, declared, &sig.generics, diags) else {
+                    ok = false;
+                    continue;
+                };
+                let kind = match role {
+                    Role::Differentiable | Role::Constant => Ty::from_syn(&pt.ty),
+                    Role::Declared | Role::Checked => constant_kind(Ty::from_syn(&pt.ty)),
+                };
                 params.push(ParamSig {
                     ident: pi.ident.clone(),
                     mutable: pi.mutability.is_some(),
                     ty: (*pt.ty).clone(),
-                    differentiable: is_differentiable_param(&kind),
+                    differentiable: role == Role::Differentiable,
+                    check_constant: role == Role::Checked,
                     kind,
                 });
             }
@@ -86,6 +103,99 @@ pub fn parse(sig: &syn::Signature, diags: &mut Diags) -> Option<Signature> {
         params,
         ret,
     })
+}
+
+/// How a parameter takes part in the derivative.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// It gets a tangent or adjoint.
+    Differentiable,
+    /// Its type is known to carry no derivative (integers, `bool`, ...).
+    Constant,
+    /// The user listed it in `constant(..)`.
+    Declared,
+    /// A type the macro does not model: constant if rustc proves
+    /// `T: Constant`.
+    Checked,
+}
+
+/// Decides a parameter's role. A parameter is never silently constant:
+/// types that may hold floats are either differentiable, declared constant
+/// by the user, checked by rustc, or an error here.
+fn role(
+    ident: &syn::Ident,
+    ty: &syn::Type,
+    declared: bool,
+    generics: &syn::Generics,
+    diags: &mut Diags,
+) -> Option<Role> {
+    let kind = Ty::from_syn(ty);
+    if is_differentiable_param(&kind) {
+        if declared {
+            diags.error_at(ident, format!("`{ident}` has a differentiable type, so it cannot be listed in `constant(..)`; to leave it out of the gradient use `#[grad(wrt(..))]` with the other parameters"));
+            return None;
+        }
+        return Some(Role::Differentiable);
+    }
+    if kind.is_constant() {
+        return Some(Role::Constant);
+    }
+    if declared {
+        return Some(Role::Declared);
+    }
+    if let Some(g) = generic_in(ty, generics) {
+        diags.error_at(ty, format!("parameter `{ident}` has the generic type `{g}`; generic functions are not supported yet: write the function for `f64` or `f32`, or, if `{ident}` carries no derivative, declare it with `constant({ident})` in the attribute"));
+        return None;
+    }
+    if has_float_tuple(&kind) {
+        diags.error_at(ty, format!("tuple parameters holding floats are not supported yet; pass the fields of `{ident}` as separate parameters"));
+        return None;
+    }
+    Some(Role::Checked)
+}
+
+/// The kind of a parameter known to be constant: every part that is not
+/// modelled, or float, becomes `Opaque`, so no analysis gives it a derivative.
+fn constant_kind(t: Ty) -> Ty {
+    match t {
+        Ty::Ref(m, e) => Ty::Ref(m, Box::new(constant_kind(*e))),
+        Ty::Array(e) => Ty::Array(Box::new(constant_kind(*e))),
+        Ty::Slice(e) => Ty::Slice(Box::new(constant_kind(*e))),
+        Ty::Vec(e) => Ty::Vec(Box::new(constant_kind(*e))),
+        Ty::Tuple(es) => Ty::Tuple(es.into_iter().map(constant_kind).collect()),
+        t if t.is_constant() => t,
+        _ => Ty::Opaque,
+    }
+}
+
+fn has_float_tuple(t: &Ty) -> bool {
+    match t {
+        Ty::Tuple(es) => es.iter().any(|e| !e.is_constant()),
+        Ty::Ref(_, e) | Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) => has_float_tuple(e),
+        _ => false,
+    }
+}
+
+/// The first generic type parameter of `generics` that `ty` mentions.
+fn generic_in(ty: &syn::Type, generics: &syn::Generics) -> Option<syn::Ident> {
+    let names: Vec<&syn::Ident> = generics.type_params().map(|p| &p.ident).collect();
+    let mut found = None;
+    find_idents(quote::ToTokens::to_token_stream(ty), &mut |id| {
+        if found.is_none() && names.iter().any(|n| *n == id) {
+            found = Some(id.clone());
+        }
+    });
+    found
+}
+
+fn find_idents(ts: proc_macro2::TokenStream, f: &mut dyn FnMut(&syn::Ident)) {
+    for tt in ts {
+        match tt {
+            proc_macro2::TokenTree::Ident(id) => f(&id),
+            proc_macro2::TokenTree::Group(g) => find_idents(g.stream(), f),
+            _ => {}
+        }
+    }
 }
 
 /// The calling convention's differentiable parameter types: floats, arrays of

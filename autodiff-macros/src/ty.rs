@@ -40,8 +40,13 @@ pub enum Ty {
     Vec(Box<Ty>),
     Tuple(Vec<Ty>),
     Ref(bool, Box<Ty>),
-    /// A type this crate does not model (a user type, a generic).
+    /// A type this crate does not model (a user type, a generic, an alias).
+    /// It may hold floats, so it is not known to be constant.
     Other,
+    /// A type known to carry no derivative: `char`, `str`, `String`, and a
+    /// parameter the user declared constant (`constant(p)`, or a type that
+    /// implements the runtime's `Constant` trait, which rustc checks).
+    Opaque,
     /// Not known yet.
     Unknown,
 }
@@ -62,6 +67,7 @@ impl Ty {
                     "usize" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "i8" | "i16"
                     | "i32" | "i64" | "i128" => Ty::Int,
                     "bool" => Ty::Bool,
+                    "char" | "str" | "String" => Ty::Opaque,
                     "Vec" => match &last.arguments {
                         syn::PathArguments::AngleBracketed(a) => match a.args.first() {
                             Some(syn::GenericArgument::Type(inner)) => {
@@ -100,8 +106,9 @@ impl Ty {
     /// Whether it is known that values of this type carry no derivative.
     pub fn is_constant(&self) -> bool {
         match self {
-            // By the calling convention, user types carry no derivative.
-            Ty::Int | Ty::Bool | Ty::Unit | Ty::Other => true,
+            // A type the macro does not model may hold floats: it is not
+            // constant unless the user says so (then it is `Opaque`).
+            Ty::Int | Ty::Bool | Ty::Unit | Ty::Opaque => true,
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_constant(),
             Ty::Tuple(es) => es.iter().all(Ty::is_constant),
             _ => false,
@@ -177,8 +184,15 @@ mod tests {
         ] {
             assert!(ty(d).is_differentiable(), "{d}");
         }
-        for c in ["usize", "&mut usize", "bool", "&[i32]", "String"] {
+        for c in ["usize", "&mut usize", "bool", "&[i32]", "String", "&str", "char"] {
             assert!(!ty(c).is_differentiable(), "{c}");
+            assert!(ty(c).is_constant(), "{c}");
+        }
+        // Types the macro does not model are neither: a user type, an alias
+        // of `f64` or a generic may hold floats.
+        for u in ["Model", "&nalgebra::DVector<f64>", "Real", "T", "&[T]"] {
+            assert!(!ty(u).is_differentiable(), "{u}");
+            assert!(!ty(u).is_constant(), "{u}");
         }
         assert_eq!(ty("&[f32; 4]").prec(), Some(Prec::F32));
     }

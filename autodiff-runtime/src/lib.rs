@@ -5,7 +5,8 @@
 //! - [`ZeroLike`]: a zero tangent or adjoint shaped like a value whose type
 //!   only rustc knows;
 //! - [`Accumulate`]: adding adjoints of arrays, tuples and `Vec`s;
-//! - [`Tape`]: the LIFO that reverse mode records on, with inline storage.
+//! - [`Tape`]: the LIFO that reverse mode records on, with inline storage;
+//! - [`Constant`]: the marker for parameter types that carry no derivative.
 //!
 //! ```
 //! use autodiff_runtime::ZeroLike;
@@ -21,12 +22,16 @@
 extern crate alloc;
 
 mod accumulate;
+mod constant;
 #[cfg(feature = "stats")]
 mod stats;
 mod tape;
 mod zero;
 
 pub use accumulate::{accumulate, Accumulate};
+#[doc(hidden)]
+pub use constant::assert_constant;
+pub use constant::Constant;
 #[cfg(feature = "stats")]
 pub use stats::tape_pushes;
 pub use tape::Tape;

@@ -499,7 +499,7 @@ pub fn recomputable(
             // (it is then recorded or recomputed itself).
             !region_written.contains(&u)
         } else {
-            !region_written.contains(&u) && !matches!(func.info(u).ty, Ty::Other)
+            !region_written.contains(&u) && !matches!(func.info(u).ty, Ty::Other | Ty::Opaque)
         }
     })
 }

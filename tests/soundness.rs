@@ -1,0 +1,136 @@
+//! The soundness rule: every parameter is differentiable, known constant,
+//! declared constant by the user, or checked by rustc; and methods that
+//! write buffers without a derivative rule are compile errors (see the ui
+//! cases `sound_buffer_methods` and `sound_param_types`). These tests show
+//! the accepted side: constants declared by each route give the right
+//! derivative, and writes into buffers that carry no derivative stay legal.
+
+use approx::assert_relative_eq;
+use autodiff::{grad, jvp, vjp, Constant};
+use std::cell::Cell;
+
+/// A model parameter type of the user's: declared constant by the trait.
+pub struct Config {
+    pub power: i32,
+}
+
+impl Constant for Config {}
+
+fn power_of(c: &Config) -> i32 {
+    c.power
+}
+
+#[jvp]
+#[grad]
+fn by_trait(x: f64, c: &Config) -> f64 {
+    let p: i32 = power_of(c);
+    x.powi(p) + x
+}
+
+#[test]
+fn a_type_implementing_constant_is_passed_through() {
+    let c = Config { power: 3 };
+    for x in [0.5, -1.2, 2.0] {
+        let exact = 3.0 * x * x + 1.0;
+        let (y, dy) = by_trait_jvp(x, 1.0, &c);
+        assert_eq!(y, by_trait(x, &c));
+        assert_relative_eq!(dy, exact, max_relative = 1e-14);
+        let (y2, g) = by_trait_grad(x, &c);
+        assert_eq!(y2, y);
+        assert_relative_eq!(g, exact, max_relative = 1e-14);
+        let h = 1e-6;
+        let fd = (by_trait(x + h, &c) - by_trait(x - h, &c)) / (2.0 * h);
+        assert_relative_eq!(dy, fd, max_relative = 1e-8);
+    }
+}
+
+/// A foreign type (no `Constant` impl possible here): declared in the
+/// attribute. `Cell<i32>::get` on it is a constant.
+#[jvp(constant(k))]
+#[grad(constant(k))]
+fn by_attribute(x: f32, k: &Cell<i32>) -> f32 {
+    x.powi(k.get()) * 2.0
+}
+
+#[test]
+fn a_parameter_declared_constant_is_passed_through() {
+    let k = Cell::new(4);
+    for x in [0.5_f32, -1.5, 1.25] {
+        let exact = 8.0 * x * x * x;
+        let (_, dy) = by_attribute_jvp(x, 1.0, &k);
+        assert_relative_eq!(dy, exact, max_relative = 1e-6);
+        let (_, g) = by_attribute_grad(x, &k);
+        assert_relative_eq!(g, dy, max_relative = 1e-6);
+        let h = 1e-2_f32;
+        let fd = (by_attribute(x + h, &k) - by_attribute(x - h, &k)) / (2.0 * h);
+        assert_relative_eq!(dy, fd, max_relative = 1e-3);
+    }
+}
+
+/// `&str`, `char` and `&[usize]` are known constants.
+#[jvp]
+#[vjp]
+fn known_constants(x: f64, label: &str, c: char, idx: &[usize]) -> f64 {
+    assert!(!label.is_empty());
+    let mut s = 0.0;
+    for &i in idx {
+        s += x * (i as f64);
+    }
+    if c.is_alphabetic() {
+        s = s * x;
+    }
+    s
+}
+
+#[test]
+fn strings_chars_and_index_slices_are_constants() {
+    let idx = [1_usize, 2, 4];
+    let x = 1.5;
+    // s = 7x, then s·x = 7x² for a letter.
+    let (y, d) = known_constants_jvp(x, 1.0, "a", 'q', &idx);
+    assert_eq!(y, known_constants(x, "a", 'q', &idx));
+    assert_relative_eq!(d, 14.0 * x, max_relative = 1e-14);
+    let mut b = 0.0;
+    known_constants_vjp(x, &mut b, "a", 'q', &idx, 1.0);
+    assert_relative_eq!(b, d, max_relative = 1e-14);
+    let (_, d) = known_constants_jvp(x, 1.0, "a", '7', &idx);
+    assert_relative_eq!(d, 7.0, max_relative = 1e-14);
+}
+
+/// Buffers that carry no derivative may still be written by any method:
+/// only writes into differentiable values need a rule.
+#[jvp]
+#[vjp]
+fn constant_buffers(x: &[f64]) -> f64 {
+    let mut order: Vec<usize> = Vec::new();
+    for i in 0..x.len() {
+        order.push(x.len() - 1 - i);
+    }
+    order.swap(0, 1);
+    let mut weights = vec![1.0; 2];
+    weights.push(3.0);
+    weights.fill(2.0);
+    let mut s = 0.0;
+    for k in 0..order.len() {
+        s += weights[k % weights.len()] * x[order[k]] * x[order[k]];
+    }
+    s
+}
+
+#[test]
+fn writes_into_constant_buffers_are_allowed() {
+    let x = [1.0, -2.0, 0.5];
+    // s = 2 Σ x², gradient 4x.
+    let mut g = [0.0; 3];
+    let y = constant_buffers_vjp(&x, &mut g, 1.0);
+    assert_eq!(y, constant_buffers(&x));
+    assert_relative_eq!(y, 2.0 * (1.0 + 4.0 + 0.25), max_relative = 1e-14);
+    for i in 0..3 {
+        assert_relative_eq!(g[i], 4.0 * x[i], max_relative = 1e-14);
+        let mut u = [0.0; 3];
+        u[i] = 1.0;
+        let (_, d) = constant_buffers_jvp(&x, &u);
+        assert_relative_eq!(d, g[i], max_relative = 1e-14);
+    }
+}
+

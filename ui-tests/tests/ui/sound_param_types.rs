@@ -1,0 +1,48 @@
+use autodiff::{grad, jvp};
+
+// A parameter whose type the macro does not model is never silently a
+// constant: the macro rejects it, or rustc must prove it carries no
+// derivative (`autodiff::Constant`).
+
+type Real = f64;
+
+#[jvp]
+fn alias(x: Real, y: f64) -> f64 {
+    x * y
+}
+
+#[grad]
+fn foreign(x: f64, _c: &std::cell::Cell<f64>) -> f64 {
+    x * 2.0
+}
+
+pub struct Model {
+    pub scale: f64,
+}
+
+#[jvp]
+fn user_type(x: f64, _m: &Model) -> f64 {
+    x * 3.0
+}
+
+#[grad]
+fn tuple(p: (f64, f64)) -> f64 {
+    p.0 * p.1
+}
+
+#[jvp]
+fn generic<T: Copy>(x: f64, _t: T) -> f64 {
+    x * 2.0
+}
+
+#[grad(constant(y))]
+fn constant_float(x: f64, y: f64) -> f64 {
+    x * y
+}
+
+#[jvp(constant(z))]
+fn constant_unknown(x: f64) -> f64 {
+    x
+}
+
+fn main() {}
