@@ -167,7 +167,19 @@ impl Gen<'_> {
                 } else {
                     quote!(..)
                 };
-                let mut iter = quote!(#start #dots #end);
+                let mut iter = if needs_exact_size(&range.adapters) {
+                    // `Take<Range<u64>>` and `StepBy<Range<u64>>` cannot be
+                    // reversed (`Range<u64>` is not exact-size), nor can any
+                    // inclusive range: count through the runtime instead.
+                    let f = if range.inclusive {
+                        quote!(indices_inclusive)
+                    } else {
+                        quote!(indices)
+                    };
+                    quote!(::autodiff::__rt::#f(#start, #end))
+                } else {
+                    quote!(#start #dots #end)
+                };
                 if !range.adapters.is_empty() {
                     iter = quote!((#iter));
                     for a in &range.adapters {
@@ -636,3 +648,17 @@ fn bin_tokens(b: crate::ir::BinOp, span: Span) -> TokenStream {
         .collect()
 }
 
+/// Whether a `.rev()` follows `.take(..)` or `.step_by(..)`: the standard
+/// library reverses those only over exact-size ranges, which ranges of
+/// `u64`, `i64`, the 128-bit types and inclusive ranges are not.
+fn needs_exact_size(adapters: &[RangeAdapter]) -> bool {
+    let mut sized = false;
+    for a in adapters {
+        match a {
+            RangeAdapter::Take(_) | RangeAdapter::StepBy(_) => sized = true,
+            RangeAdapter::Rev if sized => return true,
+            RangeAdapter::Rev => {}
+        }
+    }
+    false
+}

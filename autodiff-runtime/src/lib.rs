@@ -6,7 +6,9 @@
 //!   only rustc knows;
 //! - [`Accumulate`]: adding adjoints of arrays, tuples and `Vec`s;
 //! - [`Tape`]: the LIFO that reverse mode records on, with inline storage;
-//! - [`Constant`]: the marker for parameter types that carry no derivative.
+//! - [`Constant`]: the marker for parameter types that carry no derivative;
+//! - [`Indices`]: integer ranges of every integer type that reverse mode can
+//!   replay backwards after `take` and `step_by`.
 //!
 //! ```
 //! use autodiff_runtime::ZeroLike;
@@ -23,6 +25,7 @@ extern crate alloc;
 
 mod accumulate;
 mod constant;
+mod indices;
 #[cfg(feature = "stats")]
 mod stats;
 mod tape;
@@ -32,6 +35,7 @@ pub use accumulate::{accumulate, Accumulate};
 #[doc(hidden)]
 pub use constant::assert_constant;
 pub use constant::Constant;
+pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 #[cfg(feature = "stats")]
 pub use stats::tape_pushes;
 pub use tape::Tape;
