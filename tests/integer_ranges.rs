@@ -75,7 +75,13 @@ macro_rules! integer_loops {
                 s
             }
 
-            fn check(f: impl Fn($R) -> $R, jvp: impl Fn($R) -> ($R, $R), vjp: impl Fn($R) -> $R, x: $R, exact: Option<$R>) {
+            fn check(
+                f: impl Fn($R) -> $R,
+                jvp: impl Fn($R) -> ($R, $R),
+                vjp: impl Fn($R) -> $R,
+                x: $R,
+                exact: Option<$R>,
+            ) {
                 let (y, dy) = jvp(x);
                 assert_eq!(y, f(x));
                 let fd = (f(x + $h) - f(x - $h)) / (2.0 * $h);

@@ -134,3 +134,48 @@ fn writes_into_constant_buffers_are_allowed() {
     }
 }
 
+/// A method result on a constant, passed straight to a call: a constant
+/// (rustc checks its type is one), with no annotation needed.
+pub struct Skeleton {
+    bones: usize,
+}
+
+impl Constant for Skeleton {}
+
+impl Skeleton {
+    fn bones(&self) -> usize {
+        self.bones
+    }
+}
+
+fn spread(x: f64, n: usize) -> f64 {
+    x * n as f64
+}
+
+fn spread_jvp(x: f64, x_dot: f64, n: usize) -> (f64, f64) {
+    (spread(x, n), x_dot * n as f64)
+}
+
+fn spread_vjp(x: f64, x_bar: &mut f64, n: usize, out_bar: f64) -> f64 {
+    *x_bar += out_bar * n as f64;
+    spread(x, n)
+}
+
+#[jvp]
+#[vjp]
+fn rig(x: f64, m: &Skeleton) -> f64 {
+    spread(x, m.bones()) * x
+}
+
+#[test]
+fn method_results_on_constants_are_constant_arguments() {
+    let m = Skeleton { bones: 5 };
+    for x in [0.5, -2.0] {
+        let (y, d) = rig_jvp(x, 1.0, &m);
+        assert_eq!(y, rig(x, &m));
+        assert_relative_eq!(d, 10.0 * x, max_relative = 1e-14);
+        let mut b = 0.0;
+        rig_vjp(x, &mut b, &m, 1.0);
+        assert_relative_eq!(b, d, max_relative = 1e-14);
+    }
+}

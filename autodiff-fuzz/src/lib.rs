@@ -6,7 +6,10 @@
 //! data-dependent bounds, `break`, `continue`, early `return`, branches on
 //! float comparisons, repeated reassignment, array reads and writes with
 //! computed indices, writes to the `&mut` buffer, calls, and every
-//! elementary function with its argument kept inside its domain.
+//! elementary function with its argument kept inside its domain; and, from a
+//! second random stream, closures (local and in iterator chains: `map`,
+//! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
+//! every integer type with `rev`, `step_by`, `break` and `continue`.
 //!
 //! ```
 //! let p = autodiff_fuzz::program(7, 3);
@@ -96,6 +99,7 @@ pub fn program(seed: u64, count: usize) -> Program {
     let functions = (0..count)
         .map(|k| {
             let mut g = Gen {
+                ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 rng: &mut rng,
                 scalars: Vec::new(),
                 next: 0,
@@ -114,6 +118,10 @@ pub fn program(seed: u64, count: usize) -> Program {
 
 struct Gen<'r> {
     rng: &'r mut Rng,
+    /// A second stream for the constructs added later (closures, iterator
+    /// chains, loops over every integer type). Drawing them from their own
+    /// stream leaves the statements of the main stream as they were.
+    ext: Rng,
     /// Scalar locals in scope (all `f64`, all `mut`).
     scalars: Vec<String>,
     next: usize,
@@ -291,6 +299,9 @@ impl Gen<'_> {
         if self.budget == 0 {
             return;
         }
+        if self.ext.chance(12) {
+            self.extension();
+        }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });
         match choice {
@@ -394,6 +405,81 @@ impl Gen<'_> {
                 let s = self.scalar();
                 let e = self.expr(2);
                 self.line(&format!("{s} = {s} * 0.5 + {e};"));
+            }
+        }
+    }
+
+    /// A term for the extension statements, from the extension stream:
+    /// never the scalar `target` the statement assigns.
+    fn ext_atom(&mut self, target: &str) -> String {
+        let others: Vec<String> = self
+            .scalars
+            .iter()
+            .filter(|s| *s != target)
+            .cloned()
+            .collect();
+        match self.ext.below(6) {
+            0 => "x".into(),
+            1 => format!("v[{} % v.len()]", self.ext.below(4)),
+            2 => format!("a[{}]", self.ext.below(4)),
+            3 => format!("buf[{}]", self.ext.below(4)),
+            4 if !others.is_empty() => others[self.ext.below(others.len())].clone(),
+            _ => format!("{:.2}_f64", self.ext.uniform(-1.5, 1.5)),
+        }
+    }
+
+    /// One statement with a closure, an iterator chain, or a loop counted by
+    /// an integer type other than `usize`.
+    fn extension(&mut self) {
+        let target = self.scalars[self.ext.below(self.scalars.len())].clone();
+        let a = self.ext_atom(&target);
+        let name = format!("c{}", self.next);
+        self.next += 1;
+        match self.ext.below(7) {
+            0 => self.line(&format!(
+                "{target} = v.iter().map(|t| (t * {a}).sin()).sum::<f64>() * 0.5 + {target};"
+            )),
+            1 => self.line(&format!(
+                "{target} += v.iter().zip(a.iter()).map(|(p, q)| p * q * ({a}).tanh()).sum::<f64>();"
+            )),
+            2 => self.line(&format!(
+                "{target} = v.iter().fold({target}, |acc, &t| acc * 0.5 + (t * {a}).tanh());"
+            )),
+            3 => self.line(&format!(
+                "v.iter().enumerate().for_each(|(j, &t)| {target} += t * (j as f64) * 0.1 * ({a}).cos());"
+            )),
+            4 => {
+                let b = self.ext_atom(&target);
+                self.line(&format!("let {name} = |t: f64| (t * {a}).tanh() + 0.5;"));
+                self.line(&format!(
+                    "{target} = {name}({b}) * {name}({target}) * 0.5 + {target} * 0.5;"
+                ));
+            }
+            5 => self.line(&format!(
+                "{target} = v.iter().skip(1).map(|&t| t * {a}).map(|u| u * u).fold(f64::NEG_INFINITY, f64::max).max(-2.0) * 0.25 + {target};"
+            )),
+            _ => {
+                const INTS: [&str; 11] = [
+                    "u8", "u16", "u32", "u64", "u128", "i8", "i16", "i32", "i64", "i128", "isize",
+                ];
+                let t = INTS[self.ext.below(INTS.len())];
+                let head = match self.ext.below(3) {
+                    0 => format!("for {name} in 1..=(n as {t} + 1) {{"),
+                    1 => format!("for {name} in (0..(n as {t} + 2)).rev() {{"),
+                    _ => format!("for {name} in (0..(n as {t} + 2)).step_by(2) {{"),
+                };
+                self.line(&head);
+                self.indent += 1;
+                let exit = ["continue", "break"][self.ext.below(2)];
+                let limit = self.ext.uniform(-1.0, 1.0);
+                self.line(&format!(
+                    "if {name} % 3 == 2 && {target} > {limit:.1} {{ {exit}; }}"
+                ));
+                self.line(&format!(
+                    "{target} = {target} * 0.5 + ({name} as f64 * {a}).sin() * 0.1;"
+                ));
+                self.indent -= 1;
+                self.line("}");
             }
         }
     }

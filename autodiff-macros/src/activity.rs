@@ -43,7 +43,6 @@ impl Activity {
     pub fn is_varied(&self, v: VarId) -> bool {
         self.varied[self.group[v.0]]
     }
-
 }
 
 /// Edges of the value-flow graph: `(from, to)`; `to == None` is the output.
@@ -266,7 +265,9 @@ fn method_writes(func: &Func, op: &Op, g: &mut Graph) {
 /// Methods known to read only (`is_nan`, `is_empty`, ...) write nothing.
 fn written_by_method(func: &Func, op: &Op) -> Vec<VarId> {
     let (recv, args): (Option<&Atom>, &[Atom]) = match op {
-        Op::Method(_, name, _) if READ_ONLY.contains(&name.to_string().as_str()) => return Vec::new(),
+        Op::Method(_, name, _) if READ_ONLY.contains(&name.to_string().as_str()) => {
+            return Vec::new()
+        }
         Op::Method(recv, _, args) => (Some(recv), args),
         Op::Call(callee, args) if callee.opaque => {
             let writable = args
@@ -414,7 +415,9 @@ fn check(func: &Func, block: &Block, act: &Activity, diags: &mut Diags) {
     for s in block {
         let (op, result_active) = match s {
             Stmt::Let {
-                pat, init: Some(op), ..
+                pat,
+                init: Some(op),
+                ..
             } => {
                 let active = match pat {
                     Pat::Var(d) => act.is_active(*d),

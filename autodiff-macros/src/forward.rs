@@ -171,7 +171,7 @@ impl Fwd<'_> {
                 op: Op::Call(callee, args),
                 span,
             } if self.call_active(callee, args, false) => {
-                let call = self.jvp_call(callee, args, *span);
+                let call = self.jvp_call(callee, args, *span, out);
                 out.push(Stmt::Eval {
                     op: call,
                     span: *span,
@@ -277,7 +277,7 @@ impl Fwd<'_> {
     }
 
     /// `g(args)` becomes `g_jvp(args with tangents)`.
-    fn jvp_call(&mut self, callee: &Callee, args: &[Arg], span: Span) -> Op {
+    fn jvp_call(&mut self, callee: &Callee, args: &[Arg], span: Span, out: &mut Block) -> Op {
         let mut new_args = Vec::new();
         for a in args {
             new_args.push(a.clone());
@@ -296,6 +296,15 @@ impl Fwd<'_> {
             } else if ty.is_differentiable() {
                 new_args.push(Arg::ZeroOf(Box::new(a.clone())));
             } else if !ty.is_constant() && !matches!(a, Arg::Value(Atom::Const(_))) {
+                if let Arg::Value(Atom::Var(v)) = a {
+                    if !self.act.is_varied(*v) {
+                        // A value of unknown type that depends on no input,
+                        // such as `m.bones()` on a constant `m`: passed as a
+                        // constant, and rustc checks that its type is one.
+                        out.push(constant_check(*v, span));
+                        continue;
+                    }
+                }
                 let name = callee
                     .path
                     .segments
@@ -322,7 +331,7 @@ impl Fwd<'_> {
     fn def(&mut self, target: Target, op: &Op, span: Span, out: &mut Block) {
         if let Op::Call(callee, args) = op {
             if self.call_active(callee, args, self.target_active(&target)) {
-                let call = self.jvp_call(callee, args, span);
+                let call = self.jvp_call(callee, args, span, out);
                 match target {
                     Target::Let(d) => {
                         let dd = self.active(d).then(|| self.dot(d));
@@ -544,7 +553,7 @@ impl Fwd<'_> {
                 (a.clone(), d)
             }
             Op::Call(callee, args) if self.call_active(callee, args, true) => {
-                let call = self.jvp_call(callee, args, span);
+                let call = self.jvp_call(callee, args, span, out);
                 let t = self.func.temp(Ty::Unknown, span);
                 let td = self.func.temp(Ty::Unknown, span);
                 out.push(Stmt::Let {
@@ -562,5 +571,17 @@ impl Fwd<'_> {
             }
         };
         out.push(Stmt::Return(Some(Op::Tuple(vec![value, tangent]))));
+    }
+}
+
+/// `assert_constant!(v)`: rustc proves that `v`'s type carries no
+/// derivative (the runtime's `Constant` trait), so passing it without a
+/// tangent is right; its message says to annotate the value otherwise.
+fn constant_check(v: VarId, span: Span) -> Stmt {
+    let path: syn::Path = syn::parse_quote_spanned!(span=> ::autodiff::__rt::assert_constant);
+    Stmt::Assert {
+        mac: path,
+        args: vec![Atom::Var(v)],
+        rest: proc_macro2::TokenStream::new(),
     }
 }

@@ -92,7 +92,10 @@ pub fn check_constants(opts: &Options, func: &syn::Signature, diags: &mut Diags)
             matches!(a, syn::FnArg::Typed(pt) if matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == *n))
         });
         if !known {
-            diags.error(n.span(), format!("`{n}` is not a parameter of this function"));
+            diags.error(
+                n.span(),
+                format!("`{n}` is not a parameter of this function"),
+            );
         }
     }
 }

@@ -65,7 +65,7 @@ pub fn parse(
                     ok = false;
                     continue;
                 }
-                let declared = constants.iter().any(|c| *c == pi.ident);
+                let declared = constants.contains(&pi.ident);
                 let Some(role) = role(&pi.ident, &pt.ty, declared, &sig.generics, diags) else {
                     ok = false;
                     continue;
@@ -181,7 +181,7 @@ fn generic_in(ty: &syn::Type, generics: &syn::Generics) -> Option<syn::Ident> {
     let names: Vec<&syn::Ident> = generics.type_params().map(|p| &p.ident).collect();
     let mut found = None;
     find_idents(quote::ToTokens::to_token_stream(ty), &mut |id| {
-        if found.is_none() && names.iter().any(|n| *n == id) {
+        if found.is_none() && names.contains(&id) {
             found = Some(id.clone());
         }
     });

@@ -184,7 +184,15 @@ mod tests {
         ] {
             assert!(ty(d).is_differentiable(), "{d}");
         }
-        for c in ["usize", "&mut usize", "bool", "&[i32]", "String", "&str", "char"] {
+        for c in [
+            "usize",
+            "&mut usize",
+            "bool",
+            "&[i32]",
+            "String",
+            "&str",
+            "char",
+        ] {
             assert!(!ty(c).is_differentiable(), "{c}");
             assert!(ty(c).is_constant(), "{c}");
         }

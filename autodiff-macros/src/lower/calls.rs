@@ -16,6 +16,16 @@ impl Lowerer<'_> {
             return self.error(&c.func, "qualified paths (`<T as Trait>::f`) are not supported; call the function by its path");
         }
         let path = &fp.path;
+        // A closure bound by `let`: its body, inlined.
+        if let Some(id) = path.get_ident() {
+            if let Some(super::Binding::Closure(lc)) = self.lookup(&id.to_string()) {
+                let Some(args) = self.lower_all(c.args.iter(), out) else {
+                    return Val::Never;
+                };
+                let inputs = args.into_iter().map(super::closures::Input::Atom).collect();
+                return self.apply(&super::closures::Callable::Local(lc), inputs, out);
+            }
+        }
         // `f64::sin(x)`, `f32::max(a, b)`: elementary functions named through a type.
         if path.segments.len() == 2 {
             let ty_name = path.segments[0].ident.to_string();
@@ -96,8 +106,13 @@ impl Lowerer<'_> {
         let name = m.method.to_string();
         match name.as_str() {
             "sum" | "product" if m.args.is_empty() => {
-                return self.lower_reduction(m, name == "sum", out)
+                if super::chains::has_map(&m.receiver) {
+                    return self.lower_chain(m, out);
+                }
+                return self.lower_reduction(m, name == "sum", out);
             }
+            "fold" if m.args.len() == 2 => return self.lower_chain(m, out),
+            "for_each" if m.args.len() == 1 => return self.lower_chain(m, out),
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();

@@ -95,7 +95,7 @@ impl Lowerer<'_> {
             syn::Expr::Call(c) => self.lower_call(c, out),
             syn::Expr::MethodCall(m) => self.lower_method(m, out),
             syn::Expr::Macro(m) => self.lower_macro(&m.mac, out),
-            syn::Expr::Closure(_) => self.error(e, "closures are not supported in a differentiated function; write a separate `fn` and annotate it"),
+            syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to `map`, `fold` or `for_each` in an iterator chain; otherwise write a separate `fn` and annotate it"),
             syn::Expr::Unsafe(_) => self.error(e, "`unsafe` blocks are not supported in a differentiated function"),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.error(e, "`async` code is not supported in a differentiated function"),
             syn::Expr::Try(_) => self.error(e, "the `?` operator is not supported; differentiated functions return plain values"),
@@ -137,6 +137,9 @@ impl Lowerer<'_> {
                 match self.lookup(&ident.to_string()) {
                     Some(Binding::Var(v) | Binding::ByRef(v)) => return Val::Atom(Atom::Var(v)),
                     Some(Binding::Alias(place)) => return self.load(place, ident.span(), out),
+                    Some(Binding::Closure(_)) => {
+                        return self.error(p, "a closure bound by `let` can only be called (`w(x)`) or given to `map`, `fold` or `for_each`; it is inlined there")
+                    }
                     None => {}
                 }
             }
@@ -338,6 +341,10 @@ impl Lowerer<'_> {
                 match self.lookup(&ident.to_string()) {
                     Some(Binding::Var(v) | Binding::ByRef(v)) => Some(Place::var(v)),
                     Some(Binding::Alias(place)) => Some(place),
+                    Some(Binding::Closure(_)) => {
+                        self.error(e, "a closure cannot be indexed or assigned");
+                        None
+                    }
                     None => {
                         self.error(e, format!("cannot find local variable `{ident}`; only locals and parameters can be indexed or assigned"));
                         None

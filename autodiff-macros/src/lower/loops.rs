@@ -22,7 +22,7 @@ use super::{span_of, strip_parens, Binding, LoopCtx, Lowerer, Val};
 
 /// How an item refers to its collection's element.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum By {
+pub(super) enum By {
     Ref,
     Mut,
     Value,
@@ -30,7 +30,7 @@ enum By {
 
 /// One component of a loop item, as a function of the loop index `i`.
 #[derive(Clone)]
-enum Item {
+pub(super) enum Item {
     /// The number `i + shift` (a range item, or an `enumerate` counter).
     Index {
         shift: Shift,
@@ -49,16 +49,19 @@ enum Item {
 type Shift = Vec<(bool, Atom)>;
 
 /// A loop over `lo..hi` with adapters, yielding an item per index.
-struct Plan {
-    lo: Atom,
-    hi: Atom,
-    inclusive: bool,
-    adapters: Vec<RangeAdapter>,
-    item: Item,
+pub(super) struct Plan {
+    pub lo: Atom,
+    pub hi: Atom,
+    pub inclusive: bool,
+    pub adapters: Vec<RangeAdapter>,
+    pub item: Item,
 }
 
 impl Lowerer<'_> {
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Block) -> Val {
+        if let Some(v) = self.lower_for_mapped(f, out) {
+            return v;
+        }
         let Some(plan) = self.plan(&f.expr, out) else {
             return Self::poison();
         };
@@ -170,8 +173,25 @@ impl Lowerer<'_> {
         Val::Atom(Atom::Var(acc))
     }
 
+    /// The item at loop index `index` as one value (a pair as a tuple).
+    pub(super) fn item_atom(&mut self, item: &Item, index: VarId, out: &mut Block) -> Option<Atom> {
+        let span = Span::call_site();
+        match item {
+            Item::Index { shift } => Some(self.shifted(index, shift, span, out)),
+            Item::Elem { coll, shift, .. } => {
+                let place = self.elem_place(coll, shift, index, span, out);
+                Some(self.emit(Op::Load(place), span, out))
+            }
+            Item::Pair(a, b) => {
+                let x = self.item_atom(a, index, out)?;
+                let y = self.item_atom(b, index, out)?;
+                Some(self.emit(Op::Tuple(vec![x, y]), span, out))
+            }
+        }
+    }
+
     /// Reads an iterator chain into a plan.
-    fn plan(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Plan> {
+    pub(super) fn plan(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Plan> {
         let e = strip_parens(e);
         match e {
             syn::Expr::Range(r) => {
@@ -333,7 +353,7 @@ impl Lowerer<'_> {
                 plan.item = Item::Pair(Box::new(plan.item), Box::new(other_item));
             }
             _ => {
-                self.error(&m.method, format!("`{name}` is not supported in a `for` iterator; supported are `iter`, `iter_mut`, `copied`, `cloned`, `enumerate`, `zip`, `skip`, `take` (before `step_by`/`rev`), `step_by` and `rev`"));
+                self.error(&m.method, format!("iterator adapter `{name}` is not supported; supported are `iter`, `iter_mut`, `copied`, `cloned`, `enumerate`, `zip`, `skip`, `take` (before `step_by`/`rev`), `step_by` and `rev`"));
                 return None;
             }
         }
@@ -368,7 +388,7 @@ impl Lowerer<'_> {
     }
 
     /// Binds a `for` pattern to the item at loop index `index`.
-    fn bind_item(&mut self, pat: &syn::Pat, item: &Item, index: VarId, out: &mut Block) {
+    pub(super) fn bind_item(&mut self, pat: &syn::Pat, item: &Item, index: VarId, out: &mut Block) {
         let span = span_of(pat);
         match (pat, item) {
             (syn::Pat::Wild(_), _) => {}

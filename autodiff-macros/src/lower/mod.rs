@@ -6,6 +6,8 @@
 //! a placeholder so that later problems are reported too.
 
 mod calls;
+mod chains;
+mod closures;
 mod control;
 mod expr;
 mod loops;
@@ -30,6 +32,8 @@ enum Binding {
     /// A `&mut T` into a place, such as the item of `iter_mut()`: reading
     /// reads the place and `*x = ...` writes it.
     Alias(Place),
+    /// A closure bound by `let`, inlined at each call (`closures.rs`).
+    Closure(std::rc::Rc<closures::LocalClosure>),
 }
 
 /// The value of a lowered expression.
@@ -256,6 +260,10 @@ impl Lowerer<'_> {
     ) {
         match pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
+                if let Some(syn::Expr::Closure(c)) = init.map(strip_parens) {
+                    self.bind_closure(&pi.ident, c);
+                    return;
+                }
                 let declared_ty = declared.as_ref().map(Ty::from_syn);
                 let Some(init) = init else {
                     let v = self.new_user_var(
@@ -354,11 +362,27 @@ impl Lowerer<'_> {
             syn::Pat::Type(pt) => {
                 self.bind_pattern(&pt.pat, Some((*pt.ty).clone()), init, out);
             }
+            syn::Pat::Slice(_) => {
+                let Some(init) = init else {
+                    self.error(pat, "an array pattern in `let` needs an initialiser");
+                    return;
+                };
+                let Val::Atom(a) = self.lower_expr(init, out) else {
+                    return;
+                };
+                if let Some(d) = declared.as_ref().map(Ty::from_syn) {
+                    if let Atom::Var(v) = &a {
+                        let info = &mut self.func.vars[v.0];
+                        info.ty = info.ty.clone().join(d);
+                    }
+                }
+                self.bind_atom(pat, a, out);
+            }
             _ => {
                 self.error(
                     pat,
                     "this pattern is not supported in `let`; \
-                     supported are names, `mut` names, `_` and tuples of these",
+                     supported are names, `mut` names, `_`, and tuples and arrays of these",
                 );
             }
         }
@@ -389,11 +413,31 @@ impl Lowerer<'_> {
                     self.bind_atom(p, e, out);
                 }
             }
+            // `let [a, b] = *x;`: element by element, nested arrays too.
+            syn::Pat::Slice(ps) => {
+                if let Some(rest) = ps.elems.iter().find(|p| matches!(p, syn::Pat::Rest(_))) {
+                    self.error(rest, "`..` in an array pattern is not supported; name every element (`let [a, b, c] = x;`) or index the array");
+                    return;
+                }
+                let array = self.materialize(a, span_of_pat(pat), out);
+                for (i, p) in ps.elems.iter().enumerate() {
+                    if matches!(p, syn::Pat::Wild(_)) {
+                        continue;
+                    }
+                    let mut place = Place::var(array);
+                    let index = syn::Lit::Int(syn::LitInt::new(&i.to_string(), Span::call_site()));
+                    place
+                        .proj
+                        .push(crate::ir::Proj::Index(Atom::Const(Const::Lit(index))));
+                    let e = self.emit(Op::Load(place), span_of_pat(p), out);
+                    self.bind_atom(p, e, out);
+                }
+            }
             _ => {
                 self.error(
                     pat,
                     "this pattern is not supported here; \
-                     supported are names, `mut` names, `_` and tuples of these",
+                     supported are names, `mut` names, `_`, and tuples and arrays of these",
                 );
             }
         }

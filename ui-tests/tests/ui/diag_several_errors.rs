@@ -4,7 +4,7 @@ use autodiff::jvp;
 #[jvp]
 fn f(x: f64) -> f64 {
     let a = async { 1.0 };
-    let g = || x;
+    let g = move || x;
     x
 }
 
