@@ -481,3 +481,102 @@ fn generated_programs_agree_across_modes() {
     );
     assert_eq!(mismatches, 0, "see the reproducers above");
 }
+
+fn generated_sources(seed: u64) -> Vec<String> {
+    autodiff_fuzz::program(seed, 3)
+        .functions
+        .into_iter()
+        .map(|f| f.source)
+        .collect()
+}
+
+/// Runs `check` on the last function of `sources` at `p`, with several
+/// directions, and fails with the mismatch.
+fn assert_agree(sources: &[String], p: &Inputs) {
+    let progs = build(sources).unwrap_or_else(|e| panic!("{e}"));
+    let last = &sources[sources.len() - 1];
+    let name = last.split(['(', ' ']).nth(1).unwrap_or_default();
+    for seed in 0..4 {
+        if let Err(e) = check(&progs, name, p, &mut Rng::new(seed)) {
+            panic!("{name} at {p:?}, directions {seed}: {e}");
+        }
+    }
+}
+
+/// The generator's inputs for issue 22's reproducers (`v` and `buf` as the
+/// fuzzer found them for seed 50595).
+fn issue_22_inputs(x: f64, n: usize) -> Inputs {
+    Inputs {
+        x,
+        v: vec![-0.6138234778728492, 1.393397545556513],
+        n,
+        buf: vec![
+            0.8424803765392179,
+            -0.583270488080933,
+            0.8582034011996384,
+            -0.17948065618371567,
+        ],
+    }
+}
+
+/// Issue 22, seed 50595: the final loop of `g1` updates `s1 -= t` and
+/// `acc += s1`. One accumulator's update reading another made the loop
+/// order-dependent, but accumulator updates were exempt from that check, so
+/// the loop was fused with a constant `s1_bar`. The fuzzer saw it in `g2`,
+/// whose loops carry `g1`'s result into `buf`; `g1` itself went unnoticed
+/// because none of its three random inputs had `n ≥ 2`.
+#[test]
+fn seed_50595_accumulator_read_by_accumulator() {
+    let sources = generated_sources(50595);
+    let found = run_program(&sources, 50595);
+    assert!(
+        found.is_empty(),
+        "{:?}",
+        found.iter().map(|m| &m.2).collect::<Vec<_>>()
+    );
+    // The shrunk reproducer at the input the fuzzer found.
+    let shrunk = "fn g2(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64 {
+        let mut a: [f64; 4] = [0.25, -0.5, 0.75, 1.0];
+        let mut s0: f64 = x * 0.5 + v[0];
+        s0 *= (g1(((a[(n + 3) % 4]).tanh()).exp_m1(), v, n, buf)).tanh() * 0.5 + 1.0;
+        for i0 in (0..n).rev() {
+            for i1 in (0..((x * x * 2.0) as usize % 4 + 1)).rev() {
+                buf[(i1 + 1) % 4] += s0;
+                if (s0 * v[1 % v.len()]) > (i0 as f64 * 0.5) {
+                    continue;
+                }
+            }
+        }
+        ((0.47_f64).tanh() * 1.2).tan() + a[1] * 0.5 + buf[0]
+    }";
+    let mut srcs = sources[..2].to_vec();
+    srcs.push(shrunk.to_owned());
+    assert_agree(&srcs, &issue_22_inputs(-1.053715580043928, 2));
+    // `g1` alone, at the argument `g2` passes it.
+    for n in 1..4 {
+        assert_agree(
+            &sources[..2],
+            &issue_22_inputs((-0.5f64).tanh().exp_m1(), n),
+        );
+    }
+}
+
+/// Issue 22, minimal form: accumulators that feed each other, in a final
+/// loop (fused) and in a loop followed by more code (reversed in forward
+/// iteration order when order-free). Both need the reverse order.
+#[test]
+fn accumulator_read_by_another_accumulator() {
+    let body = "let mut s1: f64 = x * 0.5 + v[0];
+        let mut acc: f64 = 0.0;
+        for i in 0..n {
+            s1 -= buf[i % 4] - x;
+            acc += s1;
+        }";
+    let sig = "(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64";
+    for src in [
+        format!("fn last{sig} {{ {body} acc }}"),
+        format!("fn middle{sig} {{ {body} buf[3] = acc * x; acc.sin() }}"),
+    ] {
+        assert_agree(&[src], &issue_22_inputs(0.2, 3));
+    }
+}
