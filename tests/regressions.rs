@@ -759,3 +759,157 @@ fn call_writing_buffer_then_reversed_loops_that_end_early() {
         );
     }
 }
+
+/// Issue 22, differential testing, seed 50480: the IR interpreter's fixed
+/// step limit stopped the reverse sweep of `g2` (nine calls of `g1` in
+/// nested loops, each calling `g0` in loops) with the analyses switched
+/// off: the primal takes 143k steps, that reverse sweep over 500k. The
+/// derivative was right and its cost a constant multiple of the primal's
+/// (joint mode runs a callee once more per call level); the harness now
+/// scales the limit with the primal. This checks the derivative end to end.
+#[allow(warnings, clippy::all, clippy::pedantic)] // verbatim generator output
+mod seed_50480 {
+    use autodiff::{jvp, vjp};
+
+    #[jvp]
+    #[vjp]
+    pub fn g0(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64 {
+        let mut a: [f64; 4] = [0.25, -0.5, 0.75, 1.0];
+        let mut s0: f64 = x * 0.5 + v[0];
+        let mut k1 = 0;
+        while k1 < 6 && s0 < 2.3 {
+            k1 += 1;
+            s0 += 0.3 + (v[(n + 3) % 4 % v.len()] - v[(n + 3) % 4 % v.len()]).tanh() * 0.1;
+            {
+                for i1 in 0..((x * x * 2.0) as usize % 4 + 1) {
+                    let mut s2: f64 = (((i1 as f64 * 0.5) - x)
+                        / (1.5
+                            + (i1 as f64 * 0.5).min(buf[(n + 0) % 4])
+                                * (i1 as f64 * 0.5).min(buf[(n + 0) % 4])));
+                }
+            }
+        }
+        if ((x).tanh()).cosh() <= (1.14_f64).sin() {
+            if (s0 * v[1 % v.len()]) > (v[(n + 2) % 4 % v.len()] * v[1 % v.len()]) {
+                a[2] = ((((v[1 % v.len()]).tanh()).exp_m1()).tanh() * 0.9).asin();
+                s0 += (((buf[(n + 2) % 4]).tanh()).powi(3))
+                    .hypot((((s0).tanh()) * ((s0).tanh()) + 0.5).log10());
+                a[1] = ((0.72_f64 * x).tanh()).exp();
+            } else {
+                s0 -= ((((v[2 % v.len()] * v[2 % v.len()]).ln_1p()).tanh())
+                    * (((v[2 % v.len()] * v[2 % v.len()]).ln_1p()).tanh())
+                    + 0.5)
+                    .log2();
+                buf[0] += x;
+                buf[3] += (((-1.66_f64).tanh()) * ((-1.66_f64).tanh()) + 0.5).recip();
+            }
+            s0 = s0 * 0.5 + (s0 - s0);
+            s0 = s0 * 0.5
+                + (((((x).tanh()).cosh()).tanh()) * ((((x).tanh()).cosh()).tanh()) + 0.5).powf(0.8);
+        }
+        for i0 in 0..n {
+            s0 += 0.1;
+        }
+        let mut acc: f64 = 0.0;
+        for i_acc in 0..n {
+            a[2] = ((buf[3] * buf[(n + 0) % 4]) * (v[3 % v.len()] - -0.26_f64));
+            if (0.12_f64 / (1.5 + 1.41_f64 * 1.41_f64)) <= (x).min(a[(i_acc + 1) % 4]) {
+                return ((((buf[(i_acc + 3) % 4]).max(a[0])).tanh())
+                    * (((buf[(i_acc + 3) % 4]).max(a[0])).tanh())
+                    + 0.5)
+                    .log10();
+            }
+            if ((((x).tanh()) * ((x).tanh()) + 0.5) + 1.0).acosh()
+                > (((s0).tanh()) * ((s0).tanh()) + 0.5).sqrt()
+            {
+                s0 += 0.1;
+            }
+            acc += ((((i_acc as f64 * 0.5).tanh()) * ((i_acc as f64 * 0.5).tanh()) + 0.5).recip()
+                * (x - x));
+        }
+        acc
+    }
+
+    #[jvp]
+    #[vjp]
+    pub fn g1(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64 {
+        let mut a: [f64; 4] = [0.25, -0.5, 0.75, 1.0];
+        let mut s0: f64 = x * 0.5 + v[0];
+        let mut s1: f64 = s0;
+        s0 -= g0(((a[0]).tanh()).cosh(), v, n, buf);
+        if (v[3 % v.len()] / (1.5 + v[0 % v.len()] * v[0 % v.len()])) <= g0(x, v, n, buf) {
+            return (0.23_f64 / (1.5 + s0 * s0)).clamp(-0.8, 0.9);
+        }
+        let mut k2 = 0;
+        while k2 < 6 && s1 < 1.1 {
+            k2 += 1;
+            s1 += 0.3 + (x + a[0]).tanh() * 0.1;
+            {
+                for i1 in 0..((x * x * 2.0) as usize % 4 + 0) {
+                    buf[(k2 + 3) % 4] += (v[(k2 + 0) % 4 % v.len()] * x);
+                }
+                s0 *= (((((x + 3.0).abs()).tanh()) * (((x + 3.0).abs()).tanh()) + 0.5).log(2.8))
+                    .tanh()
+                    * 0.5
+                    + 1.0;
+                for i1 in (0..v.len()).rev() {
+                    a[(i1 + 1) % 4] = g0(a[(i1 + 1) % 4], v, n, buf);
+                }
+            }
+        }
+        if s1 <= g0(-0.24_f64, v, n, buf) {
+            s1 += ((a[0]).tanh()).cosh();
+        }
+        let mut s3: f64 = (v[(n + 2) % 4 % v.len()] - (v[(n + 2) % 4 % v.len()] * a[3]));
+        for i0 in (0..v.len()).rev() {
+            if v[(n + 0) % 4 % v.len()] < (s0 * (i0 as f64 * 0.5)) {
+                s0 += 0.1;
+            }
+        }
+        let mut acc: f64 = 0.0;
+        for i_acc in 0..n {
+            buf[3] += (a[(i_acc + 3) % 4])
+                .atan2((((a[(i_acc + 3) % 4]).tanh()) * ((a[(i_acc + 3) % 4]).tanh()) + 0.5));
+            if (buf[(n + 0) % 4] + a[1]) > ((s0).tanh() * 0.9).atanh() {
+                s3 -= ((s0 * buf[3]).tanh()).exp_m1();
+                a[(i_acc + 2) % 4] =
+                    ((((x).tanh()) * ((x).tanh()) + 0.5).log2()).max((a[2]).clamp(-0.8, 0.9));
+            }
+            acc += (x * (((s3).tanh()) * ((s3).tanh()) + 0.5).log(2.2));
+        }
+        acc
+    }
+
+    #[jvp]
+    #[vjp]
+    pub fn g2(x: f64, v: &[f64], n: usize, buf: &mut [f64]) -> f64 {
+        let mut a: [f64; 4] = [0.25, -0.5, 0.75, 1.0];
+        for i0 in 0..n {
+            for i1 in 0..((x * x * 2.0) as usize % 4 + 1) {
+                if g1(buf[(n + 2) % 4], v, n, buf) <= buf[3] {
+                    continue;
+                }
+            }
+        }
+        a[2] + a[1] * 0.5 + buf[0]
+    }
+}
+
+#[test]
+fn seed_50480_calls_in_nested_loops() {
+    use seed_50480::*;
+    let v = [
+        -1.3189518411588623,
+        -1.4434155495121122,
+        1.0608881776668015,
+        -0.29301524679612756,
+        -0.3966543153662965,
+    ];
+    let buf = [
+        -0.7861823305425026,
+        0.16194231530256298,
+        0.967480885369471,
+        0.9225616316743093,
+    ];
+    check_generated((g2, g2_jvp, g2_vjp), -1.0964265324246147, &v, 3, &buf);
+}
