@@ -81,21 +81,32 @@ pub struct Machine<'p> {
     prog: &'p Program,
     frames: Vec<HashMap<VarId, V>>,
     steps: usize,
+    max_steps: usize,
     scratch: usize,
 }
 
-/// Generated programs need far fewer steps; a transformed program that runs
-/// away is reported instead of hanging the test.
-const MAX_STEPS: usize = 500_000;
+/// A bound on the statements one `run` executes when nothing tighter is
+/// known, so a program that runs away is reported instead of hanging the
+/// test. Callers that know how long a run should take pass a bound relative
+/// to that to `Machine::new`.
+pub const MAX_STEPS: usize = 500_000;
 
 impl<'p> Machine<'p> {
-    pub fn new(prog: &'p Program) -> Self {
+    /// A machine that stops with "step limit exceeded" after `max_steps`
+    /// statements and loop iterations.
+    pub fn new(prog: &'p Program, max_steps: usize) -> Self {
         Machine {
             prog,
             frames: Vec::new(),
             steps: 0,
+            max_steps,
             scratch: 0,
         }
+    }
+
+    /// Statements and loop iterations executed so far.
+    pub fn steps(&self) -> usize {
+        self.steps
     }
 
     /// Calls function `name`. Arguments that are references point into
@@ -238,8 +249,11 @@ impl<'p> Machine<'p> {
     fn block(&mut self, b: &Block) -> Result<Flow, String> {
         for s in b {
             self.steps += 1;
-            if self.steps > MAX_STEPS {
-                return Err("step limit exceeded".into());
+            if self.steps > self.max_steps {
+                return Err(format!(
+                    "step limit exceeded: more than {} steps",
+                    self.max_steps
+                ));
             }
             match self.stmt(s)? {
                 Flow::Normal => {}
@@ -338,8 +352,11 @@ impl<'p> Machine<'p> {
                 let name = label.as_ref().map(|l| l.ident.to_string());
                 loop {
                     self.steps += 1;
-                    if self.steps > MAX_STEPS {
-                        return Err("step limit exceeded".into());
+                    if self.steps > self.max_steps {
+                        return Err(format!(
+                            "step limit exceeded: more than {} steps",
+                            self.max_steps
+                        ));
                     }
                     match self.block(body)? {
                         Flow::Break(l) if l.is_none() || l == name => break,

@@ -3,8 +3,9 @@
 //! When a function ends with a loop whose reverse sweep is *order-free*,
 //! its adjoint can run inside the same iteration, as a hand-written
 //! gradient would. Order-free means:
-//! - the loop-carried outputs change only by `s = s ± t`, so their adjoints
-//!   stay the same in every iteration;
+//! - the loop-carried outputs change only by `s = s ± t`, and nothing else
+//!   in the body reads them (not even another output's update), so their
+//!   adjoints stay the same in every iteration;
 //! - nothing needs recording, so every value the adjoint reads is in scope;
 //! - the loop is followed only by the `return`, so every adjoint seed
 //!   (`out_bar`) is known before the loop starts.
@@ -90,10 +91,20 @@ impl Gen<'_> {
                 return false;
             }
         }
+        // An accumulator's own update reads it, and only that read is
+        // harmless. An update that reads another accumulator (`acc += s1`
+        // next to `s1 -= t`) makes `s1_bar` grow by `acc_bar` per remaining
+        // iteration, so it is checked against the other accumulators.
         for s in body {
-            let own_update =
-                matches!(s, Stmt::Assign { place, .. } if accumulators.contains(&place.base));
-            if !own_update && reads_any(s, &accumulators) {
+            let reads = match s {
+                Stmt::Assign { place, .. } if accumulators.contains(&place.base) => {
+                    let mut others = accumulators.clone();
+                    others.remove(&place.base);
+                    reads_any(s, &others)
+                }
+                _ => reads_any(s, &accumulators),
+            };
+            if reads {
                 return false;
             }
         }
