@@ -1,7 +1,9 @@
 //! `f_jvp` performs no heap allocation beyond what `f` itself does.
 //!
-//! A counting global allocator wraps `System`. This file holds a single
-//! `#[test]` so no other test thread allocates while we measure.
+//! A counting global allocator wraps `System`. It counts per thread, and
+//! the test reads only its own thread's count, so allocations by other
+//! threads (the test harness's, or anything else in the process) do not
+//! enter the measurement, however the threads are scheduled.
 
 // These tests exercise the macros on the styles numeric code is written in
 // (index loops, manual copies, `&Vec` parameters, literal casts, early
@@ -35,42 +37,69 @@
 )]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use autodiff::{jvp, vjp};
 
 mod common;
 
+/// Wraps `System`, counting allocations made by the calling thread.
+///
+/// A global allocator needs an `unsafe impl GlobalAlloc`; this is the only
+/// `unsafe` code here, it is test-only, and it adds nothing to `System`
+/// but the count.
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations (including reallocations) made by this thread so far.
+    /// `const` initialisation and a type without `Drop` mean that reaching
+    /// the counter never allocates (which would recurse into the
+    /// allocator) and registers no destructor.
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
 
+/// Adds one to the calling thread's count. `try_with` rather than `with`:
+/// during thread teardown the thread-local may be gone, and an allocation
+/// then must neither panic nor be counted.
+fn count_one() {
+    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every method forwards its arguments unchanged to `System`, which
+// upholds the `GlobalAlloc` contract; the only addition is `count_one`,
+// which neither allocates nor unwinds.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-        System.alloc(layout)
+        count_one();
+        // SAFETY: the caller's guarantees for `alloc` are passed on as is.
+        unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-        System.alloc_zeroed(layout)
+        count_one();
+        // SAFETY: as for `alloc`.
+        unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
-        System.realloc(ptr, layout, new_size)
+        count_one();
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`.
+        unsafe { System.realloc(ptr, layout, new_size) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        System.dealloc(ptr, layout)
+        // SAFETY: `ptr` came from this allocator, i.e. from `System`.
+        unsafe { System.dealloc(ptr, layout) }
     }
 }
 
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
+/// Allocations made so far by the calling thread; differences of two calls
+/// on the same thread count what ran in between on that thread only.
 fn allocs() -> usize {
-    ALLOCS.load(Ordering::SeqCst)
+    ALLOCS.with(Cell::get)
 }
 
 // A loop over the slice, a local array, elementary functions, a branch and a
@@ -122,6 +151,12 @@ fn jvp_does_not_allocate_more_than_primal() {
     let x32: Vec<f32> = x.iter().map(|&v| v as f32).collect();
     let dx32: Vec<f32> = dx.iter().map(|&v| v as f32).collect();
 
+    // The counter sees this thread's allocations: one `Vec` is one.
+    let before = allocs();
+    let probe = std::hint::black_box(Vec::<u8>::with_capacity(16));
+    let probe_allocs = allocs() - before;
+    drop(probe);
+
     let before = allocs();
     let y = energy(&x, 0.7);
     let f_allocs = allocs() - before;
@@ -139,6 +174,7 @@ fn jvp_does_not_allocate_more_than_primal() {
     let jvp32_allocs = allocs() - before;
 
     // Assertions (which may allocate for messages) only after measuring.
+    assert_eq!(probe_allocs, 1, "the allocation counter missed a Vec");
     assert_eq!(y, y2);
     assert_eq!(y32, y32b);
     assert!(t.is_finite(), "f64 tangent {t}");
@@ -168,8 +204,7 @@ fn jvp_does_not_allocate_more_than_primal() {
     let fd = (energy(&xp, 0.7 + h * 0.3) - energy(&xm, 0.7 - h * 0.3)) / (2.0 * h);
     approx::assert_relative_eq!(t, fd, max_relative = 1e-5, epsilon = 1e-6);
 
-    // Reverse mode (after all measurements, in this single test so no other
-    // test thread allocates while counting): dot-product test between
+    // Reverse mode (after all measurements): dot-product test between
     // `_jvp` and `_vjp` for both functions.
     {
         use common::f64h::*;

@@ -1,6 +1,8 @@
 //! Criterion over the same cases as the report: one group per case, one
-//! benchmark per run (`cargo bench -p autodiff-bench`; a filter such as
-//! `cargo bench -p autodiff-bench -- rosenbrock_n1000` picks cases).
+//! benchmark per run (`cargo bench -p autodiff-bench --features peers`; a
+//! filter such as `cargo bench -p autodiff-bench --features peers --
+//! rosenbrock_n1000` picks cases). Without `--features peers` the peer
+//! crates' runs are left out.
 //!
 //! The report is the tool for the README's figures (one table, ratios,
 //! allocations); this bench gives criterion's statistics and history.
@@ -8,9 +10,15 @@
 use std::time::Duration;
 
 use autodiff_bench::report::BENCHMARKS;
+use autodiff_bench::PEERS;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {
+    if !PEERS {
+        eprintln!(
+            "peers not built: num-dual, ad_trait and reverse are left out (add `--features peers`)"
+        );
+    }
     for (_, cases) in BENCHMARKS {
         for case in cases() {
             let mut group = c.benchmark_group(case.benchmark);

@@ -4,6 +4,11 @@
 //! Each benchmark module writes its objective the way a careful Rust
 //! programmer would and exposes its instances as [`Case`]s; the `report`
 //! binary times every [`Run`] of every case and prints the table.
+//!
+//! The peer crates (num-dual, ad_trait, reverse), their runs and the checks
+//! against them are built only with the `peers` feature ([`PEERS`]);
+//! everything else, including every check of autodiff's own derivatives,
+//! is built without it.
 
 pub mod adbench;
 pub mod compare;
@@ -14,6 +19,10 @@ pub mod mlp;
 pub mod report;
 pub mod rk4;
 pub mod rosenbrock;
+
+/// Whether this build has the `peers` feature, i.e. whether the cases
+/// include the runs and checks of num-dual, ad_trait and reverse.
+pub const PEERS: bool = cfg!(feature = "peers");
 
 /// One benchmark instance: the objective and the derivative codes timed
 /// against it, all prepared (data loaded, buffers allocated) up front.

@@ -7,6 +7,7 @@
 use std::hint::black_box;
 
 use autodiff::{jvp, vjp};
+#[cfg(feature = "peers")]
 use num_dual::{Dual64, DualNum};
 
 use crate::compare::{check_line, rel_diff};
@@ -91,7 +92,7 @@ pub fn trajectory_sensitivity_by_hand(k: f64, out: &mut [f64], sens: &mut [f64])
     }
 }
 
-/// [`trajectory`] for any num-dual number type.
+/// [`trajectory`] for any num-dual number type (with the `peers` feature).
 ///
 /// ```
 /// use num_dual::Dual64;
@@ -101,6 +102,7 @@ pub fn trajectory_sensitivity_by_hand(k: f64, out: &mut [f64], sens: &mut [f64])
 /// autodiff_bench::rk4::trajectory_jvp(0.8, 1.0, &mut y, &mut dy);
 /// assert!((out[9].eps - dy[9]).abs() < 1e-15);
 /// ```
+#[cfg(feature = "peers")]
 pub fn num_dual_trajectory<D: DualNum<Primitive = f64> + Copy>(k: D, out: &mut [D]) {
     let rate = |y: D| k * y * (-y + 1.0);
     let mut y = D::from(Y0);
@@ -149,8 +151,8 @@ pub fn trajectory_sensitivity_by_reverse(
 }
 
 /// The report's case: the trajectory, `f_jvp`, the hand-written
-/// sensitivity, num-dual's `Dual64`, central differences, and reverse mode
-/// with one `f_vjp` per output.
+/// sensitivity, num-dual's `Dual64` (with the `peers` feature), central
+/// differences, and reverse mode with one `f_vjp` per output.
 #[must_use]
 pub fn cases() -> Vec<Case> {
     vec![case(RATE, STEPS)]
@@ -167,27 +169,39 @@ pub fn case(k: f64, steps: usize) -> Case {
     let mut jvp_out = vec![0.0; steps];
     let mut jvp = vec![0.0; steps];
     trajectory_jvp(k, 1.0, &mut jvp_out, &mut jvp);
-    let mut duals = vec![Dual64::from(0.0); steps];
-    num_dual_trajectory(Dual64::new(k, 1.0), &mut duals);
-    let dual_eps: Vec<f64> = duals.iter().map(|d| d.eps).collect();
     let (mut plus, mut minus, mut fd) = (vec![0.0; steps], vec![0.0; steps], vec![0.0; steps]);
     trajectory_sensitivity_by_differences(k, &mut plus, &mut minus, &mut fd);
     let (mut rev_out, mut out_bar, mut rev) =
         (vec![0.0; steps], vec![0.0; steps], vec![0.0; steps]);
     trajectory_sensitivity_by_reverse(k, &mut rev_out, &mut out_bar, &mut rev);
-    let checks = vec![
+    let mut checks = vec![
         check_line("f_jvp values vs f", rel_diff(&jvp_out, &out), 0.0),
         check_line("f_jvp vs hand sensitivity", rel_diff(&jvp, &hand), 1e-13),
-        check_line("num-dual Dual64 vs hand", rel_diff(&dual_eps, &hand), 1e-13),
-        check_line("central differences vs hand", rel_diff(&fd, &hand), 1e-7),
-        check_line(
-            "reverse (one f_vjp per output) vs hand",
-            rel_diff(&rev, &hand),
-            1e-13,
-        ),
     ];
+    #[cfg(feature = "peers")]
+    let mut duals = {
+        let mut duals = vec![Dual64::from(0.0); steps];
+        num_dual_trajectory(Dual64::new(k, 1.0), &mut duals);
+        let dual_eps: Vec<f64> = duals.iter().map(|d| d.eps).collect();
+        checks.push(check_line(
+            "num-dual Dual64 vs hand",
+            rel_diff(&dual_eps, &hand),
+            1e-13,
+        ));
+        duals
+    };
+    checks.push(check_line(
+        "central differences vs hand",
+        rel_diff(&fd, &hand),
+        1e-7,
+    ));
+    checks.push(check_line(
+        "reverse (one f_vjp per output) vs hand",
+        rel_diff(&rev, &hand),
+        1e-13,
+    ));
 
-    let runs = vec![
+    let mut runs = vec![
         Run::new("f", move || {
             trajectory(black_box(k), &mut out);
             out[steps - 1]
@@ -200,10 +214,13 @@ pub fn case(k: f64, steps: usize) -> Case {
             trajectory_sensitivity_by_hand(black_box(k), &mut hand_out, &mut hand);
             hand[steps - 1]
         }),
-        Run::new("num-dual Dual64", move || {
-            num_dual_trajectory(Dual64::new(black_box(k), 1.0), &mut duals);
-            duals[steps - 1].eps
-        }),
+    ];
+    #[cfg(feature = "peers")]
+    runs.push(Run::new("num-dual Dual64", move || {
+        num_dual_trajectory(Dual64::new(black_box(k), 1.0), &mut duals);
+        duals[steps - 1].eps
+    }));
+    runs.extend([
         Run::new("central differences", move || {
             trajectory_sensitivity_by_differences(black_box(k), &mut plus, &mut minus, &mut fd);
             fd[steps - 1]
@@ -212,7 +229,7 @@ pub fn case(k: f64, steps: usize) -> Case {
             trajectory_sensitivity_by_reverse(black_box(k), &mut rev_out, &mut out_bar, &mut rev);
             rev[steps - 1]
         }),
-    ];
+    ]);
     Case {
         benchmark: format!("rk4_sensitivity_{steps}"),
         detail: format!(

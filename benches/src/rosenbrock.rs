@@ -1,15 +1,15 @@
 //! Extended Rosenbrock: the objective, its generated derivatives, a
-//! hand-written gradient, the peer crates' versions ([`peers`]) and the
-//! report's cases.
+//! hand-written gradient, the peer crates' versions (`peers`, with the
+//! `peers` feature) and the report's cases.
 
+#[cfg(feature = "peers")]
 mod peers;
 
 use std::hint::black_box;
 
 use autodiff::{grad, jvp};
-use nalgebra::{DVector, SVector};
-use num_dual::Dual64;
 
+#[cfg(feature = "peers")]
 pub use peers::{
     ad_trait_engine, ad_trait_rosenbrock, num_dual_gradient, num_dual_rosenbrock, reverse_gradient,
     reverse_rosenbrock, AdTraitEngine, AdTraitRosenbrock,
@@ -78,6 +78,7 @@ pub const SIZES: [usize; 3] = [10, 1_000, 100_000];
 
 /// num-dual's gradient takes one forward sweep per input for a dynamic
 /// size, so it is timed only up to this size.
+#[cfg(feature = "peers")]
 pub const NUM_DUAL_MAX_N: usize = 1_000;
 
 /// The report's cases, one per size in [`SIZES`].
@@ -90,6 +91,8 @@ pub fn cases() -> Vec<Case> {
 /// preallocated adjoint, which the hand-written gradient is compared with,
 /// then `f_grad`, which returns a `Vec` like the peers it is compared with),
 /// then `f_jvp` and num-dual's `Dual64` for the direction (1, ..., 1).
+/// Without the `peers` feature the peers' runs and checks are left out;
+/// every other run and check is the same.
 ///
 /// # Panics
 /// If `n` is odd.
@@ -124,40 +127,6 @@ pub fn case(n: usize) -> Case {
         rel_diff(&[tangent], &[directional]),
         1e-12,
     ));
-    let duals: Vec<Dual64> = x
-        .iter()
-        .zip(&dir)
-        .map(|(&a, &d)| Dual64::new(a, d))
-        .collect();
-    let y = num_dual_rosenbrock(&duals);
-    checks.push(check_line(
-        "num-dual Dual64 vs f_jvp (value, tangent)",
-        rel_diff(&[y.re, y.eps], &[value, tangent]),
-        1e-14,
-    ));
-
-    let engine = ad_trait_engine(n);
-    let (ad_value, jacobian) = engine.derivative(&x);
-    let ad_grad: Vec<f64> = jacobian.iter().copied().collect();
-    checks.push(check_line(
-        "ad_trait vs f_grad (value and gradient)",
-        rel_diff(
-            &[&ad_value[..], &ad_grad].concat(),
-            &[&[value][..], &grad].concat(),
-        ),
-        1e-14,
-    ));
-    let tape = reverse::Tape::new();
-    let (rev_value, rev_grad) = reverse_gradient(&tape, &x);
-    checks.push(check_line(
-        "reverse vs f_grad (value and gradient)",
-        rel_diff(
-            &[&[rev_value][..], &rev_grad].concat(),
-            &[&[value][..], &grad].concat(),
-        ),
-        1e-14,
-    ));
-
     let mut runs = vec![
         Run::new("f", {
             let x = x.clone();
@@ -186,24 +155,10 @@ pub fn case(n: usize) -> Case {
             }
         }),
     ];
-    if let Some((run, check)) = num_dual_gradient_run(&x, &grad) {
-        runs.push(run);
-        checks.push(check);
-    }
-    runs.push(Run::new("ad_trait", {
-        let x = x.clone();
-        move || {
-            let (v, j) = engine.derivative(black_box(&x));
-            v[0] + j[(0, 0)]
-        }
-    }));
-    runs.push(Run::new("reverse", {
-        let x = x.clone();
-        move || {
-            let (v, g) = reverse_gradient(&tape, black_box(&x));
-            v + g[0]
-        }
-    }));
+    #[cfg(feature = "peers")]
+    let peers = peers::runs(&x, &dir, value, tangent, &grad, &mut checks);
+    #[cfg(feature = "peers")]
+    runs.extend(peers.gradient);
     runs.push(Run::new("autodiff f_jvp", {
         let (x, dir) = (x.clone(), dir.clone());
         move || {
@@ -211,60 +166,37 @@ pub fn case(n: usize) -> Case {
             v + t
         }
     }));
-    runs.push(Run::new("num-dual Dual64", {
-        let mut duals = duals;
-        move || {
-            for ((d, &a), &v) in duals.iter_mut().zip(black_box(&x)).zip(black_box(&dir)) {
-                *d = Dual64::new(a, v);
-            }
-            let y = num_dual_rosenbrock(&duals);
-            y.re + y.eps
-        }
-    }));
+    #[cfg(feature = "peers")]
+    runs.push(peers.jvp);
 
     Case {
         benchmark: format!("rosenbrock_n{n}"),
-        detail: format!(
-            "x = (-1.2, 1, ...); f_jvp and Dual64 in direction (1, ..., 1){}",
-            if n <= NUM_DUAL_MAX_N {
-                if n == 10 {
-                    "; num-dual gradient: SVector, one sweep"
-                } else {
-                    "; num-dual gradient: DVector, one Dual64 sweep per input"
-                }
-            } else {
-                ""
-            }
-        ),
+        detail: detail(n),
         runs,
         checks,
     }
 }
 
-/// num-dual's gradient as the user would call it for this size: a static
-/// `SVector` for n = 10, a `DVector` up to [`NUM_DUAL_MAX_N`], none above.
-fn num_dual_gradient_run(x: &[f64], reference: &[f64]) -> Option<(Run, String)> {
-    let check =
-        |g: &[f64]| check_line("num-dual gradient vs f_grad", rel_diff(g, reference), 1e-14);
-    match x.len() {
-        10 => {
-            let xs = SVector::<f64, 10>::from_column_slice(x);
-            let line = check(num_dual_gradient(&xs).1.as_slice());
-            let run = Run::new("num-dual gradient", move || {
-                let (v, g) = num_dual_gradient(black_box(&xs));
-                v + g[0]
-            });
-            Some((run, line))
+/// The case's detail line.
+#[cfg(feature = "peers")]
+fn detail(n: usize) -> String {
+    format!(
+        "x = (-1.2, 1, ...); f_jvp and Dual64 in direction (1, ..., 1){}",
+        if n <= NUM_DUAL_MAX_N {
+            if n == 10 {
+                "; num-dual gradient: SVector, one sweep"
+            } else {
+                "; num-dual gradient: DVector, one Dual64 sweep per input"
+            }
+        } else {
+            ""
         }
-        n if n <= NUM_DUAL_MAX_N => {
-            let xd = DVector::from_column_slice(x);
-            let line = check(num_dual_gradient(&xd).1.as_slice());
-            let run = Run::new("num-dual gradient", move || {
-                let (v, g) = num_dual_gradient(black_box(&xd));
-                v + g[0]
-            });
-            Some((run, line))
-        }
-        _ => None,
-    }
+    )
+}
+
+/// The case's detail line (no peers: built without the `peers` feature).
+#[cfg(not(feature = "peers"))]
+fn detail(_n: usize) -> String {
+    "x = (-1.2, 1, ...); f_jvp in direction (1, ..., 1); peers not built (feature `peers`)"
+        .to_string()
 }

@@ -1,9 +1,13 @@
 //! Every Rosenbrock derivative agrees with the others and with central
-//! finite differences.
+//! finite differences. The peer crates' derivatives are checked with the
+//! `peers` feature only; every check of autodiff's own derivatives runs
+//! without it.
 
 use approx::assert_relative_eq;
 use autodiff_bench::rosenbrock::*;
+#[cfg(feature = "peers")]
 use nalgebra::{DVector, SVector};
+#[cfg(feature = "peers")]
 use num_dual::Dual64;
 
 /// A point away from the minimum, with no symmetry between coordinates.
@@ -53,6 +57,14 @@ fn gradients_agree_with_each_other_and_with_differences() {
 
     let fd = central_difference_gradient(&x);
     assert_relative_eq!(&fd[..], &grad[..], max_relative = 1e-6, epsilon = 1e-6);
+}
+
+#[cfg(feature = "peers")]
+#[test]
+fn peer_gradients_agree_with_f_grad() {
+    let x = point(10);
+    let value = rosenbrock(&x);
+    let (_, grad) = rosenbrock_grad(&x);
 
     let (v, g) = num_dual_gradient(&SVector::<f64, 10>::from_column_slice(&x));
     assert_relative_eq!(v, value, max_relative = 1e-15);
@@ -74,7 +86,7 @@ fn gradients_agree_with_each_other_and_with_differences() {
 }
 
 #[test]
-fn forward_mode_agrees_with_dual_numbers_and_the_gradient() {
+fn forward_mode_agrees_with_the_gradient() {
     let x = point(10);
     let dir: Vec<f64> = (0..10).map(|i| 0.5 - 0.1 * i as f64).collect();
     let (v, t) = rosenbrock_jvp(&x, &dir);
@@ -83,6 +95,14 @@ fn forward_mode_agrees_with_dual_numbers_and_the_gradient() {
     let (_, grad) = rosenbrock_grad(&x);
     let directional: f64 = grad.iter().zip(&dir).map(|(g, d)| g * d).sum();
     assert_relative_eq!(t, directional, max_relative = 1e-12);
+}
+
+#[cfg(feature = "peers")]
+#[test]
+fn dual_numbers_agree_with_forward_mode() {
+    let x = point(10);
+    let dir: Vec<f64> = (0..10).map(|i| 0.5 - 0.1 * i as f64).collect();
+    let (v, t) = rosenbrock_jvp(&x, &dir);
 
     let duals: Vec<Dual64> = x
         .iter()
@@ -101,6 +121,25 @@ fn report_case_checks_pass() {
     assert!(!case.checks.is_empty());
     for check in &case.checks {
         assert!(check.ends_with(" ok"), "{check}");
+    }
+    // Our own checks are always there; the peers' exactly with the feature.
+    for own in ["f_grad vs hand", "f_vjp vs f_grad", "f_jvp vs hand"] {
+        assert!(
+            case.checks.iter().any(|c| c.starts_with(own)),
+            "missing check {own}"
+        );
+    }
+    for peer in ["num-dual", "ad_trait", "reverse"] {
+        assert_eq!(
+            case.runs.iter().any(|r| r.label.starts_with(peer)),
+            autodiff_bench::PEERS,
+            "runs of {peer}"
+        );
+        assert_eq!(
+            case.checks.iter().any(|c| c.starts_with(peer)),
+            autodiff_bench::PEERS,
+            "checks of {peer}"
+        );
     }
     // Every run computes the same value (f, or value plus a derivative
     // entry), so a run that does nothing would show up here.

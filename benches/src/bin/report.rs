@@ -1,6 +1,10 @@
-//! `cargo run --release -p autodiff-bench --bin report`: times every case
-//! of every benchmark in one run and prints the machine, one markdown
-//! table, the correctness checks, and one `ratio` line per ratio.
+//! `cargo run --release -p autodiff-bench --features peers --bin report`:
+//! times every case of every benchmark in one run and prints the machine,
+//! one markdown table, the correctness checks, and one `ratio` line per
+//! ratio.
+//!
+//! Without `--features peers` the report leaves out the peer crates' runs
+//! and checks (and says so in its header); the other runs are the same.
 //!
 //! Progress goes to stderr, the report to stdout. `AUTODIFF_BENCH_QUICK=1`
 //! times with short batches (for trying the report out, not for figures).
@@ -10,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use autodiff_bench::harness::{allocator_installed, Settings};
 use autodiff_bench::report::{self, Measured};
+use autodiff_bench::PEERS;
 use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 
 // Counts every allocation so the report can give allocations per call.
@@ -31,6 +36,9 @@ fn main() {
     } else {
         Settings::default()
     };
+    if !PEERS {
+        eprintln!("{}", peers_line());
+    }
     let mut measured: Vec<Measured> = Vec::new();
     for (name, cases) in report::BENCHMARKS {
         eprintln!("[{:6.1} s] preparing {name}", start.elapsed().as_secs_f64());
@@ -47,6 +55,7 @@ fn main() {
 
     println!("# autodiff benchmark report\n");
     println!("Machine: {}\n", report::machine());
+    println!("{}\n", peers_line());
     println!(
         "Each time is the median over {} interleaved batches of at least {} ms each; \
          \"÷ f\" divides by the case's objective, \"÷ autodiff\" divides by the \
@@ -60,5 +69,15 @@ fn main() {
     println!("\nReport took {:.0} s.\n", start.elapsed().as_secs_f64());
     for line in report::ratio_lines(&measured) {
         println!("{line}");
+    }
+}
+
+/// The header line saying whether the peer crates were built.
+fn peers_line() -> &'static str {
+    if PEERS {
+        "Peers: num-dual, ad_trait and reverse included (feature `peers`)."
+    } else {
+        "Peers: not built, so num-dual, ad_trait and reverse are left out; \
+         add `--features peers` to time them."
     }
 }

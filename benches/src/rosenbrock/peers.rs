@@ -1,13 +1,20 @@
 //! The extended Rosenbrock function written for each peer crate, the way
 //! that crate's documentation shows: generic over its number type, with the
-//! crate's own driver computing the gradient.
+//! crate's own driver computing the gradient; and the report's runs and
+//! checks of the peers. Built only with the `peers` feature.
+
+use std::hint::black_box;
 
 use ad_trait::differentiable_function::{DifferentiableFunctionTrait, ReverseAD};
 use ad_trait::function_engine::FunctionEngine;
 use ad_trait::AD;
-use nalgebra::{allocator::Allocator, DefaultAllocator, OVector};
-use num_dual::{DualNum, Gradients};
+use nalgebra::{allocator::Allocator, DVector, DefaultAllocator, OVector, SVector};
+use num_dual::{Dual64, DualNum, Gradients};
 use reverse::Gradient;
+
+use super::NUM_DUAL_MAX_N;
+use crate::compare::{check_line, rel_diff};
+use crate::Run;
 
 /// The extended Rosenbrock function for any num-dual number type.
 ///
@@ -138,4 +145,119 @@ pub fn reverse_gradient(tape: &reverse::Tape, x: &[f64]) -> (f64, Vec<f64>) {
     let vars = tape.add_vars(x);
     let y = reverse_rosenbrock(&vars);
     (y.val(), y.grad().wrt(&vars))
+}
+
+/// The peers' runs of one Rosenbrock case, in the report's order.
+pub(super) struct PeerRuns {
+    /// Timed after `autodiff f_grad`: num-dual's gradient (up to
+    /// [`NUM_DUAL_MAX_N`]), ad_trait, reverse.
+    pub gradient: Vec<Run>,
+    /// Timed after `autodiff f_jvp`: num-dual's `Dual64` in direction `dir`.
+    pub jvp: Run,
+}
+
+/// Checks every peer against autodiff's results at `x` (`value`, the
+/// gradient `grad`, and the `tangent` in direction `dir`), appending one
+/// line each to `checks`, and builds the peers' runs.
+pub(super) fn runs(
+    x: &[f64],
+    dir: &[f64],
+    value: f64,
+    tangent: f64,
+    grad: &[f64],
+    checks: &mut Vec<String>,
+) -> PeerRuns {
+    let duals: Vec<Dual64> = x
+        .iter()
+        .zip(dir)
+        .map(|(&a, &d)| Dual64::new(a, d))
+        .collect();
+    let y = num_dual_rosenbrock(&duals);
+    checks.push(check_line(
+        "num-dual Dual64 vs f_jvp (value, tangent)",
+        rel_diff(&[y.re, y.eps], &[value, tangent]),
+        1e-14,
+    ));
+
+    let engine = ad_trait_engine(x.len());
+    let (ad_value, jacobian) = engine.derivative(x);
+    let ad_grad: Vec<f64> = jacobian.iter().copied().collect();
+    checks.push(check_line(
+        "ad_trait vs f_grad (value and gradient)",
+        rel_diff(
+            &[&ad_value[..], &ad_grad].concat(),
+            &[&[value][..], grad].concat(),
+        ),
+        1e-14,
+    ));
+    let tape = reverse::Tape::new();
+    let (rev_value, rev_grad) = reverse_gradient(&tape, x);
+    checks.push(check_line(
+        "reverse vs f_grad (value and gradient)",
+        rel_diff(
+            &[&[rev_value][..], &rev_grad].concat(),
+            &[&[value][..], grad].concat(),
+        ),
+        1e-14,
+    ));
+
+    let mut gradient = Vec::new();
+    if let Some((run, check)) = num_dual_gradient_run(x, grad) {
+        gradient.push(run);
+        checks.push(check);
+    }
+    gradient.push(Run::new("ad_trait", {
+        let x = x.to_vec();
+        move || {
+            let (v, j) = engine.derivative(black_box(&x));
+            v[0] + j[(0, 0)]
+        }
+    }));
+    gradient.push(Run::new("reverse", {
+        let x = x.to_vec();
+        move || {
+            let (v, g) = reverse_gradient(&tape, black_box(&x));
+            v + g[0]
+        }
+    }));
+    let jvp = Run::new("num-dual Dual64", {
+        let (x, dir) = (x.to_vec(), dir.to_vec());
+        let mut duals = duals;
+        move || {
+            for ((d, &a), &v) in duals.iter_mut().zip(black_box(&x)).zip(black_box(&dir)) {
+                *d = Dual64::new(a, v);
+            }
+            let y = num_dual_rosenbrock(&duals);
+            y.re + y.eps
+        }
+    });
+    PeerRuns { gradient, jvp }
+}
+
+/// num-dual's gradient as the user would call it for this size: a static
+/// `SVector` for n = 10, a `DVector` up to [`NUM_DUAL_MAX_N`], none above.
+fn num_dual_gradient_run(x: &[f64], reference: &[f64]) -> Option<(Run, String)> {
+    let check =
+        |g: &[f64]| check_line("num-dual gradient vs f_grad", rel_diff(g, reference), 1e-14);
+    match x.len() {
+        10 => {
+            let xs = SVector::<f64, 10>::from_column_slice(x);
+            let line = check(num_dual_gradient(&xs).1.as_slice());
+            let run = Run::new("num-dual gradient", move || {
+                let (v, g) = num_dual_gradient(black_box(&xs));
+                v + g[0]
+            });
+            Some((run, line))
+        }
+        n if n <= NUM_DUAL_MAX_N => {
+            let xd = DVector::from_column_slice(x);
+            let line = check(num_dual_gradient(&xd).1.as_slice());
+            let run = Run::new("num-dual gradient", move || {
+                let (v, g) = num_dual_gradient(black_box(&xd));
+                v + g[0]
+            });
+            Some((run, line))
+        }
+        _ => None,
+    }
 }
