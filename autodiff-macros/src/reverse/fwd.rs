@@ -25,6 +25,53 @@ pub(super) enum Frame {
 }
 
 impl Gen<'_> {
+    /// The operation that stores the returned value in `result`. A `Vec`
+    /// in it (the value, or a field of a returned tuple) is cloned: the
+    /// reverse sweep still reads it, and moving it into `result` would
+    /// leave nothing to read. `Copy` values are taken as they are.
+    fn result_op(&self, op: &Op) -> Op {
+        match op {
+            Op::Use(Atom::Var(v)) if holds_vec(&self.f.info(*v).ty) => Op::Method(
+                Atom::Var(*v),
+                syn::Ident::new("clone", Span::call_site()),
+                Vec::new(),
+            ),
+            other => other.clone(),
+        }
+    }
+
+    /// `let t = (a, v);` with `v` a `Vec` moves `v`, which the reverse sweep
+    /// still reads: the tuple takes a clone instead.
+    fn tuple_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
+        let Stmt::Let {
+            pat,
+            init: Some(Op::Tuple(xs)),
+            span,
+        } = s
+        else {
+            return s.clone();
+        };
+        let mut atoms = Vec::new();
+        for a in xs {
+            match a {
+                Atom::Var(v) if holds_vec(&self.f.info(*v).ty) => {
+                    let clone = Op::Method(
+                        Atom::Var(*v),
+                        syn::Ident::new("clone", Span::call_site()),
+                        Vec::new(),
+                    );
+                    atoms.push(self.temp(clone, out));
+                }
+                other => atoms.push(other.clone()),
+            }
+        }
+        Stmt::Let {
+            pat: pat.clone(),
+            init: Some(Op::Tuple(atoms)),
+            span: *span,
+        }
+    }
+
     pub(super) fn fwd_top(&mut self, body: &Block) -> Block {
         let mut out = Vec::new();
         if self.early {
@@ -76,9 +123,10 @@ impl Gen<'_> {
                 };
                 let r = self.f.temp(Ty::Unknown, span);
                 self.f.vars[r.0].name = "result".into();
+                let op = self.result_op(op);
                 out.push(Stmt::Let {
                     pat: Pat::Var(r),
-                    init: Some(op.clone()),
+                    init: Some(op),
                     span,
                 });
                 self.result = Some(r);
@@ -156,7 +204,8 @@ impl Gen<'_> {
                     if self.needs.call_records(op, Some(*v), analysis::id(s)) {
                         self.save_buffers(op, Some(*v), analysis::id(s), &mut out);
                     }
-                    out.push(s.clone());
+                    let stmt = self.tuple_without_moves(s, &mut out);
+                    out.push(stmt);
                     if tape_mode && self.needs.needed.contains(v) {
                         if written.contains(v) {
                             register_snap(frames, *v);
@@ -326,9 +375,10 @@ impl Gen<'_> {
         match s {
             Stmt::Return(value) if self.early => {
                 if let (Some(r), Some(op)) = (self.result, value) {
+                    let op = self.result_op(op);
                     out.push(Stmt::Assign {
                         place: Place::var(r),
-                        op: op.clone(),
+                        op,
                         span: Span::call_site(),
                     });
                 }
@@ -436,4 +486,14 @@ fn returns_value(s: &Stmt) -> bool {
 pub(super) fn lit_usize(k: usize) -> Atom {
     let lit = syn::LitInt::new(&format!("{k}usize"), Span::call_site());
     Atom::Const(Const::Lit(syn::Lit::Int(lit)))
+}
+
+/// Whether values of `t` own a heap buffer (so are not `Copy`).
+fn holds_vec(t: &Ty) -> bool {
+    match t {
+        Ty::Vec(_) => true,
+        Ty::Array(e) => holds_vec(e),
+        Ty::Tuple(es) => es.iter().any(holds_vec),
+        _ => false,
+    }
 }
