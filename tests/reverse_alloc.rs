@@ -1,8 +1,8 @@
 //! `f_grad` on the extended Rosenbrock function with n = 10,000 makes no
 //! heap allocation other than the returned gradient `Vec`.
 //!
-//! A counting global allocator wraps `System`. One `#[test]` only, so no
-//! other test thread allocates while we count.
+//! A counting global allocator wraps `System` and counts per thread, so
+//! other threads of the test harness cannot change the count.
 
 // Test functions are written in the styles users write (index loops,
 // compound assignments), to exercise the macro on them.
@@ -13,27 +13,45 @@
 )]
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 
 use approx::assert_relative_eq;
 use autodiff::grad;
 
+/// Wraps `System`, counting allocations made by the calling thread, so the
+/// test harness's other threads cannot change the count (as in
+/// `tests/alloc_free.rs`).
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    /// Allocations (including reallocations) made by this thread so far.
+    /// `const` initialisation and no `Drop`: reaching it never allocates.
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
 
-// SAFETY: forwards to `System` unchanged; only counts calls.
+/// `try_with`: during thread teardown the counter may be gone, and an
+/// allocation then must neither panic nor be counted.
+fn count_one() {
+    let _ = ALLOCS.try_with(|n| n.set(n.get() + 1));
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
+
+// SAFETY: forwards to `System` unchanged; only counts calls, which neither
+// allocates nor unwinds.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        count_one();
         unsafe { System.alloc(layout) }
     }
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        count_one();
         unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::SeqCst);
+        count_one();
         unsafe { System.realloc(ptr, layout, new_size) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
@@ -66,11 +84,11 @@ fn grad_allocates_only_the_gradient() {
         .map(|i| if i % 2 == 0 { -1.2 } else { 1.0 } + 0.01 * (i as f64).sin())
         .collect();
 
-    let before = ALLOCS.load(Ordering::SeqCst);
+    let before = allocs();
     let (value, g) = rosenbrock_grad(&x);
-    let allocs = ALLOCS.load(Ordering::SeqCst) - before;
+    let count = allocs() - before;
 
-    assert_eq!(allocs, 1, "only the returned gradient Vec may be allocated");
+    assert_eq!(count, 1, "only the returned gradient Vec may be allocated");
     assert_eq!(value, rosenbrock(&x));
     assert_eq!(g.len(), n);
     // Closed form.

@@ -77,7 +77,7 @@ fn known_constants(x: f64, label: &str, c: char, idx: &[usize]) -> f64 {
         s += x * (i as f64);
     }
     if c.is_alphabetic() {
-        s = s * x;
+        s *= x;
     }
     s
 }
