@@ -184,6 +184,32 @@ macro_rules! closure_suite {
                 check(|x| chained(x, 3), &x, &g, dy, &exact);
             }
 
+            /// `collect` into a `Vec`, after `map` and after `step_by`.
+            #[jvp]
+            #[vjp]
+            pub fn collected(x: &[$R]) -> $R {
+                let d: Vec<$R> = x.iter().map(|v| 2.0 * v * v).collect();
+                let e = x.iter().step_by(2).map(|&v| v.sin()).collect::<Vec<$R>>();
+                d[0] * d[1] + e[e.len() - 1] * (e.len() as $R)
+            }
+
+            #[test]
+            fn collect_into_a_vec() {
+                let x = [0.5, -1.5, 2.0, 0.25];
+                let mut g = [0.0; 4];
+                let y = collected_vjp(&x, &mut g, 1.0);
+                assert_eq!(y, collected(&x));
+                let (_, dy) = collected_jvp(&x, &U);
+                // 4 x0² x1² + 2 sin x2.
+                let exact = [
+                    8.0 * x[0] * x[1] * x[1],
+                    8.0 * x[0] * x[0] * x[1],
+                    2.0 * x[2].cos(),
+                    0.0,
+                ];
+                check(|x| collected(x), &x, &g, dy, &exact);
+            }
+
             /// `for y in x.iter().map(..)`.
             #[jvp]
             #[grad]

@@ -113,6 +113,7 @@ impl Lowerer<'_> {
             }
             "fold" if m.args.len() == 2 => return self.lower_chain(m, out),
             "for_each" if m.args.len() == 1 => return self.lower_chain(m, out),
+            "collect" if m.args.is_empty() => return self.lower_chain(m, out),
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();

@@ -1,6 +1,6 @@
 //! Iterator chains with closures, lowered to the loop a user would write by
 //! hand:
-//! - consumers `sum`, `product`, `fold` and `for_each`, with `map`
+//! - consumers `sum`, `product`, `fold`, `for_each` and `collect`, with `map`
 //!   adapters before them: `x.iter().map(|v| v * v).sum::<f64>()`,
 //!   `a.iter().zip(b).map(|(p, q)| p * q).sum()`,
 //!   `x.iter().cloned().fold(f64::NEG_INFINITY, f64::max)`;
@@ -186,6 +186,56 @@ impl Lowerer<'_> {
                 self.assign(Place::var(acc), r, span, &mut body);
                 Atom::Var(acc)
             }
+            "collect" => {
+                // `let v: Vec<f64> = x.iter().map(f).collect();`: a `Vec` as
+                // long as the iteration, written by a counter (no `push`,
+                // which has no derivative rule).
+                let v = match value {
+                    Some(v) => v,
+                    None => match self.item_atom(&plan.item, index, &mut body) {
+                        Some(v) => v,
+                        None => return Self::poison(),
+                    },
+                };
+                let zero = match self.ty_of(&v) {
+                    Ty::Int => Atom::Const(Const::Lit(syn::parse_quote!(0))),
+                    Ty::Float(_) | Ty::Unknown => Atom::float(0.0),
+                    _ => {
+                        return self.error(&m.method, "`collect` is supported for items that are floats or integers (`x.iter().map(|v| v * 2.0).collect::<Vec<f64>>()`)")
+                    }
+                };
+                let len = self.trip_count(&plan, span, out);
+                let vec = self.func.temp(Ty::Vec(Box::new(self.ty_of(&v))), span);
+                self.func.vars[vec.0].mutable = true;
+                self.func.vars[vec.0].name = "collected".into();
+                out.push(Stmt::Let {
+                    pat: Pat::Var(vec),
+                    init: Some(Op::VecRepeat(zero, len)),
+                    span,
+                });
+                let k = self.func.temp(Ty::Int, span);
+                self.func.vars[k.0].mutable = true;
+                self.func.vars[k.0].name = "k".into();
+                out.push(Stmt::Let {
+                    pat: Pat::Var(k),
+                    init: Some(Op::Use(Atom::Const(Const::Lit(syn::parse_quote!(0))))),
+                    span,
+                });
+                let mut place = Place::var(vec);
+                place.proj.push(crate::ir::Proj::Index(Atom::Var(k)));
+                self.assign(place, v, span, &mut body);
+                let next = self.emit(
+                    Op::Bin(
+                        BinOp::Add,
+                        Atom::Var(k),
+                        Atom::Const(Const::Lit(syn::parse_quote!(1))),
+                    ),
+                    span,
+                    &mut body,
+                );
+                self.assign(Place::var(k), next, span, &mut body);
+                Atom::Var(vec)
+            }
             _ => {
                 // `for_each`
                 let Some(f) = self.callable(&m.args[0]) else {
@@ -209,6 +259,36 @@ impl Lowerer<'_> {
             label: None,
         });
         Val::Atom(result)
+    }
+
+    /// The number of iterations of `plan`: `max(hi, lo) - lo` (one more
+    /// for an inclusive range), divided up by a `step_by`.
+    fn trip_count(
+        &mut self,
+        plan: &super::loops::Plan,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) -> Atom {
+        let one = || Atom::Const(Const::Lit(syn::parse_quote!(1)));
+        let hi = if plan.inclusive {
+            self.emit(Op::Bin(BinOp::Add, plan.hi.clone(), one()), span, out)
+        } else {
+            plan.hi.clone()
+        };
+        let top = self.emit(
+            Op::Elem(crate::elem::Elem::Max, vec![hi, plan.lo.clone()], None),
+            span,
+            out,
+        );
+        let mut n = self.emit(Op::Bin(BinOp::Sub, top, plan.lo.clone()), span, out);
+        for a in &plan.adapters {
+            if let crate::ir::RangeAdapter::StepBy(k) = a {
+                let up = self.emit(Op::Bin(BinOp::Add, n, k.clone()), span, out);
+                let up = self.emit(Op::Bin(BinOp::Sub, up, one()), span, out);
+                n = self.emit(Op::Bin(BinOp::Div, up, k.clone()), span, out);
+            }
+        }
+        n
     }
 
     /// `for y in chain.map(f) { body }`: `y` is bound to the mapped value.

@@ -40,9 +40,21 @@ impl Gen<'_> {
         }
     }
 
-    /// `let t = (a, v);` with `v` a `Vec` moves `v`, which the reverse sweep
-    /// still reads: the tuple takes a clone instead.
+    /// `let t = (a, v);` or `let w = v;` with `v` a `Vec` moves `v`, which
+    /// the reverse sweep may still read: they take a clone instead.
     fn tuple_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
+        if let Stmt::Let {
+            pat,
+            init: Some(op @ Op::Use(Atom::Var(_))),
+            span,
+        } = s
+        {
+            return Stmt::Let {
+                pat: pat.clone(),
+                init: Some(self.result_op(op)),
+                span: *span,
+            };
+        }
         let Stmt::Let {
             pat,
             init: Some(Op::Tuple(xs)),
