@@ -11,7 +11,7 @@
 //! (`closures.rs`), so the derivative of the result is the derivative of
 //! that loop.
 
-use crate::ir::{Atom, BinOp, Block, Const, Op, Pat, Place, Range, Stmt};
+use crate::ir::{Atom, BinOp, Block, Const, Op, Pat, Place, Stmt};
 use crate::ty::Ty;
 
 use super::closures::{Callable, Input};
@@ -249,12 +249,7 @@ impl Lowerer<'_> {
         };
         out.push(Stmt::For {
             var: index,
-            range: Range {
-                start: plan.lo,
-                end: plan.hi,
-                inclusive: plan.inclusive,
-                adapters: plan.adapters,
-            },
+            range: plan.into_range(),
             body,
             label: None,
         });
@@ -328,12 +323,7 @@ impl Lowerer<'_> {
         self.scopes.pop();
         out.push(Stmt::For {
             var: index,
-            range: Range {
-                start: plan.lo,
-                end: plan.hi,
-                inclusive: plan.inclusive,
-                adapters: plan.adapters,
-            },
+            range: plan.into_range(),
             body,
             label,
         });

@@ -57,6 +57,18 @@ pub(super) struct Plan {
     pub item: Item,
 }
 
+impl Plan {
+    /// The IR range the loop runs over (the item is bound separately).
+    pub(super) fn into_range(self) -> Range {
+        Range {
+            start: self.lo,
+            end: self.hi,
+            inclusive: self.inclusive,
+            adapters: self.adapters,
+        }
+    }
+}
+
 impl Lowerer<'_> {
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Block) -> Val {
         if let Some(v) = self.lower_for_mapped(f, out) {
@@ -99,12 +111,7 @@ impl Lowerer<'_> {
         self.loops.pop();
         out.push(Stmt::For {
             var: index,
-            range: Range {
-                start: plan.lo,
-                end: plan.hi,
-                inclusive: plan.inclusive,
-                adapters: plan.adapters,
-            },
+            range: plan.into_range(),
             body,
             label,
         });
@@ -156,12 +163,7 @@ impl Lowerer<'_> {
         self.assign(Place::var(acc), new, span, &mut body);
         out.push(Stmt::For {
             var: index,
-            range: Range {
-                start: plan.lo,
-                end: plan.hi,
-                inclusive: plan.inclusive,
-                adapters: plan.adapters,
-            },
+            range: plan.into_range(),
             body,
             label: None,
         });
