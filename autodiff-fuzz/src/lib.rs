@@ -8,7 +8,7 @@
 //! computed indices, writes to the `&mut` buffer, calls, and every
 //! elementary function with its argument kept inside its domain; and, from a
 //! second random stream, closures (local and in iterator chains: `map`,
-//! `zip`, `fold`, `for_each`, `fold(.., f64::max)`, `collect`) and loops counted by
+//! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
 //! every integer type with `rev`, `step_by`, `break` and `continue`.
 //!
 //! ```
@@ -450,13 +450,7 @@ impl Gen<'_> {
         let a = self.ext_atom(&target);
         let name = format!("c{}", self.next);
         self.next += 1;
-        match self.ext.below(8) {
-            7 => {
-                self.line(&format!(
-                    "let {name}: Vec<f64> = v.iter().map(|t| (t * {a}).sin()).collect();"
-                ));
-                self.line(&format!("{target} += {name}[{name}.len() - 1] * 0.5;"));
-            }
+        match self.ext.below(7) {
             0 => self.line(&format!(
                 "{target} = v.iter().map(|t| (t * {a}).sin()).sum::<f64>() * 0.5 + {target};"
             )),
