@@ -10,6 +10,7 @@
 //! A reference made by `&mut place` is the same node as its place's base, so
 //! writes through it count as writes to the base.
 
+use crate::convention::Kind;
 use crate::diag::Diags;
 use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Stmt, UnOp, VarId};
 use crate::rules;
@@ -24,7 +25,6 @@ pub struct Activity {
 impl Activity {
     /// Every float (or unknown) variable active: activity analysis switched
     /// off, for tests that check it only removes work.
-    #[cfg(test)]
     pub fn all_active(func: &Func) -> Activity {
         let varied: Vec<bool> = func.vars.iter().map(|v| !v.ty.is_constant()).collect();
         Activity {
@@ -322,26 +322,29 @@ const READ_ONLY: &[&str] = &[
     "contains",
 ];
 
-/// The parameters activity starts from: the differentiable ones selected by
-/// `wanted` (inputs), and, when `with_outputs`, the `&mut` differentiable
-/// ones (outputs: their final contents are results).
-pub fn seeds(
-    func: &Func,
-    sig: &crate::sig::Signature,
-    wanted: &[bool],
-    with_outputs: bool,
-) -> (Vec<VarId>, Vec<VarId>) {
-    let mut inputs = Vec::new();
-    let mut outputs = Vec::new();
-    for ((p, s), w) in func.params.iter().zip(&sig.params).zip(wanted) {
-        if *w {
-            inputs.push(p.var);
-        }
-        if with_outputs && s.differentiable && matches!(s.kind, Ty::Ref(true, _)) {
-            outputs.push(p.var);
-        }
+/// The activity of `func` for a derivative of kind `kind`. Inputs are the
+/// parameters the derivative is taken with respect to. Outputs are the
+/// return value and, except for a gradient (which has only the scalar
+/// result), the final contents of differentiable `&mut` parameters. With
+/// `enabled` off every variable is active, as tests use to check that the
+/// analysis changes no result.
+pub fn for_derivative(func: &Func, kind: Kind, enabled: bool, diags: &mut Diags) -> Activity {
+    if !enabled {
+        return Activity::all_active(func);
     }
-    (inputs, outputs)
+    let inputs: Vec<VarId> = func
+        .params
+        .iter()
+        .filter(|p| p.role.is_wrt())
+        .map(|p| p.var)
+        .collect();
+    let outputs: Vec<VarId> = func
+        .params
+        .iter()
+        .filter(|p| kind != Kind::Grad && p.role.is_output())
+        .map(|p| p.var)
+        .collect();
+    analyze(func, &inputs, &outputs, diags)
 }
 
 /// Runs the analysis. `inputs` are the differentiable parameters and

@@ -20,31 +20,9 @@ use std::path::Path;
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
 
+use crate::convention::Kind;
 use crate::diag::Diags;
 use crate::ir::{Block, Func, Op, Stmt};
-
-/// Which suffix a call in the derivative needs.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
-    Jvp,
-    Vjp,
-}
-
-impl Needs {
-    fn suffix(self) -> &'static str {
-        match self {
-            Needs::Jvp => "_jvp",
-            Needs::Vjp => "_vjp",
-        }
-    }
-    /// Attributes, by last path segment, that define this derivative.
-    fn makers(self) -> &'static [&'static str] {
-        match self {
-            Needs::Jvp => &["jvp"],
-            Needs::Vjp => &["vjp", "grad"],
-        }
-    }
-}
 
 /// Attributes that define no derivative; any other attribute on `g` might
 /// (a user macro, `cfg_attr`), so the check then stays silent.
@@ -66,10 +44,10 @@ const INERT: &[&str] = &[
     "grad",
 ];
 
-/// Reports every function that the derivative `ir` of `body` calls through
-/// a derivative that surely does not exist, once, at its first call in
-/// `body`.
-pub fn check(ir: &Func, needs: Needs, body: &syn::Block, file: Option<&Path>, diags: &mut Diags) {
+/// Reports every function that the derivative `ir` (of kind `kind`) of
+/// `body` calls through a derivative that surely does not exist, once, at
+/// its first call in `body`.
+pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diags: &mut Diags) {
     let mut derived = Vec::new();
     collect_calls(&ir.body, &mut derived);
     if derived.is_empty() {
@@ -82,6 +60,7 @@ pub fn check(ir: &Func, needs: Needs, body: &syn::Block, file: Option<&Path>, di
     let mut calls = CallsInOrder::default();
     calls.visit_block(body);
     let mut reported = HashSet::new();
+    let needs = kind.of_callees();
     for ident in calls.0 {
         let name = ident.to_string();
         if !derived.contains(&name) {
@@ -89,14 +68,16 @@ pub fn check(ir: &Func, needs: Needs, body: &syn::Block, file: Option<&Path>, di
         }
         let wanted = format!("{name}{}", needs.suffix());
         if index.surely_missing(&name, &wanted, needs) && reported.insert(name.clone()) {
-            let (kind, attr, also) = match needs {
-                Needs::Jvp => ("forward", "#[jvp]", ""),
-                Needs::Vjp => ("reverse", "#[vjp]", " (or `#[grad]`)"),
+            let (mode, also) = if needs.is_reverse() {
+                ("reverse", " (or `#[grad]`)")
+            } else {
+                ("forward", "")
             };
+            let attr = format!("#[{}]", needs.attr_name());
             diags.error(
                 ident.span(),
                 format!(
-                    "`{name}` has no {kind} derivative: this call needs `{wanted}`; annotate \
+                    "`{name}` has no {mode} derivative: this call needs `{wanted}`; annotate \
                      `fn {name}` with `{attr}`{also}, or write `fn {wanted}` by hand (see \
                      \"The calling convention\" in the README)"
                 ),
@@ -115,7 +96,7 @@ fn collect_calls(b: &Block, out: &mut Vec<syn::Ident>) {
             | Stmt::Eval { op, .. }
             | Stmt::Return(Some(op)) => {
                 if let Op::Call(callee, _) = op {
-                    if callee.suffix.is_some() && callee.path.segments.len() == 1 {
+                    if callee.derivative.is_some() && callee.path.segments.len() == 1 {
                         out.push(callee.path.segments[0].ident.clone());
                     }
                 }
@@ -174,7 +155,7 @@ impl FileIndex {
         })
     }
 
-    fn surely_missing(&self, name: &str, wanted: &str, needs: Needs) -> bool {
+    fn surely_missing(&self, name: &str, wanted: &str, needs: Kind) -> bool {
         if self.has_glob || self.idents.contains(wanted) {
             return false;
         }
@@ -227,11 +208,12 @@ impl<'ast> Visit<'ast> for Visitor {
 
 #[cfg(test)]
 mod tests {
-    use crate::expand::{expand_in, Mode};
+    use crate::convention::Kind;
+    use crate::expand::expand_in;
 
     /// Expands `#[jvp]`/`#[vjp]` on `caller` as if it were in a file with
     /// `rest` around it, and returns the compile errors it reports.
-    fn errors(mode: Mode, rest: &str) -> String {
+    fn errors(mode: Kind, rest: &str) -> String {
         let caller = "fn f(x: f64) -> f64 { g(x) * 2.0 }";
         let dir = std::env::temp_dir().join(format!("autodiff-callees-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_default();
@@ -256,17 +238,17 @@ mod tests {
 
     #[test]
     fn an_unannotated_function_in_the_same_file_is_reported() {
-        let e = errors(Mode::Jvp, "fn g(x: f64) -> f64 { x.sin() }");
+        let e = errors(Kind::Jvp, "fn g(x: f64) -> f64 { x.sin() }");
         assert!(e.contains("`g` has no forward derivative"), "{e}");
     }
 
     #[test]
     fn a_forward_derivative_does_not_satisfy_reverse_mode() {
-        let e = errors(Mode::Vjp, "#[jvp] fn g(x: f64) -> f64 { x.sin() }");
+        let e = errors(Kind::Vjp, "#[jvp] fn g(x: f64) -> f64 { x.sin() }");
         assert!(e.contains("`g` has no reverse derivative"), "{e}");
-        assert!(errors(Mode::Vjp, "#[grad] fn g(x: f64) -> f64 { x.sin() }").is_empty());
+        assert!(errors(Kind::Vjp, "#[grad] fn g(x: f64) -> f64 { x.sin() }").is_empty());
         assert!(errors(
-            Mode::Jvp,
+            Kind::Jvp,
             "#[autodiff::jvp] fn g(x: f64) -> f64 { x.sin() }"
         )
         .is_empty());
@@ -287,7 +269,7 @@ mod tests {
             "use other::g;",
         ];
         for rest in silent {
-            assert!(errors(Mode::Jvp, rest).is_empty(), "{rest}");
+            assert!(errors(Kind::Jvp, rest).is_empty(), "{rest}");
         }
     }
 }

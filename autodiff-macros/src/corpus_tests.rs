@@ -23,7 +23,8 @@ use std::path::{Path, PathBuf};
 use quote::ToTokens;
 use syn::visit::Visit;
 
-use crate::expand::{expand, Mode};
+use crate::convention::Kind;
+use crate::expand::expand;
 
 const CRATES: [&str; 2] = ["libm", "statrs"];
 
@@ -162,7 +163,7 @@ fn compile_errors(file: &syn::File) -> Vec<String> {
     e.0
 }
 
-fn run(mode: Mode, item: &proc_macro2::TokenStream) -> Outcome {
+fn run(mode: Kind, item: &proc_macro2::TokenStream) -> Outcome {
     let result =
         std::panic::catch_unwind(|| expand(mode, proc_macro2::TokenStream::new(), item.clone()));
     let tokens = match result {
@@ -234,8 +235,8 @@ fn corpus_expands_without_panics_or_internal_errors() {
             n += 1;
             let item = f.to_token_stream();
             let outcomes = [
-                (Mode::Jvp, run(Mode::Jvp, &item)),
-                (Mode::Vjp, run(Mode::Vjp, &item)),
+                (Kind::Jvp, run(Kind::Jvp, &item)),
+                (Kind::Vjp, run(Kind::Vjp, &item)),
             ];
             let mut bad = false;
             for (mode, o) in &outcomes {

@@ -120,13 +120,13 @@ fn harmless(func: &Func, op: &Op) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use crate::convention::Kind;
     use crate::expand::tests::pretty;
-    use crate::expand::Mode;
 
     #[test]
     fn an_unread_adjoint_copy_is_removed() {
         let src = "fn f(x: f64, flag: bool) -> f64 { if flag { x * 2.0 } else { 1.0 } }";
-        let out = pretty(Mode::Vjp, "", src);
+        let out = pretty(Kind::Vjp, "", src);
         // Before this pass the `else` arm read `let t2 = t0_bar;` and never used `t2`.
         assert!(!out.contains("t2"), "{out}");
         assert!(out.contains("*x_bar += t1 * 2.0"), "{out}");
@@ -135,7 +135,7 @@ mod tests {
     #[test]
     fn the_users_dead_statements_stay() {
         let src = "fn f(x: f64) -> f64 { let unused = x * 3.0; let scale = 2.0; x * scale }";
-        for mode in [Mode::Jvp, Mode::Vjp] {
+        for mode in [Kind::Jvp, Kind::Vjp] {
             let out = pretty(mode, "", src);
             assert!(out.contains("let unused = x * 3.0;"), "{out}");
         }
@@ -146,7 +146,7 @@ mod tests {
         // The call may have effects (here, on `buf`), so it runs even though
         // its result is unused.
         let src = "fn f(x: f64, buf: &mut [f64]) -> f64 { let _ = g(x, buf); x }";
-        let out = pretty(Mode::Jvp, "", src);
+        let out = pretty(Kind::Jvp, "", src);
         assert!(out.contains("g_jvp("), "{out}");
     }
 }

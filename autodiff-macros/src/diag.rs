@@ -33,3 +33,16 @@ impl Diags {
             .collect()
     }
 }
+
+/// Why the pipeline stopped before producing a derivative.
+#[derive(Debug)]
+pub enum Stop {
+    /// The problems are in [`Diags`], spanned on the user's code.
+    Reported,
+    /// A pass produced IR that breaks an invariant: a bug in this crate.
+    Broken {
+        /// The pass whose output failed verification.
+        pass: &'static str,
+        msg: String,
+    },
+}

@@ -15,10 +15,12 @@ use std::io::Write;
 
 use autodiff_fuzz::{inputs, Inputs, Rng};
 
-use crate::activity::{self, Activity};
-use crate::diag::Diags;
+use crate::convention::Kind;
+use crate::diag::{Diags, Stop};
 use crate::interp::{Machine, Program, MAX_STEPS, V};
 use crate::ir::Func;
+use crate::options::Knobs;
+use crate::pipeline;
 
 /// The IR of one function in every variant.
 struct Variants {
@@ -30,54 +32,32 @@ struct Variants {
     vjp_record_all: Func,
 }
 
-fn verified(f: Func, pass: &str) -> Result<Func, String> {
-    crate::verify::verify(&f).map_err(|e| format!("verifier after {pass}: {e}"))?;
-    Ok(f)
-}
-
-/// A transformation's output after dead-code removal, as `expand` prints
-/// it, verified before and after.
-fn finished(f: Func, pass: &str) -> Result<Func, String> {
-    let mut f = verified(f, pass)?;
-    crate::dce::remove_dead(&mut f);
-    verified(f, &format!("dead-code removal ({pass})"))
-}
-
 fn compile(src: &str) -> Result<(String, Variants), String> {
     let item: syn::ItemFn = syn::parse_str(src).map_err(|e| format!("parse: {e}"))?;
     let mut d = Diags::default();
     let sig = crate::sig::parse(&item.sig, &[], &mut d).ok_or("signature")?;
-    let ir = verified(crate::lower::lower(&sig, &item.block, &mut d), "lowering")?;
-    if !d.is_empty() {
-        return Err(format!("lowering: {}", d.to_compile_errors()));
-    }
-    let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
-    let (inputs, outputs) = crate::activity::seeds(&ir, &sig, &wanted, true);
-    let act = activity::analyze(&ir, &inputs, &outputs, &mut d);
-    let jvp = finished(
-        crate::forward::transform(&ir, &sig, &act, &mut d),
-        "forward mode",
-    )?;
-    let jvp_all_active = finished(
-        crate::forward::transform(&ir, &sig, &Activity::all_active(&ir), &mut d),
-        "forward mode, all active",
-    )?;
-    let (prepped, single) = crate::reverse::prep::prepare(&ir, &mut d);
-    let prepped = verified(prepped, "reverse preparation")?;
-    let ract = activity::analyze(&prepped, &inputs, &outputs, &mut d);
-    let target = crate::reverse::Target::Vjp;
-    let rev = |act: &Activity, all: bool| {
-        crate::reverse::transform(&prepped, &single, &sig, act, &target, 8, all)
+    let ir = pipeline::lower(&sig, &item.block, &mut d).map_err(|e| stop("lowering", e, &d))?;
+    let wrt: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    let normal = Knobs {
+        tape: 8,
+        ..Knobs::default()
     };
-    let vjp = finished(rev(&ract, false), "reverse mode")?;
-    let vjp_all_active = finished(
-        rev(&Activity::all_active(&prepped), false),
-        "reverse mode, all active",
-    )?;
-    let vjp_record_all = finished(rev(&ract, true), "reverse mode, recording everything")?;
-    if !d.is_empty() {
-        return Err(format!("transformations: {}", d.to_compile_errors()));
-    }
+    let all_active = Knobs {
+        activity: false,
+        ..normal.clone()
+    };
+    let record_all = Knobs {
+        record_all: true,
+        ..normal.clone()
+    };
+    let mut derive = |kind: Kind, knobs: &Knobs, what: &str| {
+        pipeline::derive(&ir, kind, &wrt, knobs, None, &mut d).map_err(|e| stop(what, e, &d))
+    };
+    let jvp = derive(Kind::Jvp, &normal, "forward mode")?;
+    let jvp_all_active = derive(Kind::Jvp, &all_active, "forward mode, all active")?;
+    let vjp = derive(Kind::Vjp, &normal, "reverse mode")?;
+    let vjp_all_active = derive(Kind::Vjp, &all_active, "reverse mode, all active")?;
+    let vjp_record_all = derive(Kind::Vjp, &record_all, "reverse mode, recording everything")?;
     Ok((
         sig.ident.to_string(),
         Variants {
@@ -89,6 +69,13 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
             vjp_record_all,
         },
     ))
+}
+
+fn stop(what: &str, e: Stop, d: &Diags) -> String {
+    match e {
+        Stop::Reported => format!("{what}: {}", d.to_compile_errors()),
+        Stop::Broken { pass, msg } => format!("verifier after {pass} ({what}): {msg}"),
+    }
 }
 
 /// The three programs (normal, activity off, recording everything).

@@ -10,13 +10,14 @@ use std::collections::HashMap;
 use proc_macro2::Span;
 
 use crate::activity::Activity;
-use crate::diag::Diags;
+use crate::convention::{self, Kind};
+use crate::diag::{Diags, Stop};
 use crate::ir::{
-    Arg, Atom, Block, Callee, Func, Op, Origin, Param, Pat, Place, Scale, Stmt, Term, VarId,
+    Arg, Atom, Block, Callee, Func, Op, Origin, Param, Pat, Place, Role, Scale, Stmt, Term, VarId,
     VarInfo,
 };
+use crate::options::Knobs;
 use crate::rules::{self, Emit};
-use crate::sig::Signature;
 use crate::ty::Ty;
 use crate::typing::{atom_ty, place_ty};
 
@@ -31,30 +32,40 @@ struct Fwd<'a> {
 
 /// Builds the JVP of `primal`: its parameters are the primal parameters,
 /// each differentiable one followed by its tangent; it returns
-/// `(value, tangent)` (or `()` for a function returning `()`).
-pub fn transform(primal: &Func, sig: &Signature, act: &Activity, diags: &mut Diags) -> Func {
+/// `(value, tangent)` (or `()` for a function returning `()`). Runs its own
+/// activity analysis.
+pub fn transform(primal: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    let act = crate::activity::for_derivative(primal, Kind::Jvp, knobs.activity, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
     let mut t = Fwd {
         func: primal.clone(),
-        act,
+        act: &act,
         n_primal: primal.vars.len(),
         dot: HashMap::new(),
         diags,
     };
     let mut params = Vec::new();
-    for (p, ps) in primal.params.iter().zip(&sig.params) {
+    for p in &primal.params {
         params.push(p.clone());
-        if ps.differentiable {
+        if p.role.is_differentiable() {
             let d = t.dot(p.var);
             params.push(Param {
                 var: d,
-                ty: p.ty.clone(),
+                ty: convention::tangent_type(&p.ty),
+                role: Role::Derived,
             });
         }
     }
     let body = t.block(&primal.body);
     t.func.params = params;
     t.func.body = body;
-    t.func
+    if t.diags.is_empty() {
+        Ok(t.func)
+    } else {
+        Err(Stop::Reported)
+    }
 }
 
 /// Where a definition stores its value.
@@ -320,7 +331,7 @@ impl Fwd<'_> {
         Op::Call(
             Callee {
                 path: callee.path.clone(),
-                suffix: Some("_jvp"),
+                derivative: Some(Kind::Jvp),
                 opaque: false,
             },
             new_args,

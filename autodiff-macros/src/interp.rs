@@ -474,8 +474,8 @@ impl<'p> Machine<'p> {
                     .last()
                     .map(|s| s.ident.to_string())
                     .unwrap_or_default();
-                if let Some(s) = callee.suffix {
-                    name.push_str(s);
+                if let Some(kind) = callee.derivative {
+                    name.push_str(kind.suffix());
                 }
                 let vals: Vec<V> = args.iter().map(|a| self.arg(a)).collect::<Result<_, _>>()?;
                 self.call(&name, vals)?

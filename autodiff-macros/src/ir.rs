@@ -17,6 +17,7 @@
 
 use proc_macro2::Span;
 
+use crate::convention::Kind;
 use crate::elem::Elem;
 use crate::ty::{Prec, Ty};
 
@@ -204,8 +205,9 @@ pub struct Term {
 #[derive(Clone, Debug)]
 pub struct Callee {
     pub path: syn::Path,
-    /// Suffix added to the last path segment, such as `_jvp`.
-    pub suffix: Option<&'static str>,
+    /// The callee's derivative that is called instead (`g_jvp` for
+    /// [`Kind::Jvp`]), named by the calling convention.
+    pub derivative: Option<Kind>,
     /// A function known to have no derivative (`f64::from_bits`): allowed
     /// only on values that carry no derivative, and never rewritten.
     pub opaque: bool,
@@ -367,11 +369,41 @@ pub enum Stmt {
 
 pub type Block = Vec<Stmt>;
 
+/// How a parameter takes part in a derivative. Transformations read it
+/// from here, never by matching parameters with the signature by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// Passed through; it gets no tangent or adjoint.
+    Constant,
+    /// It gets a tangent (forward mode) or an adjoint (reverse mode).
+    /// `mut_ref`: a `&mut` parameter, whose final contents are an output.
+    /// `wrt`: the derivative is taken with respect to it (all of them,
+    /// except for parameters left out by `#[grad(wrt(..))]`).
+    Differentiable { mut_ref: bool, wrt: bool },
+    /// A tangent, adjoint or cotangent that a transformation added.
+    Derived,
+}
+
+impl Role {
+    pub fn is_differentiable(self) -> bool {
+        matches!(self, Role::Differentiable { .. })
+    }
+    /// Whether the derivative is taken with respect to this parameter.
+    pub fn is_wrt(self) -> bool {
+        matches!(self, Role::Differentiable { wrt: true, .. })
+    }
+    /// A differentiable `&mut` parameter: its final contents are an output.
+    pub fn is_output(self) -> bool {
+        matches!(self, Role::Differentiable { mut_ref: true, .. })
+    }
+}
+
 /// A parameter of an IR function.
 #[derive(Clone, Debug)]
 pub struct Param {
     pub var: VarId,
     pub ty: syn::Type,
+    pub role: Role,
 }
 
 /// A whole function in IR form.
@@ -379,6 +411,8 @@ pub struct Param {
 pub struct Func {
     pub vars: Vec<VarInfo>,
     pub params: Vec<Param>,
+    /// The return type as written; `None` for `()`.
+    pub ret: Option<syn::Type>,
     pub body: Block,
 }
 

@@ -10,6 +10,7 @@
 mod activity;
 mod callees;
 mod codegen;
+mod convention;
 mod dce;
 mod diag;
 mod elem;
@@ -19,6 +20,7 @@ mod ir;
 mod lower;
 mod names;
 mod options;
+mod pipeline;
 mod reverse;
 mod rules;
 mod sig;
@@ -64,7 +66,7 @@ use proc_macro::TokenStream;
 #[proc_macro_attribute]
 pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(
-        expand::Mode::Jvp,
+        convention::Kind::Jvp,
         attr.into(),
         item.into(),
         proc_macro::Span::call_site().local_file().as_deref(),
@@ -104,7 +106,7 @@ pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(
-        expand::Mode::Vjp,
+        convention::Kind::Vjp,
         attr.into(),
         item.into(),
         proc_macro::Span::call_site().local_file().as_deref(),
@@ -141,7 +143,7 @@ pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
 #[proc_macro_attribute]
 pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(
-        expand::Mode::Grad,
+        convention::Kind::Grad,
         attr.into(),
         item.into(),
         proc_macro::Span::call_site().local_file().as_deref(),

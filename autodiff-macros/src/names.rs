@@ -8,6 +8,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::convention::{ADJOINT_SUFFIX, TANGENT_SUFFIX};
 use crate::ir::{Block, Func, Origin, Pat, Stmt, VarId};
 
 pub struct Names {
@@ -100,8 +101,8 @@ impl Alloc<'_> {
                 let suffix = format!("{}_tape", info.name);
                 self.derived(*p, &suffix, seen_user)
             }
-            Origin::Adjoint(p) => self.derived(*p, "_bar", seen_user),
-            Origin::Tangent(p) => self.derived(*p, "_dot", seen_user),
+            Origin::Adjoint(p) => self.derived(*p, ADJOINT_SUFFIX, seen_user),
+            Origin::Tangent(p) => self.derived(*p, TANGENT_SUFFIX, seen_user),
         };
         self.names.insert(v, name);
     }

@@ -7,6 +7,29 @@ use crate::sig::Signature;
 /// The default inline capacity of each tape, in elements.
 pub const DEFAULT_TAPE: usize = 64;
 
+/// The settings of one transformation: the user's `tape = N`, and the
+/// switches the IR tests turn to check that results do not depend on the
+/// analyses.
+#[derive(Clone, Debug)]
+pub struct Knobs {
+    /// Inline capacity of each tape, in elements.
+    pub tape: usize,
+    /// Activity analysis; off, every variable is active.
+    pub activity: bool,
+    /// Reverse mode records every value it reads instead of recomputing.
+    pub record_all: bool,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            tape: DEFAULT_TAPE,
+            activity: true,
+            record_all: false,
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Options {
     /// Inline capacity of each tape.

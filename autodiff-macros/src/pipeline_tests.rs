@@ -5,9 +5,12 @@ use std::path::Path;
 
 use syn::visit::Visit;
 
-use crate::diag::Diags;
-use crate::expand::{expand, Mode};
+use crate::convention::Kind;
+use crate::diag::{Diags, Stop};
+use crate::expand::expand;
 use crate::ir::{Atom, Func, Op, Origin, Pat, Place, Stmt, VarId, VarInfo};
+use crate::options::Knobs;
+use crate::pipeline;
 use crate::ty::Ty;
 
 /// Every `fn` carrying `#[jvp]` in the workspace's `tests/` directory.
@@ -40,41 +43,32 @@ fn corpus() -> Vec<syn::ItemFn> {
     c.0
 }
 
-/// Runs each stage by hand and verifies the IR after every pass.
+/// Runs the pipeline for each kind of derivative; the pipeline verifies
+/// the IR after every pass.
 fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
     let mut diags = Diags::default();
     let sig = crate::sig::parse(&f.sig, &[], &mut diags).ok_or("signature rejected")?;
-    let ir = crate::lower::lower(&sig, &f.block, &mut diags);
-    crate::verify::verify(&ir).map_err(|e| format!("after lowering: {e}"))?;
-    let wanted: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
-    let (inputs, outputs) = crate::activity::seeds(&ir, &sig, &wanted, true);
-    let act = crate::activity::analyze(&ir, &inputs, &outputs, &mut diags);
-    let out = crate::forward::transform(&ir, &sig, &act, &mut diags);
-    crate::verify::verify(&out).map_err(|e| format!("after forward mode: {e}"))?;
-    // Reverse mode: preparation, analysis and transformation.
-    if !diags.is_empty() {
-        return Err(diags.to_compile_errors().to_string());
-    }
-    let (prepped, single) = crate::reverse::prep::prepare(&ir, &mut diags);
-    if !diags.is_empty() {
+    let ir = pipeline::lower(&sig, &f.block, &mut diags).map_err(|e| stop(e, &diags))?;
+    let wrt: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    let knobs = Knobs {
+        tape: 8,
+        ..Knobs::default()
+    };
+    pipeline::derive(&ir, Kind::Jvp, &wrt, &knobs, None, &mut diags)
+        .map_err(|e| stop(e, &diags))?;
+    match pipeline::derive(&ir, Kind::Vjp, &wrt, &knobs, None, &mut diags) {
+        Ok(_) => Ok(()),
         // A construct reverse mode rejects with a clear error (such as a
         // reference chosen at run time): nothing more to check.
-        let msg = diags.to_compile_errors().to_string();
-        return if msg.contains("internal error") {
-            Err(msg)
-        } else {
-            Ok(())
-        };
+        Err(Stop::Reported) => Ok(()),
+        Err(e) => Err(stop(e, &diags)),
     }
-    crate::verify::verify(&prepped).map_err(|e| format!("after reverse preparation: {e}"))?;
-    let act = crate::activity::analyze(&prepped, &inputs, &outputs, &mut diags);
-    let target = crate::reverse::Target::Vjp;
-    let out = crate::reverse::transform(&prepped, &single, &sig, &act, &target, 8, false);
-    crate::verify::verify(&out).map_err(|e| format!("after reverse mode: {e}"))?;
-    if diags.is_empty() {
-        Ok(())
-    } else {
-        Err(diags.to_compile_errors().to_string())
+}
+
+fn stop(e: Stop, diags: &Diags) -> String {
+    match e {
+        Stop::Reported => diags.to_compile_errors().to_string(),
+        Stop::Broken { pass, msg } => format!("after {pass}: {msg}"),
     }
 }
 
@@ -110,6 +104,7 @@ fn verifier_rejects_broken_invariants() {
     let mut func = Func {
         vars: Vec::new(),
         params: Vec::new(),
+        ret: None,
         body: Vec::new(),
     };
     let x = var(&mut func, "x");
@@ -170,7 +165,7 @@ fn verifier_rejects_broken_invariants() {
 
 fn expand_str(src: &str) -> String {
     let item: proc_macro2::TokenStream = src.parse().unwrap_or_default();
-    expand(Mode::Jvp, proc_macro2::TokenStream::new(), item).to_string()
+    expand(Kind::Jvp, proc_macro2::TokenStream::new(), item).to_string()
 }
 
 #[test]
@@ -211,7 +206,7 @@ fn expansion_never_panics_on_odd_input() {
         "",
     ];
     for src in inputs {
-        for mode in [Mode::Jvp, Mode::Vjp, Mode::Grad] {
+        for mode in [Kind::Jvp, Kind::Vjp, Kind::Grad] {
             let r = std::panic::catch_unwind(|| {
                 let item: proc_macro2::TokenStream = src.parse().unwrap_or_default();
                 expand(mode, proc_macro2::TokenStream::new(), item).to_string()

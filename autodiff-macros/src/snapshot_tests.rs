@@ -12,11 +12,12 @@
 
 use std::path::PathBuf;
 
-use crate::expand::{expand, Mode};
+use crate::convention::Kind;
+use crate::expand::expand;
 
 /// The generated functions of `#[mode] src`, pretty-printed, without the
 /// user's function.
-fn generated(mode: Mode, attr: &str, src: &str) -> String {
+fn generated(mode: Kind, attr: &str, src: &str) -> String {
     let attr: proc_macro2::TokenStream = attr.parse().expect("attribute tokens");
     let item: proc_macro2::TokenStream = src.parse().expect("source tokens");
     let user: syn::ItemFn = syn::parse2(item.clone()).expect("a function");
@@ -34,7 +35,7 @@ fn generated(mode: Mode, attr: &str, src: &str) -> String {
 
 /// Expands `src` in each mode and compares with (or with `UPDATE_SNAPSHOTS`,
 /// writes) `tests/snapshots/<name>.rs`. Returns each mode's expansion.
-fn snapshot(name: &str, src: &str, modes: &[(Mode, &str)]) -> Vec<String> {
+fn snapshot(name: &str, src: &str, modes: &[(Kind, &str)]) -> Vec<String> {
     let outs: Vec<String> = modes
         .iter()
         .map(|(mode, attr)| generated(*mode, attr, src))
@@ -109,7 +110,7 @@ fn straight_line() {
             let b = a.sin() + x / y;
             b * b
         }",
-        &[(Mode::Jvp, ""), (Mode::Vjp, "")],
+        &[(Kind::Jvp, ""), (Kind::Vjp, "")],
     );
     assert_has(&outs[0], &["f_jvp", "x_dot", "y_dot", "a_dot", "b_dot"]);
     assert_lacks(&outs[0], &["x_bar", "tape"]);
@@ -130,7 +131,7 @@ fn branch() {
             let z = match k as i32 { 0 => y, 1 | 2 => y * y, _ => y.exp() };
             z + y
         }",
-        &[(Mode::Jvp, ""), (Mode::Vjp, "")],
+        &[(Kind::Jvp, ""), (Kind::Vjp, "")],
     );
     assert_has(&outs[0], &["x_dot", "k_dot", "y_dot", "z_dot"]);
     assert_has(&outs[1], &["x_bar", "k_bar", "y_bar", "z_bar"]);
@@ -147,7 +148,7 @@ fn loop_with_tape() {
             }
             y
         }",
-        &[(Mode::Jvp, ""), (Mode::Vjp, "tape = 16")],
+        &[(Kind::Jvp, ""), (Kind::Vjp, "tape = 16")],
     );
     assert_has(&outs[0], &["x_dot", "y_dot"]);
     assert_lacks(&outs[0], &["n_dot"]);
@@ -167,7 +168,7 @@ fn call() {
             let a = g(x * y, 3);
             h(a) + g(y, 2)
         }",
-        &[(Mode::Jvp, ""), (Mode::Vjp, "")],
+        &[(Kind::Jvp, ""), (Kind::Vjp, "")],
     );
     assert_has(&outs[0], &["g_jvp", "h_jvp", "a_dot"]);
     assert_has(&outs[1], &["g_vjp", "h_vjp", "a_bar"]);
@@ -185,7 +186,7 @@ fn slice_and_array() {
             }
             s
         }",
-        &[(Mode::Jvp, ""), (Mode::Vjp, "")],
+        &[(Kind::Jvp, ""), (Kind::Vjp, "")],
     );
     assert_has(&outs[0], &["w_dot", "a_dot", "out_dot", "s_dot"]);
     assert_has(&outs[1], &["w_bar", "a_bar", "out_bar", "s_bar"]);
@@ -202,7 +203,7 @@ fn gradient() {
             }
             s / w.len() as f64
         }",
-        &[(Mode::Grad, "")],
+        &[(Kind::Grad, "")],
     );
     assert_has(
         &outs[0],

@@ -5,7 +5,14 @@
 
 use std::collections::HashSet;
 
+use crate::diag::Stop;
 use crate::ir::{op_reads, Block, Func, Op, Pat, RangeAdapter, Stmt, VarId};
+
+/// Verifies the output of `pass`, for the pipeline: a broken invariant
+/// stops it with [`Stop::Broken`].
+pub fn after(pass: &'static str, func: &Func) -> Result<(), Stop> {
+    verify(func).map_err(|msg| Stop::Broken { pass, msg })
+}
 
 /// Returns a description of the first broken invariant, if any.
 pub fn verify(func: &Func) -> Result<(), String> {

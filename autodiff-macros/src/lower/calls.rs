@@ -55,7 +55,7 @@ impl Lowerer<'_> {
                         let args = args.into_iter().map(Arg::Value).collect();
                         let callee = Callee {
                             path: path.clone(),
-                            suffix: None,
+                            derivative: None,
                             opaque: true,
                         };
                         Val::Atom(self.emit(Op::Call(callee, args), span, out))
@@ -73,7 +73,7 @@ impl Lowerer<'_> {
         let recursive = path.get_ident().is_some_and(|id| *id == self.self_name);
         let callee = Callee {
             path: path.clone(),
-            suffix: None,
+            derivative: None,
             opaque: false,
         };
         let result = self.emit(Op::Call(callee, args), span, out);

@@ -11,10 +11,11 @@
 //! (`closures.rs`), so the derivative of the result is the derivative of
 //! that loop.
 
-use crate::ir::{Atom, BinOp, Block, Const, Op, Pat, Place, Stmt};
+use crate::ir::{Atom, BinOp, Block, Const, Op, Pat, Place, Stmt, VarId};
 use crate::ty::Ty;
 
 use super::closures::{Callable, Input};
+use super::loops::Plan;
 use super::{span_of, strip_parens, Binding, LoopCtx, Lowerer, Val};
 
 /// Whether the method chain `e` contains a `map` adapter.
@@ -122,44 +123,10 @@ impl Lowerer<'_> {
             None => Input::Item(&plan.item, index),
         };
         let result = match name.as_str() {
-            "sum" | "product" => {
-                let v = match value {
-                    Some(v) => v,
-                    None => match self.item_atom(&plan.item, index, &mut body) {
-                        Some(v) => v,
-                        None => return Self::poison(),
-                    },
-                };
-                let declared = match &m.turbofish {
-                    Some(t) => match t.args.first() {
-                        Some(syn::GenericArgument::Type(ty)) => Ty::from_syn(ty),
-                        _ => Ty::Unknown,
-                    },
-                    None => Ty::Unknown,
-                };
-                let ty = declared.join(self.ty_of(&v));
-                let is_sum = name == "sum";
-                let init = match ty {
-                    Ty::Int => Atom::Const(Const::Lit(if is_sum {
-                        syn::parse_quote!(0)
-                    } else {
-                        syn::parse_quote!(1)
-                    })),
-                    _ => Atom::float(if is_sum { 0.0 } else { 1.0 }),
-                };
-                let acc = self.func.temp(ty, span);
-                self.func.vars[acc.0].mutable = true;
-                self.func.vars[acc.0].name = name.clone();
-                out.push(Stmt::Let {
-                    pat: Pat::Var(acc),
-                    init: Some(Op::Use(init)),
-                    span,
-                });
-                let op = if is_sum { BinOp::Add } else { BinOp::Mul };
-                let new = self.emit(Op::Bin(op, Atom::Var(acc), v), span, &mut body);
-                self.assign(Place::var(acc), new, span, &mut body);
-                Atom::Var(acc)
-            }
+            "sum" | "product" => match self.reduce(m, value, &plan, index, &mut body, out) {
+                Some(a) => a,
+                None => return Self::poison(),
+            },
             "fold" => {
                 let Val::Atom(init) = self.lower_expr(&m.args[0], out) else {
                     return Self::poison();
@@ -186,56 +153,10 @@ impl Lowerer<'_> {
                 self.assign(Place::var(acc), r, span, &mut body);
                 Atom::Var(acc)
             }
-            "collect" => {
-                // `let v: Vec<f64> = x.iter().map(f).collect();`: a `Vec` as
-                // long as the iteration, written by a counter (no `push`,
-                // which has no derivative rule).
-                let v = match value {
-                    Some(v) => v,
-                    None => match self.item_atom(&plan.item, index, &mut body) {
-                        Some(v) => v,
-                        None => return Self::poison(),
-                    },
-                };
-                let zero = match self.ty_of(&v) {
-                    Ty::Int => Atom::Const(Const::Lit(syn::parse_quote!(0))),
-                    Ty::Float(_) | Ty::Unknown => Atom::float(0.0),
-                    _ => {
-                        return self.error(&m.method, "`collect` is supported for items that are floats or integers (`x.iter().map(|v| v * 2.0).collect::<Vec<f64>>()`)")
-                    }
-                };
-                let len = self.trip_count(&plan, span, out);
-                let vec = self.func.temp(Ty::Vec(Box::new(self.ty_of(&v))), span);
-                self.func.vars[vec.0].mutable = true;
-                self.func.vars[vec.0].name = "collected".into();
-                out.push(Stmt::Let {
-                    pat: Pat::Var(vec),
-                    init: Some(Op::VecRepeat(zero, len)),
-                    span,
-                });
-                let k = self.func.temp(Ty::Int, span);
-                self.func.vars[k.0].mutable = true;
-                self.func.vars[k.0].name = "k".into();
-                out.push(Stmt::Let {
-                    pat: Pat::Var(k),
-                    init: Some(Op::Use(Atom::Const(Const::Lit(syn::parse_quote!(0))))),
-                    span,
-                });
-                let mut place = Place::var(vec);
-                place.proj.push(crate::ir::Proj::Index(Atom::Var(k)));
-                self.assign(place, v, span, &mut body);
-                let next = self.emit(
-                    Op::Bin(
-                        BinOp::Add,
-                        Atom::Var(k),
-                        Atom::Const(Const::Lit(syn::parse_quote!(1))),
-                    ),
-                    span,
-                    &mut body,
-                );
-                self.assign(Place::var(k), next, span, &mut body);
-                Atom::Var(vec)
-            }
+            "collect" => match self.collect_vec(m, value, &plan, index, &mut body, out) {
+                Some(a) => a,
+                None => return Self::poison(),
+            },
             _ => {
                 // `for_each`
                 let Some(f) = self.callable(&m.args[0]) else {
@@ -254,6 +175,120 @@ impl Lowerer<'_> {
             label: None,
         });
         Val::Atom(result)
+    }
+
+    /// `sum` or `product` at the end of a chain: an accumulator updated in
+    /// the loop `body`.
+    fn reduce(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        value: Option<Atom>,
+        plan: &Plan,
+        index: VarId,
+        body: &mut Block,
+        out: &mut Block,
+    ) -> Option<Atom> {
+        let span = span_of(m);
+        let name = m.method.to_string();
+        let v = match value {
+            Some(v) => v,
+            None => match self.item_atom(&plan.item, index, body) {
+                Some(v) => v,
+                None => return None,
+            },
+        };
+        let declared = match &m.turbofish {
+            Some(t) => match t.args.first() {
+                Some(syn::GenericArgument::Type(ty)) => Ty::from_syn(ty),
+                _ => Ty::Unknown,
+            },
+            None => Ty::Unknown,
+        };
+        let ty = declared.join(self.ty_of(&v));
+        let is_sum = name == "sum";
+        let init = match ty {
+            Ty::Int => Atom::Const(Const::Lit(if is_sum {
+                syn::parse_quote!(0)
+            } else {
+                syn::parse_quote!(1)
+            })),
+            _ => Atom::float(if is_sum { 0.0 } else { 1.0 }),
+        };
+        let acc = self.func.temp(ty, span);
+        self.func.vars[acc.0].mutable = true;
+        self.func.vars[acc.0].name = name.clone();
+        out.push(Stmt::Let {
+            pat: Pat::Var(acc),
+            init: Some(Op::Use(init)),
+            span,
+        });
+        let op = if is_sum { BinOp::Add } else { BinOp::Mul };
+        let new = self.emit(Op::Bin(op, Atom::Var(acc), v), span, body);
+        self.assign(Place::var(acc), new, span, body);
+        Some(Atom::Var(acc))
+    }
+
+    /// `collect` into a `Vec`: a `Vec` as long as the iteration, written by
+    /// a counter (no `push`, which has no derivative rule).
+    fn collect_vec(
+        &mut self,
+        m: &syn::ExprMethodCall,
+        value: Option<Atom>,
+        plan: &Plan,
+        index: VarId,
+        body: &mut Block,
+        out: &mut Block,
+    ) -> Option<Atom> {
+        let span = span_of(m);
+        // `let v: Vec<f64> = x.iter().map(f).collect();`: a `Vec` as
+        // long as the iteration, written by a counter (no `push`,
+        // which has no derivative rule).
+        let v = match value {
+            Some(v) => v,
+            None => match self.item_atom(&plan.item, index, body) {
+                Some(v) => v,
+                None => return None,
+            },
+        };
+        let zero = match self.ty_of(&v) {
+            Ty::Int => Atom::Const(Const::Lit(syn::parse_quote!(0))),
+            Ty::Float(_) | Ty::Unknown => Atom::float(0.0),
+            _ => {
+                self.error(&m.method, "`collect` is supported for items that are floats or integers (`x.iter().map(|v| v * 2.0).collect::<Vec<f64>>()`)");
+                return None;
+            }
+        };
+        let len = self.trip_count(plan, span, out);
+        let vec = self.func.temp(Ty::Vec(Box::new(self.ty_of(&v))), span);
+        self.func.vars[vec.0].mutable = true;
+        self.func.vars[vec.0].name = "collected".into();
+        out.push(Stmt::Let {
+            pat: Pat::Var(vec),
+            init: Some(Op::VecRepeat(zero, len)),
+            span,
+        });
+        let k = self.func.temp(Ty::Int, span);
+        self.func.vars[k.0].mutable = true;
+        self.func.vars[k.0].name = "k".into();
+        out.push(Stmt::Let {
+            pat: Pat::Var(k),
+            init: Some(Op::Use(Atom::Const(Const::Lit(syn::parse_quote!(0))))),
+            span,
+        });
+        let mut place = Place::var(vec);
+        place.proj.push(crate::ir::Proj::Index(Atom::Var(k)));
+        self.assign(place, v, span, body);
+        let next = self.emit(
+            Op::Bin(
+                BinOp::Add,
+                Atom::Var(k),
+                Atom::Const(Const::Lit(syn::parse_quote!(1))),
+            ),
+            span,
+            body,
+        );
+        self.assign(Place::var(k), next, span, body);
+        Some(Atom::Var(vec))
     }
 
     /// The number of iterations of `plan`: `max(hi, lo) - lo` (one more

@@ -24,6 +24,7 @@
 mod adjoint;
 pub mod analysis;
 mod bwd;
+mod calls;
 mod choice;
 mod fuse;
 mod fwd;
@@ -35,18 +36,15 @@ use std::collections::{HashMap, HashSet};
 use proc_macro2::Span;
 
 use crate::activity::Activity;
-use crate::ir::{Atom, Block, Func, Op, Origin, Param, Pat, Place, Proj, Stmt, VarId, VarInfo};
-use crate::sig::Signature;
+use crate::convention::{self, Kind};
+use crate::diag::{Diags, Stop};
+use crate::ir::{
+    Atom, Block, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId, VarInfo,
+};
+use crate::options::Knobs;
 use crate::ty::Ty;
+use crate::verify;
 use analysis::{Needs, StmtId};
-
-/// What the reverse transformation produces.
-pub enum Target {
-    /// `f_vjp(x, x_bar, ..., out_bar) -> value`.
-    Vjp,
-    /// `f_grad(x, ...) -> (value, gradient)` for the parameters marked.
-    Grad(Vec<bool>),
-}
 
 /// Facts about one loop of the prepared IR.
 pub(crate) struct LoopInfo {
@@ -99,17 +97,25 @@ pub(crate) struct Gen<'a> {
     fused: Option<StmtId>,
 }
 
-/// Builds `f_vjp` (or the body of `f_grad`) from prepared IR.
-pub fn transform(
-    src: &Func,
-    single: &HashSet<VarId>,
-    sig: &Signature,
-    act: &Activity,
-    target: &Target,
-    capacity: usize,
-    record_all: bool,
-) -> Func {
-    let needs = Needs::compute(src, act, single, record_all);
+/// Builds `f_vjp` (for [`Kind::Vjp`]) or `f_grad` (for [`Kind::Grad`],
+/// with respect to the parameters whose role is in `wrt`). Runs its own
+/// preparation (verified) and activity analysis on the prepared IR.
+pub fn transform(ir: &Func, kind: Kind, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    let (prepped, single) = prep::prepare(ir, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
+    verify::after("reverse preparation", &prepped)?;
+    let act = crate::activity::for_derivative(&prepped, kind, knobs.activity, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
+    Ok(sweeps(&prepped, &single, &act, kind, knobs))
+}
+
+/// The forward and reverse sweeps of prepared IR.
+fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs: &Knobs) -> Func {
+    let needs = Needs::compute(src, act, single, knobs.record_all);
     let mut g = Gen {
         f: src.clone(),
         needs,
@@ -119,7 +125,7 @@ pub fn transform(
         tapes: HashMap::new(),
         site_tapes: HashMap::new(),
         tape_decls: Vec::new(),
-        capacity,
+        capacity: knobs.tape,
         loops: HashMap::new(),
         stmts: HashMap::new(),
         saved: HashMap::new(),
@@ -136,14 +142,14 @@ pub fn transform(
     if g.early {
         g.top_exits = analysis::loop_exits(&src.body, None);
     }
-    let (params, mut body) = g.signature(src, sig, target);
+    let (params, mut body) = g.signature(src, kind);
     let fwd = g.fwd_top(&src.body);
     let bwd = g.bwd_top(&src.body);
     let mut out = std::mem::take(&mut g.tape_decls);
     out.append(&mut body);
     out.extend(fwd);
     out.extend(bwd);
-    out.extend(g.epilogue(src, sig, target));
+    out.extend(g.epilogue(src, kind));
     g.f.params = params;
     g.f.body = out;
     peephole::first_accumulations_assign(&mut g.f);
@@ -417,94 +423,87 @@ impl<'a> Gen<'a> {
 
     // ---- signature and epilogue -----------------------------------------
 
-    fn signature(&mut self, src: &Func, sig: &Signature, target: &Target) -> (Vec<Param>, Block) {
+    fn signature(&mut self, src: &Func, kind: Kind) -> (Vec<Param>, Block) {
+        let grad = kind == Kind::Grad;
         let mut params = Vec::new();
         let mut body = Vec::new();
-        for (i, (p, ps)) in src.params.iter().zip(&sig.params).enumerate() {
+        for p in &src.params {
             params.push(p.clone());
-            let wanted = match target {
-                Target::Vjp => ps.differentiable,
-                Target::Grad(wrt) => wrt.get(i).copied().unwrap_or(false),
-            };
-            if !wanted {
+            if !p.role.is_wrt() {
                 continue;
             }
             let info = self.f.info(p.var).clone();
+            let kind_ty = info.ty.clone();
             let b = self.f.new_var(VarInfo {
                 name: String::new(),
                 origin: Origin::Adjoint(p.var),
-                mutable: matches!(target, Target::Grad(_)),
+                mutable: grad,
                 declared: None,
                 ..info
             });
             self.bars[0].insert(p.var, b);
-            match target {
-                Target::Vjp => {
-                    self.bar_is_ref.insert(b);
-                    params.push(Param {
-                        var: b,
-                        ty: adjoint_type(&p.ty),
-                    });
-                }
-                Target::Grad(_) => {
-                    let init = match &ps.kind {
-                        Ty::Float(_) => Op::Use(Atom::float(0.0)),
-                        Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
-                            Op::ZeroVec(Atom::Var(p.var))
-                        }
-                        _ => Op::ZeroLike(Atom::Var(p.var)),
-                    };
-                    body.push(Stmt::Let {
-                        pat: Pat::Var(b),
-                        init: Some(init),
-                        span: Span::call_site(),
-                    });
-                }
+            if grad {
+                // `f_grad` owns its adjoints: zeros shaped like the parameter.
+                let init = match &kind_ty {
+                    Ty::Float(_) => Op::Use(Atom::float(0.0)),
+                    Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
+                        Op::ZeroVec(Atom::Var(p.var))
+                    }
+                    _ => Op::ZeroLike(Atom::Var(p.var)),
+                };
+                body.push(Stmt::Let {
+                    pat: Pat::Var(b),
+                    init: Some(init),
+                    span: Span::call_site(),
+                });
+            } else {
+                self.bar_is_ref.insert(b);
+                params.push(Param {
+                    var: b,
+                    ty: convention::adjoint_type(&p.ty),
+                    role: Role::Derived,
+                });
             }
         }
-        if let (Target::Vjp, Some(ret)) = (target, &sig.ret) {
+        if let (false, Some(ret)) = (grad, &src.ret) {
             let ob = self.f.temp(Ty::from_syn(ret), Span::call_site());
-            self.f.vars[ob.0].name = "out_bar".into();
+            self.f.vars[ob.0].name = convention::COTANGENT.into();
             params.push(Param {
                 var: ob,
                 ty: ret.clone(),
+                role: Role::Derived,
             });
             self.out_bar = Atom::Var(ob);
         }
         (params, body)
     }
 
-    fn epilogue(&mut self, src: &Func, sig: &Signature, target: &Target) -> Block {
+    fn epilogue(&mut self, src: &Func, kind: Kind) -> Block {
         let value = match self.result {
             Some(r) => Atom::Var(r),
             None => Atom::Const(crate::ir::Const::Unit),
         };
-        match target {
-            Target::Vjp => {
-                if sig.ret.is_some() {
-                    vec![Stmt::Return(Some(Op::Use(value)))]
-                } else {
-                    Vec::new()
-                }
-            }
-            Target::Grad(wrt) => {
-                let grads: Vec<Atom> = src
-                    .params
-                    .iter()
-                    .enumerate()
-                    .filter(|(i, _)| wrt.get(*i).copied().unwrap_or(false))
-                    .filter_map(|(_, p)| self.bars[0].get(&p.var).map(|b| Atom::Var(*b)))
-                    .collect();
-                let mut out = Vec::new();
-                let grad = if grads.len() == 1 {
-                    grads[0].clone()
-                } else {
-                    self.temp(Op::Tuple(grads), &mut out)
-                };
-                out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
-                out
-            }
+        if kind != Kind::Grad {
+            return if src.ret.is_some() {
+                vec![Stmt::Return(Some(Op::Use(value)))]
+            } else {
+                Vec::new()
+            };
         }
+        let grads: Vec<Atom> = src
+            .params
+            .iter()
+            .filter(|p| p.role.is_wrt())
+            .filter_map(|p| self.bars[0].get(&p.var).map(|b| Atom::Var(*b)))
+            .collect();
+        let mut out = Vec::new();
+        let grad = if grads.len() == 1 {
+            grads[0].clone()
+        } else {
+            self.temp(Op::Tuple(grads), &mut out)
+        };
+        out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
+        out
     }
 }
 
@@ -521,15 +520,6 @@ fn breaks_from_nested(body: &Block) -> bool {
         })
     }
     walk(body, 0)
-}
-
-/// `T`, `&T`, `&mut T` → `&mut T`.
-fn adjoint_type(t: &syn::Type) -> syn::Type {
-    let inner = match t {
-        syn::Type::Reference(r) => (*r.elem).clone(),
-        t => t.clone(),
-    };
-    syn::parse_quote!(&mut #inner)
 }
 
 /// Applies `fa` to every atom and `fp` to every place of `op`.

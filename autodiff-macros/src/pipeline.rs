@@ -1,0 +1,88 @@
+//! The one sequence of passes that turns a function into a derivative.
+//!
+//! ```text
+//! syn::Block ─ lower ─▶ ir::Func                                  ─ verify
+//!            ─ forward::transform | reverse::transform ─▶ ir::Func ─ verify
+//!              (each runs its own analyses; reverse mode prepares
+//!               the IR first and verifies the preparation)
+//!            ─ callees::check (calls to derivatives that do not exist)
+//!            ─ dce::remove_dead ─▶ ir::Func                         ─ verify
+//! ```
+//!
+//! `expand` (the macros) and the IR test harnesses all call these
+//! functions, so what the tests check is what the macros run. Codegen is
+//! left to `expand`: only it makes tokens.
+
+use std::path::Path;
+
+use crate::convention::Kind;
+use crate::diag::{Diags, Stop};
+use crate::ir::{Func, Role};
+use crate::options::Knobs;
+use crate::sig::Signature;
+use crate::verify;
+
+/// What the callee check reads: the user's body, and the source file it is
+/// in (when known) to tell whether a callee's derivative exists.
+#[derive(Clone, Copy)]
+pub struct Source<'a> {
+    pub body: &'a syn::Block,
+    pub file: Option<&'a Path>,
+}
+
+/// Lowers `body` to verified IR. Lowering goes on past errors to report
+/// them all, and its IR then has holes, so it stops there.
+pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Result<Func, Stop> {
+    let ir = crate::lower::lower(sig, body, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
+    verify::after("lowering", &ir)?;
+    Ok(ir)
+}
+
+/// Makes the derivative of kind `kind` of lowered IR. `wrt` selects the
+/// parameters of a gradient (by position in the signature; ignored for the
+/// other kinds, which are taken with respect to every differentiable
+/// parameter). `source` enables the check of calls to missing derivatives.
+pub fn derive(
+    ir: &Func,
+    kind: Kind,
+    wrt: &[bool],
+    knobs: &Knobs,
+    source: Option<Source<'_>>,
+    diags: &mut Diags,
+) -> Result<Func, Stop> {
+    let ir = with_wrt(ir, kind, wrt);
+    let mut out = if kind.is_reverse() {
+        let out = crate::reverse::transform(&ir, kind, knobs, diags)?;
+        verify::after("reverse mode", &out)?;
+        out
+    } else {
+        let out = crate::forward::transform(&ir, knobs, diags)?;
+        verify::after("forward mode", &out)?;
+        out
+    };
+    if let Some(src) = source {
+        crate::callees::check(&out, kind, src.body, src.file, diags);
+        if !diags.is_empty() {
+            return Err(Stop::Reported);
+        }
+    }
+    crate::dce::remove_dead(&mut out);
+    verify::after("dead-code removal", &out)?;
+    Ok(out)
+}
+
+/// `ir` with the `wrt` flag of each differentiable parameter set for `kind`.
+fn with_wrt(ir: &Func, kind: Kind, wrt: &[bool]) -> Func {
+    let mut ir = ir.clone();
+    if kind == Kind::Grad {
+        for (i, p) in ir.params.iter_mut().enumerate() {
+            if let Role::Differentiable { wrt: w, .. } = &mut p.role {
+                *w = wrt.get(i).copied().unwrap_or(false);
+            }
+        }
+    }
+    ir
+}

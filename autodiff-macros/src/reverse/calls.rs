@@ -1,0 +1,166 @@
+//! The reverse sweep of a call, in joint mode: the callee ran in the
+//! forward sweep, and its `_vjp` runs here, after the `&mut` buffers it
+//! wrote are put back to their contents before the call.
+
+use proc_macro2::Span;
+
+use super::analysis::StmtId;
+use super::fwd::lit_usize;
+use super::{Gen, TapeKind};
+use crate::convention::Kind;
+use crate::ir::{
+    Arg, Atom, BinOp, Block, Callee, Op, Place, Proj, Range, RangeAdapter, Stmt, VarId,
+};
+use crate::ty::Ty;
+
+impl Gen<'_> {
+    /// The reverse of a call (joint mode): restore the `&mut` arguments to
+    /// their contents before the call, run the callee's `_vjp` with the
+    /// result's adjoint, and restore them again if they are read later.
+    pub(super) fn rev_call(
+        &mut self,
+        op: &Op,
+        dst: Option<VarId>,
+        at: StmtId,
+        seed: Option<Atom>,
+        seed_is_shape: bool,
+        out: &mut Block,
+    ) {
+        let Op::Call(callee, args) = op else { return };
+        let active = self.needs.call_active(op, dst);
+        let mut restore_after = Vec::new();
+        for a in args {
+            if let Arg::RefMut(p) = a {
+                let restore = self.needs.restore(p.base, at);
+                if restore {
+                    restore_after.push(p.clone());
+                }
+                if active && restore {
+                    self.restore_buffer(p, true, out);
+                } else if active {
+                    self.restore_buffer(p, false, out);
+                }
+            }
+        }
+        if active {
+            let mut new_args = Vec::new();
+            for a in args {
+                let sa = match a {
+                    Arg::Value(x) => Arg::Value(self.sub_atom(x)),
+                    Arg::Ref(p) => Arg::Ref(self.sub_place(p)),
+                    Arg::RefMut(p) => Arg::RefMut(self.sub_place(p)),
+                    other => other.clone(),
+                };
+                new_args.push(sa.clone());
+                let (is_active, ty) = match a {
+                    Arg::Value(x) => (
+                        self.needs.active_atom(x),
+                        crate::typing::atom_ty(&self.f, x),
+                    ),
+                    Arg::Ref(p) | Arg::RefMut(p) => (
+                        self.needs.active(p.base),
+                        crate::typing::place_ty(&self.f, p),
+                    ),
+                    _ => continue,
+                };
+                let adj = if is_active {
+                    match a {
+                        Arg::Value(Atom::Var(v)) => self.bar_arg_place(*v),
+                        Arg::Ref(p) | Arg::RefMut(p) => self.bar_place(p),
+                        _ => None,
+                    }
+                } else {
+                    None
+                };
+                match adj {
+                    Some(p) => new_args.push(Arg::RefMut(p)),
+                    None if ty.is_differentiable() || (is_active && !ty.is_constant()) => {
+                        new_args.push(Arg::MutZeroOf(Box::new(sa)))
+                    }
+                    None => {}
+                }
+            }
+            if let Some(seed) = seed {
+                let scalar = matches!(crate::typing::atom_ty(&self.f, &seed), Ty::Float(_));
+                if seed_is_shape && scalar {
+                    // The discarded result's cotangent: plain zero.
+                    new_args.push(Arg::Value(Atom::float(0.0)));
+                } else if seed_is_shape {
+                    new_args.push(Arg::ZeroOf(Box::new(Arg::Value(seed))));
+                } else {
+                    new_args.push(Arg::Value(seed));
+                }
+            }
+            let callee = Callee {
+                path: callee.path.clone(),
+                derivative: Some(Kind::Vjp),
+                opaque: false,
+            };
+            out.push(Stmt::Eval {
+                op: Op::Call(callee, new_args),
+                span: Span::call_site(),
+            });
+        }
+        for p in restore_after {
+            self.restore_buffer(&p, false, out);
+        }
+    }
+
+    /// Puts the recorded contents of `p` back. `peek` leaves them on the
+    /// tape, for a second restore after the callee's `_vjp`; otherwise they
+    /// are popped.
+    pub(super) fn restore_buffer(&mut self, p: &Place, peek: bool, out: &mut Block) {
+        let sp = self.sub_place(p);
+        let ty = crate::typing::place_ty(&self.f, p);
+        let t = self.tape(p.base, TapeKind::Buffer);
+        if !matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+            let op = if peek {
+                Op::TapePeek(t, lit_usize(0))
+            } else {
+                Op::TapePop(t)
+            };
+            out.push(Stmt::Assign {
+                place: sp,
+                op,
+                span: Span::call_site(),
+            });
+            return;
+        }
+        // Element by element, as recorded, so restoring does not allocate.
+        let len = self.temp(Op::Len(sp.clone()), out);
+        let i = self.f.temp(Ty::Int, Span::call_site());
+        self.f.vars[i.0].name = "i".into();
+        let mut body = Vec::new();
+        let op = if peek {
+            let rest = self.temp(Op::Bin(BinOp::Sub, len.clone(), Atom::Var(i)), &mut body);
+            Op::TapePeek(
+                t,
+                self.temp(Op::Bin(BinOp::Sub, rest, lit_usize(1)), &mut body),
+            )
+        } else {
+            Op::TapePop(t)
+        };
+        let mut elem = sp;
+        elem.proj.push(Proj::Index(Atom::Var(i)));
+        body.push(Stmt::Assign {
+            place: elem,
+            op,
+            span: Span::call_site(),
+        });
+        out.push(Stmt::For {
+            var: i,
+            range: Range {
+                start: lit_usize(0),
+                end: len,
+                inclusive: false,
+                adapters: if peek {
+                    Vec::new()
+                } else {
+                    vec![RangeAdapter::Rev]
+                },
+            },
+            body,
+            label: None,
+        });
+    }
+}
