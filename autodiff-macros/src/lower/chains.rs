@@ -192,10 +192,7 @@ impl Lowerer<'_> {
         let name = m.method.to_string();
         let v = match value {
             Some(v) => v,
-            None => match self.item_atom(&plan.item, index, body) {
-                Some(v) => v,
-                None => return None,
-            },
+            None => self.item_atom(&plan.item, index, body)?,
         };
         let declared = match &m.turbofish {
             Some(t) => match t.args.first() {
@@ -245,10 +242,7 @@ impl Lowerer<'_> {
         // which has no derivative rule).
         let v = match value {
             Some(v) => v,
-            None => match self.item_atom(&plan.item, index, body) {
-                Some(v) => v,
-                None => return None,
-            },
+            None => self.item_atom(&plan.item, index, body)?,
         };
         let zero = match self.ty_of(&v) {
             Ty::Int => Atom::Const(Const::Lit(syn::parse_quote!(0))),

@@ -54,8 +54,6 @@ impl Lowerer<'_> {
         }
     }
 
-    /// Binds a pattern to an already computed atom.
-
     /// `let x = e;`, `let mut x: T;` and `let f = |..| ..;`.
     fn bind_ident(
         &mut self,
@@ -168,6 +166,7 @@ impl Lowerer<'_> {
         }
     }
 
+    /// Binds a pattern to an already computed atom.
     pub(super) fn bind_atom(&mut self, pat: &syn::Pat, a: Atom, out: &mut Block) {
         match pat {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
