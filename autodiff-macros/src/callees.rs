@@ -22,7 +22,7 @@ use syn::visit::Visit;
 
 use crate::convention::Kind;
 use crate::diag::Diags;
-use crate::ir::{Block, Func, Op, Stmt};
+use crate::ir::{Block, Func, Op};
 
 /// Attributes that define no derivative; any other attribute on `g` might
 /// (a user macro, `cfg_attr`), so the check then stays silent.
@@ -88,30 +88,13 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
 
 /// The single-segment callees of calls that go to a derivative.
 fn collect_calls(b: &Block, out: &mut Vec<syn::Ident>) {
-    for s in b {
-        match s {
-            Stmt::Let { init: Some(op), .. }
-            | Stmt::Assign { op, .. }
-            | Stmt::Accum { op, .. }
-            | Stmt::Eval { op, .. }
-            | Stmt::Return(Some(op)) => {
-                if let Op::Call(callee, _) = op {
-                    if callee.derivative.is_some() && callee.path.segments.len() == 1 {
-                        out.push(callee.path.segments[0].ident.clone());
-                    }
-                }
+    crate::ir::for_each_stmt(b, &mut |s| {
+        if let Some(Op::Call(callee, _)) = s.op() {
+            if callee.derivative.is_some() && callee.path.segments.len() == 1 {
+                out.push(callee.path.segments[0].ident.clone());
             }
-            Stmt::If { then, els, .. } => {
-                collect_calls(then, out);
-                collect_calls(els, out);
-            }
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-                collect_calls(body, out);
-            }
-            Stmt::Match { arms, .. } => arms.iter().for_each(|(_, b)| collect_calls(b, out)),
-            _ => {}
         }
-    }
+    });
 }
 
 /// Single-identifier callees in source order.

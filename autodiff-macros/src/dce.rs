@@ -31,7 +31,7 @@ pub fn remove_dead(func: &mut Func) {
         .collect();
     loop {
         let read = crate::usage::read(&func.body);
-        let written = crate::usage::mutated(&func.body);
+        let written = crate::ir::written(&func.body);
         let mut body = std::mem::take(&mut func.body);
         let removed = prune(
             &mut body,

@@ -44,5 +44,7 @@ pub enum Stop {
         /// The pass whose output failed verification.
         pass: &'static str,
         msg: String,
+        /// The offending IR, printed by [`crate::ir::print`].
+        ir: String,
     },
 }

@@ -74,7 +74,9 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
 fn stop(what: &str, e: Stop, d: &Diags) -> String {
     match e {
         Stop::Reported => format!("{what}: {}", d.to_compile_errors()),
-        Stop::Broken { pass, msg } => format!("verifier after {pass} ({what}): {msg}"),
+        Stop::Broken { pass, msg, ir } => {
+            format!("verifier after {pass} ({what}): {msg}\n{ir}")
+        }
     }
 }
 

@@ -134,11 +134,11 @@ pub fn expand_in(
 /// Turns a broken invariant into an internal error naming the attribute
 /// and the function being generated; reported errors are already in `diags`.
 fn internal(mode: Kind, kind: Kind, name: &syn::Ident, stop: Stop, diags: &mut Diags) {
-    if let Stop::Broken { pass, msg } = stop {
+    if let Stop::Broken { pass, msg, ir } = stop {
         diags.error(
             proc_macro2::Span::call_site(),
             format!(
-                "internal error in `#[{}]` while generating `{}` (after {pass}): {msg}; please report",
+                "internal error in `#[{}]` while generating `{}` (after {pass}): {msg}; please report, with this IR:\n{ir}",
                 mode.attr_name(),
                 kind.name_of(name)
             ),

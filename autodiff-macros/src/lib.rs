@@ -2,10 +2,13 @@
 //! facade crate, which also provides the runtime the generated code calls.
 //!
 //! The macro is a pipeline of typed stages, each a plain function:
-//! [`sig::parse`] → [`lower::lower`] → [`activity::analyze`] →
-//! [`forward::transform`] → [`codegen::function`], with [`verify::verify`]
-//! run on the IR after every pass. See `ARCHITECTURE.md` at the repository
-//! root.
+//! [`sig::parse`] → [`pipeline::lower`] → [`pipeline::derive`] (forward
+//! mode with [`forward::transform`], or reverse mode with
+//! [`reverse::transform`], each running its analyses; then
+//! [`callees::check`] and [`dce::remove_dead`]) → [`codegen::function`],
+//! with [`verify::verify`] run on the IR after every pass.
+//! [`convention`] holds the calling convention of the generated functions.
+//! See `ARCHITECTURE.md` at the repository root.
 
 mod activity;
 mod callees;

@@ -118,36 +118,22 @@ impl Alloc<'_> {
         self.fresh(&format!("{primal}{suffix}"))
     }
 
+    /// Names every variable a statement of `b` declares, in order.
     fn block(&mut self, b: &Block, seen: &mut HashSet<String>) {
-        for s in b {
-            match s {
-                Stmt::Let {
-                    pat: Pat::Var(v), ..
-                } => self.name(*v, seen),
-                Stmt::Let {
-                    pat: Pat::Tuple(vs),
-                    ..
-                } => {
-                    for v in vs.iter().flatten() {
-                        self.name(*v, seen);
-                    }
-                }
-                Stmt::If { then, els, .. } => {
-                    self.block(then, seen);
-                    self.block(els, seen);
-                }
-                Stmt::For { var, body, .. } => {
-                    self.name(*var, seen);
-                    self.block(body, seen);
-                }
-                Stmt::Loop { body, .. } | Stmt::Block { body, .. } => self.block(body, seen),
-                Stmt::Match { arms, .. } => {
-                    for (_, b) in arms {
-                        self.block(b, seen);
-                    }
-                }
-                _ => {}
+        let mut declared = Vec::new();
+        crate::ir::for_each_stmt(b, &mut |s| match s {
+            Stmt::Let {
+                pat: Pat::Var(v), ..
             }
+            | Stmt::For { var: v, .. } => declared.push(*v),
+            Stmt::Let {
+                pat: Pat::Tuple(vs),
+                ..
+            } => declared.extend(vs.iter().flatten()),
+            _ => {}
+        });
+        for v in declared {
+            self.name(v, seen);
         }
     }
 }

@@ -68,7 +68,7 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
 fn stop(e: Stop, diags: &Diags) -> String {
     match e {
         Stop::Reported => diags.to_compile_errors().to_string(),
-        Stop::Broken { pass, msg } => format!("after {pass}: {msg}"),
+        Stop::Broken { pass, msg, ir } => format!("after {pass}: {msg}\n{ir}"),
     }
 }
 

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::ir::{op_reads, place_atoms, Arg, Atom, Block, Op, Stmt, VarId};
+use crate::ir::{op_reads, place_atoms, Atom, Block, RangeAdapter, Stmt, VarId};
 
 /// Variables read anywhere in `body`.
 pub fn read(body: &Block) -> HashSet<VarId> {
@@ -15,113 +15,30 @@ pub fn read(body: &Block) -> HashSet<VarId> {
 }
 
 fn reads(b: &Block, out: &mut HashSet<VarId>) {
-    let atom = |a: &Atom, out: &mut HashSet<VarId>| out.extend(a.var());
-    for s in b {
+    crate::ir::for_each_stmt(b, &mut |s| {
+        let mut atom = |a: &Atom| out.extend(a.var());
         match s {
-            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
-                place_atoms(place, &mut |a| atom(a, out));
-                out.extend(op_reads(op));
-            }
-            Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
-                out.extend(op_reads(op));
-            }
+            Stmt::Assign { place, .. } | Stmt::Accum { place, .. } => place_atoms(place, &mut atom),
             Stmt::TapePush { tape, value } => {
-                out.insert(*tape);
-                atom(value, out);
+                atom(&Atom::Var(*tape));
+                atom(value);
             }
-            Stmt::If { cond, then, els } => {
-                atom(cond, out);
-                reads(then, out);
-                reads(els, out);
-            }
-            Stmt::For { range, body, .. } => {
-                atom(&range.start, out);
-                atom(&range.end, out);
+            Stmt::If { cond, .. } => atom(cond),
+            Stmt::For { range, .. } => {
+                atom(&range.start);
+                atom(&range.end);
                 for a in &range.adapters {
-                    match a {
-                        crate::ir::RangeAdapter::Rev => {}
-                        crate::ir::RangeAdapter::StepBy(k) | crate::ir::RangeAdapter::Take(k) => {
-                            atom(k, out);
-                        }
+                    if let RangeAdapter::StepBy(k) | RangeAdapter::Take(k) = a {
+                        atom(k);
                     }
                 }
-                reads(body, out);
             }
-            Stmt::Loop { body, .. } | Stmt::Block { body, .. } => reads(body, out),
-            Stmt::Match { scrut, arms } => {
-                atom(scrut, out);
-                arms.iter().for_each(|(_, b)| reads(b, out));
-            }
-            Stmt::Assert { args, .. } => args.iter().for_each(|a| atom(a, out)),
-            Stmt::Let { init: None, .. }
-            | Stmt::Return(None)
-            | Stmt::Break(_)
-            | Stmt::Continue(_) => {}
+            Stmt::Match { scrut, .. } => atom(scrut),
+            Stmt::Assert { args, .. } => args.iter().for_each(&mut atom),
+            _ => {}
         }
-    }
-}
-
-/// Variables that are assigned, accumulated into, borrowed mutably, used as
-/// a method receiver, or used as a tape, anywhere in `body`.
-pub fn mutated(body: &Block) -> HashSet<VarId> {
-    let mut out = HashSet::new();
-    block(body, &mut out);
-    out
-}
-
-fn block(b: &Block, out: &mut HashSet<VarId>) {
-    for s in b {
-        match s {
-            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
-                out.insert(place.base);
-                self::op(op, out);
-            }
-            Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
-                self::op(op, out);
-            }
-            Stmt::TapePush { tape, .. } => {
-                out.insert(*tape);
-            }
-            Stmt::If { then, els, .. } => {
-                block(then, out);
-                block(els, out);
-            }
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-                block(body, out);
-            }
-            Stmt::Match { arms, .. } => arms.iter().for_each(|(_, b)| block(b, out)),
-            Stmt::Let { init: None, .. }
-            | Stmt::Return(None)
-            | Stmt::Break(_)
-            | Stmt::Continue(_)
-            | Stmt::Assert { .. } => {}
+        if let Some(op) = s.op() {
+            out.extend(op_reads(op));
         }
-    }
-}
-
-fn op(op: &Op, out: &mut HashSet<VarId>) {
-    match op {
-        Op::Ref(p, true) => {
-            out.insert(p.base);
-        }
-        Op::TapePop(t) => {
-            out.insert(*t);
-        }
-        // A method may take `&mut self`; the IR does not say which.
-        Op::Method(Atom::Var(v), ..) => {
-            out.insert(*v);
-        }
-        Op::Call(_, args) => args.iter().for_each(|a| arg(a, out)),
-        _ => {}
-    }
-}
-
-fn arg(a: &Arg, out: &mut HashSet<VarId>) {
-    match a {
-        Arg::RefMut(p) => {
-            out.insert(p.base);
-        }
-        // Zeros are fresh values shaped like the argument, which is only read.
-        Arg::Value(_) | Arg::Ref(_) | Arg::ZeroOf(_) | Arg::MutZeroOf(_) => {}
-    }
+    });
 }

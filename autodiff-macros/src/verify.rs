@@ -11,7 +11,11 @@ use crate::ir::{op_reads, Block, Func, Op, Pat, RangeAdapter, Stmt, VarId};
 /// Verifies the output of `pass`, for the pipeline: a broken invariant
 /// stops it with [`Stop::Broken`].
 pub fn after(pass: &'static str, func: &Func) -> Result<(), Stop> {
-    verify(func).map_err(|msg| Stop::Broken { pass, msg })
+    verify(func).map_err(|msg| Stop::Broken {
+        pass,
+        msg,
+        ir: crate::ir::print(func),
+    })
 }
 
 /// Returns a description of the first broken invariant, if any.

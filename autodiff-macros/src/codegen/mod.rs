@@ -39,7 +39,7 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
     let g = Gen {
         func,
         names: crate::names::assign(func),
-        mutated: crate::usage::mutated(&func.body),
+        mutated: crate::ir::written(&func.body),
         read: crate::usage::read(&func.body),
     };
     let params = func.params.iter().map(|p| {

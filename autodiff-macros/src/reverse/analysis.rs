@@ -17,45 +17,6 @@ pub fn id(s: &Stmt) -> StmtId {
     std::ptr::from_ref(s) as usize
 }
 
-/// Variables written anywhere in `b`, nested blocks included.
-pub fn written(b: &[Stmt]) -> HashSet<VarId> {
-    let mut out = HashSet::new();
-    collect_written(b, &mut out);
-    out
-}
-
-fn collect_written(b: &[Stmt], out: &mut HashSet<VarId>) {
-    for s in b {
-        match s {
-            Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
-                out.insert(place.base);
-                call_writes(op, out);
-            }
-            Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
-                call_writes(op, out)
-            }
-            Stmt::If { then, els, .. } => {
-                collect_written(then, out);
-                collect_written(els, out);
-            }
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-                collect_written(body, out)
-            }
-            _ => {}
-        }
-    }
-}
-
-fn call_writes(op: &Op, out: &mut HashSet<VarId>) {
-    if let Op::Call(_, args) = op {
-        for a in args {
-            if let Arg::RefMut(p) = a {
-                out.insert(p.base);
-            }
-        }
-    }
-}
-
 /// Whether a statement cannot complete normally.
 pub fn diverges(s: &Stmt) -> bool {
     match s {
@@ -304,7 +265,7 @@ impl<'a> Needs<'a> {
     }
 
     fn block(&self, b: &[Stmt], add: &mut Reads) {
-        let written = written(b);
+        let written = crate::ir::written(b);
         for s in b {
             self.stmt(s, &written, b, add);
         }

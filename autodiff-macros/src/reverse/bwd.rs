@@ -82,7 +82,7 @@ impl Gen<'_> {
         };
         let end = pos.unwrap_or(b.len());
         self.push_scope();
-        let written = analysis::written(b);
+        let written = crate::ir::written(b);
         if tape_mode {
             self.prologue(b, end, pos, &written, &mut out);
         }
@@ -365,17 +365,6 @@ impl Gen<'_> {
         }
         if let Some(c) = count {
             // Only the iterations that ran, last first.
-            if r.inclusive {
-                r.end = self.temp(
-                    Op::Bin(
-                        BinOp::Add,
-                        r.end.clone(),
-                        Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(1))),
-                    ),
-                    out,
-                );
-                r.inclusive = false;
-            }
             r.adapters.push(RangeAdapter::Take(Atom::Var(self.sub(c))));
         }
         // An order-free reverse keeps the forward order, which vectorises.

@@ -27,7 +27,7 @@ pub fn split(func: &mut Func, diags: &mut Diags) {
     if choices.is_empty() {
         return;
     }
-    let written = super::analysis::written(&func.body);
+    let written = crate::ir::written(&func.body);
     for (r, (places, _)) in &choices {
         if places.iter().any(|p| {
             p.proj

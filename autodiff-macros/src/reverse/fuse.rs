@@ -84,7 +84,7 @@ impl Gen<'_> {
             .filter(|s| !matches!(s, Stmt::Assign { .. } | Stmt::Let { .. }))
             .collect();
         for s in nested {
-            let w = analysis::written(std::slice::from_ref(s));
+            let w = crate::ir::written(std::slice::from_ref(s));
             if w.iter().any(|v| {
                 !declared.contains(v) && (self.needs.active(*v) || self.needs.needed.contains(v))
             }) {
@@ -114,7 +114,7 @@ impl Gen<'_> {
     /// Whether generating the reverse of `b` would record anything. In the
     /// fused loop's own body (`top`) locals are in scope and need nothing.
     fn records(&self, b: &[Stmt], top: bool) -> bool {
-        let written = analysis::written(b);
+        let written = crate::ir::written(b);
         b.iter().any(|s| match s {
             Stmt::Let {
                 pat: Pat::Var(v),
@@ -132,7 +132,7 @@ impl Gen<'_> {
             Stmt::Eval { op, .. } => has_mut_args(op),
             Stmt::If { then, els, cond } => {
                 cond.var().is_some_and(|c| {
-                    analysis::written(then).contains(&c) || analysis::written(els).contains(&c)
+                    crate::ir::written(then).contains(&c) || crate::ir::written(els).contains(&c)
                 }) || self.records(then, false)
                     || self.records(els, false)
             }

@@ -199,7 +199,7 @@ impl Gen<'_> {
         frames: &mut Vec<Frame>,
         tape_mode: bool,
     ) -> Block {
-        let written = analysis::written(b);
+        let written = crate::ir::written(b);
         frames.push(Frame::Region {
             tape_mode,
             snap: Vec::new(),
@@ -480,7 +480,7 @@ pub(super) fn elem_kind(p: &Place) -> TapeKind {
 fn written_in_if(s: &Stmt, v: VarId) -> bool {
     match s {
         Stmt::If { then, els, .. } => {
-            analysis::written(then).contains(&v) || analysis::written(els).contains(&v)
+            crate::ir::written(then).contains(&v) || crate::ir::written(els).contains(&v)
         }
         _ => false,
     }

@@ -160,12 +160,9 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
 /// sweep runs in a labelled block that `return` breaks out of.
 fn has_early_exit(body: &Block) -> bool {
     fn any_return(b: &[Stmt]) -> bool {
-        b.iter().any(|s| match s {
-            Stmt::Return(_) => true,
-            Stmt::If { then, els, .. } => any_return(then) || any_return(els),
-            Stmt::For { body, .. } | Stmt::Loop { body, .. } => any_return(body),
-            _ => false,
-        })
+        let mut found = false;
+        crate::ir::for_each_stmt(b, &mut |s| found |= matches!(s, Stmt::Return(_)));
+        found
     }
     match body.split_last() {
         Some((Stmt::Return(Some(_)), rest)) => any_return(rest),
@@ -344,7 +341,7 @@ impl<'a> Gen<'a> {
 
     fn sub_op(&self, op: &Op) -> Op {
         let mut op = op.clone();
-        map_op(&mut op, &|a| self.sub_atom(a), &|p| self.sub_place(p));
+        crate::ir::map_op(&mut op, &|a| self.sub_atom(a), &|p| self.sub_place(p));
         op
     }
 
@@ -520,66 +517,4 @@ fn breaks_from_nested(body: &Block) -> bool {
         })
     }
     walk(body, 0)
-}
-
-/// Applies `fa` to every atom and `fp` to every place of `op`.
-pub(crate) fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
-    let m = |a: &mut Atom| *a = fa(a);
-    match op {
-        Op::Use(a)
-        | Op::Unary(_, a)
-        | Op::Cast(a, _)
-        | Op::CastPrec(a, _)
-        | Op::ZeroLike(a)
-        | Op::ZeroVec(a)
-        | Op::Repeat(a, _) => m(a),
-        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
-            m(a);
-            m(b);
-        }
-        Op::Select(c, a, b) => {
-            m(c);
-            m(a);
-            m(b);
-        }
-        Op::InRange { x, lo, hi, .. } => {
-            m(x);
-            lo.iter_mut().chain(hi.iter_mut()).for_each(m);
-        }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
-            xs.iter_mut().for_each(m)
-        }
-        Op::Method(r, _, xs) => {
-            m(r);
-            xs.iter_mut().for_each(m);
-        }
-        Op::Lin(terms) => {
-            for t in terms {
-                m(&mut t.value);
-                if let Some(a) = &mut t.scale.mul {
-                    m(a);
-                }
-                if let Some(a) = &mut t.scale.div {
-                    m(a);
-                }
-            }
-        }
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => *p = fp(p),
-        Op::Call(_, args) => {
-            for a in args {
-                map_arg(a, fa, fp);
-            }
-        }
-        Op::TapePeek(_, d) => *d = fa(d),
-        Op::TapePop(_) | Op::TapeNew(_) | Op::Default => {}
-    }
-}
-
-fn map_arg(a: &mut crate::ir::Arg, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
-    use crate::ir::Arg;
-    match a {
-        Arg::Value(x) => *x = fa(x),
-        Arg::Ref(p) | Arg::RefMut(p) => *p = fp(p),
-        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => map_arg(inner, fa, fp),
-    }
 }

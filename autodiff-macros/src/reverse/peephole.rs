@@ -55,20 +55,8 @@ fn block(b: &mut Block, func: &Func) {
                 for v in mentions(other) {
                     fresh.remove(&v);
                 }
-                match other {
-                    Stmt::If { then, els, .. } => {
-                        block(then, func);
-                        block(els, func);
-                    }
-                    Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-                        block(body, func)
-                    }
-                    Stmt::Match { arms, .. } => {
-                        for (_, b) in arms {
-                            block(b, func);
-                        }
-                    }
-                    _ => {}
+                for inner in other.blocks_mut() {
+                    block(inner, func);
                 }
             }
         }
@@ -82,33 +70,15 @@ fn block(b: &mut Block, func: &Func) {
 /// Variables a statement reads or writes, nested blocks included.
 fn mentions(s: &Stmt) -> Vec<VarId> {
     let mut out = Vec::new();
-    match s {
-        Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } | Stmt::Return(Some(op)) => {
-            out.extend(op_reads(op))
+    crate::ir::for_each_stmt(std::slice::from_ref(s), &mut |s| {
+        match s {
+            Stmt::Assign { place, .. } | Stmt::Accum { place, .. } => out.push(place.base),
+            Stmt::TapePush { value, .. } => out.extend(value.var()),
+            _ => {}
         }
-        Stmt::Assign { place, op, .. } | Stmt::Accum { place, op, .. } => {
-            out.push(place.base);
+        if let Some(op) = s.op() {
             out.extend(op_reads(op));
         }
-        Stmt::TapePush { value, .. } => out.extend(value.var()),
-        Stmt::If { then, els, .. } => {
-            for x in then.iter().chain(els) {
-                out.extend(mentions(x));
-            }
-        }
-        Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-            for x in body {
-                out.extend(mentions(x));
-            }
-        }
-        Stmt::Match { arms, .. } => {
-            for (_, b) in arms {
-                for x in b {
-                    out.extend(mentions(x));
-                }
-            }
-        }
-        _ => {}
-    }
+    });
     out
 }

@@ -38,7 +38,7 @@ pub fn prepare(func: &Func, diags: &mut Diags) -> (Func, SingleAssign) {
             );
         }
     }
-    let written = super::analysis::written(&func.body);
+    let written = crate::ir::written(&func.body);
     for (r, p) in &refs {
         if p.index_vars_any(|v| written.contains(&v)) {
             diags.error(

@@ -15,11 +15,17 @@
 //!   linear combinations that transformations emit for tangents;
 //! - `break` and `continue` appear inside a loop, and their labels exist.
 
+mod print;
+mod visit;
+
 use proc_macro2::Span;
 
 use crate::convention::Kind;
 use crate::elem::Elem;
 use crate::ty::{Prec, Ty};
+
+pub use print::print;
+pub use visit::{for_each_stmt, map_op, op_atoms, op_reads, place_atoms, written};
 
 /// Index of a variable in [`Func::vars`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -254,8 +260,9 @@ pub enum Op {
         hi: Option<Atom>,
         inclusive: bool,
     },
-    /// `a.min(b)` on integers bound for a loop range, or other helpers that
-    /// transformations need: a sum of scaled terms, zero if empty.
+    /// A linear combination `± value · mul / div ± ...` (zero if empty),
+    /// which transformations emit: tangents in forward mode, adjoint
+    /// updates in reverse mode.
     Lin(Vec<Term>),
     /// A zero shaped like the operand.
     ZeroLike(Atom),
@@ -451,98 +458,5 @@ pub fn may_read_target(op: &Op, target: VarId) -> bool {
             !in_scale
         }),
         _ => false,
-    }
-}
-
-/// Calls `f` on every operand atom of `op` (not on place bases).
-pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
-    match op {
-        Op::Use(a)
-        | Op::Unary(_, a)
-        | Op::Cast(a, _)
-        | Op::CastPrec(a, _)
-        | Op::ZeroLike(a)
-        | Op::ZeroVec(a) => f(a),
-        Op::Repeat(a, _) => f(a),
-        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
-            f(a);
-            f(b);
-        }
-        Op::Select(c, a, b) => {
-            f(c);
-            f(a);
-            f(b);
-        }
-        Op::InRange { x, lo, hi, .. } => {
-            f(x);
-            lo.iter().chain(hi).for_each(f);
-        }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
-            xs.iter().for_each(f);
-        }
-        Op::Method(r, _, xs) => {
-            f(r);
-            xs.iter().for_each(f);
-        }
-        Op::Lin(terms) => {
-            for t in terms {
-                f(&t.value);
-                if let Some(m) = &t.scale.mul {
-                    f(m);
-                }
-                if let Some(d) = &t.scale.div {
-                    f(d);
-                }
-            }
-        }
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
-        Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
-        Op::TapeNew(_) | Op::Default => {}
-        Op::TapePop(t) => f(&Atom::Var(*t)),
-        Op::TapePeek(t, d) => {
-            f(&Atom::Var(*t));
-            f(d);
-        }
-    }
-}
-
-fn arg_atoms(arg: &Arg, f: &mut dyn FnMut(&Atom)) {
-    match arg {
-        Arg::Value(a) => f(a),
-        Arg::Ref(p) | Arg::RefMut(p) => place_atoms(p, f),
-        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => arg_atoms(inner, f),
-    }
-}
-
-/// Index atoms of a place (its base is reported separately by callers).
-pub fn place_atoms(p: &Place, f: &mut dyn FnMut(&Atom)) {
-    for proj in &p.proj {
-        if let Proj::Index(a) = proj {
-            f(a);
-        }
-    }
-}
-
-/// Every variable `op` reads, place bases included.
-pub fn op_reads(op: &Op) -> Vec<VarId> {
-    let mut out = Vec::new();
-    op_atoms(op, &mut |a| out.extend(a.var()));
-    match op {
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => out.push(p.base),
-        Op::Call(_, args) => {
-            for a in args {
-                collect_arg_bases(a, &mut out);
-            }
-        }
-        _ => {}
-    }
-    out
-}
-
-fn collect_arg_bases(a: &Arg, out: &mut Vec<VarId>) {
-    match a {
-        Arg::Ref(p) | Arg::RefMut(p) => out.push(p.base),
-        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => collect_arg_bases(inner, out),
-        Arg::Value(_) => {}
     }
 }

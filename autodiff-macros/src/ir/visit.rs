@@ -1,0 +1,273 @@
+//! Traversals of the IR, in the spirit of syn's `Visit` and `VisitMut`: the
+//! one place that knows which blocks a statement holds and which atoms and
+//! places an operation reads, so passes do not spell the recursion again.
+
+use std::collections::HashSet;
+
+use super::{Arg, Atom, Block, Op, Place, Proj, Stmt, VarId};
+
+impl Stmt {
+    /// The blocks directly inside this statement, in source order.
+    pub fn blocks(&self) -> Vec<&Block> {
+        match self {
+            Stmt::If { then, els, .. } => vec![then, els],
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+                vec![body]
+            }
+            Stmt::Match { arms, .. } => arms.iter().map(|(_, b)| b).collect(),
+            Stmt::Let { .. }
+            | Stmt::Assign { .. }
+            | Stmt::Eval { .. }
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::Return(_)
+            | Stmt::Accum { .. }
+            | Stmt::TapePush { .. }
+            | Stmt::Assert { .. } => Vec::new(),
+        }
+    }
+
+    /// The blocks directly inside this statement, mutably.
+    pub fn blocks_mut(&mut self) -> Vec<&mut Block> {
+        match self {
+            Stmt::If { then, els, .. } => vec![then, els],
+            Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
+                vec![body]
+            }
+            Stmt::Match { arms, .. } => arms.iter_mut().map(|(_, b)| b).collect(),
+            Stmt::Let { .. }
+            | Stmt::Assign { .. }
+            | Stmt::Eval { .. }
+            | Stmt::Break(_)
+            | Stmt::Continue(_)
+            | Stmt::Return(_)
+            | Stmt::Accum { .. }
+            | Stmt::TapePush { .. }
+            | Stmt::Assert { .. } => Vec::new(),
+        }
+    }
+
+    /// The operation this statement evaluates, if any.
+    pub fn op(&self) -> Option<&Op> {
+        match self {
+            Stmt::Let { init: Some(op), .. }
+            | Stmt::Assign { op, .. }
+            | Stmt::Eval { op, .. }
+            | Stmt::Accum { op, .. }
+            | Stmt::Return(Some(op)) => Some(op),
+            _ => None,
+        }
+    }
+}
+
+/// Calls `f` on every statement of `b` and of the blocks nested in it,
+/// each statement before the ones inside it.
+pub fn for_each_stmt(b: &[Stmt], f: &mut dyn FnMut(&Stmt)) {
+    for s in b {
+        f(s);
+        for inner in s.blocks() {
+            for_each_stmt(inner, f);
+        }
+    }
+}
+
+/// Variables whose value a statement of `b` (nested blocks included) may
+/// change: assigned and accumulated places, `&mut` call arguments and
+/// borrows, method receivers (a method may take `&mut self`; the IR does
+/// not say which) and tapes pushed or popped.
+pub fn written(b: &[Stmt]) -> HashSet<VarId> {
+    let mut out = HashSet::new();
+    for_each_stmt(b, &mut |s| {
+        match s {
+            Stmt::Assign { place, .. } | Stmt::Accum { place, .. } => {
+                out.insert(place.base);
+            }
+            Stmt::TapePush { tape, .. } => {
+                out.insert(*tape);
+            }
+            _ => {}
+        }
+        if let Some(op) = s.op() {
+            op_writes(op, &mut out);
+        }
+    });
+    out
+}
+
+fn op_writes(op: &Op, out: &mut HashSet<VarId>) {
+    match op {
+        Op::Ref(p, true) => {
+            out.insert(p.base);
+        }
+        Op::TapePop(t) => {
+            out.insert(*t);
+        }
+        Op::Method(Atom::Var(v), ..) => {
+            out.insert(*v);
+        }
+        Op::Call(_, args) => {
+            for a in args {
+                // Zeros are fresh values shaped like the argument, which is
+                // only read.
+                if let Arg::RefMut(p) = a {
+                    out.insert(p.base);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `f` on every operand atom of `op` (not on place bases).
+pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
+    match op {
+        Op::Use(a)
+        | Op::Unary(_, a)
+        | Op::Cast(a, _)
+        | Op::CastPrec(a, _)
+        | Op::ZeroLike(a)
+        | Op::ZeroVec(a) => f(a),
+        Op::Repeat(a, _) => f(a),
+        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
+            f(a);
+            f(b);
+        }
+        Op::Select(c, a, b) => {
+            f(c);
+            f(a);
+            f(b);
+        }
+        Op::InRange { x, lo, hi, .. } => {
+            f(x);
+            lo.iter().chain(hi).for_each(f);
+        }
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+            xs.iter().for_each(f);
+        }
+        Op::Method(r, _, xs) => {
+            f(r);
+            xs.iter().for_each(f);
+        }
+        Op::Lin(terms) => {
+            for t in terms {
+                f(&t.value);
+                if let Some(m) = &t.scale.mul {
+                    f(m);
+                }
+                if let Some(d) = &t.scale.div {
+                    f(d);
+                }
+            }
+        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
+        Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
+        Op::TapeNew(_) | Op::Default => {}
+        Op::TapePop(t) => f(&Atom::Var(*t)),
+        Op::TapePeek(t, d) => {
+            f(&Atom::Var(*t));
+            f(d);
+        }
+    }
+}
+
+fn arg_atoms(arg: &Arg, f: &mut dyn FnMut(&Atom)) {
+    match arg {
+        Arg::Value(a) => f(a),
+        Arg::Ref(p) | Arg::RefMut(p) => place_atoms(p, f),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => arg_atoms(inner, f),
+    }
+}
+
+/// Index atoms of a place (its base is reported separately by callers).
+pub fn place_atoms(p: &Place, f: &mut dyn FnMut(&Atom)) {
+    for proj in &p.proj {
+        if let Proj::Index(a) = proj {
+            f(a);
+        }
+    }
+}
+
+/// Every variable `op` reads, place bases included.
+pub fn op_reads(op: &Op) -> Vec<VarId> {
+    let mut out = Vec::new();
+    op_atoms(op, &mut |a| out.extend(a.var()));
+    match op {
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => out.push(p.base),
+        Op::Call(_, args) => {
+            for a in args {
+                collect_arg_bases(a, &mut out);
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
+fn collect_arg_bases(a: &Arg, out: &mut Vec<VarId>) {
+    match a {
+        Arg::Ref(p) | Arg::RefMut(p) => out.push(p.base),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => collect_arg_bases(inner, out),
+        Arg::Value(_) => {}
+    }
+}
+
+/// Replaces every operand atom of `op` (not those inside places) by
+/// `fa(atom)`, and every place by `fp(place)`.
+pub fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
+    let m = |a: &mut Atom| *a = fa(a);
+    match op {
+        Op::Use(a)
+        | Op::Unary(_, a)
+        | Op::Cast(a, _)
+        | Op::CastPrec(a, _)
+        | Op::ZeroLike(a)
+        | Op::ZeroVec(a)
+        | Op::Repeat(a, _) => m(a),
+        Op::Bin(_, a, b) | Op::VecRepeat(a, b) => {
+            m(a);
+            m(b);
+        }
+        Op::Select(c, a, b) => {
+            m(c);
+            m(a);
+            m(b);
+        }
+        Op::InRange { x, lo, hi, .. } => {
+            m(x);
+            lo.iter_mut().chain(hi.iter_mut()).for_each(m);
+        }
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+            xs.iter_mut().for_each(m)
+        }
+        Op::Method(r, _, xs) => {
+            m(r);
+            xs.iter_mut().for_each(m);
+        }
+        Op::Lin(terms) => {
+            for t in terms {
+                m(&mut t.value);
+                t.scale
+                    .mul
+                    .iter_mut()
+                    .chain(t.scale.div.iter_mut())
+                    .for_each(m);
+            }
+        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => *p = fp(p),
+        Op::Call(_, args) => {
+            for a in args {
+                map_arg(a, fa, fp);
+            }
+        }
+        Op::TapePeek(_, d) => *d = fa(d),
+        Op::TapePop(_) | Op::TapeNew(_) | Op::Default => {}
+    }
+}
+
+fn map_arg(a: &mut Arg, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place) {
+    match a {
+        Arg::Value(x) => *x = fa(x),
+        Arg::Ref(p) | Arg::RefMut(p) => *p = fp(p),
+        Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => map_arg(inner, fa, fp),
+    }
+}
