@@ -6,6 +6,9 @@
 //! The derivatives themselves are rules in [`crate::rules`], whose match on
 //! [`Elem`] is exhaustive: a row without a rule does not compile.
 
+/// An evaluation on integers: `None` where Rust would panic.
+pub type IntEval = fn(&[i64]) -> Option<i64>;
+
 /// One elementary function.
 pub struct ElemInfo {
     pub elem: Elem,
@@ -19,10 +22,11 @@ pub struct ElemInfo {
     /// the interpreter. The macro itself never evaluates anything.
     #[cfg_attr(not(test), allow(dead_code))]
     pub eval: fn(&[f64]) -> f64,
-    /// The value on integer arguments, for the few functions lowering also
-    /// applies to integers (`min` of loop bounds). Interpreter only.
+    /// The value on integer arguments, for the names that are integer
+    /// methods too (lowering makes `min` of loop bounds, users write
+    /// `i.rem_euclid(n)`); `None` where Rust would panic. Interpreter only.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub eval_int: Option<fn(&[i64]) -> i64>,
+    pub eval_int: Option<IntEval>,
 }
 
 /// Defines [`Elem`] and [`TABLE`] from one list, so the two cannot disagree
@@ -79,12 +83,12 @@ elementary! {
     Powi "powi" [D, C] |a| a[0].powi(a[1] as i32);
     Powf "powf" [D, D] |a| a[0].powf(a[1]);
     Recip "recip" [D] |a| a[0].recip();
-    Abs "abs" [D] |a| a[0].abs(), int |a| a[0].abs();
+    Abs "abs" [D] |a| a[0].abs(), int |a| a[0].checked_abs();
     Signum "signum" [C] |a| a[0].signum();
     Hypot "hypot" [D, D] |a| a[0].hypot(a[1]);
     MulAdd "mul_add" [D, D, D] |a| a[0].mul_add(a[1], a[2]);
-    Min "min" [D, D] |a| a[0].min(a[1]), int |a| a[0].min(a[1]);
-    Max "max" [D, D] |a| a[0].max(a[1]), int |a| a[0].max(a[1]);
+    Min "min" [D, D] |a| a[0].min(a[1]), int |a| Some(a[0].min(a[1]));
+    Max "max" [D, D] |a| a[0].max(a[1]), int |a| Some(a[0].max(a[1]));
     Clamp "clamp" [D, D, D] |a| a[0].clamp(a[1], a[2]);
     Floor "floor" [C] |a| a[0].floor();
     Ceil "ceil" [C] |a| a[0].ceil();
@@ -92,6 +96,7 @@ elementary! {
     Trunc "trunc" [C] |a| a[0].trunc();
     ToRadians "to_radians" [D] |a| a[0].to_radians();
     ToDegrees "to_degrees" [D] |a| a[0].to_degrees();
+    RemEuclid "rem_euclid" [D, D] |a| a[0].rem_euclid(a[1]), int |a| a[0].checked_rem_euclid(a[1]);
 }
 
 impl Elem {

@@ -111,7 +111,9 @@ pub(super) fn elem(e: Elem, a: &[V]) -> Result<V, String> {
     }
     if let (Some(int), Some(V::I(_))) = (row.eval_int, a.first()) {
         let xs: Vec<i64> = a.iter().map(V::i).collect::<Result<_, _>>()?;
-        return Ok(V::I(int(&xs)));
+        return int(&xs)
+            .map(V::I)
+            .ok_or_else(|| format!("`{}` overflows or divides by zero", row.name));
     }
     let xs: Vec<f64> = a.iter().map(V::f).collect::<Result<_, _>>()?;
     Ok(V::F((row.eval)(&xs)))

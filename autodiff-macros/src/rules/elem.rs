@@ -64,6 +64,7 @@ pub fn partials(
         Elem::Min => min_max(BinOp::Le, a, &args[1], need, em),
         Elem::Max => min_max(BinOp::Ge, a, &args[1], need, em),
         Elem::Clamp => clamp(a, &args[1], &args[2], need, em),
+        Elem::RemEuclid => rem_euclid(a, &args[1], r, need, em),
         // Piecewise constant: the table marks the argument constant.
         Elem::Signum | Elem::Floor | Elem::Ceil | Elem::Round | Elem::Trunc => vec![None],
         // Linear.
@@ -238,4 +239,27 @@ fn clamp(x: &Atom, lo: &Atom, hi: &Atom, need: &[bool], em: &mut Emit<'_>) -> Ve
         None
     };
     vec![dx, dlo, dhi]
+}
+
+/// `r = a.rem_euclid(b) = a - q·b`, with `q` constant on each piece:
+/// `∂/∂a = 1`, `∂/∂b = -q = (r - a) / b`. Computing `q` from the result
+/// takes, at a jump, the piece the result lies on.
+fn rem_euclid(
+    a: &Atom,
+    b: &Atom,
+    r: &Atom,
+    need: &[bool],
+    em: &mut Emit<'_>,
+) -> Vec<Option<Scale>> {
+    let db = if need[1] {
+        let d = em.bin(BinOp::Sub, r, a);
+        Some(Scale {
+            neg: false,
+            mul: Some(d),
+            div: Some(b.clone()),
+        })
+    } else {
+        None
+    };
+    vec![Some(Scale::one()), db]
 }

@@ -25,7 +25,9 @@
 //! `hypot` at the origin; `max(a, b)` follows `a` when `a >= b`, `min(a, b)`
 //! follows `a` when `a <= b`; `clamp(x, lo, hi)` follows `x` when
 //! `lo <= x <= hi`, else the bound it returned; `floor`, `ceil`, `round`,
-//! `trunc` and `signum` have derivative 0.
+//! `trunc` and `signum` have derivative 0; `rem_euclid(a, b) = a - q·b`
+//! has the derivative of the piece its result lies on (`q = (a - r) / b`),
+//! also at a jump, where `a / b` is an integer.
 
 mod arith;
 mod elem;
@@ -283,4 +285,39 @@ fn neg_div(a: Atom) -> Option<Scale> {
         div: Some(a),
         ..Scale::default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elem::TABLE;
+
+    /// Every rule gives a partial for exactly the arguments its table row
+    /// marks differentiable, so the table is the one list of them.
+    #[test]
+    fn each_rule_matches_its_table_row() {
+        let func = Func {
+            vars: Vec::new(),
+            params: Vec::new(),
+            body: Vec::new(),
+        };
+        for row in TABLE {
+            let args = vec![Atom::float(0.5); row.diff.len()];
+            let op = Op::Elem(row.elem, args.clone(), None);
+            let Rule::Scalar(sc) = rule(&op) else {
+                panic!("`{}` is not scalar", row.name);
+            };
+            let r = Atom::float(0.25);
+            let mut helper = Vec::new();
+            let mut em = Emit::dry(&func, &mut helper, &r);
+            let need = vec![true; args.len()];
+            let got: Vec<bool> = sc
+                .run(&args, &r, row.diff, &mut em)
+                .iter()
+                .map(Option::is_some)
+                .collect();
+            assert_eq!(got, row.diff, "partials of `{}`", row.name);
+            assert_eq!(sc.need(&args, &need).as_deref(), Some(row.diff));
+        }
+    }
 }
