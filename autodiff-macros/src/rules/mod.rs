@@ -102,8 +102,9 @@ pub fn rule(op: &Op) -> Rule<'_> {
         Op::Array(xs) | Op::VecList(xs) => Rule::Gather(Gather::Index, xs),
         Op::Repeat(a, _) | Op::VecRepeat(a, _) => Rule::Repeat(a),
         Op::Select(cond, then, els) => Rule::Select { cond, then, els },
-        // `Lin` is made by the transformations, after the analyses; calls
-        // and methods are handled by their callers.
+        // Calls and methods have no rule here (forward and reverse mode call
+        // the callee's derivative; activity reports methods), and `Lin` is
+        // made by the transformations, after the analyses.
         Op::Cast(..)
         | Op::Method(..)
         | Op::Call(..)
