@@ -7,7 +7,7 @@
 //! float comparisons, repeated reassignment, array reads and writes with
 //! computed indices, writes to the `&mut` buffer, calls, and every
 //! elementary function with its argument kept inside its domain; and, from a
-//! second random stream, closures (local and in iterator chains: `map`,
+//! second random stream, `rem_euclid`, closures (local and in iterator chains: `map`,
 //! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
 //! every integer type with `rev`, `step_by`, `break` and `continue`.
 //!
@@ -266,7 +266,15 @@ impl Gen<'_> {
         // Bounded in [0.5, 1.5], so iterated powers cannot overflow (a
         // derivative through an infinite intermediate is NaN in any mode).
         let pos = format!("(({t}) * ({t}) + 0.5)");
-        match self.rng.below(33) {
+        let k = self.rng.below(33);
+        // Functions added since the reproducers were recorded come from the
+        // second stream, after the first has drawn as it always did, so
+        // base programs stay the same.
+        if self.extended && self.ext.chance(4) {
+            // `a / b` stays in (1.1, 1.8), away from the jumps of `rem_euclid`.
+            return format!("(({t}) + 6.0).rem_euclid({pos} + 3.0)");
+        }
+        match k {
             0 => format!("({a}).sin()"),
             1 => format!("({a}).cos()"),
             2 => format!("({t} * 1.2).tan()"),

@@ -12,7 +12,7 @@
 
 use crate::convention::Kind;
 use crate::diag::Diags;
-use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Stmt, UnOp, VarId};
+use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Stmt, VarId};
 use crate::rules;
 use crate::ty::Ty;
 
@@ -73,59 +73,19 @@ impl Graph {
 
 /// The variables whose derivative flows into the result of `op`.
 pub fn diff_sources(func: &Func, op: &Op) -> Vec<VarId> {
-    let vars = |atoms: &[&Atom]| atoms.iter().filter_map(|a| a.var()).collect::<Vec<_>>();
     match op {
-        Op::Use(a) | Op::CastPrec(a, _) | Op::Unary(UnOp::Neg, a) => vars(&[a]),
-        Op::Cast(a, t) => {
-            if matches!(Ty::from_syn(t), Ty::Float(_)) {
-                vars(&[a])
-            } else {
-                Vec::new()
-            }
-        }
-        Op::Bin(b, x, y) => {
-            let [dx, dy] = rules::bin_diff_args(*b);
-            let mut out = Vec::new();
-            if dx {
-                out.extend(x.var());
-            }
-            if dy {
-                out.extend(y.var());
-            }
-            out
-        }
-        Op::Elem(e, args, _) => rules::elem_diff_args(*e, args.len())
-            .into_iter()
-            .zip(args)
-            .filter(|(d, _)| *d)
-            .filter_map(|(_, a)| a.var())
-            .collect(),
-        Op::Select(_, a, b) => vars(&[a, b]),
-        Op::Load(p) | Op::Ref(p, _) => vec![p.base],
-        Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
-            xs.iter().filter_map(Atom::var).collect()
-        }
-        Op::Repeat(a, _) | Op::VecRepeat(a, _) => vars(&[a]),
         // Opaque calls and methods have no derivative rule; letting values
         // flow through them lets `check` report them when their result matters.
         Op::Call(..) => op_reads(op)
             .into_iter()
             .filter(|v| !func.info(*v).ty.is_constant())
             .collect(),
-        Op::Lin(terms) => terms.iter().filter_map(|t| t.value.var()).collect(),
         Op::Method(recv, _, args) => std::iter::once(recv)
             .chain(args)
             .filter_map(Atom::var)
             .collect(),
-        Op::Unary(UnOp::Not, _)
-        | Op::InRange { .. }
-        | Op::Len(_)
-        | Op::ZeroLike(_)
-        | Op::ZeroVec(_)
-        | Op::TapeNew(_)
-        | Op::TapePop(_)
-        | Op::TapePeek(..)
-        | Op::Default => Vec::new(),
+        Op::Lin(terms) => terms.iter().filter_map(|t| t.value.var()).collect(),
+        _ => rules::rule(op).diff_vars(),
     }
 }
 

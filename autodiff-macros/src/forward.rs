@@ -17,7 +17,7 @@ use crate::ir::{
     VarInfo,
 };
 use crate::options::Knobs;
-use crate::rules::{self, Emit};
+use crate::rules::{self, Emit, Rule};
 use crate::ty::Ty;
 use crate::typing::{atom_ty, place_ty};
 
@@ -451,101 +451,36 @@ impl Fwd<'_> {
         }
     }
 
-    /// The tangent of `r = op`.
+    /// The tangent of `r = op`, from the rule table.
     fn tangent_op(&mut self, op: &Op, r: &Atom, span: Span, out: &mut Block) -> Op {
-        match op {
-            Op::Use(a) => Op::Use(self.dot_or_zero(a, span, out)),
-            Op::Load(p) => {
-                if self.active(p.base) {
-                    Op::Load(self.dot_place(p))
-                } else {
-                    self.zero_op(r)
-                }
+        match rules::rule(op) {
+            Rule::Scalar(sc) => {
+                let active: Vec<bool> = sc.args.iter().map(|a| self.active_atom(a)).collect();
+                let mut em = Emit::new(&mut self.func, out, span, r);
+                let partials = sc.partials(&sc.operands(), r, &active, &mut em);
+                self.lin(partials, r)
             }
-            Op::Bin(b, x, y) => {
-                let need = [self.active_atom(x), self.active_atom(y)];
-                let prec = atom_ty(&self.func, r).prec();
-                let mut em = Emit {
-                    func: &mut self.func,
-                    out,
-                    span,
-                    prec,
-                };
-                let partials = rules::bin_partials(*b, x, y, r, &need, &mut em);
-                self.lin(&[x.clone(), y.clone()], partials, r)
-            }
-            Op::Unary(u, x) => {
-                let partials = vec![rules::unary_partial(*u)];
-                self.lin(std::slice::from_ref(x), partials, r)
-            }
-            Op::Elem(e, args, _) => {
-                let diff = rules::elem_diff_args(*e, args.len());
-                let need: Vec<bool> = args
-                    .iter()
-                    .zip(&diff)
-                    .map(|(a, d)| *d && self.active_atom(a))
-                    .collect();
-                if !need.iter().any(|n| *n) {
-                    return self.zero_op(r);
-                }
-                let prec = atom_ty(&self.func, r).prec();
-                let mut em = Emit {
-                    func: &mut self.func,
-                    out,
-                    span,
-                    prec,
-                };
-                let partials = rules::elem_partials(*e, args, r, &need, &mut em);
-                self.lin(args, partials, r)
-            }
-            Op::Cast(a, t) if self.active_atom(a) && matches!(Ty::from_syn(t), Ty::Float(_)) => {
-                Op::Cast(self.dot_or_zero(a, span, out), t.clone())
-            }
-            Op::CastPrec(a, p) if self.active_atom(a) => {
-                Op::CastPrec(self.dot_or_zero(a, span, out), *p)
-            }
-            Op::Tuple(xs) => Op::Tuple(xs.iter().map(|x| self.dot_or_zero(x, span, out)).collect()),
-            Op::Array(xs) => Op::Array(xs.iter().map(|x| self.dot_or_zero(x, span, out)).collect()),
-            Op::VecList(xs) => {
-                Op::VecList(xs.iter().map(|x| self.dot_or_zero(x, span, out)).collect())
-            }
-            Op::Repeat(a, n) => Op::Repeat(self.dot_or_zero(a, span, out), n.clone()),
-            Op::VecRepeat(a, n) => Op::VecRepeat(self.dot_or_zero(a, span, out), n.clone()),
-            Op::Ref(p, m) => Op::Ref(self.dot_place(p), *m),
-            Op::Select(c, a, b) => {
-                let (da, db) = (
-                    self.dot_or_zero(a, span, out),
-                    self.dot_or_zero(b, span, out),
-                );
-                Op::Select(c.clone(), da, db)
-            }
-            Op::Cast(..)
-            | Op::CastPrec(..)
-            | Op::Method(..)
-            | Op::InRange { .. }
-            | Op::Len(_)
-            | Op::Call(..)
-            | Op::Lin(_)
-            | Op::ZeroLike(_)
-            | Op::ZeroVec(_)
-            | Op::TapeNew(_)
-            | Op::TapePop(_)
-            | Op::TapePeek(..)
-            | Op::Default => self.zero_op(r),
+            Rule::Load(p) if self.active(p.base) => Op::Load(self.dot_place(p)),
+            Rule::Ref(p, m) => Op::Ref(self.dot_place(p), m),
+            Rule::Convert(a) if !self.active_atom(a) => self.zero_op(r),
+            Rule::Copy(_)
+            | Rule::Convert(_)
+            | Rule::Gather(..)
+            | Rule::Repeat(_)
+            | Rule::Select { .. } => rules::tangent_of(op, |a| self.dot_or_zero(a, span, out)),
+            Rule::Load(_) | Rule::None => self.zero_op(r),
         }
     }
 
     /// `Σ partial_i · arg_i_dot` over the active arguments.
-    fn lin(&mut self, args: &[Atom], partials: Vec<Option<Scale>>, r: &Atom) -> Op {
+    fn lin(&mut self, partials: Vec<(&Atom, Scale)>, r: &Atom) -> Op {
         let mut terms = Vec::new();
-        for (a, p) in args.iter().zip(partials) {
-            if let (Some(v), Some(scale)) = (a.var(), p) {
-                if self.active(v) {
-                    terms.push(Term {
-                        value: Atom::Var(self.dot(v)),
-                        scale,
-                    });
-                }
+        for (a, scale) in partials {
+            if let Some(v) = a.var() {
+                terms.push(Term {
+                    value: Atom::Var(self.dot(v)),
+                    scale,
+                });
             }
         }
         if terms.is_empty() {

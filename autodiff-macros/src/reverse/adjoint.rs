@@ -5,7 +5,7 @@ use proc_macro2::Span;
 
 use super::Gen;
 use crate::ir::{Atom, Block, Op, Place, Proj, Range, Scale, Stmt, Term, VarId};
-use crate::rules::{self, Emit};
+use crate::rules::{self, Emit, Gather, Rule};
 use crate::ty::{Prec, Ty};
 use crate::typing::atom_ty;
 
@@ -25,9 +25,16 @@ impl Gen<'_> {
         }
     }
 
-    /// Propagates `seed`, the adjoint of `r = op`, to the operands of `op`.
-    /// `skip` is an operand whose share is already in place (`s = s + t`
-    /// leaves `s_bar` unchanged).
+    /// Whether the adjoint of `a` receives a share: it is active and not
+    /// `skip`.
+    fn receives(&self, a: &Atom, skip: Option<VarId>) -> bool {
+        a.var()
+            .is_some_and(|v| self.needs.active(v) && Some(v) != skip)
+    }
+
+    /// Propagates `seed`, the adjoint of `r = op`, to the operands of `op`,
+    /// following the rule table. `skip` is an operand whose share is already
+    /// in place (`s = s + t` leaves `s_bar` unchanged).
     pub(super) fn adjoint_op(
         &mut self,
         op: &Op,
@@ -36,137 +43,106 @@ impl Gen<'_> {
         skip: Option<VarId>,
         out: &mut Block,
     ) {
-        let active = |g: &Self, a: &Atom| {
-            a.var()
-                .is_some_and(|v| g.needs.active(v) && Some(v) != skip)
-        };
-        match op {
-            Op::Use(a) if active(self, a) => self.acc(a, Op::Use(seed.clone()), out),
-            Op::Load(p) if self.needs.active(p.base) => {
-                if let Some(bp) = self.bar_place(p) {
+        match rules::rule(op) {
+            Rule::Scalar(sc) => {
+                let active: Vec<bool> = sc.args.iter().map(|a| self.receives(a, skip)).collect();
+                // The rules read the values the reverse sweep has.
+                let at: Vec<Atom> = sc.args.iter().map(|a| self.sub_atom(a)).collect();
+                let mut em = Emit::new(&mut self.f, out, Span::call_site(), r);
+                let partials = sc.partials(&at, r, &active, &mut em);
+                self.scatter(partials, seed, out);
+            }
+            Rule::Copy(a) if self.receives(a, skip) => self.acc(a, Op::Use(seed.clone()), out),
+            Rule::Convert(a) => self.acc_cast(a, seed, out),
+            Rule::Load(p) if self.needs.active(p.base) => {
+                if let Some(place) = self.bar_place(p) {
                     out.push(Stmt::Accum {
-                        place: bp,
+                        place,
                         op: Op::Use(seed.clone()),
                         span: Span::call_site(),
                     });
                 }
             }
-            Op::Bin(b, x, y) => {
-                let need = [active(self, x), active(self, y)];
-                let (sx, sy, sr) = (self.sub_atom(x), self.sub_atom(y), r.clone());
-                let prec = atom_ty(&self.f, &sr).prec();
-                let mut em = Emit {
-                    func: &mut self.f,
-                    out,
-                    span: Span::call_site(),
-                    prec,
-                };
-                let partials = rules::bin_partials(*b, &sx, &sy, &sr, &need, &mut em);
-                self.scatter(&[x.clone(), y.clone()], &need, partials, seed, out);
-            }
-            Op::Unary(u, x) => {
-                let need = [active(self, x)];
-                self.scatter(
-                    std::slice::from_ref(x),
-                    &need,
-                    vec![rules::unary_partial(*u)],
-                    seed,
-                    out,
-                );
-            }
-            Op::Elem(e, args, _) => {
-                let diff = rules::elem_diff_args(*e, args.len());
-                let need: Vec<bool> = args
-                    .iter()
-                    .zip(&diff)
-                    .map(|(a, d)| *d && active(self, a))
-                    .collect();
-                if !need.iter().any(|n| *n) {
-                    return;
+            Rule::Gather(kind, xs) => self.adjoint_gather(kind, xs, seed, skip, out),
+            Rule::Repeat(a) if self.receives(a, skip) => self.adjoint_repeat(a, seed, out),
+            Rule::Select { cond, then, els } => {
+                let mut then_acc = Vec::new();
+                let mut els_acc = Vec::new();
+                if self.receives(then, skip) {
+                    self.acc(then, Op::Use(seed.clone()), &mut then_acc);
                 }
-                let sargs: Vec<Atom> = args.iter().map(|a| self.sub_atom(a)).collect();
-                let prec = atom_ty(&self.f, r).prec();
-                let mut em = Emit {
-                    func: &mut self.f,
-                    out,
-                    span: Span::call_site(),
-                    prec,
-                };
-                let partials = rules::elem_partials(*e, &sargs, r, &need, &mut em);
-                self.scatter(args, &need, partials, seed, out);
-            }
-            Op::Cast(a, t) if matches!(Ty::from_syn(t), Ty::Float(_)) => {
-                self.acc_cast(a, seed, out)
-            }
-            Op::CastPrec(a, _) => self.acc_cast(a, seed, out),
-            Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
-                let Some(sv) = seed.var() else { return };
-                for (k, x) in xs.iter().enumerate() {
-                    if active(self, x) {
-                        let proj = if matches!(op, Op::Tuple(_)) {
-                            Proj::Field(k)
-                        } else {
-                            Proj::Index(Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(#k))))
-                        };
-                        let part = self.temp(
-                            Op::Load(Place {
-                                base: sv,
-                                proj: vec![proj],
-                            }),
-                            out,
-                        );
-                        self.acc(x, Op::Use(part), out);
-                    }
+                if self.receives(els, skip) {
+                    self.acc(els, Op::Use(seed.clone()), &mut els_acc);
                 }
-            }
-            Op::Repeat(a, _) | Op::VecRepeat(a, _) => {
-                let Some(sv) = seed.var() else { return };
-                if !active(self, a) {
-                    return;
-                }
-                let len = self.temp(Op::Len(Place::var(sv)), out);
-                let i = self.f.temp(Ty::Int, Span::call_site());
-                self.f.vars[i.0].name = "i".into();
-                let mut body = Vec::new();
-                let part = self.temp(
-                    Op::Load(Place {
-                        base: sv,
-                        proj: vec![Proj::Index(Atom::Var(i))],
-                    }),
-                    &mut body,
-                );
-                self.acc(a, Op::Use(part), &mut body);
-                out.push(Stmt::For {
-                    var: i,
-                    range: Range {
-                        start: super::fwd::lit_usize(0),
-                        end: len,
-                        inclusive: false,
-                        adapters: Vec::new(),
-                    },
-                    body,
-                    label: None,
-                });
-            }
-            Op::Select(c, a, b) => {
-                let mut then = Vec::new();
-                let mut els = Vec::new();
-                if active(self, a) {
-                    self.acc(a, Op::Use(seed.clone()), &mut then);
-                }
-                if active(self, b) {
-                    self.acc(b, Op::Use(seed.clone()), &mut els);
-                }
-                if !then.is_empty() || !els.is_empty() {
+                if !then_acc.is_empty() || !els_acc.is_empty() {
                     out.push(Stmt::If {
-                        cond: self.sub_atom(c),
-                        then,
-                        els,
+                        cond: self.sub_atom(cond),
+                        then: then_acc,
+                        els: els_acc,
                     });
                 }
             }
-            _ => {}
+            Rule::Copy(_) | Rule::Load(_) | Rule::Repeat(_) | Rule::Ref(..) | Rule::None => {}
         }
+    }
+
+    /// `x_k_bar += seed.k` (or `seed[k]`) for `seed` the adjoint of a tuple,
+    /// array or `Vec` built from the `xs`.
+    fn adjoint_gather(
+        &mut self,
+        kind: Gather,
+        xs: &[Atom],
+        seed: &Atom,
+        skip: Option<VarId>,
+        out: &mut Block,
+    ) {
+        let Some(sv) = seed.var() else { return };
+        for (k, x) in xs.iter().enumerate() {
+            if self.receives(x, skip) {
+                let proj = match kind {
+                    Gather::Field => Proj::Field(k),
+                    Gather::Index => {
+                        Proj::Index(Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(#k))))
+                    }
+                };
+                let part = self.temp(
+                    Op::Load(Place {
+                        base: sv,
+                        proj: vec![proj],
+                    }),
+                    out,
+                );
+                self.acc(x, Op::Use(part), out);
+            }
+        }
+    }
+
+    /// `a_bar += seed[i]` for every `i`, for `seed` the adjoint of `[a; n]`.
+    fn adjoint_repeat(&mut self, a: &Atom, seed: &Atom, out: &mut Block) {
+        let Some(sv) = seed.var() else { return };
+        let len = self.temp(Op::Len(Place::var(sv)), out);
+        let i = self.f.temp(Ty::Int, Span::call_site());
+        self.f.vars[i.0].name = "i".into();
+        let mut body = Vec::new();
+        let part = self.temp(
+            Op::Load(Place {
+                base: sv,
+                proj: vec![Proj::Index(Atom::Var(i))],
+            }),
+            &mut body,
+        );
+        self.acc(a, Op::Use(part), &mut body);
+        out.push(Stmt::For {
+            var: i,
+            range: Range {
+                start: super::fwd::lit_usize(0),
+                end: len,
+                inclusive: false,
+                adapters: Vec::new(),
+            },
+            body,
+            label: None,
+        });
     }
 
     /// `a_bar += seed` converted to `a`'s precision.
@@ -175,30 +151,21 @@ impl Gen<'_> {
         self.acc(a, Op::CastPrec(seed.clone(), prec), out);
     }
 
-    /// `arg_i_bar += partial_i · seed` for the operands that need it, one
-    /// statement per operand (`b * b` gives `b_bar += s * b + s * b`).
-    fn scatter(
-        &mut self,
-        args: &[Atom],
-        need: &[bool],
-        partials: Vec<Option<Scale>>,
-        seed: &Atom,
-        out: &mut Block,
-    ) {
+    /// `arg_i_bar += partial_i · seed` for each partial, one statement per
+    /// operand (`b * b` gives `b_bar += s * b + s * b`).
+    fn scatter(&mut self, partials: Vec<(&Atom, Scale)>, seed: &Atom, out: &mut Block) {
         let mut groups: Vec<(Atom, Vec<Term>)> = Vec::new();
-        for ((a, n), p) in args.iter().zip(need).zip(partials) {
-            if let (true, Some(scale)) = (*n, p) {
-                let term = Term {
-                    value: seed.clone(),
-                    scale,
-                };
-                match groups
-                    .iter_mut()
-                    .find(|(g, _)| g.var().is_some() && g.var() == a.var())
-                {
-                    Some((_, terms)) => terms.push(term),
-                    None => groups.push((a.clone(), vec![term])),
-                }
+        for (a, scale) in partials {
+            let term = Term {
+                value: seed.clone(),
+                scale,
+            };
+            match groups
+                .iter_mut()
+                .find(|(g, _)| g.var().is_some() && g.var() == a.var())
+            {
+                Some((_, terms)) => terms.push(term),
+                None => groups.push((a.clone(), vec![term])),
             }
         }
         for (a, terms) in groups {

@@ -6,9 +6,8 @@ use std::collections::{HashMap, HashSet};
 
 use crate::activity::{mut_arg_bases, Activity};
 use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Place, Stmt, VarId};
-use crate::rules::{self, Emit};
+use crate::rules;
 use crate::ty::Ty;
-use crate::typing::atom_ty;
 
 /// Identity of a statement in the (immutable) prepared IR.
 pub type StmtId = usize;
@@ -338,50 +337,9 @@ impl<'a> Needs<'a> {
         }
     }
 
-    /// The primal variables the adjoint of `result = op` reads, found by
-    /// running the rule itself on scratch IR.
+    /// The primal variables the adjoint of `result = op` reads.
     pub fn rule_reads(&self, op: &Op, result: &Atom) -> Vec<VarId> {
-        let mut scratch = self.func.clone();
-        let first_new = scratch.vars.len();
-        let mut helper = Vec::new();
-        let scales = match op {
-            Op::Bin(b, x, y) => {
-                let need = [self.active_atom(x), self.active_atom(y)];
-                let prec = atom_ty(self.func, result).prec();
-                let mut em = Emit {
-                    func: &mut scratch,
-                    out: &mut helper,
-                    span: proc_macro2::Span::call_site(),
-                    prec,
-                };
-                rules::bin_partials(*b, x, y, result, &need, &mut em)
-            }
-            Op::Elem(e, args, _) => {
-                let need: Vec<bool> = args.iter().map(|a| self.active_atom(a)).collect();
-                let prec = atom_ty(self.func, result).prec();
-                let mut em = Emit {
-                    func: &mut scratch,
-                    out: &mut helper,
-                    span: proc_macro2::Span::call_site(),
-                    prec,
-                };
-                rules::elem_partials(*e, args, result, &need, &mut em)
-            }
-            Op::Load(p) => return place_index_vars(p),
-            Op::Select(c, _, _) => return c.var().into_iter().collect(),
-            _ => Vec::new(),
-        };
-        let mut out = Vec::new();
-        for s in &helper {
-            if let Stmt::Let { init: Some(op), .. } = s {
-                out.extend(op_reads(op));
-            }
-        }
-        for sc in scales.iter().flatten() {
-            out.extend(sc.mul.iter().chain(&sc.div).filter_map(Atom::var));
-        }
-        out.retain(|v| v.0 < first_new);
-        out
+        rules::adjoint_reads(op, result, |a| self.active_atom(a), self.func)
     }
 }
 

@@ -1,0 +1,162 @@
+//! Evaluating operations.
+
+use super::prims::{bin, cast, elem};
+use super::{Machine, V};
+use crate::ir::{Arg, Atom, BinOp, Callee, Op, Term, UnOp, VarId};
+
+impl Machine<'_> {
+    pub(super) fn op(&mut self, op: &Op) -> Result<V, String> {
+        Ok(match op {
+            Op::Use(a) => self.atom(a)?,
+            Op::Load(p) => {
+                let loc = self.loc(p)?;
+                let loc = if p.proj.is_empty() {
+                    loc
+                } else {
+                    self.follow(loc)?
+                };
+                self.get(&loc)?.clone()
+            }
+            Op::Bin(b, x, y) => bin(*b, &self.atom(x)?, &self.atom(y)?)?,
+            Op::Unary(u, x) => match (u, self.atom(x)?) {
+                (UnOp::Neg, V::F(a)) => V::F(-a),
+                (UnOp::Neg, V::I(a)) => V::I(-a),
+                (UnOp::Not, V::B(a)) => V::B(!a),
+                (_, other) => return Err(format!("unary on {other:?}")),
+            },
+            Op::Cast(x, t) => cast(
+                &self.atom(x)?,
+                &quote::ToTokens::to_token_stream(t).to_string(),
+            )?,
+            Op::CastPrec(x, p) => cast(&self.atom(x)?, p.name())?,
+            Op::Elem(e, args, _) => elem(*e, &self.atoms(args)?)?,
+            Op::Method(..) => return Err("opaque method".into()),
+            Op::Call(callee, args) => self.call_op(callee, args)?,
+            Op::Tuple(xs) => V::T(self.atoms(xs)?),
+            Op::Array(xs) | Op::VecList(xs) => V::A(self.atoms(xs)?),
+            Op::Repeat(a, n) => V::A(vec![self.atom(a)?; literal_len(n)?]),
+            Op::VecRepeat(a, n) => {
+                let n = usize::try_from(self.atom(n)?.i()?).map_err(|e| e.to_string())?;
+                V::A(vec![self.atom(a)?; n])
+            }
+            Op::Len(p) => {
+                let loc = self.follow(self.loc(p)?)?;
+                match self.get(&loc)? {
+                    V::A(xs) => V::I(xs.len() as i64),
+                    other => return Err(format!("len of {other:?}")),
+                }
+            }
+            Op::Ref(p, _) => V::R(self.loc(p)?),
+            Op::InRange {
+                x,
+                lo,
+                hi,
+                inclusive,
+            } => self.in_range(x, lo.as_ref(), hi.as_ref(), *inclusive)?,
+            Op::Select(c, a, b) => {
+                if self.atom(c)?.b()? {
+                    self.atom(a)?
+                } else {
+                    self.atom(b)?
+                }
+            }
+            Op::Lin(terms) => self.lin(terms)?,
+            Op::ZeroLike(a) | Op::ZeroVec(a) => {
+                let v = self.atom(a)?;
+                self.deref_value(&v)?.zero()
+            }
+            Op::TapeNew(_) => V::Tape(Vec::new()),
+            Op::TapePop(t) => {
+                let cur = self.cur();
+                match self.frames[cur].get_mut(t) {
+                    Some(V::Tape(xs)) => xs.pop().ok_or("tape underflow")?,
+                    _ => return Err("pop from a non-tape".into()),
+                }
+            }
+            Op::TapePeek(t, d) => self.tape_peek(*t, d)?,
+            Op::Default => V::Undef,
+        })
+    }
+
+    fn atoms(&self, xs: &[Atom]) -> Result<Vec<V>, String> {
+        xs.iter().map(|a| self.atom(a)).collect()
+    }
+
+    /// A call to `g`, `g_jvp` or `g_vjp` of the program.
+    fn call_op(&mut self, callee: &Callee, args: &[Arg]) -> Result<V, String> {
+        let mut name = callee
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if let Some(kind) = callee.derivative {
+            name.push_str(kind.suffix());
+        }
+        let vals: Vec<V> = args.iter().map(|a| self.arg(a)).collect::<Result<_, _>>()?;
+        self.call(&name, vals)
+    }
+
+    fn in_range(
+        &self,
+        x: &Atom,
+        lo: Option<&Atom>,
+        hi: Option<&Atom>,
+        inclusive: bool,
+    ) -> Result<V, String> {
+        let x = self.atom(x)?;
+        let above = match lo {
+            Some(lo) => bin(BinOp::Ge, &x, &self.atom(lo)?)?.b()?,
+            None => true,
+        };
+        let below = match hi {
+            Some(hi) => {
+                let op = if inclusive { BinOp::Le } else { BinOp::Lt };
+                bin(op, &x, &self.atom(hi)?)?.b()?
+            }
+            None => true,
+        };
+        Ok(V::B(above && below))
+    }
+
+    fn lin(&self, terms: &[Term]) -> Result<V, String> {
+        let mut s = 0.0;
+        for t in terms {
+            let mut x = self.atom(&t.value)?.f()?;
+            if let Some(m) = &t.scale.mul {
+                x *= self.atom(m)?.f()?;
+            }
+            if let Some(d) = &t.scale.div {
+                x /= self.atom(d)?.f()?;
+            }
+            s += if t.scale.neg { -x } else { x };
+        }
+        Ok(V::F(s))
+    }
+
+    fn tape_peek(&self, t: VarId, d: &Atom) -> Result<V, String> {
+        let V::I(depth) = self.atom(d)? else {
+            return Err("peek depth is not an integer".into());
+        };
+        match self.frames[self.cur()].get(&t) {
+            Some(V::Tape(xs)) => usize::try_from(depth)
+                .ok()
+                .and_then(|k| xs.len().checked_sub(k + 1))
+                .and_then(|i| xs.get(i))
+                .cloned()
+                .ok_or_else(|| "tape peek past the bottom".into()),
+            _ => Err("peek into a non-tape".into()),
+        }
+    }
+}
+
+/// The length of `[a; n]`, which the IR keeps as written.
+fn literal_len(n: &syn::Expr) -> Result<usize, String> {
+    match n {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(i),
+            ..
+        }) => i.base10_parse().map_err(|e| e.to_string()),
+        _ => Err("array length is not a literal".into()),
+    }
+}
