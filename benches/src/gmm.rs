@@ -2,20 +2,27 @@
 //!
 //! [`gmm_objective`] is written as a careful Rust programmer would write it
 //! from the problem statement (`shared/adbench/README.md`), and `#[grad]`
-//! derives [`gmm_objective_vjp`] and [`gmm_objective_grad`] from it.
+//! derives [`gmm_objective_vjp`] and [`gmm_objective_grad`] from it. Its
+//! helpers [`logsumexp`] and [`wishart_constant`] live in
+//! `autodiff-objectives`, shared with the GradBench tool, and are
+//! re-exported here; the objective itself stays, because GradBench's GMM
+//! lays out its parameters differently.
 //! [`gmm_grad_by_hand`] is a hand-written gradient tuned for speed, the
 //! yardstick for the generated one. [`cases`] times the objective and both
 //! gradients on ADBench's N = 1000 instances, or on synthetic instances of
 //! the same sizes when the data files are absent.
 
-// ADBench's own code uses pi = 3.14159265359; kept as is to reproduce the
-// reference objective bit for bit where possible.
+// ADBench's own code uses pi = 3.14159265359; kept as is in the
+// −ND/2 ln 2π term to reproduce the reference objective bit for bit where
+// possible. (The shared `wishart_constant` uses full-precision π; see its
+// documentation.)
 #![allow(clippy::approx_constant)]
 
 use std::path::Path;
 use std::rc::Rc;
 
 use autodiff::{grad, vjp};
+pub use autodiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use rand_distr::{StandardNormal, Uniform};
 
@@ -28,7 +35,7 @@ pub const INSTANCES: [(usize, usize); 4] = [(2, 5), (10, 5), (20, 10), (64, 25)]
 /// Number of points of the timed instances.
 pub const N: usize = 1000;
 
-/// ADBench's value of pi in the constant terms.
+/// ADBench's value of pi in the −ND/2 ln 2π term.
 const PI: f64 = 3.14159265359;
 
 /// One GMM instance: parameters (`alpha`, `means`, `icf`) and constants.
@@ -181,64 +188,6 @@ impl Gmm {
         let v = gmm_grad_by_hand(self, self.constant(), &mut scratch, &mut grad);
         (v, grad)
     }
-}
-
-/// C = n' D (ln γ − ½ ln 2) − lnΓ_D(n'/2) with n' = D + m + 1, where
-/// lnΓ_D(a) = D(D−1)/4 ln π + Σ_{j=1..D} lnΓ(a + (1 − j)/2).
-///
-/// ```
-/// // D = 1, m = 0, gamma = 1: C = -ln 2 - lnΓ(1) = -ln 2.
-/// let c = autodiff_bench::gmm::wishart_constant(1, 0, 1.0);
-/// assert!((c + 2f64.ln()).abs() < 1e-15);
-/// ```
-#[must_use]
-#[allow(clippy::cast_precision_loss)]
-pub fn wishart_constant(d: usize, m: usize, gamma: f64) -> f64 {
-    let n_prime = d + m + 1;
-    // The arguments a + (1 - j)/2 = (n' + 1 - j)/2 are halves of the
-    // integers m + 2 ..= n', so lnΓ needs only the recurrence below.
-    let mut ln_gamma_d = (d * (d - 1)) as f64 / 4.0 * PI.ln();
-    for j in 1..=d {
-        ln_gamma_d += ln_gamma_half(n_prime + 1 - j);
-    }
-    n_prime as f64 * d as f64 * (gamma.ln() - 0.5 * 2f64.ln()) - ln_gamma_d
-}
-
-/// lnΓ(h/2) for an integer h ≥ 1, from Γ(1) = 1 or Γ(1/2) = √π and
-/// Γ(x + 1) = x Γ(x); exact up to rounding, without a special-function
-/// library.
-fn ln_gamma_half(h: usize) -> f64 {
-    assert!(h >= 1, "lnΓ(0) is infinite");
-    let (mut twice_x, mut acc) = if h.is_multiple_of(2) {
-        (2, 0.0)
-    } else {
-        (1, 0.5 * std::f64::consts::PI.ln())
-    };
-    while twice_x < h {
-        acc += (f64::from(u32::try_from(twice_x).expect("small")) / 2.0).ln();
-        twice_x += 2;
-    }
-    acc
-}
-
-/// ln Σ exp(v_j), computed stably by subtracting the maximum first.
-///
-/// ```
-/// let v = autodiff_bench::gmm::logsumexp(&[0.0, 0.0]);
-/// assert!((v - 2f64.ln()).abs() < 1e-15);
-/// ```
-#[vjp]
-#[must_use]
-pub fn logsumexp(v: &[f64]) -> f64 {
-    let mut max = f64::NEG_INFINITY;
-    for &vi in v {
-        max = max.max(vi);
-    }
-    let mut sum = 0.0;
-    for &vi in v {
-        sum += (vi - max).exp();
-    }
-    max + sum.ln()
 }
 
 /// The log Wishart prior, summed over the K components:

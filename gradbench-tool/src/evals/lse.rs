@@ -1,9 +1,12 @@
 //! lse (§2.3): log-sum-exp with the max trick, a + ln Σ_i exp(x_i − a)
 //! where a = max_i x_i.
+//!
+//! The function is `autodiff-objectives`' [`logsumexp`], the helper the GMM
+//! objectives of this tool and of the benchmark suite call.
 
 use std::hint::black_box;
 
-use autodiff::grad;
+use autodiff_objectives::gmm::{logsumexp, logsumexp_grad};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -12,20 +15,6 @@ use super::{measure, parse, unknown_function, Evaluated};
 #[derive(Deserialize)]
 struct Input {
     x: Vec<f64>,
-}
-
-/// ln Σ_i exp(x_i), shifted by the maximum so that no exp overflows.
-#[grad]
-pub fn logsumexp(x: &[f64]) -> f64 {
-    let mut a = f64::NEG_INFINITY;
-    for &xi in x {
-        a = a.max(xi);
-    }
-    let mut sum = 0.0;
-    for &xi in x {
-        sum += (xi - a).exp();
-    }
-    a + sum.ln()
 }
 
 /// Evaluates `primal` (a number) or `gradient` (`[n]`).
