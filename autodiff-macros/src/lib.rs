@@ -42,6 +42,8 @@ mod interp;
 mod pipeline_tests;
 #[cfg(test)]
 mod snapshot_tests;
+#[cfg(test)]
+mod test_corpus;
 
 use proc_macro::TokenStream;
 

@@ -14,7 +14,10 @@
 //!
 //! The helpers are provided twice, once per float type, in the modules
 //! [`f64h`] and [`f32h`]. Both expose the same names (`fd`, `check`, ...), so a
-//! test module only has to pick one of them with a glob import.
+//! test file is written once, as a `macro_rules! suite` over the float type
+//! `$F` and the helper module `$h` (`use crate::common::$h::*;`), and
+//! instantiated as `mod double { suite!(f64, f64h); }` and
+//! `mod single { suite!(f32, f32h); }`.
 //!
 //! Finite differences:
 //! * f64: two-point central difference with step `1e-6`
