@@ -341,6 +341,44 @@ macro_rules! suite {
                     }
                 }
                 at [[0.3, -1.0, 1.0], [-2.0, -1.0, 1.0], [1.8, -1.0, 1.0], [0.5, 0.2, 0.6]];
+            // `r = a - q·b` with `q = a.div_euclid(b)` constant on each
+            // piece; the points are away from the jumps (quotients 2, -2,
+            // -3 and 0). The convention at a jump is tested below.
+            rem_euclid(a, b) { a.rem_euclid(b) * 1.5 + a } { $F::rem_euclid(a, b) * 1.5 + a }
+                grad [2.5, -1.5 * a.div_euclid(b)]
+                at [[5.3, 2.0], [-1.7, 1.5], [7.0, -3.0], [0.4, 3.0]];
+        }
+
+        #[test]
+        fn rem_euclid_at_a_jump_follows_the_piece_of_the_result() {
+            // At `a / b = 2` the result is 0, on the piece with `q = 2`.
+            let (a, b): ($F, $F) = (4.0, 2.0);
+            let (_, t) = rem_euclid::m_jvp(a, 0.0, b, 1.0);
+            check_exact(t, -3.0);
+            let (mut a_bar, mut b_bar) = (0.0, 0.0);
+            rem_euclid::p_vjp(a, &mut a_bar, b, &mut b_bar, 1.0);
+            check_exact(a_bar, 2.5);
+            check_exact(b_bar, -3.0);
+        }
+
+        /// On integers `rem_euclid` stays an integer operation.
+        #[jvp]
+        #[vjp]
+        fn rem_euclid_of_an_index(x: $F, n: i64) -> $F {
+            let k = (n - 7).rem_euclid(3);
+            x * (k as $F + 1.0)
+        }
+
+        #[test]
+        fn rem_euclid_of_integers_carries_no_derivative() {
+            // (5 - 7).rem_euclid(3) = 1, so the factor is 2.
+            let (v, t) = rem_euclid_of_an_index_jvp(1.25, 0.5, 5);
+            assert_eq!(v, rem_euclid_of_an_index(1.25, 5));
+            assert_eq!(v, 2.5);
+            check_exact(t, 1.0);
+            let mut x_bar = 0.0;
+            rem_euclid_of_an_index_vjp(1.25, &mut x_bar, 5, 1.0);
+            check_exact(x_bar, 2.0);
         }
 
         #[jvp]
