@@ -14,8 +14,11 @@
 //! unseen), and the name `g_vjp` appears nowhere in the file. Otherwise the
 //! call is left to rustc.
 
+use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::time::SystemTime;
 
 use proc_macro2::{TokenStream, TokenTree};
 use syn::visit::Visit;
@@ -53,7 +56,7 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
     if derived.is_empty() {
         return;
     }
-    let Some(index) = file.and_then(FileIndex::read) else {
+    let Some(index) = file.and_then(FileIndex::cached) else {
         return;
     };
     let derived: HashSet<String> = derived.iter().map(ToString::to_string).collect();
@@ -122,7 +125,36 @@ struct FileIndex {
     has_glob: bool,
 }
 
+/// The file an index was made from: its path, modification time and length.
+type FileKey = (PathBuf, Option<SystemTime>, u64);
+
+thread_local! {
+    /// The index of the file read last. A crate's expansions in one file
+    /// (600 in the differential tests' generated file) then read and parse
+    /// it once instead of once each. The key holds the modification time
+    /// and length, so a long-lived macro server (rust-analyzer) reads an
+    /// edited file again.
+    static LAST: RefCell<Option<(FileKey, Rc<FileIndex>)>> = const { RefCell::new(None) };
+}
+
 impl FileIndex {
+    /// The index of `path`, from the cache when the file has not changed.
+    fn cached(path: &Path) -> Option<Rc<FileIndex>> {
+        let meta = std::fs::metadata(path).ok()?;
+        let key = (path.to_owned(), meta.modified().ok(), meta.len());
+        if let Some(hit) = LAST.with(|c| {
+            c.borrow()
+                .as_ref()
+                .filter(|(k, _)| *k == key)
+                .map(|(_, i)| Rc::clone(i))
+        }) {
+            return Some(hit);
+        }
+        let index = Rc::new(FileIndex::read(path)?);
+        LAST.with(|c| *c.borrow_mut() = Some((key, Rc::clone(&index))));
+        Some(index)
+    }
+
     fn read(path: &Path) -> Option<FileIndex> {
         let src = std::fs::read_to_string(path).ok()?;
         let tokens: TokenStream = src.parse().ok()?;
