@@ -27,7 +27,7 @@ pub struct FnShell<'a> {
     pub prologue: TokenStream,
 }
 
-pub struct Gen<'f> {
+pub struct Writer<'f> {
     func: &'f Func,
     names: Names,
     mutated: std::collections::HashSet<VarId>,
@@ -36,7 +36,7 @@ pub struct Gen<'f> {
 
 /// Emits a whole function.
 pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
-    let g = Gen {
+    let g = Writer {
         func,
         names: crate::names::assign(func),
         mutated: crate::ir::written(&func.body),
@@ -68,7 +68,7 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
     }
 }
 
-impl Gen<'_> {
+impl Writer<'_> {
     /// `mut`, for a variable declared mutable that is written after its
     /// declaration.
     fn mut_token(&self, v: VarId) -> Option<TokenStream> {

@@ -3,12 +3,12 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
-use super::{bin_tokens, Gen};
+use super::{bin_tokens, Writer};
 use crate::elem::Elem;
 use crate::ir::{Atom, Const, Op, Proj, Term};
 use crate::ty::{Prec, Ty};
 
-impl Gen<'_> {
+impl Writer<'_> {
     pub(super) fn op(&self, op: &Op, span: Span) -> TokenStream {
         match op {
             Op::Use(a) => self.atom(a),

@@ -3,11 +3,11 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
 
-use super::{needs_exact_size, Gen};
+use super::{needs_exact_size, Writer};
 use crate::ir::{Block, Op, Pat, Place, Range, RangeAdapter, Stmt, VarId};
 use crate::ty::Ty;
 
-impl Gen<'_> {
+impl Writer<'_> {
     pub(super) fn stmt(&self, s: &Stmt) -> TokenStream {
         match s {
             Stmt::Let { pat, init, span } => {

@@ -135,7 +135,7 @@ impl Gen<'_> {
         out.push(Stmt::For {
             var: i,
             range: Range {
-                start: super::fwd::lit_usize(0),
+                start: super::forward_sweep::lit_usize(0),
                 end: len,
                 inclusive: false,
                 adapters: Vec::new(),

@@ -5,7 +5,7 @@
 use proc_macro2::Span;
 
 use super::analysis::StmtId;
-use super::fwd::lit_usize;
+use super::forward_sweep::lit_usize;
 use super::{Gen, TapeKind};
 use crate::convention::Kind;
 use crate::ir::{

@@ -23,13 +23,13 @@
 
 mod adjoint;
 pub mod analysis;
-mod bwd;
 mod calls;
 mod choice;
+mod forward_sweep;
 mod fuse;
-mod fwd;
 mod peephole;
 pub mod prep;
+mod reverse_sweep;
 
 use std::collections::{HashMap, HashSet};
 

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 
 use super::analysis::{self, contains, diverges, StmtId};
-use super::fwd::{elem_kind, lit_usize};
+use super::forward_sweep::{elem_kind, lit_usize};
 use super::{Gen, TapeKind};
 use crate::ir::{Atom, BinOp, Block, Op, Pat, Place, Range, RangeAdapter, Stmt, VarId};
 use crate::ty::Ty;
