@@ -633,29 +633,34 @@ macro_rules! suite {
             a + b + c.powi(2) + $F::hypot(a, b).exp2()
         }
 
+        /// The closed-form tangent of `composite` at `(x, y)` along `(dx, dy)`.
+        fn composite_tangent(x: $F, y: $F, dx: $F, dy: $F) -> $F {
+            let r = (x * x + y * y).sqrt();
+            let dr = (x * dx + y * dy) / r;
+            let q = x.sin() * y.exp();
+            let dq = x.cos() * y.exp() * dx + q * dy;
+            let a = q.atan();
+            let da = dq / (1.0 + q * q);
+            let b = r.ln() * y.tanh();
+            let db = dr / r * y.tanh() + r.ln() * (1.0 - y.tanh() * y.tanh()) * dy;
+            let w = x / r;
+            let dw = (dx * r - x * dr) / (r * r);
+            let z = x * 0.3;
+            let c = w.acos() + z.asinh().cosh();
+            let dc =
+                -dw / (1.0 - w * w).sqrt() + z.asinh().sinh() / (z * z + 1.0).sqrt() * 0.3 * dx;
+            let hh = a.hypot(b);
+            let dh = (a * da + b * db) / hh;
+            da + db + 2.0 * c * dc + hh.exp2() * std::$F::consts::LN_2 * dh
+        }
+
         #[test]
         fn composite_matches() {
             for &(x, y) in &[(0.7, 0.4), (-1.1, 0.9), (0.3, -1.6)] {
                 for &(dx, dy) in &DIRS2 {
                     let (v, t) = composite_jvp(x, dx, y, dy);
                     assert_eq!(v, composite(x, y));
-                    let r = (x * x + y * y).sqrt();
-                    let dr = (x * dx + y * dy) / r;
-                    let q = x.sin() * y.exp();
-                    let dq = x.cos() * y.exp() * dx + q * dy;
-                    let a = q.atan();
-                    let da = dq / (1.0 + q * q);
-                    let b = r.ln() * y.tanh();
-                    let db = dr / r * y.tanh() + r.ln() * (1.0 - y.tanh() * y.tanh()) * dy;
-                    let w = x / r;
-                    let dw = (dx * r - x * dr) / (r * r);
-                    let z = x * 0.3;
-                    let c = w.acos() + z.asinh().cosh();
-                    let dc =
-                        -dw / (1.0 - w * w).sqrt() + z.asinh().sinh() / (z * z + 1.0).sqrt() * 0.3 * dx;
-                    let hh = a.hypot(b);
-                    let dh = (a * da + b * db) / hh;
-                    let exact = da + db + 2.0 * c * dc + hh.exp2() * std::$F::consts::LN_2 * dh;
+                    let exact = composite_tangent(x, y, dx, dy);
                     check(t, exact, fd(|s| composite(x + s * dx, y + s * dy)));
                 }
             }
@@ -666,28 +671,8 @@ macro_rules! suite {
             for (i, &(x, y)) in [(0.7, 0.4), (-1.1, 0.9), (0.3, -1.6)].iter().enumerate() {
                 rev_dot!(composite, composite_jvp, composite_vjp, i as u64; val x, val y);
                 let (gx, gy) = rev_grad!(composite_vjp; val x, val y);
-                // The forward test's closed form, per direction.
-                let exact = |dx: $F, dy: $F| {
-                    let r = (x * x + y * y).sqrt();
-                    let dr = (x * dx + y * dy) / r;
-                    let q = x.sin() * y.exp();
-                    let dq = x.cos() * y.exp() * dx + q * dy;
-                    let a = q.atan();
-                    let da = dq / (1.0 + q * q);
-                    let b = r.ln() * y.tanh();
-                    let db = dr / r * y.tanh() + r.ln() * (1.0 - y.tanh() * y.tanh()) * dy;
-                    let w = x / r;
-                    let dw = (dx * r - x * dr) / (r * r);
-                    let z = x * 0.3;
-                    let c = w.acos() + z.asinh().cosh();
-                    let dc =
-                        -dw / (1.0 - w * w).sqrt() + z.asinh().sinh() / (z * z + 1.0).sqrt() * 0.3 * dx;
-                    let hh = a.hypot(b);
-                    let dh = (a * da + b * db) / hh;
-                    da + db + 2.0 * c * dc + hh.exp2() * std::$F::consts::LN_2 * dh
-                };
-                check_exact(gx, exact(1.0, 0.0));
-                check_exact(gy, exact(0.0, 1.0));
+                check_exact(gx, composite_tangent(x, y, 1.0, 0.0));
+                check_exact(gy, composite_tangent(x, y, 0.0, 1.0));
             }
         }
     };

@@ -177,6 +177,21 @@ impl Lowerer<'_> {
         Val::Atom(result)
     }
 
+    /// The value of one iteration: the last closure's result, or the item
+    /// itself when the chain has no `map`.
+    fn item_value(
+        &mut self,
+        value: Option<Atom>,
+        plan: &Plan,
+        index: VarId,
+        body: &mut Block,
+    ) -> Option<Atom> {
+        match value {
+            Some(v) => Some(v),
+            None => self.item_atom(&plan.item, index, body),
+        }
+    }
+
     /// `sum` or `product` at the end of a chain: an accumulator updated in
     /// the loop `body`.
     fn reduce(
@@ -190,10 +205,7 @@ impl Lowerer<'_> {
     ) -> Option<Atom> {
         let span = span_of(m);
         let name = m.method.to_string();
-        let v = match value {
-            Some(v) => v,
-            None => self.item_atom(&plan.item, index, body)?,
-        };
+        let v = self.item_value(value, plan, index, body)?;
         let declared = match &m.turbofish {
             Some(t) => match t.args.first() {
                 Some(syn::GenericArgument::Type(ty)) => Ty::from_syn(ty),
@@ -237,13 +249,8 @@ impl Lowerer<'_> {
         out: &mut Block,
     ) -> Option<Atom> {
         let span = span_of(m);
-        // `let v: Vec<f64> = x.iter().map(f).collect();`: a `Vec` as
-        // long as the iteration, written by a counter (no `push`,
-        // which has no derivative rule).
-        let v = match value {
-            Some(v) => v,
-            None => self.item_atom(&plan.item, index, body)?,
-        };
+        // `let v: Vec<f64> = x.iter().map(f).collect();`
+        let v = self.item_value(value, plan, index, body)?;
         let zero = match self.ty_of(&v) {
             Ty::Int => Atom::Const(Const::Lit(syn::parse_quote!(0))),
             Ty::Float(_) | Ty::Unknown => Atom::float(0.0),
