@@ -14,7 +14,7 @@ fn main() {
             || "rustc (version unknown)".to_string(),
             |s| s.trim().to_string(),
         );
-    println!("cargo:rustc-env=AUTODIFF_BENCH_RUSTC={version}");
+    println!("cargo:rustc-env=ADIFF_BENCH_RUSTC={version}");
     println!("cargo:rerun-if-env-changed=RUSTC");
     println!("cargo:rerun-if-changed=build.rs");
 }

@@ -1,28 +1,28 @@
 //! Writes generated functions, each with `#[jvp]` and `#[vjp]`, into
 //! `$OUT_DIR/generated.rs`, so the real macros and rustc compile them.
 //!
-//! `AUTODIFF_FUZZ_CASES` sets the number of programs (3 functions each) and
-//! `AUTODIFF_FUZZ_SEED` the first seed.
+//! `ADIFF_FUZZ_CASES` sets the number of programs (3 functions each) and
+//! `ADIFF_FUZZ_SEED` the first seed.
 
 use std::fmt::Write;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=AUTODIFF_FUZZ_CASES");
-    println!("cargo:rerun-if-env-changed=AUTODIFF_FUZZ_SEED");
-    println!("cargo:rerun-if-changed=../autodiff-fuzz/src/lib.rs");
-    let programs: u64 = std::env::var("AUTODIFF_FUZZ_CASES")
+    println!("cargo:rerun-if-env-changed=ADIFF_FUZZ_CASES");
+    println!("cargo:rerun-if-env-changed=ADIFF_FUZZ_SEED");
+    println!("cargo:rerun-if-changed=../adiff-fuzz/src/lib.rs");
+    let programs: u64 = std::env::var("ADIFF_FUZZ_CASES")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(100);
-    let seed: u64 = std::env::var("AUTODIFF_FUZZ_SEED")
+    let seed: u64 = std::env::var("ADIFF_FUZZ_SEED")
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(1);
     let mut out = String::new();
     let mut cases = String::new();
     for p in 0..programs {
-        let program = autodiff_fuzz::program(seed + p, 3);
-        let _ = writeln!(out, "pub mod p{p} {{\n    use autodiff::{{jvp, vjp}};");
+        let program = adiff_fuzz::program(seed + p, 3);
+        let _ = writeln!(out, "pub mod p{p} {{\n    use adiff::{{jvp, vjp}};");
         for f in &program.functions {
             let _ = writeln!(
                 out,

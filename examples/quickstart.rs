@@ -3,7 +3,7 @@
 //! Run with `cargo run --example quickstart`; see the generated code with
 //! `cargo expand --example quickstart`.
 
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 /// A smooth loss over a slice of weights: ordinary Rust with a loop and a branch.
 #[jvp]

@@ -4,7 +4,7 @@
 //! as another ordinary function, generated at compile time:
 //!
 //! ```
-//! use autodiff::jvp;
+//! use adiff::jvp;
 //!
 //! #[jvp]
 //! fn f(x: f64, y: f64) -> f64 {
@@ -20,12 +20,16 @@
 //! See the README for the supported Rust and the calling convention.
 #![forbid(unsafe_code)]
 
-pub use autodiff_macros::{grad, jvp, vjp};
+// Generated code names the runtime `::adiff::__rt`; inside this crate (its
+// doc tests and unit tests) that path must resolve too.
+extern crate self as adiff;
+
+pub use adiff_macros::{grad, jvp, vjp};
 
 /// The marker for parameter types that carry no derivative; see
-/// [`autodiff_runtime::Constant`].
-pub use autodiff_runtime::Constant;
+/// [`adiff_runtime::Constant`].
+pub use adiff_runtime::Constant;
 
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]
-pub use autodiff_runtime as __rt;
+pub use adiff_runtime as __rt;

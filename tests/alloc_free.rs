@@ -39,7 +39,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 
 mod common;
 

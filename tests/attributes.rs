@@ -41,7 +41,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{grad, jvp, vjp};
+        use adiff::{grad, jvp, vjp};
 
         /// Doc comment before the attribute.
         #[jvp]
@@ -77,7 +77,7 @@ macro_rules! suite {
 
         pub mod nested {
             pub mod deeper {
-                use autodiff::{jvp, vjp};
+                use adiff::{jvp, vjp};
 
                 #[jvp]
                 #[vjp]

@@ -42,7 +42,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         // if / else if / else as a statement, branching on the primal value; the
         // result variable starts as a constant.

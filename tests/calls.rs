@@ -44,7 +44,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident, $m:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         #[jvp]
         #[vjp]
@@ -157,7 +157,7 @@ macro_rules! suite {
         // Calls through module paths (nested modules, `super::`, `self::`),
         // with #[jvp] functions defined inside `mod` blocks.
         mod geom {
-            use autodiff::{jvp, vjp};
+            use adiff::{jvp, vjp};
 
             #[jvp]
             #[vjp]
@@ -166,7 +166,7 @@ macro_rules! suite {
             }
 
             pub mod inner {
-                use autodiff::{jvp, vjp};
+                use adiff::{jvp, vjp};
 
                 #[jvp]
                 #[vjp]
@@ -839,7 +839,7 @@ macro_rules! suite {
 
         // Recursion through a module path.
         mod rec {
-            use autodiff::{jvp, vjp};
+            use adiff::{jvp, vjp};
 
             #[jvp]
             #[vjp]

@@ -14,7 +14,7 @@ macro_rules! closure_suite {
         #[allow(dead_code)]
         mod $m {
             use super::*;
-            use autodiff::{grad, jvp, vjp};
+            use adiff::{grad, jvp, vjp};
 
             const U: [$R; 4] = [0.3, -0.7, 0.45, 0.9];
 
@@ -240,7 +240,7 @@ closure_suite!(single, f32, 2e-4, 1e-2, 2e-2);
 /// Array destructuring: `let [a, b] = *x;`, `let [a, b, c] = x;`, nested.
 mod destructuring {
     use super::*;
-    use autodiff::{grad, jvp, vjp};
+    use adiff::{grad, jvp, vjp};
 
     #[jvp]
     #[grad]

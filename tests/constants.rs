@@ -44,7 +44,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident, $two:tt, $three:tt, $three_u:tt, $half:tt) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
         use std::$F::consts::{E, FRAC_PI_2, LN_2, PI, SQRT_2};
 
         // Integer arithmetic and casts feed constant factors.

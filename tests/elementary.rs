@@ -232,7 +232,7 @@ macro_rules! nary {
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         /// The tangent of `f_jvp` at each point, for two seeds, against the
         /// closed form `d(x) * dx` and central differences of `f`.

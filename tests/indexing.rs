@@ -42,7 +42,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         // Reading by index from a slice, a `&[f64; N]`, a `&Vec<f64>` and a
         // by-value array, with computed (wrapping) indices.

@@ -14,7 +14,7 @@ macro_rules! integer_loops {
     ($m:ident, $I:ty, $R:ident, $rel:expr, $h:expr) => {
         mod $m {
             use super::*;
-            use autodiff::{jvp, vjp};
+            use adiff::{jvp, vjp};
 
             /// An inclusive range with `continue`.
             #[jvp]

@@ -3,7 +3,7 @@
 //! clippy on it with `-D warnings`.
 #![deny(warnings, clippy::all, clippy::pedantic)]
 
-use autodiff::{grad, jvp, vjp};
+use adiff::{grad, jvp, vjp};
 
 /// A loss over a slice, with a branch and a loop.
 #[jvp]

@@ -43,7 +43,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         // `&mut f64` with a unit return.
         #[jvp]

@@ -23,8 +23,8 @@
 
 #![allow(clippy::excessive_precision, clippy::neg_multiply, clippy::precedence)]
 
+use adiff::{grad, jvp};
 use approx::assert_relative_eq;
-use autodiff::{grad, jvp};
 use std::f64::consts::PI;
 
 #[jvp]

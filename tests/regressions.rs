@@ -8,8 +8,8 @@
     unused_assignments
 )]
 
+use adiff::{grad, jvp, vjp};
 use approx::assert_relative_eq;
-use autodiff::{grad, jvp, vjp};
 
 /// ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ for `fn(x, v, buf) -> f64` shaped functions.
 macro_rules! dot_check {
@@ -225,12 +225,12 @@ fn calls_returning_integers_need_no_derivative() {
 
 /// Corpus test (statrs sampling): a `&mut` to a user type passed with an
 /// active argument is a constant once the type says it carries no
-/// derivative (`autodiff::Constant`, checked by rustc).
+/// derivative (`adiff::Constant`, checked by rustc).
 struct Counter {
     calls: usize,
 }
 
-impl autodiff::Constant for Counter {}
+impl adiff::Constant for Counter {}
 
 fn scaled(c: &mut Counter, p: f64) -> f64 {
     c.calls += 1;
@@ -312,7 +312,7 @@ fn hypot_at_origin_has_zero_derivative() {
 /// Review: `#[grad]` with `&[S; N]`, `&mut [S; N]` and `&Vec<S>` parameters
 /// made zero adjoints with `zero_like(&a)` of a reference (did not compile).
 #[allow(dead_code, clippy::ptr_arg)]
-#[autodiff::grad]
+#[adiff::grad]
 fn grad_of_referenced_arrays(a: &[f64; 3], m: &mut [f64; 2], v: &Vec<f64>) -> f64 {
     m[0] = a[0] * a[1];
     a[2] * m[0] + m[1] + v[0] * v[0]
@@ -468,7 +468,7 @@ fn block_fragment_from_macro_rules() {
     assert_relative_eq!(g.as_slice(), [2.0, 4.0].as_slice());
 }
 
-/// The signature of the generator's functions (`autodiff-fuzz`) and of
+/// The signature of the generator's functions (`adiff-fuzz`) and of
 /// their derivatives.
 type Generated = fn(f64, &[f64], usize, &mut [f64]) -> f64;
 type GeneratedJvp = fn(f64, f64, &[f64], &[f64], usize, &mut [f64], &mut [f64]) -> (f64, f64);
@@ -534,7 +534,7 @@ fn check_generated(
 /// `buf`.
 #[allow(warnings, clippy::all, clippy::pedantic)] // verbatim generator output
 mod seed_50595 {
-    use autodiff::{jvp, vjp};
+    use adiff::{jvp, vjp};
 
     #[jvp]
     #[vjp]
@@ -772,7 +772,7 @@ fn call_writing_buffer_then_reversed_loops_that_end_early() {
 /// scales the limit with the primal. This checks the derivative end to end.
 #[allow(warnings, clippy::all, clippy::pedantic)] // verbatim generator output
 mod seed_50480 {
-    use autodiff::{jvp, vjp};
+    use adiff::{jvp, vjp};
 
     #[jvp]
     #[vjp]

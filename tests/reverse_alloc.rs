@@ -15,8 +15,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use adiff::grad;
 use approx::assert_relative_eq;
-use autodiff::grad;
 
 /// Wraps `System`, counting allocations made by the calling thread, so the
 /// test harness's other threads cannot change the count (as in

@@ -11,8 +11,8 @@
     clippy::manual_swap
 )]
 
+use adiff::{grad, jvp, vjp};
 use approx::assert_relative_eq;
-use autodiff::{grad, jvp, vjp};
 
 /// Central finite-difference gradient of a function of a vector.
 fn fd_grad(f: impl Fn(&[f64]) -> f64, x: &[f64]) -> Vec<f64> {

@@ -12,9 +12,9 @@
     clippy::ptr_arg
 )]
 
+use adiff::{grad, vjp};
+use adiff_runtime::tape_pushes;
 use approx::assert_relative_eq;
-use autodiff::{grad, vjp};
-use autodiff_runtime::tape_pushes;
 
 #[grad]
 fn straight_line(x: f64, y: f64, z: f64) -> f64 {

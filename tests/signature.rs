@@ -11,11 +11,11 @@
 
 mod common;
 
+use adiff::jvp;
 use approx::assert_relative_eq;
-use autodiff::jvp;
 
 mod inner {
-    use autodiff::jvp;
+    use adiff::jvp;
 
     /// Public inside a private module: `norm2_jvp` must be reachable from
     /// the parent just like `norm2`.

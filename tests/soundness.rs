@@ -5,8 +5,8 @@
 //! the accepted side: constants declared by each route give the right
 //! derivative, and writes into buffers that carry no derivative stay legal.
 
+use adiff::{grad, jvp, vjp, Constant};
 use approx::assert_relative_eq;
-use autodiff::{grad, jvp, vjp, Constant};
 use std::cell::Cell;
 
 /// A model parameter type of the user's: declared constant by the trait.

@@ -42,7 +42,7 @@ mod common;
 macro_rules! suite {
     ($F:ident, $h:ident) => {
         use crate::common::$h::*;
-        use autodiff::{jvp, vjp};
+        use adiff::{jvp, vjp};
 
         // Insertion sort of a local copy, then a weighted partial sum of the
         // `k` smallest values.

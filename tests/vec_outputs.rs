@@ -10,7 +10,7 @@ macro_rules! vec_suite {
     ($m:ident, $R:ident, $rel:expr) => {
         mod $m {
             use super::*;
-            use autodiff::{jvp, vjp};
+            use adiff::{jvp, vjp};
 
             fn dot(a: &[$R], b: &[$R]) -> $R {
                 a.iter().zip(b).map(|(x, y)| x * y).sum()

@@ -1,6 +1,6 @@
 //! Criterion over the same cases as the report: one group per case, one
-//! benchmark per run (`cargo bench -p autodiff-bench --features peers`; a
-//! filter such as `cargo bench -p autodiff-bench --features peers --
+//! benchmark per run (`cargo bench -p adiff-bench --features peers`; a
+//! filter such as `cargo bench -p adiff-bench --features peers --
 //! rosenbrock_n1000` picks cases). Without `--features peers` the peer
 //! crates' runs are left out.
 //!
@@ -9,8 +9,8 @@
 
 use std::time::Duration;
 
-use autodiff_bench::report::BENCHMARKS;
-use autodiff_bench::PEERS;
+use adiff_bench::report::BENCHMARKS;
+use adiff_bench::PEERS;
 use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {

@@ -2,7 +2,7 @@
 //! where the data lives, ADBench's comparison rule, and a reader for its
 //! whitespace-separated text files.
 //!
-//! The data is optional. [`data_dir`] looks at `AUTODIFF_ADBENCH_DIR`, then
+//! The data is optional. [`data_dir`] looks at `ADIFF_ADBENCH_DIR`, then
 //! at `../shared/adbench` beside the workspace; without either, the
 //! benchmarks generate synthetic instances of the same sizes from
 //! [`SEED`].
@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 /// The environment variable that points at an ADBench data directory (the
 /// one holding `gmm/`, `lstm/` and `reference/`).
-pub const DIR_VAR: &str = "AUTODIFF_ADBENCH_DIR";
+pub const DIR_VAR: &str = "ADIFF_ADBENCH_DIR";
 
 /// Seed of the synthetic instances used when the ADBench files are absent.
 pub const SEED: u64 = 1;
@@ -20,12 +20,12 @@ pub const SEED: u64 = 1;
 /// below this.
 pub const TOLERANCE: f64 = 1e-8;
 
-/// The ADBench data directory, if there is one: `$AUTODIFF_ADBENCH_DIR` when
+/// The ADBench data directory, if there is one: `$ADIFF_ADBENCH_DIR` when
 /// set, otherwise `<workspace root>/../shared/adbench`. `None` when the
 /// chosen directory does not exist, so callers fall back to synthetic data.
 ///
 /// ```
-/// if let Some(dir) = autodiff_bench::adbench::data_dir() {
+/// if let Some(dir) = adiff_bench::adbench::data_dir() {
 ///     assert!(dir.is_dir());
 /// }
 /// ```
@@ -43,7 +43,7 @@ pub fn data_dir() -> Option<PathBuf> {
 /// agree when it is below [`TOLERANCE`].
 ///
 /// ```
-/// use autodiff_bench::adbench::error;
+/// use adiff_bench::adbench::error;
 /// assert_eq!(error(2.0, 2.0), 0.0);
 /// assert_eq!(error(1e-9, 0.0), 1e-9); // absolute near zero
 /// assert_eq!(error(1000.0, 1001.0), 1.0 / 2001.0); // relative when large
@@ -62,7 +62,7 @@ pub fn error(x: f64, y: f64) -> f64 {
 /// not a small error.
 ///
 /// ```
-/// let e = autodiff_bench::adbench::max_error(&[1.0, 2.0], &[1.0, 2.5]);
+/// let e = adiff_bench::adbench::max_error(&[1.0, 2.0], &[1.0, 2.5]);
 /// assert_eq!(e, 0.5 / 4.5);
 /// ```
 #[must_use]
@@ -77,7 +77,7 @@ pub fn max_error(ours: &[f64], reference: &[f64]) -> f64 {
 /// Tokens of a whitespace-separated ADBench text file, parsed on demand.
 ///
 /// ```
-/// let mut t = autodiff_bench::adbench::Tokens::new("2 3\n0.5 -1e-3");
+/// let mut t = adiff_bench::adbench::Tokens::new("2 3\n0.5 -1e-3");
 /// assert_eq!(t.usize(), 2);
 /// assert_eq!(t.usize(), 3);
 /// assert_eq!(t.floats(2), vec![0.5, -1e-3]);
@@ -205,11 +205,11 @@ pub fn check_lines(
     reference: impl Fn(f64, &[f64]) -> Option<(f64, f64)>,
 ) -> Vec<String> {
     let mut checks = vec![format!(
-        "autodiff vs hand: objective err {:.1e}, gradient max err {:.1e}",
+        "adiff vs hand: objective err {:.1e}, gradient max err {:.1e}",
         error(ours.0, hand.0),
         max_error(ours.1, hand.1)
     )];
-    for (label, (v, grad)) in [("autodiff", ours), ("hand", hand)] {
+    for (label, (v, grad)) in [("adiff", ours), ("hand", hand)] {
         if let Some((e_obj, e_grad)) = reference(v, grad) {
             checks.push(format!(
                 "{label} vs ADBench reference: objective err {e_obj:.1e}, gradient max err {e_grad:.1e}"

@@ -4,7 +4,7 @@
 /// reference (absolute difference when `b` is all zero).
 ///
 /// ```
-/// use autodiff_bench::compare::rel_diff;
+/// use adiff_bench::compare::rel_diff;
 /// assert_eq!(rel_diff(&[1.0, 2.0], &[1.0, 2.0]), 0.0);
 /// assert_eq!(rel_diff(&[1.0, 2.5], &[1.0, 2.0]), 0.25);
 /// ```
@@ -27,7 +27,7 @@ pub fn rel_diff(a: &[f64], b: &[f64]) -> f64 {
 /// and `ok` or `FAILED`. NaN fails.
 ///
 /// ```
-/// use autodiff_bench::compare::check_line;
+/// use adiff_bench::compare::check_line;
 /// assert_eq!(check_line("f_grad vs hand", 0.0, 1e-12), "f_grad vs hand: rel diff 0.0e0 (tol 1e-12) ok");
 /// assert!(check_line("x", f64::NAN, 1.0).ends_with("FAILED"));
 /// ```

@@ -4,7 +4,7 @@
 //! from the problem statement (`shared/adbench/README.md`), and `#[grad]`
 //! derives [`gmm_objective_vjp`] and [`gmm_objective_grad`] from it. Its
 //! helpers [`logsumexp`] and [`wishart_constant`] live in
-//! `autodiff-objectives`, shared with the GradBench tool, and are
+//! `adiff-objectives`, shared with the GradBench tool, and are
 //! re-exported here; the objective itself stays, because GradBench's GMM
 //! lays out its parameters differently.
 //! [`gmm_grad_by_hand`] is a hand-written gradient tuned for speed, the
@@ -21,8 +21,8 @@
 use std::path::Path;
 use std::rc::Rc;
 
-use autodiff::{grad, vjp};
-pub use autodiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
+use adiff::{grad, vjp};
+pub use adiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use rand_distr::{StandardNormal, Uniform};
 
@@ -97,7 +97,7 @@ impl Gmm {
     /// U(0, 1), gamma = 1 and m = 0. The same seed gives the same instance.
     ///
     /// ```
-    /// use autodiff_bench::gmm::Gmm;
+    /// use adiff_bench::gmm::Gmm;
     /// let g = Gmm::synthetic(3, 2, 10, 7);
     /// assert_eq!(g.icf.len(), 2 * 6);
     /// assert_eq!(g, Gmm::synthetic(3, 2, 10, 7));
@@ -158,14 +158,14 @@ impl Gmm {
     /// [`gmm_objective_vjp`], flattened as ADBench does (alpha, means, icf).
     ///
     /// ```
-    /// use autodiff_bench::gmm::Gmm;
+    /// use adiff_bench::gmm::Gmm;
     /// let g = Gmm::synthetic(2, 3, 4, 1);
-    /// let (v, grad) = g.gradient_autodiff();
+    /// let (v, grad) = g.gradient_adiff();
     /// assert_eq!(v, g.objective());
     /// assert_eq!(grad.len(), g.gradient_len());
     /// ```
     #[must_use]
-    pub fn gradient_autodiff(&self) -> (f64, Vec<f64>) {
+    pub fn gradient_adiff(&self) -> (f64, Vec<f64>) {
         let mut bufs = VjpBuffers::new(self);
         let v = bufs.run(self, self.constant());
         (v, bufs.grad)
@@ -174,12 +174,12 @@ impl Gmm {
     /// The objective and its gradient from [`gmm_grad_by_hand`].
     ///
     /// ```
-    /// use autodiff_bench::gmm::Gmm;
+    /// use adiff_bench::gmm::Gmm;
     /// let g = Gmm::synthetic(2, 3, 4, 1);
     /// let (v, grad) = g.gradient_by_hand();
-    /// let (w, reference) = g.gradient_autodiff();
+    /// let (w, reference) = g.gradient_adiff();
     /// assert!((v - w).abs() < 1e-12);
-    /// assert!(autodiff_bench::adbench::max_error(&grad, &reference) < 1e-12);
+    /// assert!(adiff_bench::adbench::max_error(&grad, &reference) < 1e-12);
     /// ```
     #[must_use]
     pub fn gradient_by_hand(&self) -> (f64, Vec<f64>) {
@@ -195,7 +195,7 @@ impl Gmm {
 ///
 /// ```
 /// // One component in D = 1: q = 0, so ½ exp(0)² = ½.
-/// let p = autodiff_bench::gmm::log_wishart_prior(&[0.0], 1, 1, 1.0, 0);
+/// let p = adiff_bench::gmm::log_wishart_prior(&[0.0], 1, 1, 1.0, 0);
 /// assert_eq!(p, 0.5);
 /// ```
 #[vjp]
@@ -225,7 +225,7 @@ pub fn log_wishart_prior(icf: &[f64], d: usize, k: usize, gamma: f64, m: usize) 
 /// D); `constant` is [`wishart_constant`]`(d, m, gamma)`.
 ///
 /// ```
-/// use autodiff_bench::gmm::{gmm_objective, wishart_constant};
+/// use adiff_bench::gmm::{gmm_objective, wishart_constant};
 /// // D = 1, K = 1, one point at the mean, q = 0:
 /// // -½ ln 2π + 0 - 0 + ½ - C.
 /// let c = wishart_constant(1, 0, 1.0);
@@ -540,7 +540,7 @@ pub fn max_reference_error(
 }
 
 /// The benchmark cases `gmm_d2K5`, `gmm_d10K5`, `gmm_d20K10` and
-/// `gmm_d64K25`: runs `f` (the objective), `autodiff` (the generated vjp,
+/// `gmm_d64K25`: runs `f` (the objective), `adiff` (the generated vjp,
 /// adjoints zeroed each call) and `hand` ([`gmm_grad_by_hand`]). Data and
 /// buffers are prepared here, and the gradients checked against each other
 /// and, with ADBench data, against the references.
@@ -556,7 +556,7 @@ fn case(d: usize, k: usize) -> Case {
     let g = Rc::new(g);
     let constant = g.constant();
 
-    let (value, ours) = g.gradient_autodiff();
+    let (value, ours) = g.gradient_adiff();
     let (hand_value, hand) = g.gradient_by_hand();
     let checks = adbench::check_lines((value, &ours), (hand_value, &hand), |v, grad| {
         dir.as_deref()
@@ -571,10 +571,10 @@ fn case(d: usize, k: usize) -> Case {
             )
         })
     };
-    let autodiff = {
+    let adiff = {
         let g = Rc::clone(&g);
         let mut bufs = VjpBuffers::new(&g);
-        Run::new("autodiff", move || bufs.run(&g, constant) + bufs.grad[0])
+        Run::new("adiff", move || bufs.run(&g, constant) + bufs.grad[0])
     };
     let hand = {
         let mut scratch = HandScratch::new(g.d, g.k);
@@ -586,7 +586,7 @@ fn case(d: usize, k: usize) -> Case {
     Case {
         benchmark: format!("gmm_d{d}K{k}"),
         detail,
-        runs: vec![f, autodiff, hand],
+        runs: vec![f, adiff, hand],
         checks,
     }
 }

@@ -61,7 +61,7 @@ pub struct Measurement {
 /// allocations. Returns one [`Measurement`] per call, in order.
 ///
 /// ```
-/// use autodiff_bench::harness::{measure_group, Settings};
+/// use adiff_bench::harness::{measure_group, Settings};
 /// use std::time::Duration;
 ///
 /// let settings = Settings { batch_time: Duration::from_millis(1), rounds: 3, alloc_calls: 1 };

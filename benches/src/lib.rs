@@ -1,4 +1,4 @@
-//! Benchmarks of autodiff's generated derivatives against hand-written code
+//! Benchmarks of adiff's generated derivatives against hand-written code
 //! and against the crates a user would otherwise pick.
 //!
 //! Each benchmark module writes its objective the way a careful Rust
@@ -7,7 +7,7 @@
 //!
 //! The peer crates (num-dual, ad_trait, reverse), their runs and the checks
 //! against them are built only with the `peers` feature ([`PEERS`]);
-//! everything else, including every check of autodiff's own derivatives,
+//! everything else, including every check of adiff's own derivatives,
 //! is built without it.
 
 pub mod adbench;
@@ -34,8 +34,8 @@ pub struct Case {
     /// `ADBench file` or `synthetic (seed 1)`.
     pub detail: String,
     /// What is timed. The first run is the objective `f`; every other run
-    /// is compared with it, and a run not labelled `autodiff ...` also with
-    /// the nearest `autodiff ...` run above it (see [`report`]).
+    /// is compared with it, and a run not labelled `adiff ...` also with
+    /// the nearest `adiff ...` run above it (see [`report`]).
     pub runs: Vec<Run>,
     /// Correctness checks already performed while preparing the case, one
     /// line each, for example `gradient vs ADBench reference: max err 3e-15`.
@@ -45,7 +45,7 @@ pub struct Case {
 /// One timed call: a closure that does the whole work once (and returns
 /// a value so the optimiser cannot drop it).
 pub struct Run {
-    /// Short label, for example `f`, `autodiff f_grad`, `hand`,
+    /// Short label, for example `f`, `adiff f_grad`, `hand`,
     /// `num-dual`, `ad_trait`, `reverse`.
     pub label: String,
     /// The work; any output buffers live inside the closure.
@@ -56,7 +56,7 @@ impl Run {
     /// Wraps a closure as a labelled run.
     ///
     /// ```
-    /// let mut r = autodiff_bench::Run::new("f", || 1.0);
+    /// let mut r = adiff_bench::Run::new("f", || 1.0);
     /// assert_eq!((r.call)(), 1.0);
     /// ```
     pub fn new(label: impl Into<String>, call: impl FnMut() -> f64 + 'static) -> Self {

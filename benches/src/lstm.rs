@@ -2,7 +2,7 @@
 //!
 //! The objective [`lstm_objective`], its helpers [`lstm_model`] and
 //! [`sigmoid`], and the generated [`lstm_objective_vjp`] and
-//! [`lstm_objective_grad`] live in `autodiff-objectives`, which the
+//! [`lstm_objective_grad`] live in `adiff-objectives`, which the
 //! GradBench tool shares, and are re-exported here.
 //! [`lstm_grad_by_hand`] is a hand-written gradient tuned for speed, the
 //! yardstick for the generated one.
@@ -13,7 +13,7 @@
 use std::path::Path;
 use std::rc::Rc;
 
-pub use autodiff_objectives::lstm::{
+pub use adiff_objectives::lstm::{
     lstm_model, lstm_model_vjp, lstm_objective, lstm_objective_grad, lstm_objective_vjp, sigmoid,
     sigmoid_vjp,
 };
@@ -80,7 +80,7 @@ impl Lstm {
     /// The same seed gives the same instance.
     ///
     /// ```
-    /// use autodiff_bench::lstm::Lstm;
+    /// use adiff_bench::lstm::Lstm;
     /// let m = Lstm::synthetic(2, 5, 3, 7);
     /// assert_eq!(m.main_params.len(), 8 * 2 * 3);
     /// assert_eq!(m, Lstm::synthetic(2, 5, 3, 7));
@@ -133,14 +133,14 @@ impl Lstm {
     /// [`lstm_objective_vjp`]: main_params then extra_params.
     ///
     /// ```
-    /// use autodiff_bench::lstm::Lstm;
+    /// use adiff_bench::lstm::Lstm;
     /// let m = Lstm::synthetic(2, 4, 3, 1);
-    /// let (v, grad) = m.gradient_autodiff();
+    /// let (v, grad) = m.gradient_adiff();
     /// assert_eq!(v, m.objective());
     /// assert_eq!(grad.len(), m.gradient_len());
     /// ```
     #[must_use]
-    pub fn gradient_autodiff(&self) -> (f64, Vec<f64>) {
+    pub fn gradient_adiff(&self) -> (f64, Vec<f64>) {
         let mut bufs = VjpBuffers::new(self);
         let v = bufs.run(self);
         (v, bufs.grad)
@@ -149,12 +149,12 @@ impl Lstm {
     /// The objective and its gradient from [`lstm_grad_by_hand`].
     ///
     /// ```
-    /// use autodiff_bench::lstm::Lstm;
+    /// use adiff_bench::lstm::Lstm;
     /// let m = Lstm::synthetic(2, 4, 3, 1);
     /// let (v, grad) = m.gradient_by_hand();
-    /// let (w, reference) = m.gradient_autodiff();
+    /// let (w, reference) = m.gradient_adiff();
     /// assert!((v - w).abs() < 1e-14);
-    /// assert!(autodiff_bench::adbench::max_error(&grad, &reference) < 1e-14);
+    /// assert!(adiff_bench::adbench::max_error(&grad, &reference) < 1e-14);
     /// ```
     #[must_use]
     pub fn gradient_by_hand(&self) -> (f64, Vec<f64>) {
@@ -409,7 +409,7 @@ pub fn max_reference_error(
 }
 
 /// The benchmark cases `lstm_l2_c1024` and `lstm_l4_c1024`: runs `f` (the
-/// objective), `autodiff` (the generated vjp, adjoints zeroed each call)
+/// objective), `adiff` (the generated vjp, adjoints zeroed each call)
 /// and `hand` ([`lstm_grad_by_hand`]). Data and buffers are prepared here,
 /// and the gradients checked against each other and, with ADBench data,
 /// against the reference.
@@ -424,7 +424,7 @@ fn case(l: usize, c: usize) -> Case {
     });
     let m = Rc::new(m);
 
-    let (value, ours) = m.gradient_autodiff();
+    let (value, ours) = m.gradient_adiff();
     let (hand_value, hand) = m.gradient_by_hand();
     let checks = adbench::check_lines((value, &ours), (hand_value, &hand), |v, grad| {
         dir.as_deref()
@@ -435,10 +435,10 @@ fn case(l: usize, c: usize) -> Case {
         let m = Rc::clone(&m);
         Run::new("f", move || m.objective())
     };
-    let autodiff = {
+    let adiff = {
         let m = Rc::clone(&m);
         let mut bufs = VjpBuffers::new(&m);
-        Run::new("autodiff", move || bufs.run(&m) + bufs.grad[0])
+        Run::new("adiff", move || bufs.run(&m) + bufs.grad[0])
     };
     let hand = {
         let mut scratch = HandScratch::new(m.l, m.c, m.b);
@@ -450,7 +450,7 @@ fn case(l: usize, c: usize) -> Case {
     Case {
         benchmark: format!("lstm_l{l}_c{c}"),
         detail,
-        runs: vec![f, autodiff, hand],
+        runs: vec![f, adiff, hand],
         checks,
     }
 }

@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use autodiff::grad;
+use adiff::grad;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -30,7 +30,7 @@ pub const SEED: u64 = 4;
 /// [`INPUTS`] per sample) with class labels `labels`.
 ///
 /// ```
-/// use autodiff_bench::mlp::*;
+/// use adiff_bench::mlp::*;
 /// let p = Params::zeros();
 /// let x = vec![0.5; INPUTS];
 /// // All logits equal: the loss is ln(10) whatever the label.
@@ -122,7 +122,7 @@ impl Params {
 /// no activations are stored.
 ///
 /// ```
-/// use autodiff_bench::mlp::*;
+/// use adiff_bench::mlp::*;
 /// let (p, x, labels) = synthetic_data(2, SEED);
 /// let mut g = Params::zeros();
 /// let v = mlp_grad_by_hand(&p, &x, &labels, &mut g);
@@ -180,9 +180,9 @@ pub fn mlp_grad_by_hand(p: &Params, x: &[f64], labels: &[usize], g: &mut Params)
 /// weights uniform in ±1/√fan-in, pixels uniform in [0, 1), labels uniform.
 ///
 /// ```
-/// let (p, x, labels) = autodiff_bench::mlp::synthetic_data(3, 1);
-/// assert_eq!((x.len(), labels.len()), (3 * autodiff_bench::mlp::INPUTS, 3));
-/// assert_eq!(p, autodiff_bench::mlp::synthetic_data(3, 1).0);
+/// let (p, x, labels) = adiff_bench::mlp::synthetic_data(3, 1);
+/// assert_eq!((x.len(), labels.len()), (3 * adiff_bench::mlp::INPUTS, 3));
+/// assert_eq!(p, adiff_bench::mlp::synthetic_data(3, 1).0);
 /// ```
 #[must_use]
 pub fn synthetic_data(batch: usize, seed: u64) -> (Params, Vec<f64>, Vec<usize>) {
@@ -246,7 +246,7 @@ pub fn case(batch: usize) -> Case {
             let (p, x, labels) = (p.clone(), x.clone(), labels.clone());
             move || mlp_loss(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels)
         }),
-        Run::new("autodiff f_vjp", {
+        Run::new("adiff f_vjp", {
             let (p, x, labels) = (p.clone(), x.clone(), labels.clone());
             move || {
                 bar.fill_zero();
@@ -261,7 +261,7 @@ pub fn case(batch: usize) -> Case {
                 mlp_grad_by_hand(&p, black_box(&x), &labels, &mut hand) + black_box(&hand).b2[0]
             }
         }),
-        Run::new("autodiff f_grad", move || {
+        Run::new("adiff f_grad", move || {
             let (v, g) = mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels);
             v + g.3[0]
         }),
@@ -281,7 +281,7 @@ pub fn case(batch: usize) -> Case {
 /// inputs (which `f_vjp` computes too) into `x_bar`.
 ///
 /// ```
-/// use autodiff_bench::mlp::*;
+/// use adiff_bench::mlp::*;
 /// let (p, x, labels) = synthetic_data(1, SEED);
 /// let mut bar = Params::zeros();
 /// vjp(&p, &x, &mut vec![0.0; x.len()], &labels, &mut bar);

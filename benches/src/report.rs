@@ -3,10 +3,10 @@
 //!
 //! Ratios follow one rule. Every run after the first is divided by the
 //! case's first run, the objective `f` (quantity `<run>/f`). Every run whose
-//! label does not start with `autodiff` is also divided by its reference:
-//! the nearest run above it whose label does start with `autodiff`
+//! label does not start with `adiff` is also divided by its reference:
+//! the nearest run above it whose label does start with `adiff`
 //! (quantity `<run>/<reference>`). So a ratio above 1 in the second kind
-//! means autodiff is faster. Run labels become quantities by replacing
+//! means adiff is faster. Run labels become quantities by replacing
 //! every character other than letters, digits, `-` and `_` with `_`.
 
 use std::fmt::Write as _;
@@ -54,32 +54,32 @@ pub fn measure_case(case: Case, settings: Settings) -> Measured {
 }
 
 /// The run a run's time is compared with besides `f`: for a run not
-/// labelled `autodiff...`, the nearest `autodiff` run above it.
+/// labelled `adiff...`, the nearest `adiff` run above it.
 ///
 /// ```
-/// use autodiff_bench::report::reference;
-/// let labels = ["f", "autodiff f_vjp", "hand", "autodiff f_jvp", "num-dual"];
+/// use adiff_bench::report::reference;
+/// let labels = ["f", "adiff f_vjp", "hand", "adiff f_jvp", "num-dual"];
 /// assert_eq!(reference(&labels, 2), Some(1));
 /// assert_eq!(reference(&labels, 4), Some(3));
 /// assert_eq!(reference(&labels, 3), None);
 /// ```
 #[must_use]
 pub fn reference<S: AsRef<str>>(labels: &[S], i: usize) -> Option<usize> {
-    if i == 0 || is_autodiff(labels[i].as_ref()) {
+    if i == 0 || is_adiff(labels[i].as_ref()) {
         return None;
     }
-    (1..i).rev().find(|&j| is_autodiff(labels[j].as_ref()))
+    (1..i).rev().find(|&j| is_adiff(labels[j].as_ref()))
 }
 
-fn is_autodiff(label: &str) -> bool {
-    label.starts_with("autodiff")
+fn is_adiff(label: &str) -> bool {
+    label.starts_with("adiff")
 }
 
 /// A run label as a token of a `ratio` line.
 ///
 /// ```
-/// assert_eq!(autodiff_bench::report::slug("autodiff f_vjp x1000"), "autodiff_f_vjp_x1000");
-/// assert_eq!(autodiff_bench::report::slug("num-dual Dual64"), "num-dual_Dual64");
+/// assert_eq!(adiff_bench::report::slug("adiff f_vjp x1000"), "adiff_f_vjp_x1000");
+/// assert_eq!(adiff_bench::report::slug("num-dual Dual64"), "num-dual_Dual64");
 /// ```
 #[must_use]
 pub fn slug(label: &str) -> String {
@@ -98,7 +98,7 @@ pub fn slug(label: &str) -> String {
 /// A duration with three significant digits and a unit.
 ///
 /// ```
-/// use autodiff_bench::report::format_time;
+/// use adiff_bench::report::format_time;
 /// assert_eq!(format_time(4.123e-7), "412 ns");
 /// assert_eq!(format_time(0.0123), "12.3 ms");
 /// assert_eq!(format_time(1.5), "1.50 s");
@@ -139,23 +139,23 @@ fn format_allocs(a: f64) -> String {
 /// The markdown table of every run of every case.
 ///
 /// ```
-/// use autodiff_bench::{harness::Measurement, report::{table, Measured}};
+/// use adiff_bench::{harness::Measurement, report::{table, Measured}};
 /// let m = |s| Measurement { seconds: s, allocs: 0.0 };
 /// let case = Measured {
 ///     benchmark: "b".into(),
 ///     detail: String::new(),
-///     runs: vec![("f".into(), m(1e-6)), ("autodiff f_vjp".into(), m(2e-6)), ("hand".into(), m(1e-6))],
+///     runs: vec![("f".into(), m(1e-6)), ("adiff f_vjp".into(), m(2e-6)), ("hand".into(), m(1e-6))],
 ///     checks: vec![],
 /// };
 /// let t = table(&[case]);
 /// assert!(t.contains("| b | f | 1.00 µs |  |  | 0 |"));
-/// assert!(t.contains("|  | autodiff f_vjp | 2.00 µs | 2.00 |  | 0 |"));
+/// assert!(t.contains("|  | adiff f_vjp | 2.00 µs | 2.00 |  | 0 |"));
 /// assert!(t.contains("|  | hand | 1.00 µs | 1.00 | 0.50 (f_vjp) | 0 |"));
 /// ```
 #[must_use]
 pub fn table(cases: &[Measured]) -> String {
     let mut t = String::from(
-        "| benchmark | run | time / call | ÷ f | ÷ autodiff | allocs / call |\n\
+        "| benchmark | run | time / call | ÷ f | ÷ adiff | allocs / call |\n\
          |---|---|---:|---:|---:|---:|\n",
     );
     for case in cases {
@@ -170,8 +170,8 @@ pub fn table(cases: &[Measured]) -> String {
             };
             let over_ref = reference(&labels, i).map_or(String::new(), |j| {
                 let r = &case.runs[j];
-                // "autodiff f_vjp" is shown as "f_vjp", a bare "autodiff" as is.
-                let short = match r.0.trim_start_matches("autodiff").trim() {
+                // "adiff f_vjp" is shown as "f_vjp", a bare "adiff" as is.
+                let short = match r.0.trim_start_matches("adiff").trim() {
                     "" => r.0.as_str(),
                     s => s,
                 };
@@ -205,17 +205,17 @@ pub fn checks(cases: &[Measured]) -> String {
 /// module documentation).
 ///
 /// ```
-/// use autodiff_bench::{harness::Measurement, report::{ratio_lines, Measured}};
+/// use adiff_bench::{harness::Measurement, report::{ratio_lines, Measured}};
 /// let m = |s| Measurement { seconds: s, allocs: 0.0 };
 /// let case = Measured {
 ///     benchmark: "b".into(),
 ///     detail: String::new(),
-///     runs: vec![("f".into(), m(1.0)), ("autodiff f_vjp".into(), m(2.0)), ("hand".into(), m(3.0))],
+///     runs: vec![("f".into(), m(1.0)), ("adiff f_vjp".into(), m(2.0)), ("hand".into(), m(3.0))],
 ///     checks: vec![],
 /// };
 /// assert_eq!(
 ///     ratio_lines(&[case]),
-///     ["ratio b autodiff_f_vjp/f 2.000", "ratio b hand/f 3.000", "ratio b hand/autodiff_f_vjp 1.500"]
+///     ["ratio b adiff_f_vjp/f 2.000", "ratio b hand/f 3.000", "ratio b hand/adiff_f_vjp 1.500"]
 /// );
 /// ```
 #[must_use]
@@ -257,6 +257,6 @@ pub fn machine() -> String {
     let cores = std::thread::available_parallelism().map_or(0, std::num::NonZero::get);
     format!(
         "{model}, {cores} logical cores; {}",
-        env!("AUTODIFF_BENCH_RUSTC")
+        env!("ADIFF_BENCH_RUSTC")
     )
 }

@@ -6,7 +6,7 @@
 
 use std::hint::black_box;
 
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 #[cfg(feature = "peers")]
 use num_dual::{Dual64, DualNum};
 
@@ -25,7 +25,7 @@ pub const STEPS: usize = 1_000;
 /// The right-hand side of the logistic equation, k y (1 − y).
 ///
 /// ```
-/// assert_eq!(autodiff_bench::rk4::logistic(2.0, 0.5), 0.5);
+/// assert_eq!(adiff_bench::rk4::logistic(2.0, 0.5), 0.5);
 /// ```
 #[jvp]
 #[vjp]
@@ -40,7 +40,7 @@ pub fn logistic(k: f64, y: f64) -> f64 {
 ///
 /// ```
 /// let mut out = [0.0; 1000];
-/// autodiff_bench::rk4::trajectory(0.8, &mut out);
+/// adiff_bench::rk4::trajectory(0.8, &mut out);
 /// // The exact solution at t = 10.
 /// let exact = 1.0 / (1.0 + 99.0 * (-0.8f64 * 10.0).exp());
 /// assert!((out[999] - exact).abs() < 1e-9);
@@ -65,9 +65,9 @@ pub fn trajectory(k: f64, out: &mut [f64]) {
 ///
 /// ```
 /// let (mut out, mut sens) = ([0.0; 10], [0.0; 10]);
-/// autodiff_bench::rk4::trajectory_sensitivity_by_hand(0.8, &mut out, &mut sens);
+/// adiff_bench::rk4::trajectory_sensitivity_by_hand(0.8, &mut out, &mut sens);
 /// let (mut out2, mut sens2) = ([0.0; 10], [0.0; 10]);
-/// autodiff_bench::rk4::trajectory_jvp(0.8, 1.0, &mut out2, &mut sens2);
+/// adiff_bench::rk4::trajectory_jvp(0.8, 1.0, &mut out2, &mut sens2);
 /// assert_eq!(out, out2);
 /// assert!(sens.iter().zip(&sens2).all(|(a, b)| (a - b).abs() < 1e-15));
 /// ```
@@ -97,9 +97,9 @@ pub fn trajectory_sensitivity_by_hand(k: f64, out: &mut [f64], sens: &mut [f64])
 /// ```
 /// use num_dual::Dual64;
 /// let mut out = [Dual64::from(0.0); 10];
-/// autodiff_bench::rk4::num_dual_trajectory(Dual64::new(0.8, 1.0), &mut out);
+/// adiff_bench::rk4::num_dual_trajectory(Dual64::new(0.8, 1.0), &mut out);
 /// let (mut y, mut dy) = ([0.0; 10], [0.0; 10]);
-/// autodiff_bench::rk4::trajectory_jvp(0.8, 1.0, &mut y, &mut dy);
+/// adiff_bench::rk4::trajectory_jvp(0.8, 1.0, &mut y, &mut dy);
 /// assert!((out[9].eps - dy[9]).abs() < 1e-15);
 /// ```
 #[cfg(feature = "peers")]
@@ -206,7 +206,7 @@ pub fn case(k: f64, steps: usize) -> Case {
             trajectory(black_box(k), &mut out);
             out[steps - 1]
         }),
-        Run::new("autodiff f_jvp", move || {
+        Run::new("adiff f_jvp", move || {
             trajectory_jvp(black_box(k), 1.0, &mut jvp_out, &mut jvp);
             jvp[steps - 1]
         }),
@@ -225,7 +225,7 @@ pub fn case(k: f64, steps: usize) -> Case {
             trajectory_sensitivity_by_differences(black_box(k), &mut plus, &mut minus, &mut fd);
             fd[steps - 1]
         }),
-        Run::new(format!("autodiff f_vjp x{steps}"), move || {
+        Run::new(format!("adiff f_vjp x{steps}"), move || {
             trajectory_sensitivity_by_reverse(black_box(k), &mut rev_out, &mut out_bar, &mut rev);
             rev[steps - 1]
         }),

@@ -7,7 +7,7 @@ mod peers;
 
 use std::hint::black_box;
 
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 #[cfg(feature = "peers")]
 pub use peers::{
@@ -22,7 +22,7 @@ use crate::{Case, Run};
 /// Σᵢ 100 (x₂ᵢ₊₁ − x₂ᵢ²)² + (1 − x₂ᵢ)², for even `x.len()`.
 ///
 /// ```
-/// let (v, g) = autodiff_bench::rosenbrock::rosenbrock_grad(&[1.0, 1.0]);
+/// let (v, g) = adiff_bench::rosenbrock::rosenbrock_grad(&[1.0, 1.0]);
 /// assert_eq!((v, g), (0.0, vec![0.0, 0.0]));
 /// ```
 #[grad]
@@ -44,8 +44,8 @@ pub fn rosenbrock(x: &[f64]) -> f64 {
 /// ```
 /// let x = [0.5, 0.3];
 /// let mut g = [0.0; 2];
-/// let v = autodiff_bench::rosenbrock::rosenbrock_grad_by_hand(&x, &mut g);
-/// assert_eq!((v, g.to_vec()), autodiff_bench::rosenbrock::rosenbrock_grad(&x));
+/// let v = adiff_bench::rosenbrock::rosenbrock_grad_by_hand(&x, &mut g);
+/// assert_eq!((v, g.to_vec()), adiff_bench::rosenbrock::rosenbrock_grad(&x));
 /// ```
 pub fn rosenbrock_grad_by_hand(x: &[f64], g: &mut [f64]) -> f64 {
     let mut s = 0.0;
@@ -64,7 +64,7 @@ pub fn rosenbrock_grad_by_hand(x: &[f64], g: &mut [f64]) -> f64 {
 /// Initial point of the extended Rosenbrock problem, (−1.2, 1, −1.2, 1, ...).
 ///
 /// ```
-/// assert_eq!(autodiff_bench::rosenbrock::rosenbrock_start(4), vec![-1.2, 1.0, -1.2, 1.0]);
+/// assert_eq!(adiff_bench::rosenbrock::rosenbrock_start(4), vec![-1.2, 1.0, -1.2, 1.0]);
 /// ```
 #[must_use]
 pub fn rosenbrock_start(n: usize) -> Vec<f64> {
@@ -132,7 +132,7 @@ pub fn case(n: usize) -> Case {
             let x = x.clone();
             move || rosenbrock(black_box(&x))
         }),
-        Run::new("autodiff f_vjp", {
+        Run::new("adiff f_vjp", {
             let x = x.clone();
             move || {
                 vjp.fill(0.0);
@@ -147,7 +147,7 @@ pub fn case(n: usize) -> Case {
                 v + black_box(&hand)[0]
             }
         }),
-        Run::new("autodiff f_grad", {
+        Run::new("adiff f_grad", {
             let x = x.clone();
             move || {
                 let (v, g) = rosenbrock_grad(black_box(&x));
@@ -159,7 +159,7 @@ pub fn case(n: usize) -> Case {
     let peers = peers::runs(&x, &dir, value, tangent, &grad, &mut checks);
     #[cfg(feature = "peers")]
     runs.extend(peers.gradient);
-    runs.push(Run::new("autodiff f_jvp", {
+    runs.push(Run::new("adiff f_jvp", {
         let (x, dir) = (x.clone(), dir.clone());
         move || {
             let (v, t) = rosenbrock_jvp(black_box(&x), black_box(&dir));

@@ -3,8 +3,8 @@
 //! reference values where the data is present, and the synthetic
 //! generator's determinism.
 
-use autodiff_bench::adbench;
-use autodiff_bench::gmm::{max_reference_error, Gmm};
+use adiff_bench::adbench;
+use adiff_bench::gmm::{max_reference_error, Gmm};
 
 /// The objective with parameter `p` of the flattened (alpha, means, icf)
 /// replaced by `value`.
@@ -45,7 +45,7 @@ fn generated_gradient_matches_hand_and_finite_differences() {
     // Several shapes, including D = 1 (no lower triangle) and K = 1.
     for (d, k, n, seed) in [(1, 1, 3, 1), (2, 3, 5, 2), (3, 4, 7, 3), (5, 2, 4, 4)] {
         let g = Gmm::synthetic(d, k, n, seed);
-        let (value, ours) = g.gradient_autodiff();
+        let (value, ours) = g.gradient_adiff();
         let (hand_value, hand) = g.gradient_by_hand();
         let fd = finite_differences(&g);
         assert_eq!(ours.len(), g.gradient_len());
@@ -82,7 +82,7 @@ fn synthetic_instances_are_deterministic() {
 
 /// The objective and gradient of the ADBench file `name`, by both codes.
 fn both_gradients(g: &Gmm) -> [(&'static str, f64, Vec<f64>); 2] {
-    let (v, ours) = g.gradient_autodiff();
+    let (v, ours) = g.gradient_adiff();
     let (w, hand) = g.gradient_by_hand();
     [("generated", v, ours), ("hand", w, hand)]
 }
@@ -98,7 +98,7 @@ fn matches_adbench_references() {
     };
     // The two smaller N = 1000 instances keep this fast in the dev profile.
     for (d, k) in [(2, 5), (10, 5)] {
-        let g = Gmm::read(&dir.join(autodiff_bench::gmm::file_name(d, k)));
+        let g = Gmm::read(&dir.join(adiff_bench::gmm::file_name(d, k)));
         assert_eq!((g.d, g.k, g.n), (d, k, 1000));
         for (label, v, grad) in both_gradients(&g) {
             let (e_obj, e_grad) =

@@ -3,8 +3,8 @@
 //! reference values where the data is present, and the synthetic
 //! generator's determinism.
 
-use autodiff_bench::adbench;
-use autodiff_bench::lstm::{file_name, max_reference_error, Lstm};
+use adiff_bench::adbench;
+use adiff_bench::lstm::{file_name, max_reference_error, Lstm};
 
 /// The objective with parameter `p` of (main_params, extra_params)
 /// replaced by `value`.
@@ -42,7 +42,7 @@ fn generated_gradient_matches_hand_and_finite_differences() {
     // Layers, characters, bits, seed; c = 2 is a single step.
     for (l, c, b, seed) in [(1, 2, 1, 1), (2, 5, 3, 2), (3, 6, 4, 3)] {
         let m = Lstm::synthetic(l, c, b, seed);
-        let (value, ours) = m.gradient_autodiff();
+        let (value, ours) = m.gradient_adiff();
         let (hand_value, hand) = m.gradient_by_hand();
         let fd = finite_differences(&m);
         assert_eq!(ours.len(), m.gradient_len());
@@ -91,10 +91,10 @@ fn matches_adbench_references() {
         );
         return;
     };
-    for (l, c) in autodiff_bench::lstm::INSTANCES {
+    for (l, c) in adiff_bench::lstm::INSTANCES {
         let m = Lstm::read(&dir.join(file_name(l, c)));
         assert_eq!((m.l, m.c, m.b), (l, c, 14));
-        let (v, ours) = m.gradient_autodiff();
+        let (v, ours) = m.gradient_adiff();
         let (w, hand) = m.gradient_by_hand();
         for (label, value, grad) in [("generated", v, ours), ("hand", w, hand)] {
             let (e_obj, e_grad) =

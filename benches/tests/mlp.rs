@@ -1,8 +1,8 @@
 //! The MLP's generated gradient agrees with the hand-derived
 //! backpropagation and with central finite differences.
 
+use adiff_bench::mlp::*;
 use approx::assert_relative_eq;
-use autodiff_bench::mlp::*;
 
 const BATCH: usize = 3;
 

@@ -2,8 +2,8 @@
 //! central finite differences. num-dual's is checked with the `peers`
 //! feature only.
 
+use adiff_bench::rk4::*;
 use approx::assert_relative_eq;
-use autodiff_bench::rk4::*;
 #[cfg(feature = "peers")]
 use num_dual::Dual64;
 
@@ -58,6 +58,6 @@ fn report_case_checks_pass() {
     }
     assert_eq!(
         case.checks.iter().any(|c| c.starts_with("num-dual")),
-        autodiff_bench::PEERS
+        adiff_bench::PEERS
     );
 }

@@ -1,10 +1,10 @@
 //! Every Rosenbrock derivative agrees with the others and with central
 //! finite differences. The peer crates' derivatives are checked with the
-//! `peers` feature only; every check of autodiff's own derivatives runs
+//! `peers` feature only; every check of adiff's own derivatives runs
 //! without it.
 
+use adiff_bench::rosenbrock::*;
 use approx::assert_relative_eq;
-use autodiff_bench::rosenbrock::*;
 #[cfg(feature = "peers")]
 use nalgebra::{DVector, SVector};
 #[cfg(feature = "peers")]
@@ -132,12 +132,12 @@ fn report_case_checks_pass() {
     for peer in ["num-dual", "ad_trait", "reverse"] {
         assert_eq!(
             case.runs.iter().any(|r| r.label.starts_with(peer)),
-            autodiff_bench::PEERS,
+            adiff_bench::PEERS,
             "runs of {peer}"
         );
         assert_eq!(
             case.checks.iter().any(|c| c.starts_with(peer)),
-            autodiff_bench::PEERS,
+            adiff_bench::PEERS,
             "checks of {peer}"
         );
     }

@@ -1,4 +1,4 @@
-//! End-to-end differential testing: functions from `autodiff-fuzz`, compiled
+//! End-to-end differential testing: functions from `adiff-fuzz`, compiled
 //! through the real `#[jvp]` and `#[vjp]` macros, checked against finite
 //! differences and against each other (the dot-product test).
 //!

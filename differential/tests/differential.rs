@@ -7,8 +7,8 @@
 //! Prints `differential: N programs, M mismatches` and fails on any
 //! mismatch, printing the function's source.
 
-use autodiff_differential::{Case, CASES};
-use autodiff_fuzz::{inputs, Inputs, Rng};
+use adiff_differential::{Case, CASES};
+use adiff_fuzz::{inputs, Inputs, Rng};
 use std::io::Write;
 
 /// Outputs: the return value followed by the final buffer.

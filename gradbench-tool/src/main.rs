@@ -1,5 +1,5 @@
-//! `autodiff-gradbench`: a GradBench tool whose derivatives come from the
-//! `autodiff` macros.
+//! `adiff-gradbench`: a GradBench tool whose derivatives come from the
+//! `adiff` macros.
 //!
 //! It reads one JSON message per line on stdin and writes exactly one JSON
 //! reply per line on stdout, flushed at once, until stdin ends
@@ -21,11 +21,11 @@ use protocol::{Message, Reply};
 fn main() {
     for arg in std::env::args().skip(1) {
         if arg != "--multithreaded" {
-            eprintln!("autodiff-gradbench: ignoring unknown argument `{arg}`");
+            eprintln!("adiff-gradbench: ignoring unknown argument `{arg}`");
         }
     }
     if let Err(e) = serve(io::stdin().lock(), io::stdout().lock()) {
-        eprintln!("autodiff-gradbench: {e}");
+        eprintln!("adiff-gradbench: {e}");
         std::process::exit(1);
     }
 }
@@ -56,7 +56,7 @@ fn respond(line: &str) -> Reply {
     let message: Message = match serde_json::from_str(line) {
         Ok(message) => message,
         Err(e) => {
-            eprintln!("autodiff-gradbench: unreadable message: {e}");
+            eprintln!("adiff-gradbench: unreadable message: {e}");
             // Keep the lock-step going with whatever id can be salvaged.
             let id = serde_json::from_str::<Value>(line)
                 .ok()

@@ -6,7 +6,7 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The name reported to the eval in the reply to `start`.
-pub const TOOL_NAME: &str = "autodiff";
+pub const TOOL_NAME: &str = "adiff";
 
 /// One message from the eval. Fields that a kind does not use are absent.
 #[derive(Debug, Deserialize)]

@@ -4,7 +4,7 @@
 //! sample's reference output with GradBench's rule.
 //!
 //! The samples live in `shared/gradbench/samples` beside the workspace (or
-//! in `AUTODIFF_GRADBENCH_SAMPLES`); without them the tests say so and pass.
+//! in `ADIFF_GRADBENCH_SAMPLES`); without them the tests say so and pass.
 
 mod common;
 
@@ -20,7 +20,7 @@ const PRIMALS: &[&str] = &["square", "primal", "objective"];
 /// Replays every `<eval>_*.json` sample in one session.
 fn replay(eval: &str, expected_functions: usize) {
     let Some(dir) = samples_dir() else {
-        eprintln!("GradBench samples not found (set AUTODIFF_GRADBENCH_SAMPLES); {eval} skipped");
+        eprintln!("GradBench samples not found (set ADIFF_GRADBENCH_SAMPLES); {eval} skipped");
         return;
     };
     let mut samples: Vec<Value> = fs::read_dir(&dir)

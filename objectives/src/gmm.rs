@@ -1,14 +1,14 @@
 //! The helpers of the Gaussian-mixture objectives: the stable log-sum-exp
 //! of the mixture weights and the Wishart prior's normalising constant.
 //!
-//! ADBench's GMM (`autodiff-bench`, one `icf` array per component) and
-//! GradBench's (`autodiff-gradbench`, separate `q` and `l`, the log-prior's
+//! ADBench's GMM (`adiff-bench`, one `icf` array per component) and
+//! GradBench's (`adiff-gradbench`, separate `q` and `l`, the log-prior's
 //! sign flipped) keep their own objectives, since their data layouts and
 //! conventions legitimately differ; both call these.
 
 use std::f64::consts::PI;
 
-use autodiff::grad;
+use adiff::grad;
 
 /// ln Σ exp(v_j), computed stably by subtracting the maximum first, so that
 /// no exp overflows.
@@ -19,7 +19,7 @@ use autodiff::grad;
 /// inline it into their loop over points.
 ///
 /// ```
-/// use autodiff_objectives::gmm::{logsumexp, logsumexp_grad};
+/// use adiff_objectives::gmm::{logsumexp, logsumexp_grad};
 /// let v = logsumexp(&[0.0, 0.0]);
 /// assert!((v - 2f64.ln()).abs() < 1e-15);
 /// // Large inputs do not overflow, and the gradient is the softmax.
@@ -56,7 +56,7 @@ pub fn logsumexp(v: &[f64]) -> f64 {
 ///
 /// ```
 /// // D = 1, m = 0, gamma = 1: C = -ln 2 - lnΓ(1) = -ln 2.
-/// let c = autodiff_objectives::gmm::wishart_constant(1, 0, 1.0);
+/// let c = adiff_objectives::gmm::wishart_constant(1, 0, 1.0);
 /// assert!((c + 2f64.ln()).abs() < 1e-15);
 /// ```
 ///

@@ -1,5 +1,5 @@
-//! The benchmark objectives that both `autodiff-bench` (the report and
-//! criterion suite, `benches/`) and `autodiff-gradbench` (the GradBench
+//! The benchmark objectives that both `adiff-bench` (the report and
+//! criterion suite, `benches/`) and `adiff-gradbench` (the GradBench
 //! tool, `gradbench-tool/`) use, defined once so that the two cannot drift
 //! apart.
 //!

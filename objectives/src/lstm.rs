@@ -11,16 +11,16 @@
 //! Sizes are passed as `l, c, b` (layers, characters, bits per character),
 //! the order of ADBench's file header.
 
-use autodiff::{grad, vjp};
+use adiff::{grad, vjp};
 
 /// The logistic function 1 / (1 + e^(−x)).
 ///
 /// `#[inline]` carries over to `sigmoid_vjp`; it matters because
-/// `autodiff-bench`'s hand-written LSTM gradient calls `sigmoid` from
+/// `adiff-bench`'s hand-written LSTM gradient calls `sigmoid` from
 /// another crate in its innermost loop.
 ///
 /// ```
-/// assert_eq!(autodiff_objectives::lstm::sigmoid(0.0), 0.5);
+/// assert_eq!(adiff_objectives::lstm::sigmoid(0.0), 0.5);
 /// ```
 #[vjp]
 #[inline]
@@ -34,7 +34,7 @@ pub fn sigmoid(x: f64) -> f64 {
 /// the new hidden state in `z` as the next layer's input.
 ///
 /// ```
-/// use autodiff_objectives::lstm::lstm_model;
+/// use adiff_objectives::lstm::lstm_model;
 /// // b = 1, one layer, all weights and biases 0: every gate is 1/2 and
 /// // the change is 0, so the cell halves and h = tanh(s) / 2.
 /// let mut state = [0.3, 0.8];
@@ -74,7 +74,7 @@ pub fn lstm_model(main_params: &[f64], layer: usize, state: &mut [f64], z: &mut 
 /// holds 3 rows of b: in_weight, out_weight, out_bias. All row-major.
 ///
 /// ```
-/// use autodiff_objectives::lstm::{lstm_objective, lstm_objective_grad};
+/// use adiff_objectives::lstm::{lstm_objective, lstm_objective_grad};
 /// let (l, c, b) = (1, 3, 2);
 /// let main_params = [0.1; 16];
 /// let extra_params = [0.5; 6];

@@ -1,6 +1,6 @@
 //! Compile-fail tests: each case in `tests/ui/` must fail with exactly the
 //! diagnostics in its `.stderr` snapshot. Regenerate snapshots with
-//! `TRYBUILD=overwrite cargo test -p autodiff-ui-tests` and review the diff.
+//! `TRYBUILD=overwrite cargo test -p adiff-ui-tests` and review the diff.
 //!
 //! rustc's own messages change between releases, so the snapshots are
 //! pinned to one stable release; other compilers skip the comparison with

@@ -1,4 +1,4 @@
-//! `cargo run --release -p autodiff-bench --features peers --bin report`:
+//! `cargo run --release -p adiff-bench --features peers --bin report`:
 //! times every case of every benchmark in one run and prints the machine,
 //! one markdown table, the correctness checks, and one `ratio` line per
 //! ratio.
@@ -6,15 +6,15 @@
 //! Without `--features peers` the report leaves out the peer crates' runs
 //! and checks (and says so in its header); the other runs are the same.
 //!
-//! Progress goes to stderr, the report to stdout. `AUTODIFF_BENCH_QUICK=1`
+//! Progress goes to stderr, the report to stdout. `ADIFF_BENCH_QUICK=1`
 //! times with short batches (for trying the report out, not for figures).
 
 use std::alloc::System;
 use std::time::{Duration, Instant};
 
-use autodiff_bench::harness::{allocator_installed, Settings};
-use autodiff_bench::report::{self, Measured};
-use autodiff_bench::PEERS;
+use adiff_bench::harness::{allocator_installed, Settings};
+use adiff_bench::report::{self, Measured};
+use adiff_bench::PEERS;
 use stats_alloc::{StatsAlloc, INSTRUMENTED_SYSTEM};
 
 // Counts every allocation so the report can give allocations per call.
@@ -27,7 +27,7 @@ fn main() {
         allocator_installed(),
         "the counting allocator is not installed"
     );
-    let settings = if std::env::var_os("AUTODIFF_BENCH_QUICK").is_some() {
+    let settings = if std::env::var_os("ADIFF_BENCH_QUICK").is_some() {
         Settings {
             batch_time: Duration::from_millis(10),
             rounds: 3,
@@ -53,13 +53,13 @@ fn main() {
         }
     }
 
-    println!("# autodiff benchmark report\n");
+    println!("# adiff benchmark report\n");
     println!("Machine: {}\n", report::machine());
     println!("{}\n", peers_line());
     println!(
         "Each time is the median over {} interleaved batches of at least {} ms each; \
-         \"÷ f\" divides by the case's objective, \"÷ autodiff\" divides by the \
-         autodiff run named in brackets (above 1: autodiff is faster).\n",
+         \"÷ f\" divides by the case's objective, \"÷ adiff\" divides by the \
+         adiff run named in brackets (above 1: adiff is faster).\n",
         settings.rounds,
         settings.batch_time.as_millis()
     );

@@ -21,8 +21,8 @@ use crate::Run;
 /// ```
 /// use num_dual::Dual64;
 /// let x = [Dual64::new(0.5, 1.0), Dual64::new(0.3, 0.0)];
-/// let y = autodiff_bench::rosenbrock::num_dual_rosenbrock(&x);
-/// let (v, dv) = autodiff_bench::rosenbrock::rosenbrock_jvp(&[0.5, 0.3], &[1.0, 0.0]);
+/// let y = adiff_bench::rosenbrock::num_dual_rosenbrock(&x);
+/// let (v, dv) = adiff_bench::rosenbrock::rosenbrock_jvp(&[0.5, 0.3], &[1.0, 0.0]);
 /// assert_eq!((y.re, y.eps), (v, dv));
 /// ```
 pub fn num_dual_rosenbrock<D: DualNum<Primitive = f64> + Copy>(x: &[D]) -> D {
@@ -43,8 +43,8 @@ pub fn num_dual_rosenbrock<D: DualNum<Primitive = f64> + Copy>(x: &[D]) -> D {
 ///
 /// ```
 /// let x = nalgebra::SVector::<f64, 2>::from([0.5, 0.3]);
-/// let (v, g) = autodiff_bench::rosenbrock::num_dual_gradient(&x);
-/// assert_eq!((v, g.as_slice().to_vec()), autodiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]));
+/// let (v, g) = adiff_bench::rosenbrock::num_dual_gradient(&x);
+/// assert_eq!((v, g.as_slice().to_vec()), adiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]));
 /// ```
 pub fn num_dual_gradient<N: Gradients>(x: &OVector<f64, N>) -> (f64, OVector<f64, N>)
 where
@@ -61,7 +61,7 @@ where
 ///
 /// ```
 /// let x = [0.5, 0.3];
-/// assert_eq!(autodiff_bench::rosenbrock::ad_trait_rosenbrock(&x), autodiff_bench::rosenbrock::rosenbrock(&x));
+/// assert_eq!(adiff_bench::rosenbrock::ad_trait_rosenbrock(&x), adiff_bench::rosenbrock::rosenbrock(&x));
 /// ```
 pub fn ad_trait_rosenbrock<T: AD>(x: &[T]) -> T {
     let mut s = T::constant(0.0);
@@ -106,9 +106,9 @@ pub type AdTraitEngine = FunctionEngine<AdTraitRosenbrock, AdTraitRosenbrock, Re
 /// Builds the reverse-mode engine for `n` inputs.
 ///
 /// ```
-/// let engine = autodiff_bench::rosenbrock::ad_trait_engine(2);
+/// let engine = adiff_bench::rosenbrock::ad_trait_engine(2);
 /// let (v, j) = engine.derivative(&[0.5, 0.3]);
-/// let (v2, g) = autodiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]);
+/// let (v2, g) = adiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]);
 /// assert_eq!(v[0], v2);
 /// assert!((j[(0, 0)] - g[0]).abs() < 1e-12 && (j[(0, 1)] - g[1]).abs() < 1e-12);
 /// ```
@@ -137,8 +137,8 @@ pub fn reverse_rosenbrock<'a>(x: &[reverse::Var<'a>]) -> reverse::Var<'a> {
 ///
 /// ```
 /// let tape = reverse::Tape::new();
-/// let (v, g) = autodiff_bench::rosenbrock::reverse_gradient(&tape, &[0.5, 0.3]);
-/// assert_eq!((v, g), autodiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]));
+/// let (v, g) = adiff_bench::rosenbrock::reverse_gradient(&tape, &[0.5, 0.3]);
+/// assert_eq!((v, g), adiff_bench::rosenbrock::rosenbrock_grad(&[0.5, 0.3]));
 /// ```
 pub fn reverse_gradient(tape: &reverse::Tape, x: &[f64]) -> (f64, Vec<f64>) {
     tape.clear();
@@ -149,14 +149,14 @@ pub fn reverse_gradient(tape: &reverse::Tape, x: &[f64]) -> (f64, Vec<f64>) {
 
 /// The peers' runs of one Rosenbrock case, in the report's order.
 pub(super) struct PeerRuns {
-    /// Timed after `autodiff f_grad`: num-dual's gradient (up to
+    /// Timed after `adiff f_grad`: num-dual's gradient (up to
     /// [`NUM_DUAL_MAX_N`]), ad_trait, reverse.
     pub gradient: Vec<Run>,
-    /// Timed after `autodiff f_jvp`: num-dual's `Dual64` in direction `dir`.
+    /// Timed after `adiff f_jvp`: num-dual's `Dual64` in direction `dir`.
     pub jvp: Run,
 }
 
-/// Checks every peer against autodiff's results at `x` (`value`, the
+/// Checks every peer against adiff's results at `x` (`value`, the
 /// gradient `grad`, and the `tangent` in direction `dir`), appending one
 /// line each to `checks`, and builds the peers' runs.
 pub(super) fn runs(

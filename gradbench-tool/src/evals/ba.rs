@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use autodiff::{grad, vjp};
+use adiff::{grad, vjp};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 

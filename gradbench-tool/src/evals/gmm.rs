@@ -3,14 +3,14 @@
 //!
 //! The objective is this eval's own (GradBench keeps `q` and `l` apart and
 //! flips the sign of ADBench's log-prior); its helpers `logsumexp` and
-//! `wishart_constant` come from `autodiff-objectives`, shared with the
+//! `wishart_constant` come from `adiff-objectives`, shared with the
 //! benchmark suite's ADBench GMM.
 
 use std::f64::consts::PI;
 use std::hint::black_box;
 
-use autodiff::grad;
-use autodiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
+use adiff::grad;
+use adiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 

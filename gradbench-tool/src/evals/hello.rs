@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use autodiff::grad;
+use adiff::grad;
 use serde_json::value::RawValue;
 
 use super::{measure, parse, unknown_function, Evaluated};

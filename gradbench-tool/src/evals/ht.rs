@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use autodiff::jvp;
+use adiff::jvp;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use autodiff::grad;
+use adiff::grad;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

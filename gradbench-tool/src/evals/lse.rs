@@ -1,12 +1,12 @@
 //! lse (§2.3): log-sum-exp with the max trick, a + ln Σ_i exp(x_i − a)
 //! where a = max_i x_i.
 //!
-//! The function is `autodiff-objectives`' [`logsumexp`], the helper the GMM
+//! The function is `adiff-objectives`' [`logsumexp`], the helper the GMM
 //! objectives of this tool and of the benchmark suite call.
 
 use std::hint::black_box;
 
-use autodiff_objectives::gmm::{logsumexp, logsumexp_grad};
+use adiff_objectives::gmm::{logsumexp, logsumexp_grad};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

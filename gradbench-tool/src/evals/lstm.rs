@@ -1,13 +1,13 @@
 //! lstm (§2.7): ADBench's diagonal LSTM, predicting each character's bits
 //! from the previous ones; the loss is the mean log-likelihood.
 //!
-//! The objective is `autodiff-objectives`' [`lstm_objective`], the one the
+//! The objective is `adiff-objectives`' [`lstm_objective`], the one the
 //! benchmark suite times too; this module converts GradBench's nested
 //! arrays to its flat slices.
 
 use std::hint::black_box;
 
-use autodiff_objectives::lstm::{lstm_objective, lstm_objective_grad};
+use adiff_objectives::lstm::{lstm_objective, lstm_objective_grad};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 

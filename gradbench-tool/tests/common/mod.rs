@@ -22,7 +22,7 @@ pub struct Tool {
 impl Tool {
     /// Starts the binary with `args`.
     pub fn start(args: &[&str]) -> Tool {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_autodiff-gradbench"))
+        let mut child = Command::new(env!("CARGO_BIN_EXE_adiff-gradbench"))
             .args(args)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -85,10 +85,10 @@ impl Tool {
     }
 }
 
-/// The samples directory: `AUTODIFF_GRADBENCH_SAMPLES`, or
+/// The samples directory: `ADIFF_GRADBENCH_SAMPLES`, or
 /// `shared/gradbench/samples` beside the workspace. `None` when absent.
 pub fn samples_dir() -> Option<PathBuf> {
-    let dir = match std::env::var_os("AUTODIFF_GRADBENCH_SAMPLES") {
+    let dir = match std::env::var_os("ADIFF_GRADBENCH_SAMPLES") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR"))
             .parent()

@@ -1,4 +1,4 @@
-use autodiff::grad;
+use adiff::grad;
 
 #[grad]
 fn f(x: &mut [f64]) {

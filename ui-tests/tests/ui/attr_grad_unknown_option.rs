@@ -1,4 +1,4 @@
-use autodiff::grad;
+use adiff::grad;
 
 #[grad(order = 2)]
 fn f(x: f64) -> f64 {

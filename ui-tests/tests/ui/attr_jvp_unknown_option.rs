@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 #[jvp(fast)]
 fn f(x: f64) -> f64 {

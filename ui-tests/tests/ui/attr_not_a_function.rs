@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 #[jvp]
 struct S {

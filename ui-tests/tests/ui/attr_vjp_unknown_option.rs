@@ -1,4 +1,4 @@
-use autodiff::vjp;
+use adiff::vjp;
 
 #[vjp(checkpoint = 4)]
 fn f(x: f64) -> f64 {

@@ -1,4 +1,4 @@
-use autodiff::grad;
+use adiff::grad;
 
 #[grad(wrt(x, n))]
 fn f(x: f64, n: usize) -> f64 {

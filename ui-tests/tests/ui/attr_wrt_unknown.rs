@@ -1,4 +1,4 @@
-use autodiff::grad;
+use adiff::grad;
 
 #[grad(wrt(y))]
 fn f(x: f64) -> f64 {

@@ -1,4 +1,4 @@
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 // `g` has only a forward derivative; `#[grad]` on the caller needs `g_vjp`.
 #[jvp]

@@ -8,7 +8,7 @@ mod helpers {
 
 mod model {
     use super::helpers::*;
-    use autodiff::jvp;
+    use adiff::jvp;
 
     #[jvp]
     pub fn f(x: f64) -> f64 {

@@ -1,4 +1,4 @@
-use autodiff::{grad, jvp, vjp};
+use adiff::{grad, jvp, vjp};
 
 // `g` has only a forward derivative and `h` none; the reverse derivative of
 // `f` reports both, each once, on the call.

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 fn g(x: f64) -> f64 {
     x.sin()

@@ -1,4 +1,4 @@
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 
 #[jvp]
 fn g(x: f64) -> f64 {

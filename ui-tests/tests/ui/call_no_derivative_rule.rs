@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // `f64::from_bits` on a constant is fine; on a differentiable value it is not.
 #[jvp]

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // Independent problems are all reported at once, and `f` itself still compiles.
 #[jvp]

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 fn apply(f: impl Fn(f64) -> f64, x: f64) -> f64 {
     f(x)

@@ -1,4 +1,4 @@
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 
 // `move` closures copy captures at the definition, which inlining at the
 // call cannot reproduce; `return` inside a closure leaves the closure only.

@@ -1,4 +1,4 @@
-use autodiff::vjp;
+use adiff::vjp;
 
 trait Close {
     fn dist(self, other: &f64) -> f64;

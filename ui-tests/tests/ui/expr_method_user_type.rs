@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 #[derive(Clone, Copy)]
 struct Model {

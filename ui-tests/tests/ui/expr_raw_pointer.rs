@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // A raw pointer can only be read in `unsafe` code, which is rejected.
 #[jvp]

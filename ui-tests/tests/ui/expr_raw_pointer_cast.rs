@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // A derivative through a raw pointer would silently be zero: rejected.
 #[jvp]

@@ -1,4 +1,4 @@
-use autodiff::vjp;
+use adiff::vjp;
 
 // A reference chosen at run time is fine in reverse mode, but its index must
 // stay fixed while it lives.

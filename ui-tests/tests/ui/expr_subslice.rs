@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 fn sum(v: &[f64]) -> f64 {
     v.iter().sum()

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 fn parse(s: &str) -> Result<f64, std::num::ParseFloatError> {
     s.parse()

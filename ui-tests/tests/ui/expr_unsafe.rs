@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 #[jvp]
 fn f(x: f64) -> f64 {

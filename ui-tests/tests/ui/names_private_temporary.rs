@@ -1,4 +1,4 @@
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 // The derivatives' locals (tangents, adjoints, numbered temporaries) are
 // private to the generated functions: user code cannot name them.

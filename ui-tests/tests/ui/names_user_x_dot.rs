@@ -1,4 +1,4 @@
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 // User variables named like generated ones (`x_dot`, `x_bar`, `t0`) do not
 // clash with them: `f` expands without error, and the only error is the

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 #[jvp]
 fn f((a, b): (f64, f64)) -> f64 {

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 struct Model {
     k: f64,

@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // A reference to a user type is accepted as a constant parameter, but the
 // body cannot read its fields: named fields are not supported.

@@ -1,4 +1,4 @@
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 
 // Methods without a derivative rule that write a buffer holding
 // differentiable values must be errors, never "no effect" on the derivative.

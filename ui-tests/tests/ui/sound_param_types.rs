@@ -1,8 +1,8 @@
-use autodiff::{grad, jvp};
+use adiff::{grad, jvp};
 
 // A parameter whose type the macro does not model is never silently a
 // constant: the macro rejects it, or rustc must prove it carries no
-// derivative (`autodiff::Constant`).
+// derivative (`adiff::Constant`).
 
 type Real = f64;
 

@@ -1,4 +1,4 @@
-use autodiff::{jvp, vjp};
+use adiff::{jvp, vjp};
 
 // A misspelt name is reported once, on the user's token, not once per
 // generated function.

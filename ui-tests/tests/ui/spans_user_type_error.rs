@@ -1,4 +1,4 @@
-use autodiff::jvp;
+use adiff::jvp;
 
 // A type error in the user's body points at the user's tokens.
 #[jvp]

@@ -1,4 +1,4 @@
-use autodiff::vjp;
+use adiff::vjp;
 
 // In reverse mode too, a type error in the user's body points at the user's tokens.
 #[vjp]

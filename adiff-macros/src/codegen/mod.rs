@@ -1,0 +1,324 @@
+//! Codegen: the only stage that makes tokens.
+//!
+//! User variables are emitted with their own spans, so a type error in the
+//! user's code points at the user's tokens. Generated names use
+//! `Span::mixed_site()`, so user code cannot name them by accident.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{quote, quote_spanned};
+
+mod op;
+mod stmt;
+
+use crate::ir::{
+    Arg, Atom, Block, Const, Func, Op, Origin, Place, Proj, RangeAdapter, Stmt, VarId,
+};
+use crate::names::Names;
+use crate::ty::Ty;
+
+/// What surrounds a generated function body.
+pub struct FnShell<'a> {
+    pub attrs: TokenStream,
+    pub vis: &'a syn::Visibility,
+    pub name: syn::Ident,
+    pub generics: &'a syn::Generics,
+    pub ret: Option<TokenStream>,
+    /// Statements that run first: checks rustc must make on the parameters.
+    pub prologue: TokenStream,
+}
+
+pub struct Writer<'f> {
+    func: &'f Func,
+    names: Names,
+    mutated: std::collections::HashSet<VarId>,
+    read: std::collections::HashSet<VarId>,
+}
+
+/// Emits a whole function.
+pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
+    let g = Writer {
+        func,
+        names: crate::names::assign(func),
+        mutated: crate::ir::written(&func.body),
+        read: crate::usage::read(&func.body),
+    };
+    let params = func.params.iter().map(|p| {
+        let name = g.ident(p.var);
+        let ty = &p.ty;
+        let m = g.mut_token(p.var);
+        quote!(#m #name: #ty)
+    });
+    let body = g.block(&func.body, true);
+    let FnShell {
+        attrs,
+        vis,
+        name,
+        generics,
+        ret,
+        prologue,
+    } = shell;
+    let (_, _, where_clause) = generics.split_for_impl();
+    let ret = ret.as_ref().map(|r| quote!(-> #r));
+    quote! {
+        #attrs
+        #vis fn #name #generics (#(#params),*) #ret #where_clause {
+            #prologue
+            #body
+        }
+    }
+}
+
+impl Writer<'_> {
+    /// `mut`, for a variable declared mutable that is written after its
+    /// declaration.
+    fn mut_token(&self, v: VarId) -> Option<TokenStream> {
+        (self.func.info(v).mutable && self.mutated.contains(&v)).then(|| quote!(mut))
+    }
+
+    fn ident(&self, v: VarId) -> syn::Ident {
+        let info = self.func.info(v);
+        let span = match info.origin {
+            Origin::User => info.span,
+            _ => Span::mixed_site().located_at(info.span),
+        };
+        make_ident(&self.names.get(v), span)
+    }
+
+    fn block(&self, b: &Block, top: bool) -> TokenStream {
+        let n = b.len();
+        b.iter()
+            .enumerate()
+            .map(|(i, s)| match s {
+                // The function's final `return` reads better as a tail expression.
+                Stmt::Return(Some(op)) if top && i + 1 == n => self.op(op, Span::call_site()),
+                s => self.stmt(s),
+            })
+            .collect()
+    }
+
+    fn atom(&self, a: &Atom) -> TokenStream {
+        match a {
+            Atom::Var(v) => self.ident(*v).into_token_stream(),
+            Atom::Const(c) => const_tokens(c),
+        }
+    }
+
+    fn place(&self, p: &Place) -> TokenStream {
+        let mut t = self.ident(p.base).into_token_stream();
+        let n = p.proj.len();
+        for (i, proj) in p.proj.iter().enumerate() {
+            t = match proj {
+                Proj::Index(a) => {
+                    let a = self.atom(a);
+                    quote!(#t[#a])
+                }
+                Proj::Field(k) => {
+                    let k = syn::Index::from(*k);
+                    quote!(#t.#k)
+                }
+                // `(*a)[i]` reads better as `a[i]`, which auto-derefs.
+                Proj::Deref
+                    if matches!(p.proj.get(i + 1), Some(Proj::Index(_) | Proj::Field(_))) =>
+                {
+                    t
+                }
+                Proj::Deref if i + 1 == n => quote!(*#t),
+                Proj::Deref => quote!((*#t)),
+            };
+        }
+        t
+    }
+
+    fn arg(&self, a: &Arg) -> TokenStream {
+        match a {
+            Arg::Value(x) => self.atom(x),
+            Arg::Ref(p) => {
+                let p = self.place(p);
+                quote!(&#p)
+            }
+            Arg::RefMut(p) => {
+                let p = self.place(p);
+                quote!(&mut #p)
+            }
+            Arg::ZeroOf(inner) => self.zero_of_arg(inner),
+            Arg::MutZeroOf(inner) => {
+                let z = self.zero_of_arg(inner);
+                quote!(&mut #z)
+            }
+        }
+    }
+
+    /// A zero shaped like a call argument, as the callee expects it
+    /// (`0.0`, a zero array, or a reference to a zero buffer).
+    fn zero_of_arg(&self, a: &Arg) -> TokenStream {
+        let rt = crate::runtime::path();
+        match a {
+            Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
+                Ty::Float(_) => quote!(0.0),
+                Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
+                    let x = self.atom(x);
+                    let m = m.then(|| quote!(mut));
+                    quote!(&#m #rt::zero_vec(#x))
+                }
+                Ty::Ref(m, _) => {
+                    let x = self.atom(x);
+                    let m = m.then(|| quote!(mut));
+                    quote!(&#m #rt::zero_like(#x))
+                }
+                _ => {
+                    let x = self.atom(x);
+                    quote!(#rt::zero_like(&#x))
+                }
+            },
+            Arg::Ref(p) | Arg::RefMut(p) => {
+                let m = matches!(a, Arg::RefMut(_)).then(|| quote!(mut));
+                let ty = crate::typing::place_ty(self.func, p);
+                let p = self.place(p);
+                if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
+                    quote!(&#m #rt::zero_vec(&#p))
+                } else {
+                    quote!(&#m #rt::zero_like(&#p))
+                }
+            }
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner),
+        }
+    }
+
+    /// `x = x + y` as `x += y`, as a person would write it (and as clippy's
+    /// `assign_op_pattern` asks). Only rewrites that compute exactly the same
+    /// value: two-term sums, and commuted `+`/`*`, which IEEE arithmetic
+    /// leaves bit-identical.
+    fn compound_assign(&self, place: &Place, op: &Op, span: Span) -> Option<TokenStream> {
+        use crate::ir::BinOp as B;
+        if !place.proj.is_empty() {
+            return None;
+        }
+        let is_self = |a: &Atom| matches!(a, Atom::Var(v) if *v == place.base);
+        let (o, rhs) = match op {
+            Op::Bin(b, x, y) => {
+                let rhs = if is_self(x) {
+                    y
+                } else if is_self(y) && matches!(b, B::Add | B::Mul) {
+                    x
+                } else {
+                    return None;
+                };
+                (assign_tokens(*b, span)?, self.atom(rhs))
+            }
+            Op::Lin(terms) => match terms.as_slice() {
+                [first, second]
+                    if is_self(&first.value)
+                        && !first.scale.neg
+                        && first.scale.mul.is_none()
+                        && first.scale.div.is_none() =>
+                {
+                    let o = if second.scale.neg {
+                        quote_spanned!(span=> -=)
+                    } else {
+                        quote_spanned!(span=> +=)
+                    };
+                    let term = crate::ir::Term {
+                        value: second.value.clone(),
+                        scale: crate::ir::Scale {
+                            neg: false,
+                            ..second.scale.clone()
+                        },
+                    };
+                    (o, self.op(&Op::Lin(vec![term]), span))
+                }
+                _ => return None,
+            },
+            _ => return None,
+        };
+        let place = self.place(place);
+        Some(quote_spanned!(span=> #place #o #rhs;))
+    }
+}
+
+use quote::ToTokens;
+
+/// An identifier that may be raw (`r#type`); `Ident::new` would panic on it.
+fn make_ident(name: &str, span: Span) -> syn::Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => syn::Ident::new_raw(raw, span),
+        None => syn::Ident::new(name, span),
+    }
+}
+
+fn const_tokens(c: &Const) -> TokenStream {
+    match c {
+        Const::Float(x) => {
+            let lit = if x.is_finite() {
+                Literal::f64_unsuffixed(*x)
+            } else {
+                Literal::f64_unsuffixed(0.0)
+            };
+            lit.into_token_stream()
+        }
+        Const::Lit(l) => l.into_token_stream(),
+        Const::Path(p) => p.into_token_stream(),
+        Const::Unit => quote!(()),
+    }
+}
+
+/// `+=` for `+`, and so on; `None` for comparisons, which have no such form.
+fn assign_tokens(b: crate::ir::BinOp, span: Span) -> Option<TokenStream> {
+    use crate::ir::BinOp as B;
+    Some(match b {
+        B::Add => quote_spanned!(span=> +=),
+        B::Sub => quote_spanned!(span=> -=),
+        B::Mul => quote_spanned!(span=> *=),
+        B::Div => quote_spanned!(span=> /=),
+        B::Rem => quote_spanned!(span=> %=),
+        B::BitAnd => quote_spanned!(span=> &=),
+        B::BitOr => quote_spanned!(span=> |=),
+        B::BitXor => quote_spanned!(span=> ^=),
+        B::Shl => quote_spanned!(span=> <<=),
+        B::Shr => quote_spanned!(span=> >>=),
+        B::Lt | B::Le | B::Gt | B::Ge | B::Eq | B::Ne => return None,
+    })
+}
+
+fn bin_tokens(b: crate::ir::BinOp, span: Span) -> TokenStream {
+    use crate::ir::BinOp as B;
+    let tokens = match b {
+        B::Add => quote!(+),
+        B::Sub => quote!(-),
+        B::Mul => quote!(*),
+        B::Div => quote!(/),
+        B::Rem => quote!(%),
+        B::Lt => quote!(<),
+        B::Le => quote!(<=),
+        B::Gt => quote!(>),
+        B::Ge => quote!(>=),
+        B::Eq => quote!(==),
+        B::Ne => quote!(!=),
+        B::BitAnd => quote!(&),
+        B::BitOr => quote!(|),
+        B::BitXor => quote!(^),
+        B::Shl => quote!(<<),
+        B::Shr => quote!(>>),
+    };
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
+}
+
+/// Whether a `.rev()` follows `.take(..)` or `.step_by(..)`: the standard
+/// library reverses those only over exact-size ranges, which ranges of
+/// `u64`, `i64`, the 128-bit types and inclusive ranges are not.
+fn needs_exact_size(adapters: &[RangeAdapter]) -> bool {
+    let mut sized = false;
+    for a in adapters {
+        match a {
+            RangeAdapter::Take(_) | RangeAdapter::StepBy(_) => sized = true,
+            RangeAdapter::Rev if sized => return true,
+            RangeAdapter::Rev => {}
+        }
+    }
+    false
+}

@@ -1,0 +1,222 @@
+//! Tokens for the right-hand side of a statement.
+
+use proc_macro2::{Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+
+use super::{bin_tokens, Writer};
+use crate::elem::Elem;
+use crate::ir::{Atom, Const, Op, Proj, Term};
+use crate::ty::{Prec, Ty};
+
+impl Writer<'_> {
+    pub(super) fn op(&self, op: &Op, span: Span) -> TokenStream {
+        match op {
+            Op::Use(a) => self.atom(a),
+            Op::Load(p) => self.place(p),
+            Op::Bin(b, x, y) => {
+                let (x, y) = (self.atom(x), self.atom(y));
+                let o = bin_tokens(*b, span);
+                quote!(#x #o #y)
+            }
+            Op::Unary(u, x) => {
+                let x = self.atom(x);
+                match u {
+                    crate::ir::UnOp::Neg => quote_spanned!(span=> -#x),
+                    crate::ir::UnOp::Not => quote_spanned!(span=> !#x),
+                }
+            }
+            Op::Cast(x, t) => {
+                let x = self.atom(x);
+                quote_spanned!(span=> #x as #t)
+            }
+            Op::CastPrec(x, p) => {
+                let x = self.atom(x);
+                let p = format_ident!("{}", p.name());
+                quote!(#x as #p)
+            }
+            Op::Elem(e, args, prec) => self.elem(*e, args, *prec, span),
+            Op::Method(recv, name, args) => {
+                let recv = self.atom(recv);
+                let args = args.iter().map(|a| self.atom(a));
+                quote!(#recv.#name(#(#args),*))
+            }
+            Op::Call(callee, args) => {
+                let mut path = callee.path.clone();
+                if let (Some(kind), Some(last)) = (callee.derivative, path.segments.last_mut()) {
+                    last.ident = kind.name_of(&last.ident);
+                }
+                let args = args.iter().map(|a| self.arg(a));
+                quote!(#path(#(#args),*))
+            }
+            Op::InRange {
+                x,
+                lo,
+                hi,
+                inclusive,
+            } => {
+                let x = self.atom(x);
+                let lo = lo.as_ref().map(|a| self.atom(a));
+                let hi = hi.as_ref().map(|a| self.atom(a));
+                let dots = if *inclusive && hi.is_some() {
+                    quote_spanned!(span=> ..=)
+                } else {
+                    quote_spanned!(span=> ..)
+                };
+                quote_spanned!(span=> (#lo #dots #hi).contains(&#x))
+            }
+            Op::Select(c, a, b) => {
+                let (c, a, b) = (self.atom(c), self.atom(a), self.atom(b));
+                quote!(if #c { #a } else { #b })
+            }
+            Op::Lin(terms) => self.lin(terms, span),
+            Op::Tuple(_)
+            | Op::Array(_)
+            | Op::Repeat(..)
+            | Op::VecRepeat(..)
+            | Op::VecList(_)
+            | Op::Len(_)
+            | Op::Ref(..)
+            | Op::Default
+            | Op::ZeroVec(_)
+            | Op::ZeroLike(_)
+            | Op::TapeNew(_)
+            | Op::TapePeek(..)
+            | Op::TapePop(_) => self.aggregate_op(op),
+        }
+    }
+
+    /// Operations that build, read or zero aggregates, and tape operations.
+    fn aggregate_op(&self, op: &Op) -> TokenStream {
+        match op {
+            Op::Tuple(xs) => {
+                let xs: Vec<_> = xs.iter().map(|a| self.atom(a)).collect();
+                if xs.len() == 1 {
+                    let x = &xs[0];
+                    quote!((#x,))
+                } else {
+                    quote!((#(#xs),*))
+                }
+            }
+            Op::Array(xs) => {
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!([#(#xs),*])
+            }
+            Op::Repeat(x, n) => {
+                let x = self.atom(x);
+                quote!([#x; #n])
+            }
+            Op::VecRepeat(x, n) => {
+                let (x, n) = (self.atom(x), self.atom(n));
+                quote!(::std::vec![#x; #n])
+            }
+            Op::VecList(xs) => {
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!(::std::vec![#(#xs),*])
+            }
+            Op::Len(p) => {
+                let deref = matches!(p.proj.last(), Some(Proj::Deref));
+                let p = self.place(p);
+                if deref {
+                    quote!((#p).len())
+                } else {
+                    quote!(#p.len())
+                }
+            }
+            Op::Ref(p, m) => {
+                let p = self.place(p);
+                if *m {
+                    quote!(&mut #p)
+                } else {
+                    quote!(&#p)
+                }
+            }
+            Op::Default => quote!(::core::default::Default::default()),
+            Op::ZeroVec(a) => {
+                let (rt, a) = (crate::runtime::path(), self.atom(a));
+                quote!(#rt::zero_vec(#a))
+            }
+            Op::ZeroLike(a) => {
+                // A zero of the referenced value for a reference (`&[f64; 3]`).
+                let is_ref = matches!(crate::typing::atom_ty(self.func, a), Ty::Ref(..));
+                let (rt, a) = (crate::runtime::path(), self.atom(a));
+                if is_ref {
+                    quote!(#rt::zero_like(#a))
+                } else {
+                    quote!(#rt::zero_like(&#a))
+                }
+            }
+            Op::TapeNew(0) => {
+                let rt = crate::runtime::path();
+                quote!(#rt::Tape::<_, 0>::heap())
+            }
+            Op::TapeNew(cap) => {
+                let (rt, cap) = (crate::runtime::path(), Literal::usize_unsuffixed(*cap));
+                quote!(#rt::Tape::<_, #cap>::new())
+            }
+            Op::TapePeek(t, d) => {
+                let t = self.ident(*t);
+                let d = self.atom(d);
+                quote!(#t.peek(#d))
+            }
+            Op::TapePop(t) => {
+                let t = self.ident(*t);
+                quote!(#t.pop())
+            }
+            // `op` sends only the operations above here.
+            _ => quote!(::core::compile_error!(
+                "adiff: operation without tokens (internal error; please report)"
+            )),
+        }
+    }
+
+    /// An elementary function, as a method call on its first argument.
+    fn elem(&self, e: Elem, args: &[Atom], prec: Option<Prec>, span: Span) -> TokenStream {
+        let name = format_ident!("{}", e.name(), span = span);
+        // `2.0.sqrt()` does not compile: an unsuffixed literal needs `f64::sqrt(2.0)`.
+        let recv_is_literal = match args.first() {
+            Some(Atom::Const(Const::Float(_))) => true,
+            Some(Atom::Const(Const::Lit(syn::Lit::Float(f)))) => f.suffix().is_empty(),
+            Some(Atom::Const(Const::Lit(syn::Lit::Int(i)))) => i.suffix().is_empty(),
+            _ => false,
+        };
+        let prec = prec.or_else(|| {
+            args.iter()
+                .find_map(|a| crate::typing::atom_ty(self.func, a).prec())
+        });
+        let all: Vec<TokenStream> = args.iter().map(|a| self.atom(a)).collect();
+        if recv_is_literal {
+            let p = format_ident!("{}", prec.unwrap_or(Prec::F64).name());
+            quote!(#p::#name(#(#all),*))
+        } else {
+            let recv = &all[0];
+            let rest = &all[1..];
+            quote!(#recv.#name(#(#rest),*))
+        }
+    }
+
+    /// A linear combination `± a * m / d ± ...`, `0.0` when empty.
+    fn lin(&self, terms: &[Term], span: Span) -> TokenStream {
+        if terms.is_empty() {
+            return quote!(0.0);
+        }
+        let mut out = TokenStream::new();
+        for (i, t) in terms.iter().enumerate() {
+            let mut term = self.atom(&t.value);
+            if let Some(m) = &t.scale.mul {
+                let m = self.atom(m);
+                term = quote_spanned!(span=> #term * #m);
+            }
+            if let Some(d) = &t.scale.div {
+                let d = self.atom(d);
+                term = quote_spanned!(span=> #term / #d);
+            }
+            out.extend(match (i, t.scale.neg) {
+                (0, false) => term,
+                (0, true) => quote_spanned!(span=> -#term),
+                (_, false) => quote_spanned!(span=> + #term),
+                (_, true) => quote_spanned!(span=> - #term),
+            });
+        }
+        out
+    }
+}

@@ -1,0 +1,330 @@
+//! The calling convention: the one place that says what a derivative is
+//! called, which parameters it takes and what it returns.
+//!
+//! The convention is a public contract (README, "The calling convention"):
+//! users write derivatives by hand in it, and derivatives call each other
+//! through it. Every name suffix, parameter type and return type of a
+//! generated function is decided here, and the transformations ask this
+//! module rather than spelling any of it themselves. A new kind of
+//! derivative (`hvp`, `jacobian`, vector mode) is one more [`Kind`].
+//!
+//! - `f_jvp(x, x_dot, .., n) -> (y, y_dot)`: each differentiable parameter
+//!   is followed by its tangent of the same type;
+//! - `f_vjp(x, x_bar, .., n, out_bar) -> y`: each differentiable parameter
+//!   is followed by its adjoint `&mut T`, accumulated with `+=`, and the
+//!   cotangent of the result comes last;
+//! - `f_grad(x, .., n) -> (y, gradient)`: one gradient entry per parameter
+//!   in `wrt`, a tuple when there are several.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::codegen::FnShell;
+use crate::sig::Signature;
+
+/// Which derivative: the attribute the user wrote, and the function it makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// Forward mode, `#[jvp]` → `f_jvp`.
+    Jvp,
+    /// Reverse mode, `#[vjp]` → `f_vjp`.
+    Vjp,
+    /// Gradient of a scalar function, `#[grad]` → `f_vjp` and `f_grad`.
+    Grad,
+}
+
+/// The suffix of a tangent's name: `x_dot`.
+pub const TANGENT_SUFFIX: &str = "_dot";
+/// The suffix of an adjoint's name: `x_bar`.
+pub const ADJOINT_SUFFIX: &str = "_bar";
+/// The name of a `_vjp`'s last parameter, the cotangent of the result.
+pub const COTANGENT: &str = "out_bar";
+
+impl Kind {
+    /// The attribute's name, as the user writes it.
+    pub fn attr_name(self) -> &'static str {
+        match self {
+            Kind::Jvp => "jvp",
+            Kind::Vjp => "vjp",
+            Kind::Grad => "grad",
+        }
+    }
+
+    /// The suffix of the generated function's name.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Kind::Jvp => "_jvp",
+            Kind::Vjp => "_vjp",
+            Kind::Grad => "_grad",
+        }
+    }
+
+    /// The options the attribute accepts.
+    pub fn options(self) -> &'static [&'static str] {
+        match self {
+            Kind::Jvp => &["constant", "crate"],
+            Kind::Vjp => &["tape", "constant", "crate"],
+            Kind::Grad => &["wrt", "tape", "constant", "crate"],
+        }
+    }
+
+    /// The functions the attribute generates, in order. `#[grad]` also makes
+    /// `f_vjp`, so that other reverse-mode derivatives can call `f`.
+    pub fn outputs(self) -> &'static [Kind] {
+        match self {
+            Kind::Jvp => &[Kind::Jvp],
+            Kind::Vjp => &[Kind::Vjp],
+            Kind::Grad => &[Kind::Vjp, Kind::Grad],
+        }
+    }
+
+    /// The derivative of a callee that this derivative calls: forward mode
+    /// calls `g_jvp`, reverse mode (`_vjp` and `_grad`) calls `g_vjp`.
+    pub fn of_callees(self) -> Kind {
+        match self {
+            Kind::Jvp => Kind::Jvp,
+            Kind::Vjp | Kind::Grad => Kind::Vjp,
+        }
+    }
+
+    /// Attributes, by last path segment, that generate this kind of function.
+    pub fn makers(self) -> &'static [&'static str] {
+        match self {
+            Kind::Jvp => &["jvp"],
+            Kind::Vjp => &["vjp", "grad"],
+            Kind::Grad => &["grad"],
+        }
+    }
+
+    /// Whether the derivative is built by the reverse transformation.
+    pub fn is_reverse(self) -> bool {
+        self != Kind::Jvp
+    }
+
+    /// The generated function's name for `f`.
+    pub fn name_of(self, f: &syn::Ident) -> syn::Ident {
+        format_ident!("{}{}", f, self.suffix(), span = f.span())
+    }
+}
+
+/// The type of a tangent: the primal parameter's own type.
+pub fn tangent_type(t: &syn::Type) -> syn::Type {
+    t.clone()
+}
+
+/// The type of an adjoint parameter: `T`, `&T`, `&mut T` → `&mut T`.
+pub fn adjoint_type(t: &syn::Type) -> syn::Type {
+    let inner = match t {
+        syn::Type::Reference(r) => (*r.elem).clone(),
+        t => t.clone(),
+    };
+    syn::parse_quote!(&mut #inner)
+}
+
+/// The type of one gradient entry: `S` for a scalar, `[S; N]` for an array
+/// or a reference to one, `Vec<S>` for a slice or `Vec`.
+pub fn gradient_type(t: &syn::Type) -> syn::Type {
+    let inner = match t {
+        syn::Type::Reference(r) => &*r.elem,
+        t => t,
+    };
+    match inner {
+        syn::Type::Slice(s) => {
+            let e = &s.elem;
+            syn::parse_quote!(::std::vec::Vec<#e>)
+        }
+        t => t.clone(),
+    }
+}
+
+/// The return type of the generated function.
+fn return_type(kind: Kind, sig: &Signature, wrt: &[bool]) -> Option<TokenStream> {
+    let t = sig.ret.as_ref()?;
+    Some(match kind {
+        Kind::Jvp => quote!((#t, #t)),
+        Kind::Vjp => quote!(#t),
+        Kind::Grad => {
+            let tys: Vec<syn::Type> = in_wrt(sig, wrt).map(|p| gradient_type(&p.ty)).collect();
+            let g = if tys.len() == 1 {
+                quote!(#(#tys)*)
+            } else {
+                quote!((#(#tys),*))
+            };
+            quote!((#t, #g))
+        }
+    })
+}
+
+fn in_wrt<'s>(
+    sig: &'s Signature,
+    wrt: &'s [bool],
+) -> impl Iterator<Item = &'s crate::sig::ParamSig> {
+    sig.params
+        .iter()
+        .zip(wrt)
+        .filter(|(_, w)| **w)
+        .map(|(p, _)| p)
+}
+
+/// The doc comment of the generated function.
+fn doc(kind: Kind, sig: &Signature, wrt: &[bool]) -> String {
+    let name = &sig.ident;
+    let list = |names: Vec<String>| {
+        if names.is_empty() {
+            "none".to_owned()
+        } else {
+            names.join(", ")
+        }
+    };
+    let diff = list(
+        sig.params
+            .iter()
+            .filter(|p| p.differentiable)
+            .map(|p| format!("`{}`", p.ident))
+            .collect(),
+    );
+    match kind {
+        Kind::Jvp => format!(
+            "Forward-mode derivative (JVP) of [`{name}`], generated by `#[jvp]`.\n\n\
+             Returns `({name}(..), tangent)`: the value and its directional derivative along the \
+             given tangents. Each differentiable parameter ({diff}) is followed by its tangent \
+             `<name>{TANGENT_SUFFIX}` of the same type; other parameters are passed through unchanged."
+        ),
+        Kind::Vjp => format!(
+            "Reverse-mode derivative (VJP) of [`{name}`], generated by `#[vjp]`/`#[grad]`.\n\n\
+             Returns `{name}(..)` and adds `Jᵀ · {COTANGENT}` into the adjoints. Each differentiable \
+             parameter ({diff}) is followed by its adjoint `<name>{ADJOINT_SUFFIX}: &mut T`, which is \
+             accumulated with `+=` (zero it first). `{COTANGENT}`, last, is the cotangent of the \
+             result. For a `&mut` parameter the adjoint holds the cotangent of the final contents \
+             on entry and of the initial contents on exit; the primal contents of `&mut` \
+             parameters after the call are unspecified."
+        ),
+        Kind::Grad => format!(
+            "Gradient of [`{name}`], generated by `#[grad]`.\n\n\
+             Returns `({name}(..), gradient)`, with the gradient with respect to {}: one \
+             entry per parameter, in order (a scalar, an array, or a `Vec` for a slice).",
+            list(in_wrt(sig, wrt).map(|p| format!("`{}`", p.ident)).collect())
+        ),
+    }
+}
+
+/// The name, attributes, doc comment and return type of a generated function.
+pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool]) -> FnShell<'a> {
+    let inline: Vec<&syn::Attribute> = func
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("inline"))
+        .collect();
+    let lints = lint_attrs(&func.attrs);
+    let doc = doc(kind, sig, wrt);
+    let doc_lines = doc.lines().map(|l| format!(" {l}"));
+    let attrs = quote! {
+        #(#[doc = #doc_lines])*
+        #(#inline)*
+        #(#lints)*
+        // The calling convention pairs each parameter with its tangent or
+        // adjoint, and a derivative is longer than its function: neither is
+        // the user's to fix. Rules name `LN_2` and the like when the float
+        // type is known, and must write a literal when it is inferred.
+        #[allow(clippy::too_many_arguments, clippy::too_many_lines, clippy::approx_constant)]
+    };
+    FnShell {
+        attrs,
+        vis: &func.vis,
+        name: format_ident!("{}{}", sig.ident, kind.suffix()),
+        generics: &func.sig.generics,
+        ret: return_type(kind, sig, wrt),
+        prologue: constant_checks(sig),
+    }
+}
+
+/// A parameter whose type the macro does not model is passed through as a
+/// constant only if rustc proves that its type carries no derivative
+/// (`adiff::Constant`, whose `on_unimplemented` message says what to do).
+/// Spanned on the parameter, so the error points at it.
+fn constant_checks(sig: &Signature) -> TokenStream {
+    sig.params
+        .iter()
+        .filter(|p| p.check_constant)
+        .map(|p| {
+            let id = &p.ident;
+            let rt = crate::runtime::path_at(id.span());
+            quote::quote_spanned!(id.span()=> #rt::assert_constant(&#id);)
+        })
+        .collect()
+}
+
+/// The user's lint levels, for the derivatives: they contain the same code,
+/// so a lint the user silenced on `f` must stay silent on `f_jvp`. An
+/// `#[expect]` becomes `#[allow]`, because the derivative may not trip the
+/// lint the user expected.
+fn lint_attrs(attrs: &[syn::Attribute]) -> Vec<TokenStream> {
+    attrs
+        .iter()
+        .filter_map(|a| {
+            let path = a.path();
+            if path.is_ident("expect") {
+                let syn::Meta::List(list) = &a.meta else {
+                    return None;
+                };
+                let lints = &list.tokens;
+                Some(quote!(#[allow(#lints)]))
+            } else if ["allow", "warn", "deny", "forbid"]
+                .iter()
+                .any(|l| path.is_ident(l))
+            {
+                Some(quote!(#a))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// A derivative with the right signature whose body is never reached, so a
+/// failed expansion causes no further errors at call sites.
+pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> TokenStream {
+    let FnShell {
+        attrs,
+        vis,
+        name,
+        generics,
+        ret,
+        ..
+    } = shell(kind, func, sig, wrt);
+    let params = sig.params.iter().map(|p| {
+        let (id, ty) = (&p.ident, &p.ty);
+        match kind {
+            Kind::Jvp if p.differentiable => {
+                let dot = format_ident!("{}{TANGENT_SUFFIX}", p.ident);
+                let dty = tangent_type(ty);
+                quote!(#id: #ty, #dot: #dty)
+            }
+            Kind::Vjp if p.differentiable => {
+                let bar = format_ident!("{}{ADJOINT_SUFFIX}", p.ident);
+                let bty = adjoint_type(ty);
+                quote!(#id: #ty, #bar: #bty)
+            }
+            _ => quote!(#id: #ty),
+        }
+    });
+    let out_bar = match (kind, &sig.ret) {
+        (Kind::Vjp, Some(t)) => {
+            let ob = format_ident!("{COTANGENT}");
+            Some(quote!(#ob: #t))
+        }
+        _ => None,
+    };
+    let params: Vec<TokenStream> = params.chain(out_bar).collect();
+    let (_, _, where_clause) = generics.split_for_impl();
+    let ret = ret.map(|r| quote!(-> #r));
+    quote! {
+        #attrs
+        // The stub only stands in for the signature; the error above is the
+        // one thing the user should see.
+        #[allow(unused_variables)]
+        #vis fn #name #generics (#(#params),*) #ret #where_clause {
+            ::core::unreachable!("the derivative macro failed to expand; see the error above")
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! Procedural macros of the `adiff` crate. Use them through the `adiff`
+//! facade crate, which also provides the runtime the generated code calls.
+//!
+//! The macro is a pipeline of typed stages, each a plain function:
+//! [`sig::parse`] → [`pipeline::lower`] → [`pipeline::derive`] (forward
+//! mode with [`forward::transform`], or reverse mode with
+//! [`reverse::transform`], each running its analyses; then
+//! [`callees::check`] and [`dce::remove_dead`]) → [`codegen::function`],
+//! with [`verify::verify`] run on the IR after every pass.
+//! [`convention`] holds the calling convention of the generated functions.
+//! See `ARCHITECTURE.md` at the repository root.
+
+mod activity;
+mod callees;
+mod codegen;
+mod convention;
+mod dce;
+mod diag;
+mod elem;
+mod expand;
+mod forward;
+mod ir;
+mod lower;
+mod names;
+mod options;
+mod pipeline;
+mod reverse;
+mod rules;
+mod runtime;
+mod sig;
+mod ty;
+mod typing;
+mod usage;
+mod verify;
+
+#[cfg(test)]
+mod corpus_tests;
+#[cfg(test)]
+mod differential_tests;
+#[cfg(test)]
+mod interp;
+#[cfg(test)]
+mod pipeline_tests;
+#[cfg(test)]
+mod snapshot_tests;
+#[cfg(test)]
+mod test_corpus;
+
+use proc_macro::TokenStream;
+
+/// Forward mode: adds `f_jvp`, which returns `(value, tangent)` of `f` for
+/// the given input tangents.
+///
+/// `#[jvp]` on `fn f(x: f64, v: &[f64], n: usize) -> f64` keeps `f` and adds
+/// `fn f_jvp(x: f64, x_dot: f64, v: &[f64], v_dot: &[f64], n: usize) -> (f64, f64)`.
+/// Each differentiable parameter (`f32`, `f64`, arrays, slices and `Vec`s of
+/// them, and references to these) is followed by its tangent of the same
+/// type; other parameters are constants.
+///
+/// ```
+/// use adiff::jvp;
+///
+/// #[jvp]
+/// fn f(x: f64) -> f64 {
+///     x * x.sin()
+/// }
+///
+/// let (y, dy) = f_jvp(2.0, 1.0);
+/// assert_eq!(y, f(2.0));
+/// assert!((dy - (2.0_f64.sin() + 2.0 * 2.0_f64.cos())).abs() < 1e-12);
+/// ```
+#[proc_macro_attribute]
+pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Jvp,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}
+
+/// Reverse mode: adds `f_vjp`, which returns the value of `f` and adds the
+/// vector-Jacobian product `Jᵀ · out_bar` into the adjoints.
+///
+/// `#[vjp]` on `fn f(x: f64, v: &[f64], n: usize) -> f64` keeps `f` and adds
+/// `fn f_vjp(x: f64, x_bar: &mut f64, v: &[f64], v_bar: &mut [f64], n: usize, out_bar: f64) -> f64`.
+/// Adjoints are accumulated with `+=`: zero them first.
+///
+/// Option: `#[vjp(tape = N)]` sets the inline capacity of each tape
+/// (default 64 elements); longer recordings spill to the heap.
+///
+/// ```
+/// use adiff::vjp;
+///
+/// #[vjp]
+/// fn f(x: f64, v: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for &vi in v {
+///         s += x * vi * vi;
+///     }
+///     s
+/// }
+///
+/// let v = [1.0, 2.0];
+/// let (mut x_bar, mut v_bar) = (0.0, [0.0; 2]);
+/// let y = f_vjp(3.0, &mut x_bar, &v, &mut v_bar, 1.0);
+/// assert_eq!(y, 15.0);
+/// assert_eq!(x_bar, 5.0); // Σ v²
+/// assert_eq!(v_bar, [6.0, 12.0]); // 2 x v
+/// ```
+#[proc_macro_attribute]
+pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Vjp,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}
+
+/// Gradients of a scalar function: adds `f_grad(..) -> (value, gradient)`
+/// and `f_vjp` (so other reverse-differentiated functions can call `f`).
+///
+/// The gradient has one entry per differentiable parameter, in order: a
+/// scalar for a scalar, `[S; N]` for an array, `Vec<S>` for a slice. With a
+/// single parameter it is that entry alone. `#[grad(wrt(x, y))]` restricts
+/// it to the named parameters, and then no other adjoint is computed.
+///
+/// ```
+/// use adiff::grad;
+///
+/// #[grad]
+/// fn rosenbrock(x: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for i in 0..x.len() - 1 {
+///         let a = x[i + 1] - x[i] * x[i];
+///         let b = 1.0 - x[i];
+///         s += 100.0 * a * a + b * b;
+///     }
+///     s
+/// }
+///
+/// let (value, g) = rosenbrock_grad(&[1.0, 1.0, 1.0]);
+/// assert_eq!(value, 0.0);
+/// assert_eq!(g, vec![0.0; 3]);
+/// ```
+#[proc_macro_attribute]
+pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Grad,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}

@@ -1,0 +1,156 @@
+//! Parsing the attribute's arguments: `#[vjp(tape = 256)]`,
+//! `#[grad(wrt(x, y))]`, `#[jvp(crate = "my::adiff")]`.
+
+use crate::diag::Diags;
+use crate::sig::Signature;
+
+/// The default inline capacity of each tape, in elements.
+pub const DEFAULT_TAPE: usize = 64;
+
+/// The settings of one transformation: the user's `tape = N`, and the
+/// switches the IR tests turn to check that results do not depend on the
+/// analyses.
+#[derive(Clone, Debug)]
+pub struct Knobs {
+    /// Inline capacity of each tape, in elements.
+    pub tape: usize,
+    /// Activity analysis; off, every variable is active.
+    pub activity: bool,
+    /// Reverse mode records every value it reads instead of recomputing.
+    pub record_all: bool,
+}
+
+impl Default for Knobs {
+    fn default() -> Self {
+        Knobs {
+            tape: DEFAULT_TAPE,
+            activity: true,
+            record_all: false,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Options {
+    /// Inline capacity of each tape.
+    pub tape: Option<usize>,
+    /// `wrt(...)`: the parameters to differentiate with respect to.
+    pub wrt: Option<Vec<syn::Ident>>,
+    /// `constant(...)`: parameters the user declares to carry no derivative.
+    pub constant: Vec<syn::Ident>,
+    /// `crate = "path"`: where the facade is, for crates that re-export it.
+    pub krate: Option<syn::Path>,
+}
+
+/// Parses `tokens` for attribute `name`, which accepts the options `allowed`.
+pub fn parse(
+    name: &str,
+    tokens: proc_macro2::TokenStream,
+    allowed: &[&str],
+    diags: &mut Diags,
+) -> Options {
+    let mut opts = Options::default();
+    if tokens.is_empty() {
+        return opts;
+    }
+    let parser = syn::meta::parser(|meta| {
+        let key = meta
+            .path
+            .get_ident()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        if !allowed.contains(&key.as_str()) {
+            let supported = if allowed.is_empty() {
+                "it takes no options".to_owned()
+            } else {
+                format!(
+                    "supported: {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            return Err(meta.error(format!(
+                "unknown option `{key}` for `#[{name}]`; {supported}"
+            )));
+        }
+        match key.as_str() {
+            "tape" => {
+                let lit: syn::LitInt = meta.value()?.parse()?;
+                let n: usize = lit.base10_parse()?;
+                if n == 0 {
+                    return Err(syn::Error::new(lit.span(), "`tape` must be at least 1"));
+                }
+                opts.tape = Some(n);
+            }
+            "wrt" | "constant" => {
+                let mut names = Vec::new();
+                meta.parse_nested_meta(|inner| {
+                    match inner.path.get_ident() {
+                        Some(id) => names.push(id.clone()),
+                        None => return Err(inner.error("expected a parameter name")),
+                    }
+                    Ok(())
+                })?;
+                if key == "wrt" {
+                    opts.wrt = Some(names);
+                } else {
+                    opts.constant.extend(names);
+                }
+            }
+            "crate" => {
+                let lit: syn::LitStr = meta.value()?.parse()?;
+                opts.krate = Some(lit.parse().map_err(|_| {
+                    syn::Error::new(
+                        lit.span(),
+                        "`crate` takes a path in a string, like `crate = \"my::adiff\"`",
+                    )
+                })?);
+            }
+            _ => {}
+        }
+        Ok(())
+    });
+    if let Err(e) = syn::parse::Parser::parse2(parser, tokens) {
+        diags.push(e);
+    }
+    opts
+}
+
+/// Reports names in `constant(..)` that are not parameters.
+pub fn check_constants(opts: &Options, func: &syn::Signature, diags: &mut Diags) {
+    for n in &opts.constant {
+        let known = func.inputs.iter().any(|a| {
+            matches!(a, syn::FnArg::Typed(pt) if matches!(&*pt.pat, syn::Pat::Ident(pi) if pi.ident == *n))
+        });
+        if !known {
+            diags.error(
+                n.span(),
+                format!("`{n}` is not a parameter of this function"),
+            );
+        }
+    }
+}
+
+/// Which parameters `wrt` selects; reports unknown, duplicate and
+/// non-differentiable names, each spanned on the name.
+pub fn wrt_mask(opts: &Options, sig: &Signature, diags: &mut Diags) -> Vec<bool> {
+    let Some(names) = &opts.wrt else {
+        return sig.params.iter().map(|p| p.differentiable).collect();
+    };
+    let mut mask = vec![false; sig.params.len()];
+    for n in names {
+        match sig.params.iter().position(|p| p.ident == *n) {
+            None => diags.error(n.span(), format!("`{n}` is not a parameter of this function")),
+            Some(i) if !sig.params[i].differentiable => diags.error(
+                n.span(),
+                format!("`{n}` is not differentiable: only `f32`/`f64` parameters, arrays, slices and `Vec`s of them, and references to these have gradients"),
+            ),
+            Some(i) if mask[i] => diags.error(n.span(), format!("`{n}` appears twice in `wrt`")),
+            Some(i) => mask[i] = true,
+        }
+    }
+    mask
+}
