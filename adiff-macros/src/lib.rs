@@ -2,13 +2,15 @@
 //! facade crate, which also provides the runtime the generated code calls.
 //!
 //! The macro is a pipeline of typed stages, each a plain function:
-//! [`sig::parse`] → [`pipeline::lower`] → [`pipeline::derive`] (forward
-//! mode with [`forward::transform`], or reverse mode with
-//! [`reverse::transform`], each running its analyses; then
-//! [`callees::check`] and [`dce::remove_dead`]) → [`codegen::function`],
-//! with [`verify::verify`] run on the IR after every pass.
-//! [`convention`] holds the calling convention of the generated functions.
-//! See `ARCHITECTURE.md` at the repository root.
+//! `sig::parse` → `pipeline::lower` → `pipeline::derive` (forward
+//! mode with `forward::transform`, or reverse mode with
+//! `reverse::transform`, each running its analyses; then
+//! `callees::check` and `dce::remove_dead`) → `codegen::function`,
+//! with `verify::verify` run on the IR after every pass.
+//! `convention` holds the calling convention of the generated functions.
+//! These are private modules; `cargo doc --document-private-items -p
+//! adiff-macros` documents them. See `ARCHITECTURE.md` at the repository
+//! root.
 
 mod activity;
 mod callees;

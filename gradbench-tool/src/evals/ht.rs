@@ -39,12 +39,12 @@ struct Model {
     is_mirrored: bool,
 }
 
-/// The skinning transform M_b = Abs_b · inverse_base_absolutes[b] of every
+/// The skinning transform `M_b = Abs_b · inverse_base_absolutes[b]` of every
 /// bone, 4×4 row-major each, written into `transforms`.
 ///
 /// Bone b's joint rotation is Rz(az)·Rx(ax), with angles taken from `theta`
 /// for the three outer bones of each finger and zero elsewhere. Its posed
-/// relative transform is base_relatives[b] with that rotation applied on
+/// relative transform is `base_relatives[b]` with that rotation applied on
 /// the right, and its absolute transform chains the relative transforms
 /// from the root (`parents[b] < 0`); a parent precedes its children.
 #[allow(clippy::needless_range_loop)]
@@ -117,7 +117,7 @@ pub fn bone_transforms(
     }
 }
 
-/// The skinned position of every vertex, Σ_b weights[v][b]·(M_b·base_v),
+/// The skinned position of every vertex, `Σ_b weights[v][b]·(M_b·base_v)`,
 /// mirrored in x if asked, written into `vertices` (3 per vertex).
 #[allow(clippy::needless_range_loop)]
 #[jvp]
@@ -186,7 +186,7 @@ pub fn place(theta: &[f64], vertices: &mut [f64]) {
 ///
 /// With `us` empty (the simple variant) point i corresponds to vertex
 /// `correspondences[i]`; otherwise to the point with barycentric
-/// coordinates (us[2i], us[2i+1], 1 − both) on triangle
+/// coordinates (`us[2i]`, `us[2i+1]`, 1 − both) on triangle
 /// `correspondences[i]`.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
 #[jvp]
@@ -338,8 +338,8 @@ impl Problem {
 
     /// The Jacobian, row-major with one row per residual: two `us` columns
     /// (complicated variant only), then the 26 theta columns. Each column
-    /// is one jvp. Residual i depends only on us[i], so a tangent of 1 on
-    /// every us[·][0] gives the first `us` column for all rows at once.
+    /// is one jvp. Residual i depends only on `us[i]`, so a tangent of 1 on
+    /// every `us[·][0]` gives the first `us` column for all rows at once.
     fn jacobian(&self) -> (Vec<f64>, usize) {
         let rows = self.residuals();
         let us_columns = if self.us.is_empty() { 0 } else { 2 };
