@@ -24,6 +24,7 @@ pub fn verify(func: &Func) -> Result<(), String> {
         func,
         declared: HashSet::new(),
         scopes: vec![Vec::new()],
+        in_scope: HashSet::new(),
         loops: Vec::new(),
     };
     for p in &func.params {
@@ -35,8 +36,11 @@ pub fn verify(func: &Func) -> Result<(), String> {
 struct Verifier<'f> {
     func: &'f Func,
     declared: HashSet<VarId>,
-    /// Variables visible in each open scope.
+    /// Variables declared in each open scope.
     scopes: Vec<Vec<VarId>>,
+    /// Every variable of the open scopes, so that each use is checked in
+    /// constant time (a long function has thousands of variables in scope).
+    in_scope: HashSet<VarId>,
     /// Enclosing loops and labelled blocks: (label, is a loop).
     loops: Vec<(Option<String>, bool)>,
 }
@@ -55,12 +59,19 @@ impl Verifier<'_> {
         }
         if let Some(s) = self.scopes.last_mut() {
             s.push(v);
+            self.in_scope.insert(v);
         }
         Ok(())
     }
 
     fn visible(&self, v: VarId) -> bool {
-        self.scopes.iter().any(|s| s.contains(&v))
+        self.in_scope.contains(&v)
+    }
+
+    fn pop_scope(&mut self) {
+        for v in self.scopes.pop().unwrap_or_default() {
+            self.in_scope.remove(&v);
+        }
     }
 
     fn uses(&self, op: &Op) -> Result<(), String> {
@@ -79,7 +90,7 @@ impl Verifier<'_> {
     fn scoped(&mut self, b: &Block) -> Result<(), String> {
         self.scopes.push(Vec::new());
         let r = self.block(b);
-        self.scopes.pop();
+        self.pop_scope();
         r
     }
 
@@ -174,7 +185,7 @@ impl Verifier<'_> {
                     .push((label.as_ref().map(|l| l.ident.to_string()), true));
                 let r = self.block(body);
                 self.loops.pop();
-                self.scopes.pop();
+                self.pop_scope();
                 r?;
             }
             Stmt::Loop { body, label } => {

@@ -103,8 +103,9 @@ pub struct Needs<'a> {
     pub single: &'a HashSet<VarId>,
     /// Primal variables whose values the reverse sweep reads.
     pub needed: HashSet<VarId>,
-    /// Where each needed variable is read (the statement whose reverse reads it).
-    reads: HashMap<VarId, Vec<StmtId>>,
+    /// Where each needed variable is read (the statements whose reverse
+    /// reads it), summarised for [`Needs::restore`].
+    reads: HashMap<VarId, ReadSites>,
     positions: HashMap<StmtId, Position>,
     /// The loops around each local's declaration.
     decl_loops: HashMap<VarId, Vec<StmtId>>,
@@ -116,6 +117,30 @@ pub struct Needs<'a> {
 }
 
 type Reads = Vec<(VarId, StmtId)>;
+
+/// The statements whose reverse reads one variable, with what
+/// [`Needs::restore`] asks of them kept up to date as sites are added:
+/// the earliest rank, and every loop around any of them. Asking the
+/// summary instead of walking the sites keeps the analysis linear in the
+/// number of statements (a variable updated throughout a long function
+/// has a read site per update).
+#[derive(Default)]
+struct ReadSites {
+    sites: HashSet<StmtId>,
+    first_rank: usize,
+    loops: HashSet<StmtId>,
+}
+
+impl ReadSites {
+    fn add(&mut self, at: StmtId, pos: Option<&Position>) {
+        let (rank, loops) = pos.map_or((0, &[][..]), |p| (p.rank, &p.loops[..]));
+        if self.sites.is_empty() || rank < self.first_rank {
+            self.first_rank = rank;
+        }
+        self.sites.insert(at);
+        self.loops.extend(loops.iter().copied());
+    }
+}
 
 impl<'a> Needs<'a> {
     pub fn compute(
@@ -145,17 +170,18 @@ impl<'a> Needs<'a> {
             record_all,
         };
         loop {
-            let before: usize = n.reads.values().map(Vec::len).sum();
             let mut add = Vec::new();
             n.block(&func.body, &mut add);
+            let mut added = 0;
             for (v, at) in add {
                 n.needed.insert(v);
                 let r = n.reads.entry(v).or_default();
-                if !r.contains(&at) {
-                    r.push(at);
+                if !r.sites.contains(&at) {
+                    r.add(at, n.positions.get(&at));
+                    added += 1;
                 }
             }
-            if n.reads.values().map(Vec::len).sum::<usize>() == before {
+            if added == 0 {
                 break;
             }
         }
@@ -186,15 +212,17 @@ impl<'a> Needs<'a> {
         let Some(reads) = self.reads.get(&v) else {
             return false;
         };
-        let w = self.positions.get(&at).cloned().unwrap_or_default();
-        let outer = self.decl_loops.get(&v).cloned().unwrap_or_default();
-        reads.iter().any(|r| {
-            let r = self.positions.get(r).cloned().unwrap_or_default();
-            r.rank < w.rank
-                || r.loops
-                    .iter()
-                    .any(|l| w.loops.contains(l) && !outer.contains(l))
-        })
+        let (rank, loops) = self
+            .positions
+            .get(&at)
+            .map_or((0, &[][..]), |p| (p.rank, &p.loops[..]));
+        let outer = self.decl_loops.get(&v).map_or(&[][..], |l| &l[..]);
+        // Some read is earlier, or shares a loop with the write that is not
+        // around `v`'s declaration.
+        reads.first_rank < rank
+            || loops
+                .iter()
+                .any(|l| reads.loops.contains(l) && !outer.contains(l))
     }
 
     /// Whether a call storing its result in `dst` needs its derivative:
@@ -411,29 +439,19 @@ pub fn recomputable(
         | Op::VecList(_) => return false,
         _ => {}
     }
-    let locals = region_locals(region);
+    // An operand must not be written again in the region. A local of the
+    // same region is then recorded or recomputed itself; any other operand
+    // must also be of a type the sweep can hold a copy of. The region is
+    // searched only for such rare operands, so that asking about every
+    // statement of a long block stays linear.
     op_reads(op).into_iter().all(|u| {
-        if locals.contains_key(&u) {
-            // A local of the same region: fine if it is never written again
-            // (it is then recorded or recomputed itself).
-            !region_written.contains(&u)
-        } else {
-            !region_written.contains(&u) && !matches!(func.info(u).ty, Ty::Other | Ty::Opaque)
-        }
+        !region_written.contains(&u)
+            && (!matches!(func.info(u).ty, Ty::Other | Ty::Opaque) || declares(region, u))
     })
 }
 
-/// The variables a block declares directly, with the index of the
-/// declaring statement.
-pub fn region_locals(b: &[Stmt]) -> HashMap<VarId, usize> {
-    let mut out = HashMap::new();
-    for (i, s) in b.iter().enumerate() {
-        if let Stmt::Let {
-            pat: Pat::Var(v), ..
-        } = s
-        {
-            out.insert(*v, i);
-        }
-    }
-    out
+/// Whether `b` declares `v` directly.
+fn declares(b: &[Stmt], v: VarId) -> bool {
+    b.iter()
+        .any(|s| matches!(s, Stmt::Let { pat: Pat::Var(d), .. } if *d == v))
 }

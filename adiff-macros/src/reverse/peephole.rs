@@ -61,10 +61,16 @@ fn block(b: &mut Block, func: &Func) {
             }
         }
     }
-    folded.sort_unstable();
-    for at in folded.into_iter().rev() {
-        b.remove(at);
+    // One pass, not a `remove` per fold: a long sweep folds thousands.
+    let mut drop = vec![false; b.len()];
+    for at in folded {
+        drop[at] = true;
     }
+    let mut i = 0;
+    b.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
 }
 
 /// Variables a statement reads or writes, nested blocks included.
