@@ -7,6 +7,7 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
+mod chunks;
 mod op;
 mod stmt;
 
@@ -85,15 +86,20 @@ impl Writer<'_> {
     }
 
     fn block(&self, b: &Block, top: bool) -> TokenStream {
-        let n = b.len();
-        b.iter()
-            .enumerate()
-            .map(|(i, s)| match s {
-                // The function's final `return` reads better as a tail expression.
-                Stmt::Return(Some(op)) if top && i + 1 == n => self.op(op, Span::call_site()),
-                s => self.stmt(s),
-            })
-            .collect()
+        // The function's final `return` reads better as a tail expression.
+        let (body, tail) = match b.split_last() {
+            Some((Stmt::Return(Some(op)), rest)) if top => {
+                (rest, Some(self.op(op, Span::call_site())))
+            }
+            _ => (&b[..], None),
+        };
+        if body.len() <= chunks::CHUNK {
+            let mut out: TokenStream = body.iter().map(|s| self.stmt(s)).collect();
+            out.extend(tail);
+            out
+        } else {
+            chunks::join(body.iter().map(|s| self.emitted(s)).collect(), tail)
+        }
     }
 
     fn atom(&self, a: &Atom) -> TokenStream {
