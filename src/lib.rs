@@ -30,6 +30,11 @@ pub use adiff_macros::{grad, jvp, vjp};
 /// [`adiff_runtime::Constant`].
 pub use adiff_runtime::Constant;
 
+/// argmin integration: annotated functions as argmin problems (feature
+/// `argmin`, and `nalgebra` for `DVector<f64>` parameters).
+#[cfg(feature = "argmin")]
+pub mod argmin;
+
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]
 pub use adiff_runtime as __rt;
