@@ -83,8 +83,8 @@ fn loss(p: &[f64], x: &[[f64; INPUTS]], y: &[usize]) -> f64 {
         // log Σ exp, shifted by the largest logit so nothing overflows.
         let top = z[0].max(z[1]).max(z[2]);
         let mut sum = 0.0;
-        for c in 0..CLASSES {
-            sum += (z[c] - top).exp();
+        for &zc in &z {
+            sum += (zc - top).exp();
         }
         total += top + sum.ln() - z[y[n]];
     }

@@ -80,7 +80,11 @@ fn lbfgs_converges_on_rosenbrock_100() {
         state.get_iter()
     );
     let best = state.get_best_param().unwrap();
-    assert!(max_error(best) <= 1e-8, "max |x_i - 1| = {:e}", max_error(best));
+    assert!(
+        max_error(best) <= 1e-8,
+        "max |x_i - 1| = {:e}",
+        max_error(best)
+    );
     assert!(state.get_best_cost() <= 1e-16);
 }
 
@@ -88,7 +92,10 @@ fn lbfgs_converges_on_rosenbrock_100() {
 fn a_gradient_of_the_wrong_length_is_an_error() {
     let problem = Problem::new(rosenbrock, |x: &[f64]| (rosenbrock(x), vec![0.0; 2]));
     let err = problem.gradient(&vec![0.0; 3]).unwrap_err();
-    assert!(err.to_string().contains("2 entries for a parameter of 3"), "{err}");
+    assert!(
+        err.to_string().contains("2 entries for a parameter of 3"),
+        "{err}"
+    );
 }
 
 #[test]
