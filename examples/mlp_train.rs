@@ -10,11 +10,12 @@
 //! The test accuracy is that of 5-fold cross-validation: five fixed,
 //! stratified train/test splits (120 train, 30 test each), every flower
 //! tested exactly once, five networks trained side by side. With 30 test
-//! flowers one split's accuracy moves in steps of 3.3%, and which of the
-//! few overlapping versicolor/virginica flowers it happens to hold out
-//! decides whether it reads 93% or 97%; the pooled accuracy over all 150
-//! held-out predictions is the stabler number. Each epoch's line shows the
-//! mean losses over the folds and the pooled test accuracy.
+//! flowers one split's accuracy moves in steps of 3.3%, and depends on how
+//! many of the few overlapping versicolor/virginica flowers it happens to
+//! hold out (the five folds here score from 27 to 30 of 30); the pooled
+//! accuracy over all 150 held-out predictions is the stabler number. Each
+//! epoch's line shows the mean losses over the folds and the pooled test
+//! accuracy.
 //!
 //! Everything is fixed, so a run prints the same numbers every time: the
 //! folds, the initial weights and the minibatch order all come from one
