@@ -30,8 +30,7 @@ pub use adiff_macros::{grad, jvp, vjp};
 /// [`adiff_runtime::Constant`].
 pub use adiff_runtime::Constant;
 
-/// argmin integration: annotated functions as argmin problems (feature
-/// `argmin`, and `nalgebra` for `DVector<f64>` parameters).
+// Documented in the module itself (`//!`), where its links resolve.
 #[cfg(feature = "argmin")]
 pub mod argmin;
 
