@@ -11,6 +11,10 @@ pub use adiff_macros::{grad, jvp, vjp};
 /// [`adiff_runtime::Constant`].
 pub use adiff_runtime::Constant;
 
+// Documented in the module itself (`//!`), where its links resolve.
+#[cfg(feature = "argmin")]
+pub mod argmin;
+
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]
 pub use adiff_runtime as __rt;
