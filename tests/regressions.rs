@@ -916,3 +916,60 @@ fn seed_50480_calls_in_nested_loops() {
     ];
     check_generated((g2, g2_jvp, g2_vjp), -1.0964265324246147, &v, 3, &buf);
 }
+
+/// `#[grad(wrt(p))]` passing a parameter that `wrt` leaves out to a callee
+/// gave the callee `&mut &zero` as that argument's adjoint, which rustc
+/// rejected at the attribute (found writing `examples/mlp_train.rs`).
+mod wrt_excluded_callee_argument {
+    use super::*;
+
+    #[jvp]
+    #[vjp]
+    pub fn inner(p: &[f64], x: &[f64; 2]) -> f64 {
+        p[0] * x[0] + p[1] * x[1]
+    }
+
+    #[jvp]
+    #[grad(wrt(p))]
+    pub fn in_loop(p: &[f64], x: &[[f64; 2]]) -> f64 {
+        let mut s = 0.0;
+        for n in 0..x.len() {
+            s = s * 0.5 + inner(p, &x[n]);
+        }
+        s
+    }
+
+    #[jvp]
+    #[vjp]
+    pub fn inner_slice(p: &[f64], x: &[f64]) -> f64 {
+        p[0] * x[0] + p[1] * x[1]
+    }
+
+    #[jvp]
+    #[grad(wrt(p))]
+    pub fn whole_slice(p: &[f64], x: &[f64]) -> f64 {
+        inner_slice(p, x).sin()
+    }
+
+    #[test]
+    fn gradients_match_closed_forms_and_forward_mode() {
+        let p = [0.3, -0.7];
+        let x = [[1.0, 2.0], [-0.5, 0.25], [1.5, -1.0]];
+        let (v, g) = in_loop_grad(&p, &x);
+        assert_eq!(v, in_loop(&p, &x));
+        // s = sum_n 0.5^(N-1-n) p.x_n.
+        for j in 0..2 {
+            let exact: f64 = (0..3).map(|n| 0.5f64.powi(2 - n as i32) * x[n][j]).sum();
+            assert_relative_eq!(g[j], exact, max_relative = 1e-14);
+            let mut u = [0.0; 2];
+            u[j] = 1.0;
+            let (_, t) = in_loop_jvp(&p, &u, &x, &[[0.0; 2]; 3]);
+            assert_relative_eq!(g[j], t, max_relative = 1e-14);
+        }
+        let xs = [0.4, -1.2];
+        let (_, g) = whole_slice_grad(&p, &xs);
+        let c = (p[0] * xs[0] + p[1] * xs[1]).cos();
+        assert_relative_eq!(g[0], c * xs[0], max_relative = 1e-14);
+        assert_relative_eq!(g[1], c * xs[1], max_relative = 1e-14);
+    }
+}

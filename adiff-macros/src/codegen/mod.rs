@@ -146,29 +146,42 @@ impl Writer<'_> {
                 let p = self.place(p);
                 quote!(&mut #p)
             }
-            Arg::ZeroOf(inner) => self.zero_of_arg(inner),
+            Arg::ZeroOf(inner) => self.zero_of_arg(inner, false),
+            // An adjoint is always `&mut`: a zero that is itself a reference
+            // (of a slice or a `&[f64; 2]`) is made a `&mut` one, never
+            // `&mut &..`, which would not let the callee write.
+            Arg::MutZeroOf(inner) if self.zero_is_ref(inner) => self.zero_of_arg(inner, true),
             Arg::MutZeroOf(inner) => {
-                let z = self.zero_of_arg(inner);
+                let z = self.zero_of_arg(inner, false);
                 quote!(&mut #z)
             }
         }
     }
 
-    /// A zero shaped like a call argument, as the callee expects it
-    /// (`0.0`, a zero array, or a reference to a zero buffer).
-    fn zero_of_arg(&self, a: &Arg) -> TokenStream {
+    /// Whether [`Self::zero_of_arg`] makes a reference for `a`.
+    fn zero_is_ref(&self, a: &Arg) -> bool {
+        match a {
+            Arg::Value(x) => matches!(crate::typing::atom_ty(self.func, x), Ty::Ref(..)),
+            Arg::Ref(_) | Arg::RefMut(_) => true,
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_is_ref(inner),
+        }
+    }
+
+    /// A zero shaped like a call argument, as the callee expects it; a
+    /// reference is `&mut` when the argument's is or when `want_mut`.
+    fn zero_of_arg(&self, a: &Arg, want_mut: bool) -> TokenStream {
         let rt = crate::runtime::path();
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
                 Ty::Float(_) => quote!(0.0),
                 Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
                     let x = self.atom(x);
-                    let m = m.then(|| quote!(mut));
+                    let m = (m || want_mut).then(|| quote!(mut));
                     quote!(&#m #rt::zero_vec(#x))
                 }
                 Ty::Ref(m, _) => {
                     let x = self.atom(x);
-                    let m = m.then(|| quote!(mut));
+                    let m = (m || want_mut).then(|| quote!(mut));
                     quote!(&#m #rt::zero_like(#x))
                 }
                 _ => {
@@ -177,7 +190,7 @@ impl Writer<'_> {
                 }
             },
             Arg::Ref(p) | Arg::RefMut(p) => {
-                let m = matches!(a, Arg::RefMut(_)).then(|| quote!(mut));
+                let m = (want_mut || matches!(a, Arg::RefMut(_))).then(|| quote!(mut));
                 let ty = crate::typing::place_ty(self.func, p);
                 let p = self.place(p);
                 if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
@@ -186,7 +199,7 @@ impl Writer<'_> {
                     quote!(&#m #rt::zero_like(&#p))
                 }
             }
-            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner),
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner, want_mut),
         }
     }
 
