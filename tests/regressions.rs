@@ -967,7 +967,8 @@ mod wrt_excluded_callee_argument {
             assert_relative_eq!(g[j], t, max_relative = 1e-14);
         }
         let xs = [0.4, -1.2];
-        let (_, g) = whole_slice_grad(&p, &xs);
+        let (v, g) = whole_slice_grad(&p, &xs);
+        assert_eq!(v, whole_slice(&p, &xs));
         let c = (p[0] * xs[0] + p[1] * xs[1]).cos();
         assert_relative_eq!(g[0], c * xs[0], max_relative = 1e-14);
         assert_relative_eq!(g[1], c * xs[1], max_relative = 1e-14);
