@@ -5,7 +5,12 @@
 //! cargo run --release -p adiff-bench --bin compile_time            # all three crates
 //! cargo run --release -p adiff-bench --bin compile_time -- --quick  # without the 10,000-statement one
 //! cargo run --release -p adiff-bench --bin compile_time -- --adiff /path/to/other/checkout
+//! cargo run --release -p adiff-bench --bin compile_time -- --optimise-macros
 //! ```
+//!
+//! `--optimise-macros` gives the generated crates
+//! `[profile.dev.build-override] opt-level = 3`, which compiles the macros
+//! (and syn) optimised in the dev profile too: what the guide advises.
 //!
 //! Each crate is written twice under `target/compile-time/`: plain, and
 //! with `#[grad] #[jvp]` on every function. The functions are sequences of
@@ -101,15 +106,26 @@ fn function(name: &str, stmts: usize, seed: u64, annotate: bool) -> String {
 }
 
 /// Writes the crate `dir`: `case`'s functions, annotated or not.
-fn write_crate(dir: &Path, case: &Case, adiff: &Path, annotate: bool) -> std::io::Result<()> {
+fn write_crate(
+    dir: &Path,
+    case: &Case,
+    adiff: &Path,
+    annotate: bool,
+    optimise_macros: bool,
+) -> std::io::Result<()> {
     std::fs::create_dir_all(dir.join("src"))?;
     let pkg = format!("ct_{}_{}", case.name, if annotate { "ad" } else { "plain" });
     std::fs::write(
         dir.join("Cargo.toml"),
         format!(
             "[package]\nname = \"{pkg}\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-             [dependencies]\nadiff = {{ path = {:?} }}\n\n[workspace]\n",
-            adiff.display()
+             [dependencies]\nadiff = {{ path = {:?} }}\n\n[workspace]\n{}",
+            adiff.display(),
+            if optimise_macros {
+                "\n[profile.dev.build-override]\nopt-level = 3\n"
+            } else {
+                ""
+            }
         ),
     )?;
     let mut src = String::from("#![allow(unused)]\nuse adiff::{grad, jvp};\n\n");
@@ -217,6 +233,7 @@ fn show(r: &Result<(f64, String), String>) -> String {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let quick = args.iter().any(|a| a == "--quick");
+    let optimise_macros = args.iter().any(|a| a == "--optimise-macros");
     let adiff = args
         .iter()
         .position(|a| a == "--adiff")
@@ -226,7 +243,12 @@ fn main() {
             PathBuf::from,
         );
     let adiff = adiff.canonicalize().expect("the adiff checkout exists");
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/compile-time");
+    let dir = if optimise_macros {
+        "../target/compile-time-opt"
+    } else {
+        "../target/compile-time"
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
     let target = root.join("target");
     let expand_target = root.join("target-expand");
     println!("adiff at {}; crates in {}", adiff.display(), root.display());
@@ -237,8 +259,9 @@ fn main() {
         );
         let plain = root.join(format!("{}_plain", case.name));
         let annotated = root.join(format!("{}_ad", case.name));
-        write_crate(&plain, case, &adiff, false).expect("write the plain crate");
-        write_crate(&annotated, case, &adiff, true).expect("write the annotated crate");
+        write_crate(&plain, case, &adiff, false, optimise_macros).expect("write the plain crate");
+        write_crate(&annotated, case, &adiff, true, optimise_macros)
+            .expect("write the annotated crate");
         // Build the dependencies once, outside the timings. The expansion
         // runs get their own target directory: `RUSTC_BOOTSTRAP` changes
         // the dependencies' fingerprints, so sharing one would rebuild
