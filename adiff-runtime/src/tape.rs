@@ -162,6 +162,78 @@ impl<T: Copy + Default, const N: usize> Default for Tape<T, N> {
     }
 }
 
+/// A LIFO of values that own heap memory (`Vec`s, and tuples or arrays
+/// holding them), which [`Tape`] cannot hold because it copies. Values are
+/// moved in and moved back out, so recording a `Vec` a block is leaving
+/// costs no copy of its elements.
+///
+/// Generated code uses it for a local `Vec` that the reverse sweep reads
+/// after the block that owns it is gone (a `Vec` built inside a loop or
+/// branch, or returned early).
+///
+/// ```
+/// use adiff_runtime::OwnedTape;
+///
+/// let mut tape = OwnedTape::new();
+/// tape.push(vec![1.0, 2.0]);
+/// tape.push(vec![3.0]);
+/// assert_eq!(tape.len(), 2);
+/// assert_eq!(tape.pop(), vec![3.0]);
+/// assert_eq!(tape.pop(), vec![1.0, 2.0]);
+/// assert!(tape.is_empty());
+/// ```
+#[derive(Clone, Debug)]
+pub struct OwnedTape<T> {
+    items: Vec<T>,
+}
+
+impl<T> OwnedTape<T> {
+    /// An empty tape. Does not allocate until the first push.
+    #[must_use]
+    pub fn new() -> Self {
+        OwnedTape { items: Vec::new() }
+    }
+
+    /// Records a value, taking it.
+    #[inline]
+    pub fn push(&mut self, value: T) {
+        #[cfg(feature = "stats")]
+        crate::stats::count_push();
+        self.items.push(value);
+    }
+
+    /// Gives back the value recorded last.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the tape is empty (an internal error of `adiff`, as for
+    /// [`Tape::pop`]).
+    #[inline]
+    pub fn pop(&mut self) -> T {
+        self.items
+            .pop()
+            .unwrap_or_else(|| panic!("adiff: tape underflow (internal error; please report)"))
+    }
+
+    /// The number of recorded values.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing is recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<T> Default for OwnedTape<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,6 +251,13 @@ mod tests {
         // Reuse after spilling.
         t.push(7);
         assert_eq!(t.pop(), 7);
+    }
+
+    #[test]
+    #[should_panic(expected = "tape underflow")]
+    fn owned_pop_on_empty_panics() {
+        let mut t = OwnedTape::<alloc::vec::Vec<f64>>::new();
+        let _ = t.pop();
     }
 
     #[test]

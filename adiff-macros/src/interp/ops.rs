@@ -65,7 +65,7 @@ impl Machine<'_> {
                 let v = self.atom(a)?;
                 self.deref_value(&v)?.zero()
             }
-            Op::TapeNew(_) => V::Tape(Vec::new()),
+            Op::TapeNew(_) | Op::TapeNewOwned => V::Tape(Vec::new()),
             Op::TapePop(t) => {
                 let cur = self.cur();
                 match self.frames[cur].get_mut(t) {

@@ -406,9 +406,14 @@ pub fn recomputable(
         | Op::TapePop(_)
         | Op::TapePeek(..)
         | Op::TapeNew(_)
+        | Op::TapeNewOwned
         | Op::Default
         | Op::VecRepeat(..)
         | Op::VecList(_) => return false,
+        // Rebuilding it would move the `Vec`, which the reverse sweep reads.
+        Op::Tuple(xs) if xs.iter().any(|a| super::holds_vec(&crate::typing::atom_ty(func, a))) => {
+            return false
+        }
         _ => {}
     }
     let locals = region_locals(region);

@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 
 use super::analysis::{self, diverges, StmtId};
-use super::{Gen, TapeKind};
+use super::{holds_vec, Gen, TapeKind};
 use crate::ir::{Arg, Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Stmt, VarId};
 use crate::ty::Ty;
 
@@ -81,6 +81,24 @@ impl Gen<'_> {
             pat: pat.clone(),
             init: Some(Op::Tuple(atoms)),
             span: *span,
+        }
+    }
+
+    /// `place = v` with `v` a `Vec` (a `break v` value, a join variable of
+    /// a branch) moves `v`, which may still be recorded or read: it takes a
+    /// clone instead.
+    fn assign_without_moves(&self, s: &Stmt) -> Stmt {
+        match s {
+            Stmt::Assign {
+                place,
+                op: op @ Op::Use(Atom::Var(_)),
+                span,
+            } => Stmt::Assign {
+                place: place.clone(),
+                op: self.result_op(op),
+                span: *span,
+            },
+            _ => s.clone(),
         }
     }
 
@@ -222,7 +240,14 @@ impl Gen<'_> {
                         if written.contains(v) {
                             register_snap(frames, *v);
                         } else if !self.needs.recompute(*v, op, b, &written) {
-                            self.push_value(*v, &mut out);
+                            if holds_vec(&self.f.info(*v).ty) {
+                                // Pushing moves it, and the block may still
+                                // read it: it is recorded when the block is
+                                // left, as reassigned locals are.
+                                register_snap(frames, *v);
+                            } else {
+                                self.push_value(*v, &mut out);
+                            }
                         }
                     }
                 }
@@ -247,7 +272,7 @@ impl Gen<'_> {
                             });
                         }
                     }
-                    out.push(s.clone());
+                    out.push(self.assign_without_moves(s));
                 }
                 Stmt::Eval { op, .. } => {
                     if self.needs.call_records(op, None, analysis::id(s)) {
@@ -375,6 +400,15 @@ impl Gen<'_> {
                 Frame::Top => break,
             }
         }
+        if let (Stmt::Return(Some(op)), true, Some(r)) = (s, self.early, self.result) {
+            // Before the pushes: recording a `Vec` moves it.
+            let op = self.result_op(op);
+            out.push(Stmt::Assign {
+                place: Place::var(r),
+                op,
+                span: Span::call_site(),
+            });
+        }
         for p in pushes {
             match p {
                 PushWhat::Var(v) => self.push_value(v, out),
@@ -385,15 +419,7 @@ impl Gen<'_> {
             }
         }
         match s {
-            Stmt::Return(value) if self.early => {
-                if let (Some(r), Some(op)) = (self.result, value) {
-                    let op = self.result_op(op);
-                    out.push(Stmt::Assign {
-                        place: Place::var(r),
-                        op,
-                        span: Span::call_site(),
-                    });
-                }
+            Stmt::Return(_) if self.early => {
                 if let Some(x) = self.exit_var {
                     let k = self
                         .top_exits
@@ -498,14 +524,4 @@ fn returns_value(s: &Stmt) -> bool {
 pub(super) fn lit_usize(k: usize) -> Atom {
     let lit = syn::LitInt::new(&format!("{k}usize"), Span::call_site());
     Atom::Const(Const::Lit(syn::Lit::Int(lit)))
-}
-
-/// Whether values of `t` own a heap buffer (so are not `Copy`).
-fn holds_vec(t: &Ty) -> bool {
-    match t {
-        Ty::Vec(_) => true,
-        Ty::Array(e) => holds_vec(e),
-        Ty::Tuple(es) => es.iter().any(holds_vec),
-        _ => false,
-    }
 }

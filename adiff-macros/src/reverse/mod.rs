@@ -237,7 +237,15 @@ impl<'a> Gen<'a> {
             TapeKind::Buffer => "_buf",
         };
         let t = self.new_tape("", Ty::Unknown);
-        if self.records_arrays(v, kind) {
+        if kind == TapeKind::Value && holds_vec(&self.f.info(v).ty) {
+            // A `Vec` is not `Copy`: it is recorded by move (`owned`).
+            self.tape_decls.pop();
+            self.tape_decls.push(Stmt::Let {
+                pat: Pat::Var(t),
+                init: Some(Op::TapeNewOwned),
+                span: Span::call_site(),
+            });
+        } else if self.records_arrays(v, kind) {
             // `[T; N]: Default` stops at N = 32, and inline storage of big
             // arrays would crowd the stack: arrays go straight to the heap.
             self.tape_decls.pop();
@@ -501,6 +509,18 @@ impl<'a> Gen<'a> {
         };
         out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
         out
+    }
+}
+
+/// Whether values of `t` own a heap buffer (so are not `Copy`): such a
+/// value is recorded by move, when its block is left, and a move out of it
+/// that the reverse sweep would miss takes a clone.
+pub(super) fn holds_vec(t: &Ty) -> bool {
+    match t {
+        Ty::Vec(_) => true,
+        Ty::Array(e) => holds_vec(e),
+        Ty::Tuple(es) => es.iter().any(holds_vec),
+        _ => false,
     }
 }
 
