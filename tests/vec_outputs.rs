@@ -368,6 +368,35 @@ macro_rules! vec_suite {
                     assert_relative_eq!(2.0 * ju, dot(&xb, &u), max_relative = $rel);
                 }
             }
+
+            /// A callee's `Vec` in a loop, without a type annotation: the
+            /// macro cannot see its type, and it is recorded all the same.
+            #[jvp]
+            #[grad]
+            pub fn unannotated(x: &[$R]) -> $R {
+                let mut s = 1.0;
+                for k in 0..2 {
+                    let h = squares(x);
+                    s = s * h[k] + h[0];
+                }
+                s
+            }
+
+            #[test]
+            fn unannotated_vec_from_a_call_in_a_loop() {
+                let x = [0.9, -0.6];
+                let (y, g) = unannotated_grad(&x);
+                assert_eq!(y, unannotated(&x));
+                // s = (x0² + x0²) x1² + x0² = 2 x0² x1² + x0².
+                let exact = [4.0 * x[0] * x[1] * x[1] + 2.0 * x[0], 4.0 * x[0] * x[0] * x[1]];
+                assert_relative_eq!(g[0], exact[0], max_relative = $rel);
+                assert_relative_eq!(g[1], exact[1], max_relative = $rel);
+                let mut xb = [0.0; 2];
+                let _ = unannotated_vjp(&x, &mut xb, -1.5);
+                let u = [0.35, 1.2];
+                let (_, ju) = unannotated_jvp(&x, &u);
+                assert_relative_eq!(-1.5 * ju, dot(&xb, &u), max_relative = $rel);
+            }
         }
     };
 }

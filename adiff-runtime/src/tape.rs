@@ -12,6 +12,11 @@ use alloc::vec::Vec;
 /// A LIFO of `T` that keeps its first `N` elements inline (on the stack when
 /// the tape itself is a local) and the rest in a heap `Vec`.
 ///
+/// Values are read back by `clone`, which for the `Copy` values generated
+/// code records (floats, indices, arrays) is a plain copy. A `Vec` whose
+/// type the macro could not see (a callee's result) is cloned when read
+/// back; `Vec`s it knows of go to an [`OwnedTape`], which moves them.
+///
 /// ```
 /// use adiff_runtime::Tape;
 ///
@@ -32,19 +37,19 @@ pub struct Tape<T, const N: usize> {
     spill: Vec<T>,
 }
 
-impl<T: Copy + Default, const N: usize> Tape<T, N> {
+impl<T: Clone + Default, const N: usize> Tape<T, N> {
     /// An empty tape. Does not allocate.
     #[must_use]
     pub fn new() -> Self {
         Tape {
-            inline: [T::default(); N],
+            inline: core::array::from_fn(|_| T::default()),
             len: 0,
             spill: Vec::new(),
         }
     }
 }
 
-impl<T: Copy> Tape<T, 0> {
+impl<T: Clone> Tape<T, 0> {
     /// An empty tape without inline storage, for element types that have no
     /// `Default` (arrays longer than 32) or are too big to keep inline.
     ///
@@ -65,7 +70,7 @@ impl<T: Copy> Tape<T, 0> {
     }
 }
 
-impl<T: Copy, const N: usize> Tape<T, N> {
+impl<T: Clone, const N: usize> Tape<T, N> {
     /// Records a value.
     #[inline]
     pub fn push(&mut self, value: T) {
@@ -93,7 +98,7 @@ impl<T: Copy, const N: usize> Tape<T, N> {
         );
         self.len -= 1;
         if self.len < N {
-            self.inline[self.len]
+            self.inline[self.len].clone()
         } else {
             self.spill
                 .pop()
@@ -127,9 +132,9 @@ impl<T: Copy, const N: usize> Tape<T, N> {
         );
         let i = self.len - 1 - depth;
         if i < N {
-            self.inline[i]
+            self.inline[i].clone()
         } else {
-            self.spill[i - N]
+            self.spill[i - N].clone()
         }
     }
 
@@ -156,7 +161,7 @@ fn spill_push<T>(spill: &mut Vec<T>, value: T) {
     spill.push(value);
 }
 
-impl<T: Copy + Default, const N: usize> Default for Tape<T, N> {
+impl<T: Clone + Default, const N: usize> Default for Tape<T, N> {
     fn default() -> Self {
         Self::new()
     }

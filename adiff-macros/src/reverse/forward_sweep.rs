@@ -240,7 +240,7 @@ impl Gen<'_> {
                         if written.contains(v) {
                             register_snap(frames, *v);
                         } else if !self.needs.recompute(*v, op, b, &written) {
-                            if holds_vec(&self.f.info(*v).ty) {
+                            if self.records_by_move(*v) {
                                 // Pushing moves it, and the block may still
                                 // read it: it is recorded when the block is
                                 // left, as reassigned locals are.
