@@ -1,8 +1,10 @@
-//! Reverse mode for functions whose result is a local `Vec`, a tuple
-//! holding one, or a `Vec` returned early from a loop or made by a callee.
-//! `out_bar` has the output's type (`Vec<S>`, `(S, Vec<S>)`), by value.
-//! Each is checked with the dot-product test against `_jvp` and against a
-//! closed-form Jacobian.
+//! Reverse mode for functions whose result is a local `Vec`, an array of
+//! `Vec`s or a tuple holding one: returned at the end, early from a loop or
+//! a branch, as a `break` value, or made by a callee; and `Vec` locals of
+//! loops and branches that the reverse sweep reads. `out_bar` has the
+//! output's type (`Vec<S>`, `[Vec<S>; 2]`, `(S, Vec<S>)`), by value. Each
+//! is checked against a closed form and with the dot-product test against
+//! `_jvp`, with a non-trivial cotangent.
 
 use approx::assert_relative_eq;
 
@@ -181,10 +183,7 @@ macro_rules! vec_suite {
                     assert_eq!(y, early_branch(&x, c));
                     let exact = if c {
                         // v = [sin x0, x1 sin x0].
-                        [
-                            (w[0] + w[1] * x[1]) * x[0].cos(),
-                            w[1] * x[0].sin(),
-                        ]
+                        [(w[0] + w[1] * x[1]) * x[0].cos(), w[1] * x[0].sin()]
                     } else {
                         [0.0, 2.0 * x[1] * w[0]]
                     };
@@ -388,7 +387,10 @@ macro_rules! vec_suite {
                 let (y, g) = unannotated_grad(&x);
                 assert_eq!(y, unannotated(&x));
                 // s = (x0² + x0²) x1² + x0² = 2 x0² x1² + x0².
-                let exact = [4.0 * x[0] * x[1] * x[1] + 2.0 * x[0], 4.0 * x[0] * x[0] * x[1]];
+                let exact = [
+                    4.0 * x[0] * x[1] * x[1] + 2.0 * x[0],
+                    4.0 * x[0] * x[0] * x[1],
+                ];
                 assert_relative_eq!(g[0], exact[0], max_relative = $rel);
                 assert_relative_eq!(g[1], exact[1], max_relative = $rel);
                 let mut xb = [0.0; 2];
@@ -396,6 +398,144 @@ macro_rules! vec_suite {
                 let u = [0.35, 1.2];
                 let (_, ju) = unannotated_jvp(&x, &u);
                 assert_relative_eq!(-1.5 * ju, dot(&xb, &u), max_relative = $rel);
+            }
+
+            /// An array of `Vec`s, returned early from a branch.
+            #[jvp]
+            #[vjp]
+            pub fn vec_pair(x: $R, c: bool) -> [Vec<$R>; 2] {
+                let mut a = vec![0.0; 2];
+                a[0] = x * x;
+                a[1] = a[0] * x;
+                let mut b = vec![0.0; 1];
+                b[0] = x.sin();
+                if c {
+                    return [b, a];
+                }
+                [a, b]
+            }
+
+            #[test]
+            fn array_of_vecs_returned_early() {
+                let x = 0.7;
+                for c in [true, false] {
+                    let (wa, wb): (Vec<$R>, Vec<$R>) = (vec![0.5, 2.0], vec![-1.0]);
+                    let w = if c {
+                        [wb.clone(), wa.clone()]
+                    } else {
+                        [wa.clone(), wb.clone()]
+                    };
+                    let mut xb = 0.0;
+                    let y = vec_pair_vjp(x, &mut xb, c, w.clone());
+                    assert_eq!(y, vec_pair(x, c));
+                    // a = [x², x³], b = [sin x], in either order.
+                    let exact = wa[0] * 2.0 * x + wa[1] * 3.0 * x * x + wb[0] * x.cos();
+                    assert_relative_eq!(xb, exact, max_relative = $rel);
+                    let (_, d) = vec_pair_jvp(x, 1.0, c);
+                    let lhs = dot(&w[0], &d[0]) + dot(&w[1], &d[1]);
+                    assert_relative_eq!(lhs, xb, max_relative = $rel);
+                }
+            }
+
+            /// A tuple returned early from a branch, its `Vec` still written after.
+            #[jvp]
+            #[vjp]
+            pub fn tuple_from_branch(x: $R, c: bool) -> ($R, Vec<$R>) {
+                let mut v = vec![0.0; 2];
+                v[0] = x.exp();
+                let s = v[0] * x;
+                if c {
+                    return (s, v);
+                }
+                v[1] = s;
+                (x, v)
+            }
+
+            #[test]
+            fn tuple_returned_early_from_a_branch() {
+                let x = 0.45;
+                let (w0, w): ($R, Vec<$R>) = (0.4, vec![0.3, -1.1]);
+                for c in [true, false] {
+                    let mut xb = 0.0;
+                    let y = tuple_from_branch_vjp(x, &mut xb, c, (w0, w.clone()));
+                    assert_eq!(y, tuple_from_branch(x, c));
+                    // d(x eˣ) = (1 + x) eˣ.
+                    let e = x.exp();
+                    let exact = if c {
+                        w0 * (1.0 + x) * e + w[0] * e
+                    } else {
+                        w0 + w[0] * e + w[1] * (1.0 + x) * e
+                    };
+                    assert_relative_eq!(xb, exact, max_relative = $rel);
+                    let (_, (d0, dv)) = tuple_from_branch_jvp(x, 1.0, c);
+                    assert_relative_eq!(w0 * d0 + dot(&w, &dv), xb, max_relative = $rel);
+                }
+            }
+
+            /// A `Vec` declared in a loop body and returned from it.
+            #[jvp]
+            #[vjp]
+            pub fn found(x: &[$R], n: usize) -> Vec<$R> {
+                for i in 0..n {
+                    let mut v = vec![0.0; 2];
+                    v[0] = x[0] * (i as $R);
+                    v[1] = v[0] * x[1];
+                    if v[1] > 1.0 {
+                        return v;
+                    }
+                }
+                vec![x[0], x[1]]
+            }
+
+            #[test]
+            fn vec_of_a_loop_body_returned_early() {
+                let x = [1.3, 0.9];
+                let w: Vec<$R> = vec![0.3, -1.1];
+                // i = 1: v = [1.3, 1.17] returns; n <= 1 falls through.
+                for n in 0..4 {
+                    let mut xb = [0.0; 2];
+                    let y = found_vjp(&x, &mut xb, n, w.clone());
+                    assert_eq!(y, found(&x, n));
+                    let exact = if n >= 2 {
+                        [w[0] + w[1] * x[1], w[1] * x[0]]
+                    } else {
+                        [w[0], w[1]]
+                    };
+                    assert_relative_eq!(xb[0], exact[0], max_relative = $rel);
+                    assert_relative_eq!(xb[1], exact[1], max_relative = $rel);
+                    let u = [0.2, -0.7];
+                    let (_, d) = found_jvp(&x, &u, n);
+                    assert_relative_eq!(dot(&w, &d), dot(&xb, &u), max_relative = $rel);
+                }
+            }
+
+            /// A `Vec` replaced as a whole by a loop body's `Vec`.
+            #[jvp]
+            #[vjp]
+            pub fn replaced(x: $R) -> Vec<$R> {
+                let mut v = vec![1.0, 0.5];
+                for _k in 0..2 {
+                    let mut u = vec![0.0; 2];
+                    u[0] = v[1] * x;
+                    u[1] = x.sin() * v[0];
+                    v = u;
+                }
+                v
+            }
+
+            #[test]
+            fn vec_replaced_in_a_loop() {
+                let x = 0.7;
+                let w: Vec<$R> = vec![0.3, -1.1];
+                let mut xb = 0.0;
+                let y = replaced_vjp(x, &mut xb, w.clone());
+                assert_eq!(y, replaced(x));
+                // v = [x sin x, 0.5 x sin x] after two steps.
+                let (s, c) = (x.sin(), x.cos());
+                let exact = w[0] * (s + x * c) + w[1] * 0.5 * (s + x * c);
+                assert_relative_eq!(xb, exact, max_relative = $rel);
+                let (_, d) = replaced_jvp(x, 1.0);
+                assert_relative_eq!(dot(&w, &d), xb, max_relative = $rel);
             }
         }
     };

@@ -14,7 +14,13 @@
 use crate::{Function, Gen, Rng};
 
 /// Constant method results passed as the `n` argument of a call.
-const SIZES: [&str; 5] = ["n", "n.min(2)", "v.len()", "n.max(1) - 1", "v.len().min(n + 1)"];
+const SIZES: [&str; 5] = [
+    "n",
+    "n.min(2)",
+    "v.len()",
+    "n.max(1) - 1",
+    "v.len().min(n + 1)",
+];
 
 /// The helper `hK`; it may call `h0..hK`.
 pub(crate) fn helper(k: usize, rng: &mut Rng) -> Function {
@@ -62,7 +68,7 @@ impl Helper<'_> {
         match self.rng.below(5) {
             0 => "(x * t).sin()".into(),
             1 => format!("(t + v[{j} % v.len()]).tanh()"),
-            2 => format!("x * w[{j} % 3] + t"),
+            2 => format!("x * w[{j} % 3] * 0.25 + t"),
             3 => format!("(w[{j} % 3] * x).cos() * t"),
             _ => format!("v[{j} % v.len()] * {:.2}", self.rng.uniform(-1.5, 1.5)),
         }
@@ -105,7 +111,9 @@ impl Helper<'_> {
                 self.line("    let mut u: Vec<f64> = vec![0.0; 2];");
                 self.line(&format!("    u[0] = {e1};"));
                 self.line(&format!("    u[1] = u[0] * {e2};"));
-                self.line("    t = t * 0.5 + u[1] * u[0];");
+                // `tanh` keeps `t` bounded: products of products grow fast, and an
+                // infinite intermediate makes any adjoint through it NaN.
+                self.line("    t = (t * 0.5 + u[1] * u[0]).tanh();");
                 self.line("}");
             }
             2 => {
@@ -136,19 +144,19 @@ impl Helper<'_> {
                 }
                 self.line(&format!("    if q >= {last} {{ break z; }}"));
                 self.line("};");
-                self.line("t = t + b[0] * b[1] + b[2];");
+                self.line("t = (t + b[0] * b[1] + b[2]).tanh();");
             }
             _ if self.k > 0 => {
                 let j = self.rng.below(self.k);
                 let e = self.expr();
                 let size = SIZES[self.rng.below(SIZES.len())];
                 self.line(&format!("let c = h{j}({e}, v, {size});"));
-                self.line("t = t * 0.5 + c[0] * c[2];");
+                self.line("t = (t * 0.5 + c[0] * c[2]).tanh();");
                 self.line("w[1] = w[1] + c[1];");
             }
             _ => {
                 let e = self.expr();
-                self.line(&format!("w[0] = w[0] * t + {e};"));
+                self.line(&format!("w[0] = w[0] * t * 0.5 + {e};"));
             }
         }
     }
@@ -172,7 +180,11 @@ impl Gen<'_> {
         let j = self.vecs.below(self.callable + 1);
         let name = format!("w{}", self.next);
         self.next += 1;
-        let ann = if self.vecs.chance(50) { ": Vec<f64>" } else { "" };
+        let ann = if self.vecs.chance(50) {
+            ": Vec<f64>"
+        } else {
+            ""
+        };
         let (p, q) = (self.vecs.below(3), self.vecs.below(3));
         self.line(&format!("let {name}{ann} = h{j}({arg}, v, {size});"));
         self.line(&format!(

@@ -411,7 +411,11 @@ pub fn recomputable(
         | Op::VecRepeat(..)
         | Op::VecList(_) => return false,
         // Rebuilding it would move the `Vec`, which the reverse sweep reads.
-        Op::Tuple(xs) if xs.iter().any(|a| super::holds_vec(&crate::typing::atom_ty(func, a))) => {
+        Op::Tuple(xs) | Op::Array(xs)
+            if xs
+                .iter()
+                .any(|a| super::holds_vec(&crate::typing::atom_ty(func, a))) =>
+        {
             return false
         }
         _ => {}

@@ -40,9 +40,10 @@ impl Gen<'_> {
         }
     }
 
-    /// `let t = (a, v);` or `let w = v;` with `v` a `Vec` moves `v`, which
-    /// the reverse sweep may still read: they take a clone instead.
-    fn tuple_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
+    /// `let t = (a, v);`, `let t = [u, v];` or `let w = v;` with `v` a `Vec`
+    /// moves `v`, which the reverse sweep may still read: they take a clone
+    /// instead.
+    fn let_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
         if let Stmt::Let {
             pat,
             init: Some(op @ Op::Use(Atom::Var(_))),
@@ -55,13 +56,18 @@ impl Gen<'_> {
                 span: *span,
             };
         }
-        let Stmt::Let {
-            pat,
-            init: Some(Op::Tuple(xs)),
-            span,
-        } = s
-        else {
-            return s.clone();
+        let (pat, xs, span, array) = match s {
+            Stmt::Let {
+                pat,
+                init: Some(Op::Tuple(xs)),
+                span,
+            } => (pat, xs, span, false),
+            Stmt::Let {
+                pat,
+                init: Some(Op::Array(xs)),
+                span,
+            } => (pat, xs, span, true),
+            _ => return s.clone(),
         };
         let mut atoms = Vec::new();
         for a in xs {
@@ -79,7 +85,11 @@ impl Gen<'_> {
         }
         Stmt::Let {
             pat: pat.clone(),
-            init: Some(Op::Tuple(atoms)),
+            init: Some(if array {
+                Op::Array(atoms)
+            } else {
+                Op::Tuple(atoms)
+            }),
             span: *span,
         }
     }
@@ -234,7 +244,7 @@ impl Gen<'_> {
                     if self.needs.call_records(op, Some(*v), analysis::id(s)) {
                         self.save_buffers(op, Some(*v), analysis::id(s), &mut out);
                     }
-                    let stmt = self.tuple_without_moves(s, &mut out);
+                    let stmt = self.let_without_moves(s, &mut out);
                     out.push(stmt);
                     if tape_mode && self.needs.needed.contains(v) {
                         if written.contains(v) {
