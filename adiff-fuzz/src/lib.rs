@@ -10,6 +10,9 @@
 //! second random stream, `rem_euclid`, closures (local and in iterator chains: `map`,
 //! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
 //! every integer type with `rev`, `step_by`, `break` and `continue`.
+//! Each program also has helpers `hK` returning a local `Vec<f64>` (early
+//! returns, `break` values, `Vec` locals of loops; see `vecs.rs`), which
+//! the functions call with constant method results as arguments.
 //!
 //! ```
 //! let p = adiff_fuzz::program(7, 3);
