@@ -1,5 +1,7 @@
 //! Writes generated functions, each with `#[jvp]` and `#[vjp]`, into
-//! `$OUT_DIR/generated.rs`, so the real macros and rustc compile them.
+//! `$OUT_DIR/generated.rs`, so the real macros and rustc compile them. The
+//! `Vec`-returning helpers of a program are compiled with it; only the
+//! `gK` functions are cases.
 //!
 //! `ADIFF_FUZZ_CASES` sets the number of programs (3 functions each) and
 //! `ADIFF_FUZZ_SEED` the first seed.
@@ -23,6 +25,14 @@ fn main() {
     for p in 0..programs {
         let program = adiff_fuzz::program(seed + p, 3);
         let _ = writeln!(out, "pub mod p{p} {{\n    use adiff::{{jvp, vjp}};");
+        // The `Vec`-returning helpers are checked through their callers.
+        for f in &program.helpers {
+            let _ = writeln!(
+                out,
+                "    #[jvp]\n    #[vjp]\n    pub {}\n",
+                f.source.replace('\n', "\n    ")
+            );
+        }
         for f in &program.functions {
             let _ = writeln!(
                 out,

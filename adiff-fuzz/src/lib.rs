@@ -10,6 +10,9 @@
 //! second random stream, `rem_euclid`, closures (local and in iterator chains: `map`,
 //! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
 //! every integer type with `rev`, `step_by`, `break` and `continue`.
+//! Each program also has helpers `hK` returning a local `Vec<f64>` (early
+//! returns, `break` values, `Vec` locals of loops; see `vecs.rs`), which
+//! the functions call with constant method results as arguments.
 //!
 //! ```
 //! let p = adiff_fuzz::program(7, 3);
@@ -19,6 +22,8 @@
 //! ```
 
 use std::fmt::Write;
+
+mod vecs;
 
 /// A small, fast, deterministic generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -66,6 +71,11 @@ pub struct Function {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub functions: Vec<Function>,
+    /// Helpers `hK(x: f64, v: &[f64], n: usize) -> Vec<f64>` that the
+    /// functions call (`gK` may call `h0..=hK`), in call order: they are
+    /// compiled with the functions and checked through them. Empty for
+    /// [`base_program`].
+    pub helpers: Vec<Function>,
 }
 
 /// Inputs for one evaluation of a generated function.
@@ -109,9 +119,16 @@ pub fn base_program(seed: u64, count: usize) -> Program {
 
 fn generate(seed: u64, count: usize, extended: bool) -> Program {
     let mut rng = Rng::new(seed);
+    let mut helpers = Vec::new();
     let functions = (0..count)
         .map(|k| {
+            // Helpers and their calls draw from streams of their own.
+            let mut vecs = Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x7EC5));
+            if extended {
+                helpers.push(vecs::helper(k, &mut vecs));
+            }
             let mut g = Gen {
+                vecs,
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 extended,
                 rng: &mut rng,
@@ -127,7 +144,7 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
             g.function(k)
         })
         .collect();
-    Program { functions }
+    Program { functions, helpers }
 }
 
 struct Gen<'r> {
@@ -136,6 +153,8 @@ struct Gen<'r> {
     /// chains, loops over every integer type). Drawing them from their own
     /// stream leaves the statements of the main stream as they were.
     ext: Rng,
+    /// The stream of the calls of `Vec`-returning helpers (`vecs.rs`).
+    vecs: Rng,
     extended: bool,
     /// Scalar locals in scope (all `f64`, all `mut`).
     scalars: Vec<String>,
@@ -324,6 +343,9 @@ impl Gen<'_> {
         }
         if self.extended && self.ext.chance(12) {
             self.extension();
+        }
+        if self.extended && self.vecs.chance(10) {
+            self.vec_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });

@@ -523,7 +523,9 @@ impl Fwd<'_> {
 /// `assert_constant!(v)`: rustc proves that `v`'s type carries no
 /// derivative (the runtime's `Constant` trait), so passing it without a
 /// tangent is right; its message says to annotate the value otherwise.
-fn constant_check(v: VarId, span: Span) -> Stmt {
+/// `assert_constant!(v)`, spanned on the call: rustc proves that `v`, of a
+/// type the macro cannot tell, carries no derivative.
+pub(crate) fn constant_check(v: VarId, span: Span) -> Stmt {
     let rt = crate::runtime::path_at(span);
     let path: syn::Path = syn::parse_quote_spanned!(span=> #rt::assert_constant);
     Stmt::Assert {

@@ -32,7 +32,7 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
         Op::ZeroVec(a) => Ty::Vec(Box::new(at(a).elem())),
         // A tape variable's type is the type of its elements.
         Op::TapePop(t) | Op::TapePeek(t, _) => func.info(*t).ty.clone(),
-        Op::TapeNew(_) => Ty::Other,
+        Op::TapeNew(_) | Op::TapeNewOwned => Ty::Other,
         Op::Default => Ty::Unknown,
         Op::Load(p) => place_ty(func, p),
         Op::Bin(b, _, _) if b.is_comparison() => Ty::Bool,

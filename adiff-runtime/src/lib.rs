@@ -38,5 +38,5 @@ pub use constant::Constant;
 pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 #[cfg(feature = "stats")]
 pub use stats::tape_pushes;
-pub use tape::Tape;
+pub use tape::{OwnedTape, Tape};
 pub use zero::{zero_like, zero_vec, ZeroLike};

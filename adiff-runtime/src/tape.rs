@@ -12,6 +12,11 @@ use alloc::vec::Vec;
 /// A LIFO of `T` that keeps its first `N` elements inline (on the stack when
 /// the tape itself is a local) and the rest in a heap `Vec`.
 ///
+/// Values are read back by `clone`, which for the `Copy` values generated
+/// code records (floats, indices, arrays) is a plain copy. A `Vec` whose
+/// type the macro could not see (a callee's result) is cloned when read
+/// back; `Vec`s it knows of go to an [`OwnedTape`], which moves them.
+///
 /// ```
 /// use adiff_runtime::Tape;
 ///
@@ -32,19 +37,19 @@ pub struct Tape<T, const N: usize> {
     spill: Vec<T>,
 }
 
-impl<T: Copy + Default, const N: usize> Tape<T, N> {
+impl<T: Clone + Default, const N: usize> Tape<T, N> {
     /// An empty tape. Does not allocate.
     #[must_use]
     pub fn new() -> Self {
         Tape {
-            inline: [T::default(); N],
+            inline: core::array::from_fn(|_| T::default()),
             len: 0,
             spill: Vec::new(),
         }
     }
 }
 
-impl<T: Copy> Tape<T, 0> {
+impl<T: Clone> Tape<T, 0> {
     /// An empty tape without inline storage, for element types that have no
     /// `Default` (arrays longer than 32) or are too big to keep inline.
     ///
@@ -65,7 +70,7 @@ impl<T: Copy> Tape<T, 0> {
     }
 }
 
-impl<T: Copy, const N: usize> Tape<T, N> {
+impl<T: Clone, const N: usize> Tape<T, N> {
     /// Records a value.
     #[inline]
     pub fn push(&mut self, value: T) {
@@ -93,7 +98,7 @@ impl<T: Copy, const N: usize> Tape<T, N> {
         );
         self.len -= 1;
         if self.len < N {
-            self.inline[self.len]
+            self.inline[self.len].clone()
         } else {
             self.spill
                 .pop()
@@ -127,9 +132,9 @@ impl<T: Copy, const N: usize> Tape<T, N> {
         );
         let i = self.len - 1 - depth;
         if i < N {
-            self.inline[i]
+            self.inline[i].clone()
         } else {
-            self.spill[i - N]
+            self.spill[i - N].clone()
         }
     }
 
@@ -156,7 +161,79 @@ fn spill_push<T>(spill: &mut Vec<T>, value: T) {
     spill.push(value);
 }
 
-impl<T: Copy + Default, const N: usize> Default for Tape<T, N> {
+impl<T: Clone + Default, const N: usize> Default for Tape<T, N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A LIFO of values that own heap memory (`Vec`s, and tuples or arrays
+/// holding them), which [`Tape`] cannot hold because it copies. Values are
+/// moved in and moved back out, so recording a `Vec` a block is leaving
+/// costs no copy of its elements.
+///
+/// Generated code uses it for a local `Vec` that the reverse sweep reads
+/// after the block that owns it is gone (a `Vec` built inside a loop or
+/// branch, or returned early).
+///
+/// ```
+/// use adiff_runtime::OwnedTape;
+///
+/// let mut tape = OwnedTape::new();
+/// tape.push(vec![1.0, 2.0]);
+/// tape.push(vec![3.0]);
+/// assert_eq!(tape.len(), 2);
+/// assert_eq!(tape.pop(), vec![3.0]);
+/// assert_eq!(tape.pop(), vec![1.0, 2.0]);
+/// assert!(tape.is_empty());
+/// ```
+#[derive(Clone, Debug)]
+pub struct OwnedTape<T> {
+    items: Vec<T>,
+}
+
+impl<T> OwnedTape<T> {
+    /// An empty tape. Does not allocate until the first push.
+    #[must_use]
+    pub fn new() -> Self {
+        OwnedTape { items: Vec::new() }
+    }
+
+    /// Records a value, taking it.
+    #[inline]
+    pub fn push(&mut self, value: T) {
+        #[cfg(feature = "stats")]
+        crate::stats::count_push();
+        self.items.push(value);
+    }
+
+    /// Gives back the value recorded last.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the tape is empty (an internal error of `adiff`, as for
+    /// [`Tape::pop`]).
+    #[inline]
+    pub fn pop(&mut self) -> T {
+        self.items
+            .pop()
+            .unwrap_or_else(|| panic!("adiff: tape underflow (internal error; please report)"))
+    }
+
+    /// The number of recorded values.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether nothing is recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<T> Default for OwnedTape<T> {
     fn default() -> Self {
         Self::new()
     }
@@ -179,6 +256,13 @@ mod tests {
         // Reuse after spilling.
         t.push(7);
         assert_eq!(t.pop(), 7);
+    }
+
+    #[test]
+    #[should_panic(expected = "tape underflow")]
+    fn owned_pop_on_empty_panics() {
+        let mut t = OwnedTape::<alloc::vec::Vec<f64>>::new();
+        let _ = t.pop();
     }
 
     #[test]

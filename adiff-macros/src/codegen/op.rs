@@ -80,6 +80,7 @@ impl Writer<'_> {
             | Op::ZeroVec(_)
             | Op::ZeroLike(_)
             | Op::TapeNew(_)
+            | Op::TapeNewOwned
             | Op::TapePeek(..)
             | Op::TapePop(_) => self.aggregate_op(op),
         }
@@ -148,6 +149,10 @@ impl Writer<'_> {
             Op::TapeNew(0) => {
                 let rt = crate::runtime::path();
                 quote!(#rt::Tape::<_, 0>::heap())
+            }
+            Op::TapeNewOwned => {
+                let rt = crate::runtime::path();
+                quote!(#rt::OwnedTape::new())
             }
             Op::TapeNew(cap) => {
                 let (rt, cap) = (crate::runtime::path(), Literal::usize_unsuffixed(*cap));

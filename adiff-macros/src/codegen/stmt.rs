@@ -175,6 +175,14 @@ impl Writer<'_> {
                 return quote_spanned!(span=> #rt::accumulate(&mut #target, &#a););
             }
         }
+        if let Op::Load(p) = op {
+            // A `Vec` part of an adjoint (`seed[0]` of `[Vec<S>; 2]`), added
+            // through a reference: it cannot be moved out.
+            if !matches!(crate::typing::place_ty(self.func, p), Ty::Float(_)) {
+                let (rt, p) = (crate::runtime::path(), self.place(p));
+                return quote_spanned!(span=> #rt::accumulate(&mut #target, &#p););
+            }
+        }
         let op = self.op(op, span);
         quote_spanned!(span=> #target += #op;)
     }

@@ -30,6 +30,11 @@ impl Machine<'_> {
             )?,
             Op::CastPrec(x, p) => cast(&self.atom(x)?, p.name())?,
             Op::Elem(e, args, _) => elem(*e, &self.atoms(args)?)?,
+            // Reverse mode clones a `Vec` it must not move; values here
+            // are not shared, so a clone is the value itself.
+            Op::Method(recv, name, args) if name == "clone" && args.is_empty() => {
+                self.atom(recv)?
+            }
             Op::Method(..) => return Err("opaque method".into()),
             Op::Call(callee, args) => self.call_op(callee, args)?,
             Op::Tuple(xs) => V::T(self.atoms(xs)?),
@@ -65,7 +70,7 @@ impl Machine<'_> {
                 let v = self.atom(a)?;
                 self.deref_value(&v)?.zero()
             }
-            Op::TapeNew(_) => V::Tape(Vec::new()),
+            Op::TapeNew(_) | Op::TapeNewOwned => V::Tape(Vec::new()),
             Op::TapePop(t) => {
                 let cur = self.cur();
                 match self.frames[cur].get_mut(t) {

@@ -273,6 +273,9 @@ pub enum Op {
     Default,
     /// A new, empty tape with the given inline capacity.
     TapeNew(usize),
+    /// A new, empty tape of values that own heap memory (`Vec`s, tuples
+    /// holding them), which are recorded by move, not copied.
+    TapeNewOwned,
     /// The value recorded last on a tape.
     TapePop(VarId),
     /// The value `depth` places below the top of a tape, left in place.

@@ -264,6 +264,7 @@ impl Printer {
             Op::ZeroVec(a) => format!("zero_vec({})", self.atom(a)),
             Op::Default => "default()".to_owned(),
             Op::TapeNew(cap) => format!("tape({cap})"),
+            Op::TapeNewOwned => "tape(owned)".into(),
             Op::TapePop(t) => format!("pop({})", self.names.get(*t)),
             Op::TapePeek(t, d) => format!("peek({}, {})", self.names.get(*t), self.atom(d)),
         }

@@ -161,7 +161,7 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
         }
         Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
         Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
-        Op::TapeNew(_) | Op::Default => {}
+        Op::TapeNew(_) | Op::TapeNewOwned | Op::Default => {}
         Op::TapePop(t) => f(&Atom::Var(*t)),
         Op::TapePeek(t, d) => {
             f(&Atom::Var(*t));
@@ -260,7 +260,7 @@ pub fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Pl
             }
         }
         Op::TapePeek(_, d) => *d = fa(d),
-        Op::TapePop(_) | Op::TapeNew(_) | Op::Default => {}
+        Op::TapePop(_) | Op::TapeNew(_) | Op::TapeNewOwned | Op::Default => {}
     }
 }
 

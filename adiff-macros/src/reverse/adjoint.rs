@@ -105,14 +105,18 @@ impl Gen<'_> {
                         Proj::Index(Atom::Const(crate::ir::Const::Lit(syn::parse_quote!(#k))))
                     }
                 };
-                let part = self.temp(
-                    Op::Load(Place {
-                        base: sv,
-                        proj: vec![proj],
-                    }),
-                    out,
-                );
-                self.acc(x, Op::Use(part), out);
+                let part = Op::Load(Place {
+                    base: sv,
+                    proj: vec![proj],
+                });
+                if super::holds_vec(&atom_ty(&self.f, x)) {
+                    // Added from its place: a `Vec` cannot be moved out of
+                    // an array, and the seed may be read again.
+                    self.acc(x, part, out);
+                } else {
+                    let part = self.temp(part, out);
+                    self.acc(x, Op::Use(part), out);
+                }
             }
         }
     }

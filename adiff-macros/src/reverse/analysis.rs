@@ -434,9 +434,18 @@ pub fn recomputable(
         | Op::TapePop(_)
         | Op::TapePeek(..)
         | Op::TapeNew(_)
+        | Op::TapeNewOwned
         | Op::Default
         | Op::VecRepeat(..)
         | Op::VecList(_) => return false,
+        // Rebuilding it would move the `Vec`, which the reverse sweep reads.
+        Op::Tuple(xs) | Op::Array(xs)
+            if xs
+                .iter()
+                .any(|a| super::holds_vec(&crate::typing::atom_ty(func, a))) =>
+        {
+            return false
+        }
         _ => {}
     }
     // An operand must not be written again in the region. A local of the

@@ -77,6 +77,7 @@ impl Gen<'_> {
                     None if ty.is_differentiable() || (is_active && !ty.is_constant()) => {
                         new_args.push(Arg::MutZeroOf(Box::new(sa)))
                     }
+                    None if !ty.is_constant() => self.constant_arg(&sa, at, out),
                     None => {}
                 }
             }
@@ -104,6 +105,27 @@ impl Gen<'_> {
         for p in restore_after {
             self.restore_buffer(&p, false, out);
         }
+    }
+
+    /// An inactive argument of a type the macro cannot tell (`m.bones()` on
+    /// a constant `m`) gets no adjoint, as in forward mode; rustc checks
+    /// that its type carries no derivative, with the same message.
+    fn constant_arg(&mut self, a: &Arg, at: StmtId, out: &mut Block) {
+        let span = match self.stmts.get(&at) {
+            Some(Stmt::Let { span, .. } | Stmt::Assign { span, .. } | Stmt::Eval { span, .. }) => {
+                *span
+            }
+            _ => Span::call_site(),
+        };
+        let v = match a {
+            Arg::Value(Atom::Var(v)) => *v,
+            Arg::Ref(p) | Arg::RefMut(p) => match self.temp(Op::Ref(p.clone(), false), out) {
+                Atom::Var(v) => v,
+                Atom::Const(_) => return,
+            },
+            _ => return,
+        };
+        out.push(crate::forward::constant_check(v, span));
     }
 
     /// Puts the recorded contents of `p` back. `peek` leaves them on the

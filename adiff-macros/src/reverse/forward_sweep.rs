@@ -4,7 +4,7 @@
 use proc_macro2::Span;
 
 use super::analysis::{self, diverges, StmtId};
-use super::{Gen, TapeKind};
+use super::{holds_vec, Gen, TapeKind};
 use crate::ir::{Arg, Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Stmt, VarId};
 use crate::ty::Ty;
 
@@ -40,9 +40,10 @@ impl Gen<'_> {
         }
     }
 
-    /// `let t = (a, v);` or `let w = v;` with `v` a `Vec` moves `v`, which
-    /// the reverse sweep may still read: they take a clone instead.
-    fn tuple_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
+    /// `let t = (a, v);`, `let t = [u, v];` or `let w = v;` with `v` a `Vec`
+    /// moves `v`, which the reverse sweep may still read: they take a clone
+    /// instead.
+    fn let_without_moves(&mut self, s: &Stmt, out: &mut Block) -> Stmt {
         if let Stmt::Let {
             pat,
             init: Some(op @ Op::Use(Atom::Var(_))),
@@ -55,13 +56,18 @@ impl Gen<'_> {
                 span: *span,
             };
         }
-        let Stmt::Let {
-            pat,
-            init: Some(Op::Tuple(xs)),
-            span,
-        } = s
-        else {
-            return s.clone();
+        let (pat, xs, span, array) = match s {
+            Stmt::Let {
+                pat,
+                init: Some(Op::Tuple(xs)),
+                span,
+            } => (pat, xs, span, false),
+            Stmt::Let {
+                pat,
+                init: Some(Op::Array(xs)),
+                span,
+            } => (pat, xs, span, true),
+            _ => return s.clone(),
         };
         let mut atoms = Vec::new();
         for a in xs {
@@ -79,8 +85,30 @@ impl Gen<'_> {
         }
         Stmt::Let {
             pat: pat.clone(),
-            init: Some(Op::Tuple(atoms)),
+            init: Some(if array {
+                Op::Array(atoms)
+            } else {
+                Op::Tuple(atoms)
+            }),
             span: *span,
+        }
+    }
+
+    /// `place = v` with `v` a `Vec` (a `break v` value, a join variable of
+    /// a branch) moves `v`, which may still be recorded or read: it takes a
+    /// clone instead.
+    fn assign_without_moves(&self, s: &Stmt) -> Stmt {
+        match s {
+            Stmt::Assign {
+                place,
+                op: op @ Op::Use(Atom::Var(_)),
+                span,
+            } => Stmt::Assign {
+                place: place.clone(),
+                op: self.result_op(op),
+                span: *span,
+            },
+            _ => s.clone(),
         }
     }
 
@@ -216,13 +244,20 @@ impl Gen<'_> {
                     if self.needs.call_records(op, Some(*v), analysis::id(s)) {
                         self.save_buffers(op, Some(*v), analysis::id(s), &mut out);
                     }
-                    let stmt = self.tuple_without_moves(s, &mut out);
+                    let stmt = self.let_without_moves(s, &mut out);
                     out.push(stmt);
                     if tape_mode && self.needs.needed.contains(v) {
                         if written.contains(v) {
                             register_snap(frames, *v);
                         } else if !self.needs.recompute(*v, op, b, &written) {
-                            self.push_value(*v, &mut out);
+                            if self.records_by_move(*v) {
+                                // Pushing moves it, and the block may still
+                                // read it: it is recorded when the block is
+                                // left, as reassigned locals are.
+                                register_snap(frames, *v);
+                            } else {
+                                self.push_value(*v, &mut out);
+                            }
                         }
                     }
                 }
@@ -247,7 +282,7 @@ impl Gen<'_> {
                             });
                         }
                     }
-                    out.push(s.clone());
+                    out.push(self.assign_without_moves(s));
                 }
                 Stmt::Eval { op, .. } => {
                     if self.needs.call_records(op, None, analysis::id(s)) {
@@ -375,6 +410,15 @@ impl Gen<'_> {
                 Frame::Top => break,
             }
         }
+        if let (Stmt::Return(Some(op)), true, Some(r)) = (s, self.early, self.result) {
+            // Before the pushes: recording a `Vec` moves it.
+            let op = self.result_op(op);
+            out.push(Stmt::Assign {
+                place: Place::var(r),
+                op,
+                span: Span::call_site(),
+            });
+        }
         for p in pushes {
             match p {
                 PushWhat::Var(v) => self.push_value(v, out),
@@ -385,15 +429,7 @@ impl Gen<'_> {
             }
         }
         match s {
-            Stmt::Return(value) if self.early => {
-                if let (Some(r), Some(op)) = (self.result, value) {
-                    let op = self.result_op(op);
-                    out.push(Stmt::Assign {
-                        place: Place::var(r),
-                        op,
-                        span: Span::call_site(),
-                    });
-                }
+            Stmt::Return(_) if self.early => {
                 if let Some(x) = self.exit_var {
                     let k = self
                         .top_exits
@@ -498,14 +534,4 @@ fn returns_value(s: &Stmt) -> bool {
 pub(super) fn lit_usize(k: usize) -> Atom {
     let lit = syn::LitInt::new(&format!("{k}usize"), Span::call_site());
     Atom::Const(Const::Lit(syn::Lit::Int(lit)))
-}
-
-/// Whether values of `t` own a heap buffer (so are not `Copy`).
-fn holds_vec(t: &Ty) -> bool {
-    match t {
-        Ty::Vec(_) => true,
-        Ty::Array(e) => holds_vec(e),
-        Ty::Tuple(es) => es.iter().any(holds_vec),
-        _ => false,
-    }
 }

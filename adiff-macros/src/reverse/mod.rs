@@ -95,6 +95,9 @@ pub(crate) struct Gen<'a> {
     fwd_label: syn::Lifetime,
     /// The final loop whose reverse runs inside its forward iterations.
     fused: Option<StmtId>,
+    /// Variables that are indexed somewhere (`v[i]`): collections, which
+    /// may be `Vec`s even when their type is not known.
+    indexed: HashSet<VarId>,
 }
 
 /// Builds `f_vjp` (for [`Kind::Vjp`]) or `f_grad` (for [`Kind::Grad`],
@@ -136,6 +139,7 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
         out_bar: Atom::float(1.0),
         fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
         fused: None,
+        indexed: indexed_bases(&src.body),
     };
     g.index(&src.body);
     g.early = has_early_exit(&src.body);
@@ -214,6 +218,15 @@ impl<'a> Gen<'a> {
         }
     }
 
+    /// Whether a recorded `v` must be pushed when its block is left rather
+    /// than when defined, because pushing may move it: a `Vec`, or a
+    /// collection of a type the macro cannot see (a callee's result, which
+    /// the tape then clones when it is read back).
+    fn records_by_move(&self, v: VarId) -> bool {
+        let ty = &self.f.info(v).ty;
+        holds_vec(ty) || (matches!(ty, Ty::Unknown | Ty::Other) && self.indexed.contains(&v))
+    }
+
     fn new_tape(&mut self, hint: &str, elem: Ty) -> VarId {
         let t = self.f.temp(elem, Span::call_site());
         self.f.vars[t.0].name = format!("{hint}_tape");
@@ -237,7 +250,15 @@ impl<'a> Gen<'a> {
             TapeKind::Buffer => "_buf",
         };
         let t = self.new_tape("", Ty::Unknown);
-        if self.records_arrays(v, kind) {
+        if kind == TapeKind::Value && holds_vec(&self.f.info(v).ty) {
+            // A `Vec` is not `Copy`: it is recorded by move (`owned`).
+            self.tape_decls.pop();
+            self.tape_decls.push(Stmt::Let {
+                pat: Pat::Var(t),
+                init: Some(Op::TapeNewOwned),
+                span: Span::call_site(),
+            });
+        } else if self.records_arrays(v, kind) {
             // `[T; N]: Default` stops at N = 32, and inline storage of big
             // arrays would crowd the stack: arrays go straight to the heap.
             self.tape_decls.pop();
@@ -501,6 +522,40 @@ impl<'a> Gen<'a> {
         };
         out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
         out
+    }
+}
+
+/// The variables indexed somewhere in `body`, as `v[i]` or `(*v)[i]`.
+fn indexed_bases(body: &Block) -> HashSet<VarId> {
+    let found = std::cell::RefCell::new(HashSet::new());
+    let note = |p: &Place| {
+        if p.proj.iter().any(|x| matches!(x, Proj::Index(_))) {
+            found.borrow_mut().insert(p.base);
+        }
+        p.clone()
+    };
+    crate::ir::for_each_stmt(body, &mut |s| match s {
+        Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } => {
+            crate::ir::map_op(&mut op.clone(), &|a| a.clone(), &note);
+        }
+        Stmt::Assign { place, op, .. } => {
+            note(place);
+            crate::ir::map_op(&mut op.clone(), &|a| a.clone(), &note);
+        }
+        _ => {}
+    });
+    found.into_inner()
+}
+
+/// Whether values of `t` own a heap buffer (so are not `Copy`): such a
+/// value is recorded by move, when its block is left, and a move out of it
+/// that the reverse sweep would miss takes a clone.
+pub(super) fn holds_vec(t: &Ty) -> bool {
+    match t {
+        Ty::Vec(_) => true,
+        Ty::Array(e) => holds_vec(e),
+        Ty::Tuple(es) => es.iter().any(holds_vec),
+        _ => false,
     }
 }
 

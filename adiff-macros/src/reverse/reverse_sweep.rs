@@ -5,7 +5,7 @@ use proc_macro2::Span;
 
 use super::analysis::{self, contains, diverges, StmtId};
 use super::forward_sweep::{elem_kind, lit_usize};
-use super::{Gen, TapeKind};
+use super::{holds_vec, Gen, TapeKind};
 use crate::ir::{Atom, BinOp, Block, Op, Pat, Place, Range, RangeAdapter, Stmt, VarId};
 use crate::ty::Ty;
 
@@ -135,7 +135,7 @@ impl Gen<'_> {
                 } if declared_before && self.needs.needed.contains(v) => {
                     let reassigned = written.contains(v);
                     let init = if !reassigned && self.needs.recompute(*v, op, b, written) {
-                        self.sub_op(op)
+                        self.without_moves(self.sub_op(op))
                     } else {
                         Op::TapePop(self.tape(*v, TapeKind::Value))
                     };
@@ -159,6 +159,18 @@ impl Gen<'_> {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// A recomputed `w = v` with `v` a `Vec` would move `v`, which the
+    /// reverse sweep still reads: it takes a clone. (A tuple holding a
+    /// `Vec` is recorded, not recomputed: see `analysis::recomputable`.)
+    fn without_moves(&self, op: Op) -> Op {
+        match op {
+            Op::Use(a @ Atom::Var(v)) if holds_vec(&self.f.info(v).ty) => {
+                Op::Method(a, syn::Ident::new("clone", Span::call_site()), Vec::new())
+            }
+            other => other,
         }
     }
 

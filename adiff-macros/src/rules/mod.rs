@@ -114,6 +114,7 @@ pub fn rule(op: &Op) -> Rule<'_> {
         | Op::ZeroLike(_)
         | Op::ZeroVec(_)
         | Op::TapeNew(_)
+        | Op::TapeNewOwned
         | Op::TapePop(_)
         | Op::TapePeek(..)
         | Op::Default => Rule::None,
