@@ -112,13 +112,25 @@ impl Writer<'_> {
                     let a = self.atom(a);
                     quote!(#t[#a])
                 }
+                Proj::Slice(b) => {
+                    let lo = b.lo.as_ref().map(|a| self.atom(a));
+                    let hi = b.hi.as_ref().map(|a| self.atom(a));
+                    if b.inclusive {
+                        quote!(#t[#lo..=#hi])
+                    } else {
+                        quote!(#t[#lo..#hi])
+                    }
+                }
                 Proj::Field(k) => {
                     let k = syn::Index::from(*k);
                     quote!(#t.#k)
                 }
                 // `(*a)[i]` reads better as `a[i]`, which auto-derefs.
                 Proj::Deref
-                    if matches!(p.proj.get(i + 1), Some(Proj::Index(_) | Proj::Field(_))) =>
+                    if matches!(
+                        p.proj.get(i + 1),
+                        Some(Proj::Index(_) | Proj::Slice(_) | Proj::Field(_))
+                    ) =>
                 {
                     t
                 }

@@ -54,10 +54,10 @@ pub fn prepare(func: &Func, diags: &mut Diags) -> (Func, SingleAssign) {
 
 impl Place {
     fn index_vars_any(&self, mut f: impl FnMut(VarId) -> bool) -> bool {
-        self.proj.iter().any(|p| match p {
-            Proj::Index(Atom::Var(v)) => f(*v),
-            _ => false,
-        })
+        self.proj
+            .iter()
+            .flat_map(Proj::atoms)
+            .any(|a| a.var().is_some_and(&mut f))
     }
 }
 
