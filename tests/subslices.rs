@@ -429,6 +429,34 @@ macro_rules! suite {
             );
         }
 
+        /// A sub-slice chosen at run time.
+        #[jvp]
+        #[vjp]
+        fn chosen(x: &[$F], c: bool) -> $F {
+            let r = if c { &x[1..] } else { &x[..2] };
+            dot_of(r, r) + r[0] * x[0]
+        }
+
+        #[test]
+        fn chosen_at_run_time() {
+            let x = rand_vec(17, 3, -1.0, 1.0);
+            for c in [true, false] {
+                let lo = usize::from(c);
+                let mut exact = vec![0.0; 3];
+                exact[lo] += 2.0 * x[lo] + x[0];
+                exact[lo + 1] += 2.0 * x[lo + 1];
+                exact[0] += x[lo];
+                for (k, u) in dirs(3, 18).into_iter().enumerate() {
+                    let (val, t) = chosen_jvp(&x, &u, c);
+                    assert_eq!(val, chosen(&x, c));
+                    check(t, dot(&exact, &u), fd(|s| chosen(&axpy(&x, s, &u), c)));
+                    rev_dot!(chosen, chosen_jvp, chosen_vjp, k as u64; rf x, c c);
+                }
+                let g = rev_grad!(chosen_vjp; rf x, c c);
+                check_exact_vec(&g, &exact);
+            }
+        }
+
         /// The Rosenbrock function as `argmin_testfunctions` writes it, over
         /// windows of the parameter.
         #[grad]

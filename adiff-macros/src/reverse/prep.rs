@@ -176,6 +176,17 @@ fn rewrite(
                 span: *span,
             },
             Stmt::Assign {
+                op: Op::Ref(p, _),
+                span,
+                ..
+            } if matches!(p.proj.last(), Some(Proj::Slice(_))) => {
+                diags.error(
+                    *span,
+                    "reverse mode does not support reassigning a reference to a sub-slice (`r = &x[a..b]`); bind each sub-slice with its own `let`, or take it where it is used (`g(&x[a..b])`, `for v in &x[a..b]`)",
+                );
+                s.clone()
+            }
+            Stmt::Assign {
                 op: Op::Ref(..),
                 span,
                 ..
