@@ -23,6 +23,15 @@ fn main() {
     for p in 0..programs {
         let program = adiff_fuzz::program(seed + p, 3);
         let _ = writeln!(out, "pub mod p{p} {{\n    use adiff::{{jvp, vjp}};");
+        // Helpers (`hK`, with a tuple parameter) are checked through the
+        // functions that call them.
+        for f in &program.helpers {
+            let _ = writeln!(
+                out,
+                "    #[jvp]\n    #[vjp]\n    pub {}\n",
+                f.source.replace('\n', "\n    ")
+            );
+        }
         for f in &program.functions {
             let _ = writeln!(
                 out,

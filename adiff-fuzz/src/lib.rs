@@ -9,7 +9,11 @@
 //! elementary function with its argument kept inside its domain; and, from a
 //! second random stream, `rem_euclid`, closures (local and in iterator chains: `map`,
 //! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
-//! every integer type with `rev`, `step_by`, `break` and `continue`.
+//! every integer type with `rev`, `step_by`, `break` and `continue`; and,
+//! from a third stream, sub-slices (`&v[1..]`, `&mut buf[..]`, as call
+//! arguments, loops, chains and `let` bindings) and calls to helpers
+//! `hK(p: (f64, f64), w: &[f64]) -> f64` with a tuple parameter
+//! ([`Program::helpers`]).
 //!
 //! ```
 //! let p = adiff_fuzz::program(7, 3);
@@ -19,6 +23,8 @@
 //! ```
 
 use std::fmt::Write;
+
+mod slices;
 
 /// A small, fast, deterministic generator (SplitMix64).
 #[derive(Clone, Debug)]
@@ -66,6 +72,10 @@ pub struct Function {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub functions: Vec<Function>,
+    /// Functions of other signatures that the `functions` call (`hK`, with
+    /// a tuple parameter, see [`slices`]); they are checked through their
+    /// callers. Empty for [`base_program`].
+    pub helpers: Vec<Function>,
 }
 
 /// Inputs for one evaluation of a generated function.
@@ -109,10 +119,13 @@ pub fn base_program(seed: u64, count: usize) -> Program {
 
 fn generate(seed: u64, count: usize, extended: bool) -> Program {
     let mut rng = Rng::new(seed);
+    let mut helpers = Vec::new();
     let functions = (0..count)
         .map(|k| {
             let mut g = Gen {
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
+                sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
+                helper: None,
                 extended,
                 rng: &mut rng,
                 scalars: Vec::new(),
@@ -124,10 +137,12 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 indent: 1,
                 budget: 14,
             };
-            g.function(k)
+            let f = g.function(k);
+            helpers.extend(g.helper.take());
+            f
         })
         .collect();
-    Program { functions }
+    Program { functions, helpers }
 }
 
 struct Gen<'r> {
@@ -136,6 +151,11 @@ struct Gen<'r> {
     /// chains, loops over every integer type). Drawing them from their own
     /// stream leaves the statements of the main stream as they were.
     ext: Rng,
+    /// A third stream, for sub-slices and tuple parameters (`slices.rs`),
+    /// so adding them leaves the other two streams' draws as they were.
+    sub: Rng,
+    /// This function's helper with a tuple parameter, if it has one.
+    helper: Option<Function>,
     extended: bool,
     /// Scalar locals in scope (all `f64`, all `mut`).
     scalars: Vec<String>,
@@ -158,6 +178,11 @@ impl Gen<'_> {
         self.line("let mut s0: f64 = x * 0.5 + v[0];");
         self.scalars.push("s0".into());
         self.next = 1;
+        if self.extended && self.sub.chance(30) {
+            let h = self.tuple_helper(k);
+            self.call_helper(&h.name);
+            self.helper = Some(h);
+        }
         while self.budget > 0 {
             self.stmt(0);
         }
@@ -324,6 +349,9 @@ impl Gen<'_> {
         }
         if self.extended && self.ext.chance(12) {
             self.extension();
+        }
+        if self.extended && self.sub.chance(10) {
+            self.slice_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });
