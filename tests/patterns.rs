@@ -190,6 +190,30 @@ macro_rules! suite {
                 check_exact(g, exact);
             }
         }
+
+        const TWO: usize = 2;
+
+        /// An upper-case name in a pattern is a constant, not a binding.
+        #[jvp]
+        #[vjp]
+        fn const_arm(x: $F, n: usize) -> $F {
+            match n {
+                TWO => x * x,
+                _ => x.sin(),
+            }
+        }
+
+        #[test]
+        fn constant_patterns() {
+            let x: $F = 0.6;
+            for (n, exact) in [(2, 2.0 * x), (3, x.cos())] {
+                let (val, t) = const_arm_jvp(x, 1.0, n);
+                assert_eq!(val, const_arm(x, n));
+                check(t, exact, fd(|s| const_arm(x + s, n)));
+                rev_dot!(const_arm, const_arm_jvp, const_arm_vjp, n as u64; val x, c n);
+                check_exact(rev_grad!(const_arm_vjp; val x, c n), exact);
+            }
+        }
     };
 }
 
