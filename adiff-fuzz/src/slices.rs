@@ -116,7 +116,11 @@ impl Gen<'_> {
                 self.line(&format!("{name}[0] += ({a}).cos() * 0.1;"));
             }
             _ if self.helper.is_some() => {
-                let k = self.helper.as_ref().map(|h| h.name.clone()).unwrap_or_default();
+                let k = self
+                    .helper
+                    .as_ref()
+                    .map(|h| h.name.clone())
+                    .unwrap_or_default();
                 let b = self.sub_atom(&target);
                 let w = self.sub_slice_of_v(true);
                 self.line(&format!(

@@ -359,6 +359,9 @@ mod tests {
             text(&gradient_type(&ty("&[f32]"))),
             text(&ty("::std::vec::Vec<f32>"))
         );
-        assert_eq!(text(&gradient_type(&ty("&[f64; 3]"))), text(&ty("[f64; 3]")));
+        assert_eq!(
+            text(&gradient_type(&ty("&[f64; 3]"))),
+            text(&ty("[f64; 3]"))
+        );
     }
 }

@@ -338,7 +338,11 @@ impl Lowerer<'_> {
             return None;
         };
         let method = |n: &str| syn::Ident::new(n, span);
-        let is = self.emit(Op::Method(scrut.clone(), method(test), Vec::new()), span, out);
+        let is = self.emit(
+            Op::Method(scrut.clone(), method(test), Vec::new()),
+            span,
+            out,
+        );
         let option = match via {
             Some(v) => self.emit(Op::Method(scrut.clone(), method(v), Vec::new()), span, out),
             None => scrut.clone(),

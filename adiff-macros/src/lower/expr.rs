@@ -405,7 +405,11 @@ impl Lowerer<'_> {
                 return None;
             };
             let fixed = match a {
-                Atom::Var(v) if l.func.info(v).origin == Origin::Temp && !l.func.info(v).mutable => a,
+                Atom::Var(v)
+                    if l.func.info(v).origin == Origin::Temp && !l.func.info(v).mutable =>
+                {
+                    a
+                }
                 Atom::Var(_) => l.emit(Op::Use(a), span_of(e), out),
                 c => c,
             };

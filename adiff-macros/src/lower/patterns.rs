@@ -71,7 +71,8 @@ impl Lowerer<'_> {
             if let Some(v) = self.lower_into(e, *prec, out) {
                 let Val::Atom(a) = v else { return };
                 let op = self.take_op(a, None, out);
-                let v = self.new_user_var(&pi.ident, Ty::Float(Some(*prec)), pi.mutability.is_some());
+                let v =
+                    self.new_user_var(&pi.ident, Ty::Float(Some(*prec)), pi.mutability.is_some());
                 self.func.vars[v.0].declared = declared;
                 out.push(Stmt::Let {
                     pat: Pat::Var(v),

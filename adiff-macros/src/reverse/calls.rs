@@ -138,7 +138,9 @@ impl Gen<'_> {
             // Scalars (and the zero arguments, which never alias).
             _ => Op::Use(Atom::float(0.0)),
         };
-        let v = self.f.temp(crate::typing::op_ty(&self.f, &init), Span::call_site());
+        let v = self
+            .f
+            .temp(crate::typing::op_ty(&self.f, &init), Span::call_site());
         let info = &mut self.f.vars[v.0];
         info.mutable = true;
         info.name = "scratch_bar".into();
