@@ -184,7 +184,9 @@ macro_rules! suite {
             let mut k = 1;
             let mid = &x[k..k + 2];
             k += 1;
-            tail[0] * tail[tail.len() - 1]
+            let inner = &tail[1..];
+            inner[0] * inner.len() as $F
+                + tail[0] * tail[tail.len() - 1]
                 + mid[0] * mid[1] * k as $F
                 + tail.iter().sum::<$F>()
                 + dot_of(tail, &x[..n - 1])
@@ -200,6 +202,7 @@ macro_rules! suite {
             g[n - 1] += x[1];
             g[1] += 2.0 * x[2];
             g[2] += 2.0 * x[1];
+            g[2] += (n - 2) as $F;
             for i in 0..n - 1 {
                 g[i + 1] += x[i];
                 g[i] += x[i + 1];
@@ -230,6 +233,13 @@ macro_rules! suite {
                 s += t * x[k];
                 s += dot_of(&x[k..], &x[k..]);
             }
+            // The bound `k` changes after the sub-slice is taken, in a loop
+            // the reverse sweep replays.
+            let mut k = 0;
+            while k < n {
+                s += x[k..].iter().sum::<$F>() * 0.5;
+                k += 1;
+            }
             s
         }
 
@@ -240,6 +250,7 @@ macro_rules! suite {
                     x[m..].iter().sum::<$F>()
                         + x[..=m].iter().sum::<$F>()
                         + 2.0 * x[m] * (m as $F + 1.0)
+                        + 0.5 * (m as $F + 1.0)
                 })
                 .collect()
         }
@@ -277,6 +288,8 @@ macro_rules! suite {
             scale_in(&mut w[2..], c);
             let head = &mut w[..2];
             head[1] += head[0] * c;
+            let tail = &mut w[3..];
+            scale_in(tail, c);
             let mut s = 0.0;
             for v in &w {
                 s += v * v;
@@ -293,10 +306,10 @@ macro_rules! suite {
             g[2] = 2.0 * c.powi(4) * x[2];
             let mut rest = 0.0;
             for j in 3..n {
-                g[j] = 2.0 * c * c * x[j];
+                g[j] = 2.0 * c.powi(4) * x[j];
                 rest += x[j] * x[j];
             }
-            let gc = 2.0 * w1 * (x[0] + x[1]) + 4.0 * c.powi(3) * x[2] * x[2] + 2.0 * c * rest;
+            let gc = 2.0 * w1 * (x[0] + x[1]) + 4.0 * c.powi(3) * (x[2] * x[2] + rest);
             (g, gc)
         }
 
