@@ -442,6 +442,26 @@ macro_rules! suite {
             );
         }
 
+        /// Arguments that carry no derivative (a constant local array, whole
+        /// and as a sub-slice) get a scratch zero adjoint in reverse mode.
+        #[jvp]
+        #[vjp]
+        fn inactive_args(x: &[$F]) -> $F {
+            let c: [$F; 3] = [0.5, 1.5, -1.0];
+            dot_of(&c[1..], &x[..2]) + dot_of(&c, &x[..3])
+        }
+
+        #[test]
+        fn constant_arguments() {
+            check_slice_fn!(
+                inactive_args,
+                inactive_args_jvp,
+                inactive_args_vjp,
+                rand_vec(19, 4, -1.0, 1.0),
+                |_: &[$F]| vec![2.0, 0.5, -1.0, 0.0]
+            );
+        }
+
         /// A sub-slice chosen at run time.
         #[jvp]
         #[vjp]

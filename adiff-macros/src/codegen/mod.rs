@@ -153,8 +153,9 @@ impl Writer<'_> {
                 quote!(&mut #p)
             }
             Arg::ZeroOf(inner) => self.zero_of_arg(inner),
+            // An owned zero, borrowed mutably: never `&mut &zero`.
             Arg::MutZeroOf(inner) => {
-                let z = self.zero_of_arg(inner);
+                let (z, _) = self.zero_value(inner);
                 quote!(&mut #z)
             }
         }
@@ -163,36 +164,44 @@ impl Writer<'_> {
     /// A zero shaped like a call argument, as the callee expects it
     /// (`0.0`, a zero array, or a reference to a zero buffer).
     fn zero_of_arg(&self, a: &Arg) -> TokenStream {
+        match self.zero_value(a) {
+            (z, Some(true)) => quote!(&mut #z),
+            (z, Some(false)) => quote!(&#z),
+            (z, None) => z,
+        }
+    }
+
+    /// An owned zero shaped like the value a call argument passes, and
+    /// whether the argument is a reference to it (`Some(mutable)`).
+    fn zero_value(&self, a: &Arg) -> (TokenStream, Option<bool>) {
         let rt = crate::runtime::path();
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
-                Ty::Float(_) => quote!(0.0),
+                Ty::Float(_) => (quote!(0.0), None),
                 Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
                     let x = self.atom(x);
-                    let m = m.then(|| quote!(mut));
-                    quote!(&#m #rt::zero_vec(#x))
+                    (quote!(#rt::zero_vec(#x)), Some(m))
                 }
                 Ty::Ref(m, _) => {
                     let x = self.atom(x);
-                    let m = m.then(|| quote!(mut));
-                    quote!(&#m #rt::zero_like(#x))
+                    (quote!(#rt::zero_like(#x)), Some(m))
                 }
                 _ => {
                     let x = self.atom(x);
-                    quote!(#rt::zero_like(&#x))
+                    (quote!(#rt::zero_like(&#x)), None)
                 }
             },
             Arg::Ref(p) | Arg::RefMut(p) => {
-                let m = matches!(a, Arg::RefMut(_)).then(|| quote!(mut));
+                let m = matches!(a, Arg::RefMut(_));
                 let ty = crate::typing::place_ty(self.func, p);
                 let p = self.place(p);
                 if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
-                    quote!(&#m #rt::zero_vec(&#p))
+                    (quote!(#rt::zero_vec(&#p)), Some(m))
                 } else {
-                    quote!(&#m #rt::zero_like(&#p))
+                    (quote!(#rt::zero_like(&#p)), Some(m))
                 }
             }
-            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner),
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_value(inner),
         }
     }
 
