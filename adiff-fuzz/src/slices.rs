@@ -1,9 +1,10 @@
 //! Sub-slices and tuple parameters, drawn from the generator's third
 //! stream (`Gen::sub`).
 //!
-//! Every sub-slice keeps the lengths the callees rely on: `v` arguments are
-//! non-empty (callees read `v[0]`), `buf` arguments have length
-//! [`BUF`](crate::BUF) (callees index `buf[0..4]`).
+//! Every sub-slice keeps the lengths the callees rely on: `v` has at least
+//! two elements, so the `v` given to a `gK` does too (its own sub-slices
+//! drop at most one), and the `w` given to a helper is non-empty; `buf`
+//! arguments have length [`BUF`](crate::BUF) (callees index `buf[0..4]`).
 
 use super::{Function, Gen};
 
@@ -51,6 +52,19 @@ impl Gen<'_> {
         }
     }
 
+    /// A sub-slice for the `v` of a call to `gK`: at least 2 long, as `v`
+    /// is, so the callee's own sub-slices of `v` stay non-empty.
+    fn call_slice(&mut self, allow_a: bool) -> String {
+        let lo = self.sub_lo();
+        match self.sub.below(if allow_a { 5 } else { 3 }) {
+            0 => "v[..]".into(),
+            1 => "v[0..v.len()]".into(),
+            2 => "v[..=1]".into(),
+            3 => "a[1..3]".into(),
+            _ => format!("a[{lo}..]"),
+        }
+    }
+
     /// A call of this function's tuple helper, so it is always used.
     pub(crate) fn call_helper(&mut self, name: &str) {
         let w = self.sub_slice_of_v(true);
@@ -69,7 +83,7 @@ impl Gen<'_> {
                 // `&mut a[..]` lets the callee write the local array; then
                 // `v` must not borrow `a` too.
                 let write_a = self.sub.chance(30);
-                let w = self.sub_slice_of_v(!write_a);
+                let w = self.call_slice(!write_a);
                 let b = match (write_a, self.sub.below(3)) {
                     (true, 0) => "&mut a[0..=3]",
                     (true, _) => "&mut a[..]",
