@@ -38,6 +38,7 @@ impl Lowerer<'_> {
                 Val::Atom(Atom::Const(Const::Unit))
             }
             syn::Expr::Index(_) | syn::Expr::Field(_) => match self.lower_place(e, out) {
+                Some(p) if matches!(p.proj.last(), Some(Proj::Slice(_))) => self.error(e, "a sub-slice (`x[a..b]`) is supported behind a reference (`&x[a..b]`, `&mut x[a..b]`), indexed, with `.len()`, `.iter()` or `.iter_mut()`, and in `for` loops; other methods on it are not supported (write the loop over its elements instead)"),
                 Some(p) => self.load(p, span, out),
                 None => Self::poison(),
             },
