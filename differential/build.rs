@@ -25,7 +25,8 @@ fn main() {
     for p in 0..programs {
         let program = adiff_fuzz::program(seed + p, 3);
         let _ = writeln!(out, "pub mod p{p} {{\n    use adiff::{{jvp, vjp}};");
-        // The `Vec`-returning helpers are checked through their callers.
+        // Helpers (`hK`, with a tuple parameter) are checked through the
+        // functions that call them.
         for f in &program.helpers {
             let _ = writeln!(
                 out,

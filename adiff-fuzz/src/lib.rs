@@ -9,10 +9,14 @@
 //! elementary function with its argument kept inside its domain; and, from a
 //! second random stream, `rem_euclid`, closures (local and in iterator chains: `map`,
 //! `zip`, `fold`, `for_each`, `fold(.., f64::max)`) and loops counted by
-//! every integer type with `rev`, `step_by`, `break` and `continue`.
-//! Each program also has helpers `hK` returning a local `Vec<f64>` (early
-//! returns, `break` values, `Vec` locals of loops; see `vecs.rs`), which
-//! the functions call with constant method results as arguments.
+//! every integer type with `rev`, `step_by`, `break` and `continue`; and,
+//! from a third stream, sub-slices (`&v[1..]`, `&mut buf[..]`, as call
+//! arguments, loops, chains and `let` bindings) and calls to helpers
+//! `tupK(p: (f64, f64), w: &[f64]) -> f64` with a tuple parameter
+//! ([`Program::helpers`]). Each program also has helpers `hK` returning a
+//! local `Vec<f64>` (early returns, `break` values, `Vec` locals of loops;
+//! see `vecs.rs`), which the functions call with constant method results
+//! as arguments.
 //!
 //! ```
 //! let p = adiff_fuzz::program(7, 3);
@@ -23,6 +27,7 @@
 
 use std::fmt::Write;
 
+mod slices;
 mod vecs;
 
 /// A small, fast, deterministic generator (SplitMix64).
@@ -71,10 +76,11 @@ pub struct Function {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     pub functions: Vec<Function>,
-    /// Helpers `hK(x: f64, v: &[f64], n: usize) -> Vec<f64>` that the
-    /// functions call (`gK` may call `h0..=hK`), in call order: they are
-    /// compiled with the functions and checked through them. Empty for
-    /// [`base_program`].
+    /// Functions of other signatures that the `functions` call, in call
+    /// order: `hK(x: f64, v: &[f64], n: usize) -> Vec<f64>` (`gK` may call
+    /// `h0..=hK`, see `vecs.rs`) and `tupK(p: (f64, f64), w: &[f64]) -> f64`
+    /// (a tuple parameter, see `slices.rs`). They are compiled with the
+    /// functions and checked through them. Empty for [`base_program`].
     pub helpers: Vec<Function>,
 }
 
@@ -130,6 +136,8 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
             let mut g = Gen {
                 vecs,
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
+                sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
+                helper: None,
                 extended,
                 rng: &mut rng,
                 scalars: Vec::new(),
@@ -141,7 +149,9 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 indent: 1,
                 budget: 14,
             };
-            g.function(k)
+            let f = g.function(k);
+            helpers.extend(g.helper.take());
+            f
         })
         .collect();
     Program { functions, helpers }
@@ -155,6 +165,11 @@ struct Gen<'r> {
     ext: Rng,
     /// The stream of the calls of `Vec`-returning helpers (`vecs.rs`).
     vecs: Rng,
+    /// A third stream, for sub-slices and tuple parameters (`slices.rs`),
+    /// so adding them leaves the other two streams' draws as they were.
+    sub: Rng,
+    /// This function's helper with a tuple parameter, if it has one.
+    helper: Option<Function>,
     extended: bool,
     /// Scalar locals in scope (all `f64`, all `mut`).
     scalars: Vec<String>,
@@ -177,6 +192,11 @@ impl Gen<'_> {
         self.line("let mut s0: f64 = x * 0.5 + v[0];");
         self.scalars.push("s0".into());
         self.next = 1;
+        if self.extended && self.sub.chance(30) {
+            let h = self.tuple_helper(k);
+            self.call_helper(&h.name);
+            self.helper = Some(h);
+        }
         while self.budget > 0 {
             self.stmt(0);
         }
@@ -346,6 +366,9 @@ impl Gen<'_> {
         }
         if self.extended && self.vecs.chance(10) {
             self.vec_statement();
+        }
+        if self.extended && self.sub.chance(10) {
+            self.slice_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });

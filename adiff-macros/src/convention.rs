@@ -107,12 +107,14 @@ impl Kind {
     }
 }
 
-/// The type of a tangent: the primal parameter's own type.
+/// The type of a tangent: the primal parameter's own type (`(f64, f64)`
+/// for a tuple parameter `p: (f64, f64)`).
 pub fn tangent_type(t: &syn::Type) -> syn::Type {
     t.clone()
 }
 
-/// The type of an adjoint parameter: `T`, `&T`, `&mut T` → `&mut T`.
+/// The type of an adjoint parameter: `T`, `&T`, `&mut T` → `&mut T`, so
+/// `&mut (f64, f64)` for a tuple parameter.
 pub fn adjoint_type(t: &syn::Type) -> syn::Type {
     let inner = match t {
         syn::Type::Reference(r) => (*r.elem).clone(),
@@ -122,7 +124,8 @@ pub fn adjoint_type(t: &syn::Type) -> syn::Type {
 }
 
 /// The type of one gradient entry: `S` for a scalar, `[S; N]` for an array
-/// or a reference to one, `Vec<S>` for a slice or `Vec`.
+/// or a reference to one, `Vec<S>` for a slice or `Vec`, and the tuple
+/// itself for a tuple parameter (`(f64, [f64; 2])`).
 pub fn gradient_type(t: &syn::Type) -> syn::Type {
     let inner = match t {
         syn::Type::Reference(r) => &*r.elem,
@@ -326,5 +329,39 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
         #vis fn #name #generics (#(#params),*) #ret #where_clause {
             ::core::unreachable!("the derivative macro failed to expand; see the error above")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ty(s: &str) -> syn::Type {
+        syn::parse_str(s).unwrap()
+    }
+
+    fn text(t: &syn::Type) -> String {
+        quote::ToTokens::to_token_stream(t).to_string()
+    }
+
+    #[test]
+    fn tuple_parameters() {
+        let p = ty("(f64, [f32; 2])");
+        assert_eq!(text(&tangent_type(&p)), text(&p));
+        assert_eq!(text(&adjoint_type(&p)), text(&ty("&mut (f64, [f32; 2])")));
+        assert_eq!(text(&gradient_type(&p)), text(&p));
+    }
+
+    #[test]
+    fn slices_and_arrays() {
+        assert_eq!(text(&adjoint_type(&ty("&[f64]"))), text(&ty("&mut [f64]")));
+        assert_eq!(
+            text(&gradient_type(&ty("&[f32]"))),
+            text(&ty("::std::vec::Vec<f32>"))
+        );
+        assert_eq!(
+            text(&gradient_type(&ty("&[f64; 3]"))),
+            text(&ty("[f64; 3]"))
+        );
     }
 }

@@ -103,9 +103,7 @@ fn harmless(func: &Func, op: &Op) -> bool {
     }
     match op {
         Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::TapePeek(..) => false,
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => {
-            !p.proj.iter().any(|j| matches!(j, Proj::Index(_)))
-        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => !p.proj.iter().any(Proj::may_panic),
         // Integer arithmetic may overflow or divide by zero.
         Op::Bin(..) | Op::Unary(..) | Op::Elem(..) | Op::Lin(_) => {
             matches!(crate::typing::op_ty(func, op), Ty::Float(_) | Ty::Bool)

@@ -148,7 +148,7 @@ fn role(
         return None;
     }
     if has_float_tuple(&kind) {
-        diags.error_at(ty, format!("tuple parameters holding floats are not supported yet; pass the fields of `{ident}` as separate parameters"));
+        diags.error_at(ty, format!("this tuple parameter is not supported: a tuple parameter is differentiable when it is passed by value and each field is a float or an array of floats (`{ident}: (f64, f64)`); pass the other fields of `{ident}` as separate parameters"));
         return None;
     }
     Some(Role::Checked)
@@ -199,9 +199,16 @@ fn find_idents(ts: proc_macro2::TokenStream, f: &mut dyn FnMut(&syn::Ident)) {
 }
 
 /// The calling convention's differentiable parameter types: floats, arrays of
-/// them, `&[S]`, `&[S; N]`, `&Vec<S>`, `&mut` of these, and `&mut S`.
+/// them, `&[S]`, `&[S; N]`, `&Vec<S>`, `&mut` of these, and `&mut S`; and
+/// tuples of floats and arrays of them, by value (`(f64, [f64; 2])`).
 fn is_differentiable_param(t: &Ty) -> bool {
     match t {
+        Ty::Tuple(es) => {
+            !es.is_empty()
+                && es
+                    .iter()
+                    .all(|e| matches!(e, Ty::Float(_) | Ty::Array(_)) && e.is_differentiable())
+        }
         Ty::Ref(_, inner) => {
             matches!(
                 **inner,

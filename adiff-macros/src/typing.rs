@@ -18,6 +18,7 @@ pub fn place_ty(func: &Func, p: &Place) -> Ty {
     for proj in &p.proj {
         t = match proj {
             Proj::Index(_) => t.elem(),
+            Proj::Slice(_) => Ty::Slice(Box::new(t.elem())),
             Proj::Field(i) => t.field(*i),
             Proj::Deref => t.deref().clone(),
         };

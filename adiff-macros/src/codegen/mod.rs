@@ -118,13 +118,25 @@ impl Writer<'_> {
                     let a = self.atom(a);
                     quote!(#t[#a])
                 }
+                Proj::Slice(b) => {
+                    let lo = b.lo.as_ref().map(|a| self.atom(a));
+                    let hi = b.hi.as_ref().map(|a| self.atom(a));
+                    if b.inclusive {
+                        quote!(#t[#lo..=#hi])
+                    } else {
+                        quote!(#t[#lo..#hi])
+                    }
+                }
                 Proj::Field(k) => {
                     let k = syn::Index::from(*k);
                     quote!(#t.#k)
                 }
                 // `(*a)[i]` reads better as `a[i]`, which auto-derefs.
                 Proj::Deref
-                    if matches!(p.proj.get(i + 1), Some(Proj::Index(_) | Proj::Field(_))) =>
+                    if matches!(
+                        p.proj.get(i + 1),
+                        Some(Proj::Index(_) | Proj::Slice(_) | Proj::Field(_))
+                    ) =>
                 {
                     t
                 }
@@ -146,60 +158,56 @@ impl Writer<'_> {
                 let p = self.place(p);
                 quote!(&mut #p)
             }
-            Arg::ZeroOf(inner) => self.zero_of_arg(inner, false),
-            // An adjoint is always `&mut`: a zero that is itself a reference
-            // (of a slice or a `&[f64; 2]`) is made a `&mut` one, never
-            // `&mut &..`, which would not let the callee write.
-            Arg::MutZeroOf(inner) if self.zero_is_ref(inner) => self.zero_of_arg(inner, true),
+            Arg::ZeroOf(inner) => self.zero_of_arg(inner),
+            // An owned zero, borrowed mutably: never `&mut &zero`.
             Arg::MutZeroOf(inner) => {
-                let z = self.zero_of_arg(inner, false);
+                let (z, _) = self.zero_value(inner);
                 quote!(&mut #z)
             }
         }
     }
 
-    /// Whether [`Self::zero_of_arg`] makes a reference for `a`.
-    fn zero_is_ref(&self, a: &Arg) -> bool {
-        match a {
-            Arg::Value(x) => matches!(crate::typing::atom_ty(self.func, x), Ty::Ref(..)),
-            Arg::Ref(_) | Arg::RefMut(_) => true,
-            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_is_ref(inner),
+    /// A zero shaped like a call argument, as the callee expects it
+    /// (`0.0`, a zero array, or a reference to a zero buffer).
+    fn zero_of_arg(&self, a: &Arg) -> TokenStream {
+        match self.zero_value(a) {
+            (z, Some(true)) => quote!(&mut #z),
+            (z, Some(false)) => quote!(&#z),
+            (z, None) => z,
         }
     }
 
-    /// A zero shaped like a call argument, as the callee expects it; a
-    /// reference is `&mut` when the argument's is or when `want_mut`.
-    fn zero_of_arg(&self, a: &Arg, want_mut: bool) -> TokenStream {
+    /// An owned zero shaped like the value a call argument passes, and
+    /// whether the argument is a reference to it (`Some(mutable)`).
+    fn zero_value(&self, a: &Arg) -> (TokenStream, Option<bool>) {
         let rt = crate::runtime::path();
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
-                Ty::Float(_) => quote!(0.0),
+                Ty::Float(_) => (quote!(0.0), None),
                 Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
                     let x = self.atom(x);
-                    let m = (m || want_mut).then(|| quote!(mut));
-                    quote!(&#m #rt::zero_vec(#x))
+                    (quote!(#rt::zero_vec(#x)), Some(m))
                 }
                 Ty::Ref(m, _) => {
                     let x = self.atom(x);
-                    let m = (m || want_mut).then(|| quote!(mut));
-                    quote!(&#m #rt::zero_like(#x))
+                    (quote!(#rt::zero_like(#x)), Some(m))
                 }
                 _ => {
                     let x = self.atom(x);
-                    quote!(#rt::zero_like(&#x))
+                    (quote!(#rt::zero_like(&#x)), None)
                 }
             },
             Arg::Ref(p) | Arg::RefMut(p) => {
-                let m = (want_mut || matches!(a, Arg::RefMut(_))).then(|| quote!(mut));
+                let m = matches!(a, Arg::RefMut(_));
                 let ty = crate::typing::place_ty(self.func, p);
                 let p = self.place(p);
                 if matches!(ty.deref(), Ty::Slice(_) | Ty::Vec(_)) {
-                    quote!(&#m #rt::zero_vec(&#p))
+                    (quote!(#rt::zero_vec(&#p)), Some(m))
                 } else {
-                    quote!(&#m #rt::zero_like(&#p))
+                    (quote!(#rt::zero_like(&#p)), Some(m))
                 }
             }
-            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_of_arg(inner, want_mut),
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_value(inner),
         }
     }
 

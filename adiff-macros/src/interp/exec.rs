@@ -39,8 +39,17 @@ impl Machine<'_> {
                 let val = self.op(op)?;
                 let loc = self.loc(place)?;
                 let loc = self.follow(loc)?;
-                let target = self.get_mut(&loc)?;
-                add_into(target, &val)?;
+                match loc.window {
+                    // `x_bar[a..b] += ...`: element by element.
+                    Some((a, b)) => match self.get_whole_mut(&loc)? {
+                        V::A(xs) => match xs.get_mut(a..b) {
+                            Some(w) => add_into_each(w, &val)?,
+                            None => return Err("sub-slice out of bounds".into()),
+                        },
+                        other => return Err(format!("sub-slice of {other:?}")),
+                    },
+                    None => add_into(self.get_mut(&loc)?, &val)?,
+                }
             }
             Stmt::Eval { op, .. } => {
                 self.op(op)?;
@@ -186,6 +195,19 @@ fn add_into(target: &mut V, val: &V) -> Result<(), String> {
         }
         (V::I(_) | V::B(_), _) => {}
         (t, v) => return Err(format!("cannot add {v:?} into {t:?}")),
+    }
+    Ok(())
+}
+
+fn add_into_each(targets: &mut [V], val: &V) -> Result<(), String> {
+    let V::A(ys) = val else {
+        return Err(format!("cannot add {val:?} into a sub-slice"));
+    };
+    if ys.len() != targets.len() {
+        return Err("sub-slice lengths differ".into());
+    }
+    for (x, y) in targets.iter_mut().zip(ys) {
+        add_into(x, y)?;
     }
     Ok(())
 }

@@ -32,12 +32,14 @@ pub enum V {
     Undef,
 }
 
-/// A location: a variable of a frame, then element indices.
+/// A location: a variable of a frame, then element indices, then possibly
+/// a window `start..end` of the array there (a sub-slice, `&x[a..b]`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loc {
     frame: usize,
     var: VarId,
     path: Vec<usize>,
+    window: Option<(usize, usize)>,
 }
 
 impl V {
@@ -138,6 +140,7 @@ impl<'p> Machine<'p> {
             frame: 0,
             var: VarId(usize::MAX - i),
             path: Vec::new(),
+            window: None,
         })
     }
 
@@ -178,6 +181,14 @@ impl<'p> Machine<'p> {
     }
 
     fn get(&self, loc: &Loc) -> Result<&V, String> {
+        if loc.window.is_some() {
+            return Err("a sub-slice used as a value".into());
+        }
+        self.get_whole(loc)
+    }
+
+    /// The value at `loc`'s path, ignoring its window.
+    fn get_whole(&self, loc: &Loc) -> Result<&V, String> {
         let mut v = self.frames[loc.frame]
             .get(&loc.var)
             .ok_or_else(|| format!("dangling reference to {}", loc.var.0))?;
@@ -193,6 +204,26 @@ impl<'p> Machine<'p> {
     }
 
     fn get_mut(&mut self, loc: &Loc) -> Result<&mut V, String> {
+        if loc.window.is_some() {
+            return Err("a sub-slice assigned as a value".into());
+        }
+        self.get_whole_mut(loc)
+    }
+
+    /// The elements a location stands for: the value there, or the
+    /// elements of its window.
+    fn read(&self, loc: &Loc) -> Result<V, String> {
+        match (loc.window, self.get_whole(loc)?) {
+            (None, v) => Ok(v.clone()),
+            (Some((a, b)), V::A(xs)) => match xs.get(a..b) {
+                Some(w) => Ok(V::A(w.to_vec())),
+                None => Err(format!("sub-slice {a}..{b} out of bounds ({})", xs.len())),
+            },
+            (Some(_), other) => Err(format!("sub-slice of {other:?}")),
+        }
+    }
+
+    fn get_whole_mut(&mut self, loc: &Loc) -> Result<&mut V, String> {
         let mut v = self.frames[loc.frame]
             .get_mut(&loc.var)
             .ok_or_else(|| format!("dangling reference to {}", loc.var.0))?;
@@ -211,7 +242,9 @@ impl<'p> Machine<'p> {
 
     /// Follows references until a non-reference location.
     fn follow(&self, mut loc: Loc) -> Result<Loc, String> {
-        while let V::R(target) = self.get(&loc)? {
+        // A window is always of an array, never of a reference.
+        while loc.window.is_none() {
+            let V::R(target) = self.get(&loc)? else { break };
             loc = target.clone();
         }
         Ok(loc)
@@ -222,17 +255,45 @@ impl<'p> Machine<'p> {
             frame: self.cur(),
             var: p.base,
             path: Vec::new(),
+            window: None,
         };
         for proj in &p.proj {
             match proj {
                 Proj::Index(a) => {
                     loc = self.follow(loc)?;
-                    let i = self.atom(a)?.i()?;
-                    loc.path
-                        .push(usize::try_from(i).map_err(|_| format!("negative index {i}"))?);
+                    let i = self.index(a)?;
+                    match loc.window.take() {
+                        Some((lo, hi)) if i < hi - lo => loc.path.push(lo + i),
+                        Some((lo, hi)) => {
+                            return Err(format!("index {i} out of bounds ({})", hi - lo))
+                        }
+                        None => loc.path.push(i),
+                    }
+                }
+                Proj::Slice(b) => {
+                    loc = self.follow(loc)?;
+                    let (base, len) = match loc.window {
+                        Some((lo, hi)) => (lo, hi - lo),
+                        None => match self.get(&loc)? {
+                            V::A(xs) => (0, xs.len()),
+                            other => return Err(format!("sub-slice of {other:?}")),
+                        },
+                    };
+                    let lo = b.lo.as_ref().map_or(Ok(0), |a| self.index(a))?;
+                    let hi = match &b.hi {
+                        Some(a) => self.index(a)? + usize::from(b.inclusive),
+                        None => len,
+                    };
+                    if lo > hi || hi > len {
+                        return Err(format!("sub-slice {lo}..{hi} out of bounds ({len})"));
+                    }
+                    loc.window = Some((base + lo, base + hi));
                 }
                 Proj::Field(k) => {
                     loc = self.follow(loc)?;
+                    if loc.window.is_some() {
+                        return Err("field of a sub-slice".into());
+                    }
                     loc.path.push(*k);
                 }
                 Proj::Deref => match self.get(&loc)? {
@@ -242,6 +303,11 @@ impl<'p> Machine<'p> {
             }
         }
         Ok(loc)
+    }
+
+    fn index(&self, a: &Atom) -> Result<usize, String> {
+        let i = self.atom(a)?.i()?;
+        usize::try_from(i).map_err(|_| format!("negative index {i}"))
     }
 
     fn atom(&self, a: &Atom) -> Result<V, String> {
@@ -274,6 +340,7 @@ impl<'p> Machine<'p> {
                     frame: self.cur(),
                     var: slot,
                     path: Vec::new(),
+                    window: None,
                 }))
             }
         }
@@ -283,7 +350,7 @@ impl<'p> Machine<'p> {
         match v {
             V::R(l) => {
                 let l = self.follow(l.clone())?;
-                Ok(self.get(&l)?.clone())
+                self.read(&l)
             }
             other => Ok(other.clone()),
         }

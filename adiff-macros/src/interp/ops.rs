@@ -46,7 +46,7 @@ impl Machine<'_> {
             }
             Op::Len(p) => {
                 let loc = self.follow(self.loc(p)?)?;
-                match self.get(&loc)? {
+                match self.read(&loc)? {
                     V::A(xs) => V::I(xs.len() as i64),
                     other => return Err(format!("len of {other:?}")),
                 }

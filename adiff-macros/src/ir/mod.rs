@@ -98,8 +98,55 @@ impl Atom {
 #[derive(Clone, Debug)]
 pub enum Proj {
     Index(Atom),
+    /// `[lo..hi]` (a sub-slice, see [`Bounds`]).
+    Slice(Bounds),
     Field(usize),
     Deref,
+}
+
+/// The bounds of a sub-slice `x[lo..hi]`, `x[lo..=hi]`, `x[lo..]`, `x[..hi]`.
+///
+/// A place ending in a sub-slice is unsized: lowering uses it only behind a
+/// reference (`&x[a..b]`, a call argument), under `len`, or followed by an
+/// index. Its bounds are atoms that are never reassigned while the place is
+/// used (lowering copies variables into fresh temporaries), so the tangent
+/// place `x_dot[lo..hi]` and the adjoint place `x_bar[lo..hi]` address the
+/// same elements as the primal one, wherever they are evaluated.
+#[derive(Clone, Debug)]
+pub struct Bounds {
+    pub lo: Option<Atom>,
+    pub hi: Option<Atom>,
+    pub inclusive: bool,
+}
+
+impl Proj {
+    /// The operand atoms of this step (indices and sub-slice bounds).
+    pub fn atoms(&self) -> Vec<&Atom> {
+        match self {
+            Proj::Index(a) => vec![a],
+            Proj::Slice(b) => b.lo.iter().chain(&b.hi).collect(),
+            Proj::Field(_) | Proj::Deref => Vec::new(),
+        }
+    }
+
+    /// This step with every operand atom replaced by `f(atom)`.
+    pub fn map_atoms(&self, f: &dyn Fn(&Atom) -> Atom) -> Proj {
+        match self {
+            Proj::Index(a) => Proj::Index(f(a)),
+            Proj::Slice(b) => Proj::Slice(Bounds {
+                lo: b.lo.as_ref().map(f),
+                hi: b.hi.as_ref().map(f),
+                inclusive: b.inclusive,
+            }),
+            other => other.clone(),
+        }
+    }
+
+    /// Whether evaluating this step can panic (an index or a sub-slice out
+    /// of bounds).
+    pub fn may_panic(&self) -> bool {
+        matches!(self, Proj::Index(_) | Proj::Slice(_))
+    }
 }
 
 /// A memory location: a variable followed by projections, as in `a[i][j]`.

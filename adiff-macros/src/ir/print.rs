@@ -182,6 +182,12 @@ impl Printer {
                 Proj::Index(a) => {
                     let _ = write!(s, "[{}]", self.atom(a));
                 }
+                Proj::Slice(b) => {
+                    let lo = b.lo.as_ref().map(|a| self.atom(a)).unwrap_or_default();
+                    let hi = b.hi.as_ref().map(|a| self.atom(a)).unwrap_or_default();
+                    let dots = if b.inclusive { "..=" } else { ".." };
+                    let _ = write!(s, "[{lo}{dots}{hi}]");
+                }
                 Proj::Field(i) => {
                     let _ = write!(s, ".{i}");
                 }

@@ -4,7 +4,7 @@
 
 use std::collections::HashSet;
 
-use super::{Arg, Atom, Block, Op, Place, Proj, Stmt, VarId};
+use super::{Arg, Atom, Block, Op, Place, Stmt, VarId};
 
 impl Stmt {
     /// The blocks directly inside this statement, in source order.
@@ -181,9 +181,7 @@ fn arg_atoms(arg: &Arg, f: &mut dyn FnMut(&Atom)) {
 /// Index atoms of a place (its base is reported separately by callers).
 pub fn place_atoms(p: &Place, f: &mut dyn FnMut(&Atom)) {
     for proj in &p.proj {
-        if let Proj::Index(a) = proj {
-            f(a);
-        }
+        proj.atoms().into_iter().for_each(&mut *f);
     }
 }
 

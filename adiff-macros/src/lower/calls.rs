@@ -145,6 +145,16 @@ impl Lowerer<'_> {
                 format!("method `{name}` with a turbofish is not supported here"),
             );
         }
+        if name == "into" && m.args.is_empty() {
+            let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
+                return Val::Never;
+            };
+            if let Ty::Float(_) = self.ty_of(&recv) {
+                return self.error(m, "`.into()` on a float is supported where the target type is written: `let y: f64 = x.into();`, or write `f64::from(x)`");
+            }
+            // On an integer constant: a constant, kept as it is.
+            return Val::Atom(self.emit(Op::Method(recv, m.method.clone(), Vec::new()), span, out));
+        }
         // Any other method is kept as an opaque operation. Activity analysis
         // reports it if it is applied to a value that carries a derivative.
         let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
@@ -154,6 +164,23 @@ impl Lowerer<'_> {
             return Val::Never;
         };
         Val::Atom(self.emit(Op::Method(recv, m.method.clone(), args), span, out))
+    }
+
+    /// `e.into()` where the target float type is known (`let y: f64 =
+    /// x.into();`): a conversion to `prec`, `f32 -> f64` included, with
+    /// derivative 1 in the target type; from an integer it is a constant.
+    /// `None` when `e` is not such a call.
+    pub(super) fn lower_into(&mut self, e: &syn::Expr, prec: Prec, out: &mut Block) -> Option<Val> {
+        let syn::Expr::MethodCall(m) = strip_parens(e) else {
+            return None;
+        };
+        if m.method != "into" || !m.args.is_empty() || m.turbofish.is_some() {
+            return None;
+        }
+        let Val::Atom(a) = self.lower_expr(&m.receiver, out) else {
+            return Some(Val::Never);
+        };
+        Some(Val::Atom(self.emit(Op::CastPrec(a, prec), span_of(m), out)))
     }
 
     fn lower_place_for_method(

@@ -225,6 +225,14 @@ impl Lowerer<'_> {
         let span = span_of(pat);
         match pat {
             syn::Pat::Wild(_) => None,
+            // `None`, `K`: syn cannot tell a constant from a binding; Rust
+            // names constants and variants in upper case, bindings in lower.
+            syn::Pat::Ident(pi) if pi.subpat.is_none() && is_constant_name(&pi.ident) => {
+                let path: syn::Path = pi.ident.clone().into();
+                self.constant_pattern(&path, scrut, span, out)
+            }
+            syn::Pat::Path(p) => self.constant_pattern(&p.path, scrut, span, out),
+            syn::Pat::TupleStruct(ts) => self.variant_pattern(ts, scrut, out),
             syn::Pat::Ident(pi) if pi.by_ref.is_none() => {
                 let test = match &pi.subpat {
                     Some((_, sub)) => self.pattern_test(sub, scrut, out),
@@ -247,10 +255,6 @@ impl Lowerer<'_> {
                     return None;
                 };
                 Some(self.emit(Op::Bin(BinOp::Eq, scrut.clone(), lit), span, out))
-            }
-            syn::Pat::Path(p) => {
-                let c = Atom::Const(Const::Path(p.path.clone()));
-                Some(self.emit(Op::Bin(BinOp::Eq, scrut.clone(), c), span, out))
             }
             syn::Pat::Range(r) => {
                 let mut end = |e: &Option<Box<syn::Expr>>, this: &mut Self| match e {
@@ -285,9 +289,72 @@ impl Lowerer<'_> {
             }
             syn::Pat::Paren(p) => self.pattern_test(&p.pat, scrut, out),
             _ => {
-                self.error(pat, "this `match` pattern is not supported; supported are literals, ranges, constants, `|`, `_`, names and guards");
+                self.error(pat, "this `match` pattern is not supported; supported are literals, ranges, constants, `|`, `_`, names, guards, and `Some`/`None`/`Ok`/`Err` of constants");
                 None
             }
+        }
+    }
+
+    /// A constant pattern: `None` tests `is_none()`, any other constant `==`.
+    fn constant_pattern(
+        &mut self,
+        path: &syn::Path,
+        scrut: &Atom,
+        span: proc_macro2::Span,
+        out: &mut Block,
+    ) -> Option<Atom> {
+        if path.is_ident("None") {
+            let m = syn::Ident::new("is_none", span);
+            return Some(self.emit(Op::Method(scrut.clone(), m, Vec::new()), span, out));
+        }
+        let c = Atom::Const(Const::Path(path.clone()));
+        Some(self.emit(Op::Bin(BinOp::Eq, scrut.clone(), c), span, out))
+    }
+
+    /// `Some(p)`, `Ok(p)`, `Err(p)` on an `Option` or `Result` that carries
+    /// no derivative (a constant parameter, say): the variant's test, and
+    /// `p` matched against its payload. The payload is read with
+    /// `unwrap_or_default()`, which cannot panic, so it can be read before
+    /// the test is known to hold (the arm uses it only when it does).
+    fn variant_pattern(
+        &mut self,
+        ts: &syn::PatTupleStruct,
+        scrut: &Atom,
+        out: &mut Block,
+    ) -> Option<Atom> {
+        let span = span_of(ts);
+        let name = ts.path.get_ident().map(ToString::to_string);
+        let (test, via) = match name.as_deref() {
+            Some("Some") => ("is_some", None),
+            Some("Ok") => ("is_ok", Some("ok")),
+            Some("Err") => ("is_err", Some("err")),
+            _ => {
+                self.error(ts, "this `match` pattern is not supported; tuple-struct patterns are supported for `Some`, `Ok` and `Err` of constants; for your own types, pass the fields as parameters");
+                return None;
+            }
+        };
+        let [inner] = ts.elems.iter().collect::<Vec<_>>()[..] else {
+            self.error(ts, "`Some`, `Ok` and `Err` patterns take one pattern");
+            return None;
+        };
+        let method = |n: &str| syn::Ident::new(n, span);
+        let is = self.emit(
+            Op::Method(scrut.clone(), method(test), Vec::new()),
+            span,
+            out,
+        );
+        let option = match via {
+            Some(v) => self.emit(Op::Method(scrut.clone(), method(v), Vec::new()), span, out),
+            None => scrut.clone(),
+        };
+        let payload = self.emit(
+            Op::Method(option, method("unwrap_or_default"), Vec::new()),
+            span,
+            out,
+        );
+        match self.pattern_test(inner, &payload, out) {
+            Some(t) => Some(self.emit(Op::Bin(BinOp::BitAnd, is, t), span, out)),
+            None => Some(is),
         }
     }
 
@@ -431,4 +498,10 @@ fn contains_break(s: &Stmt) -> bool {
         Stmt::Loop { body, .. } => block(body, 0),
         _ => true,
     }
+}
+
+/// Whether a pattern name is a constant or a variant (`None`, `MAX`) rather
+/// than a new binding.
+fn is_constant_name(id: &syn::Ident) -> bool {
+    id.to_string().starts_with(|c: char| c.is_ascii_uppercase())
 }

@@ -1,6 +1,6 @@
 //! Lowering of expressions that are not control flow or calls.
 
-use crate::ir::{Atom, BinOp, Block, Const, Op, Place, Proj, Stmt, UnOp};
+use crate::ir::{Atom, BinOp, Block, Bounds, Const, Op, Origin, Place, Proj, Stmt, UnOp};
 use crate::ty::Ty;
 
 use super::{span_of, strip_parens, Binding, Lowerer, Val};
@@ -38,6 +38,7 @@ impl Lowerer<'_> {
                 Val::Atom(Atom::Const(Const::Unit))
             }
             syn::Expr::Index(_) | syn::Expr::Field(_) => match self.lower_place(e, out) {
+                Some(p) if matches!(p.proj.last(), Some(Proj::Slice(_))) => self.error(e, "a sub-slice (`x[a..b]`) is supported behind a reference (`&x[a..b]`, `&mut x[a..b]`), indexed, with `.len()`, `.iter()` or `.iter_mut()`, and in `for` loops; other methods on it are not supported (write the loop over its elements instead)"),
                 Some(p) => self.load(p, span, out),
                 None => Self::poison(),
             },
@@ -353,13 +354,14 @@ impl Lowerer<'_> {
             }
             syn::Expr::Index(ix) => {
                 let mut base = self.lower_place_or_temp(&ix.expr, out)?;
+                if let syn::Expr::Range(r) = strip_parens(&ix.index) {
+                    let bounds = self.lower_bounds(r, out)?;
+                    base.proj.push(Proj::Slice(bounds));
+                    return Some(base);
+                }
                 let Val::Atom(i) = self.lower_expr(&ix.index, out) else {
                     return None;
                 };
-                if let syn::Expr::Range(_) = strip_parens(&ix.index) {
-                    self.error(&ix.index, "sub-slices (`x[a..b]`) are not supported; index single elements, or pass the whole slice and the bounds");
-                    return None;
-                }
                 base.proj.push(Proj::Index(i));
                 Some(base)
             }
@@ -391,6 +393,33 @@ impl Lowerer<'_> {
                 None
             }
         }
+    }
+
+    /// The bounds of a sub-slice `x[a..b]`. Each bound is computed into a
+    /// temporary that nothing reassigns (see [`crate::ir::Bounds`]): Rust
+    /// evaluates them once, where the sub-slice is taken, while the IR place
+    /// is evaluated again at each use (`for v in &x[k..] { k += 1; }`).
+    fn lower_bounds(&mut self, r: &syn::ExprRange, out: &mut Block) -> Option<Bounds> {
+        let mut bound = |e: &Option<Box<syn::Expr>>, l: &mut Self| -> Option<Option<Atom>> {
+            let Some(e) = e else { return Some(None) };
+            let Val::Atom(a) = l.lower_expr(e, out) else {
+                return None;
+            };
+            let fixed = match a {
+                Atom::Var(v)
+                    if l.func.info(v).origin == Origin::Temp && !l.func.info(v).mutable =>
+                {
+                    a
+                }
+                Atom::Var(_) => l.emit(Op::Use(a), span_of(e), out),
+                c => c,
+            };
+            Some(Some(fixed))
+        };
+        let lo = bound(&r.start, self)?;
+        let hi = bound(&r.end, self)?;
+        let inclusive = matches!(r.limits, syn::RangeLimits::Closed(_));
+        Some(Bounds { lo, hi, inclusive })
     }
 
     /// A place for `e`, computing `e` into a temporary when it is a value.

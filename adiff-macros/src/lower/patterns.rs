@@ -67,6 +67,22 @@ impl Lowerer<'_> {
             return;
         }
         let declared_ty = declared.as_ref().map(Ty::from_syn);
+        if let (Some(Ty::Float(Some(prec))), Some(e)) = (&declared_ty, init) {
+            if let Some(v) = self.lower_into(e, *prec, out) {
+                let Val::Atom(a) = v else { return };
+                let op = self.take_op(a, None, out);
+                let v =
+                    self.new_user_var(&pi.ident, Ty::Float(Some(*prec)), pi.mutability.is_some());
+                self.func.vars[v.0].declared = declared;
+                out.push(Stmt::Let {
+                    pat: Pat::Var(v),
+                    init: Some(op),
+                    span: span_of(e),
+                });
+                self.bind(&pi.ident.to_string(), Binding::Var(v));
+                return;
+            }
+        }
         let Some(init) = init else {
             let v = self.new_user_var(
                 &pi.ident,

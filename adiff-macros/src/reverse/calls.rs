@@ -44,6 +44,11 @@ impl Gen<'_> {
         }
         if active {
             let mut new_args = Vec::new();
+            // Adjoints that alias one another (`g(&x[1..], &x[..n - 1])`)
+            // cannot be two `&mut` arguments: all but the first get a
+            // scratch zero, added into the adjoint after the call.
+            let mut adjoint_bases = Vec::new();
+            let mut add_back = Vec::new();
             for a in args {
                 let sa = match a {
                     Arg::Value(x) => Arg::Value(self.sub_atom(x)),
@@ -73,7 +78,19 @@ impl Gen<'_> {
                     None
                 };
                 match adj {
-                    Some(p) => new_args.push(Arg::RefMut(p)),
+                    Some(p) if adjoint_bases.contains(&p.base) => {
+                        let scratch = self.scratch_adjoint(&sa, &ty, out);
+                        new_args.push(Arg::RefMut(Place::var(scratch)));
+                        add_back.push(Stmt::Accum {
+                            place: p,
+                            op: Op::Use(Atom::Var(scratch)),
+                            span: Span::call_site(),
+                        });
+                    }
+                    Some(p) => {
+                        adjoint_bases.push(p.base);
+                        new_args.push(Arg::RefMut(p));
+                    }
                     None if ty.is_differentiable() || (is_active && !ty.is_constant()) => {
                         new_args.push(Arg::MutZeroOf(Box::new(sa)))
                     }
@@ -101,6 +118,7 @@ impl Gen<'_> {
                 op: Op::Call(callee, new_args),
                 span: Span::call_site(),
             });
+            out.extend(add_back);
         }
         for p in restore_after {
             self.restore_buffer(&p, false, out);
@@ -126,6 +144,34 @@ impl Gen<'_> {
             _ => return,
         };
         out.push(crate::forward::constant_check(v, span));
+    }
+
+    /// A zero adjoint for the (reverse-sweep) argument `arg`, of type `ty`,
+    /// owned by the reverse sweep: `0.0` for a scalar, a zero `Vec` for a
+    /// slice, otherwise a zero shaped like the value.
+    fn scratch_adjoint(&mut self, arg: &Arg, ty: &Ty, out: &mut Block) -> VarId {
+        let init = match (arg, ty.deref()) {
+            (Arg::Value(x), t) if matches!(ty, Ty::Ref(..)) => zero_of_ref(x.clone(), t),
+            (Arg::Value(x), t) if !matches!(t, Ty::Float(_)) => Op::ZeroLike(x.clone()),
+            (Arg::Ref(p) | Arg::RefMut(p), t) if !matches!(t, Ty::Float(_)) => {
+                let r = self.temp(Op::Ref(p.clone(), false), out);
+                zero_of_ref(r, t)
+            }
+            // Scalars (and the zero arguments, which never alias).
+            _ => Op::Use(Atom::float(0.0)),
+        };
+        let v = self
+            .f
+            .temp(crate::typing::op_ty(&self.f, &init), Span::call_site());
+        let info = &mut self.f.vars[v.0];
+        info.mutable = true;
+        info.name = "scratch_bar".into();
+        out.push(Stmt::Let {
+            pat: crate::ir::Pat::Var(v),
+            init: Some(init),
+            span: Span::call_site(),
+        });
+        v
     }
 
     /// Puts the recorded contents of `p` back. `peek` leaves them on the
@@ -184,5 +230,14 @@ impl Gen<'_> {
             body,
             label: None,
         });
+    }
+}
+
+/// A zero shaped like the value `r` refers to (of type `target`).
+fn zero_of_ref(r: Atom, target: &Ty) -> Op {
+    if matches!(target, Ty::Slice(_) | Ty::Vec(_)) {
+        Op::ZeroVec(r)
+    } else {
+        Op::ZeroLike(r)
     }
 }

@@ -32,7 +32,8 @@ pub fn split(func: &mut Func, diags: &mut Diags) {
         if places.iter().any(|p| {
             p.proj
                 .iter()
-                .any(|x| matches!(x, Proj::Index(Atom::Var(v)) if written.contains(v)))
+                .flat_map(Proj::atoms)
+                .any(|a| matches!(a, Atom::Var(v) if written.contains(v)))
         }) {
             diags.error(
                 func.info(*r).span,

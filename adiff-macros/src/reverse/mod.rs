@@ -352,10 +352,7 @@ impl<'a> Gen<'a> {
             proj: p
                 .proj
                 .iter()
-                .map(|x| match x {
-                    Proj::Index(a) => Proj::Index(self.sub_atom(a)),
-                    other => other.clone(),
-                })
+                .map(|x| x.map_atoms(&|a| self.sub_atom(a)))
                 .collect(),
         }
     }

@@ -54,10 +54,10 @@ pub fn prepare(func: &Func, diags: &mut Diags) -> (Func, SingleAssign) {
 
 impl Place {
     fn index_vars_any(&self, mut f: impl FnMut(VarId) -> bool) -> bool {
-        self.proj.iter().any(|p| match p {
-            Proj::Index(Atom::Var(v)) => f(*v),
-            _ => false,
-        })
+        self.proj
+            .iter()
+            .flat_map(Proj::atoms)
+            .any(|a| a.var().is_some_and(&mut f))
     }
 }
 
@@ -175,6 +175,17 @@ fn rewrite(
                 init: init.as_ref().map(|op| op_refs(op, refs, func)),
                 span: *span,
             },
+            Stmt::Assign {
+                op: Op::Ref(p, _),
+                span,
+                ..
+            } if matches!(p.proj.last(), Some(Proj::Slice(_))) => {
+                diags.error(
+                    *span,
+                    "reverse mode does not support reassigning a reference to a sub-slice (`r = &x[a..b]`); bind each sub-slice with its own `let`, or take it where it is used (`g(&x[a..b])`, `for v in &x[a..b]`)",
+                );
+                s.clone()
+            }
             Stmt::Assign {
                 op: Op::Ref(..),
                 span,

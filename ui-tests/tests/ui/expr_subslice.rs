@@ -1,12 +1,18 @@
-use adiff::jvp;
+use adiff::vjp;
 
+#[vjp]
 fn sum(v: &[f64]) -> f64 {
     v.iter().sum()
 }
 
-#[jvp]
+// Sub-slices work (`sum(&v[1..3])`); a reference to one that is
+// reassigned does not, in reverse mode.
+#[vjp]
 fn f(v: &[f64]) -> f64 {
-    sum(&v[1..3])
+    let mut r = &v[1..3];
+    let a = sum(r);
+    r = &v[..2];
+    a * sum(r)
 }
 
 fn main() {}

@@ -25,9 +25,11 @@ fn user_type(x: f64, _m: &Model) -> f64 {
     x * 3.0
 }
 
+// Tuples of floats are differentiable (`p: (f64, f64)`); a tuple mixing
+// floats with other types is not.
 #[grad]
-fn tuple(p: (f64, f64)) -> f64 {
-    p.0 * p.1
+fn tuple(p: (f64, usize)) -> f64 {
+    p.0 * p.1 as f64
 }
 
 #[jvp]
