@@ -433,7 +433,7 @@ fn check_write(func: &Func, op: &Op, w: VarId, diags: &mut Diags) {
         Op::Method(_, method, _) => diags.error(
             method.span(),
             format!(
-                "method `{method}` may change `{name}`, which carries a derivative, and it has no derivative rule; write the update with indexing instead (for example `let mut v = vec![0.0; n];` and `v[i] = ...`), see the README's supported-Rust table"
+                "method `{method}` may change `{name}`, which carries a derivative, and it has no derivative rule; write the update with indexing instead (for example `let mut v = vec![0.0; n];` and `v[i] = ...`), see \"Supported Rust\" in adiff's crate docs"
             ),
         ),
         Op::Call(callee, _) => {
@@ -454,7 +454,7 @@ fn check_op(op: &Op, diags: &mut Diags) {
         Op::Method(_, name, _) => diags.error(
             name.span(),
             format!(
-                "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64` such as `sin`, `exp` or `powi` (the README's supported-Rust table lists them all); compute the value from supported operations, or move it into a function whose `_jvp`/`_vjp` you write by hand"
+                "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64` such as `sin`, `exp` or `powi` (\"Supported Rust\" in adiff's crate docs, lists them all); compute the value from supported operations, or move it into a function whose `_jvp`/`_vjp` you write by hand"
             ),
         ),
         Op::Call(callee, _) if callee.opaque => {
@@ -464,7 +464,7 @@ fn check_op(op: &Op, diags: &mut Diags) {
             diags.error_at(
                 &callee.path,
                 format!(
-                    "`{name}` has no derivative rule; the elementary functions with rules (`sin`, `exp`, `powi`, ...) are listed in the README's supported-Rust table; compute the value from them, or move it into a function whose `_jvp`/`_vjp` you write by hand"
+                    "`{name}` has no derivative rule; the elementary functions with rules (`sin`, `exp`, `powi`, ...) are listed under \"Supported Rust\" in adiff's crate docs; compute the value from them, or move it into a function whose `_jvp`/`_vjp` you write by hand"
                 ),
             );
         }

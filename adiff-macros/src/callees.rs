@@ -82,7 +82,7 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
                 format!(
                     "`{name}` has no {mode} derivative: this call needs `{wanted}`; annotate \
                      `fn {name}` with `{attr}`{also}, or write `fn {wanted}` by hand (see \
-                     \"The calling convention\" in the README)"
+                     \"The calling convention\" in adiff's crate docs)"
                 ),
             );
         }
