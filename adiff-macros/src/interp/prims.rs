@@ -28,6 +28,12 @@ pub(super) fn constant(c: &Const) -> Result<V, String> {
                 "LN_2" => V::F(std::f64::consts::LN_2),
                 "LN_10" => V::F(std::f64::consts::LN_10),
                 "INFINITY" => V::F(f64::INFINITY),
+                "NEG_INFINITY" => V::F(f64::NEG_INFINITY),
+                "MAX" => V::F(f64::MAX),
+                "MIN" => V::F(f64::MIN),
+                "EPSILON" => V::F(f64::EPSILON),
+                "FRAC_PI_2" => V::F(std::f64::consts::FRAC_PI_2),
+                "TAU" => V::F(std::f64::consts::TAU),
                 other => return Err(format!("constant `{other}`")),
             }
         }
