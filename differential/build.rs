@@ -9,17 +9,13 @@
 use std::fmt::Write;
 
 fn main() {
-    println!("cargo:rerun-if-env-changed=ADIFF_FUZZ_CASES");
-    println!("cargo:rerun-if-env-changed=ADIFF_FUZZ_SEED");
+    for name in ["FUZZ_CASES", "FUZZ_SEED"] {
+        println!("cargo:rerun-if-env-changed=ADIFF_{name}");
+        println!("cargo:rerun-if-env-changed=AUTODIFF_{name}");
+    }
     println!("cargo:rerun-if-changed=../adiff-fuzz/src/lib.rs");
-    let programs: u64 = std::env::var("ADIFF_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(100);
-    let seed: u64 = std::env::var("ADIFF_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
+    let programs = adiff_fuzz::env_number("FUZZ_CASES").unwrap_or(100);
+    let seed = adiff_fuzz::env_number("FUZZ_SEED").unwrap_or(1);
     let mut out = String::new();
     let mut cases = String::new();
     for p in 0..programs {

@@ -30,6 +30,21 @@ use std::fmt::Write;
 mod slices;
 mod vecs;
 
+/// The number in environment variable `ADIFF_<name>` (say `FUZZ_SEED`),
+/// or in `AUTODIFF_<name>`, the name it had before the crate was renamed,
+/// so commands recorded with the old names still reproduce their runs.
+///
+/// ```
+/// assert_eq!(adiff_fuzz::env_number("FUZZ_NO_SUCH_KNOB"), None);
+/// ```
+#[must_use]
+pub fn env_number(name: &str) -> Option<u64> {
+    ["ADIFF_", "AUTODIFF_"]
+        .iter()
+        .find_map(|prefix| std::env::var(format!("{prefix}{name}")).ok())
+        .and_then(|s| s.parse().ok())
+}
+
 /// A small, fast, deterministic generator (SplitMix64).
 #[derive(Clone, Debug)]
 pub struct Rng(u64);

@@ -381,14 +381,8 @@ fn run_program(sources: &[String], seed: u64) -> Vec<(usize, Inputs, String)> {
 
 #[test]
 fn generated_programs_agree_across_modes() {
-    let programs: u64 = std::env::var("ADIFF_FUZZ_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1000);
-    let first: u64 = std::env::var("ADIFF_FUZZ_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(1);
+    let programs = adiff_fuzz::env_number("FUZZ_CASES").unwrap_or(1000);
+    let first = adiff_fuzz::env_number("FUZZ_SEED").unwrap_or(1);
     let mut mismatches = 0;
     let verbose = std::env::var("ADIFF_FUZZ_VERBOSE").is_ok();
     for seed in first..first + programs {
