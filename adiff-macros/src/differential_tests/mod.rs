@@ -383,37 +383,27 @@ fn run_program(sources: &[String], seed: u64) -> Vec<(usize, Inputs, String)> {
 fn generated_programs_agree_across_modes() {
     let programs = adiff_fuzz::env_number("FUZZ_CASES").unwrap_or(1000);
     let first = adiff_fuzz::env_number("FUZZ_SEED").unwrap_or(1);
-    let mut mismatches = 0;
-    let verbose = std::env::var("ADIFF_FUZZ_VERBOSE").is_ok();
-    for seed in first..first + programs {
-        if verbose {
-            eprintln!("seed {seed}");
-        }
-        // Helpers first: they are compiled with the program and checked
-        // through their callers (`run_program` skips them).
-        let program = adiff_fuzz::program(seed, 3);
-        let sources: Vec<String> = program
-            .helpers
-            .into_iter()
-            .chain(program.functions)
-            .map(|f| f.source)
+    // Programs are independent, so they are shared out over the cores: this
+    // is the longest test of the workspace, and the harness would otherwise
+    // leave the other core idle while it runs. Thread `t` takes the seeds
+    // `first + t`, `first + t + threads`, ...; results do not depend on it.
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let mismatches: usize = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads.min(programs.max(1)))
+            .map(|t| {
+                scope.spawn(move || {
+                    (first + t..first + programs)
+                        .step_by(threads as usize)
+                        .map(check_seed)
+                        .sum::<usize>()
+                })
+            })
             .collect();
-        for (k, p, msg) in run_program(&sources, seed) {
-            mismatches += 1;
-            let fails = |srcs: &[String]| -> bool {
-                let Ok(progs) = build(srcs) else { return false };
-                let name = srcs[k]
-                    .split(['(', ' '])
-                    .nth(1)
-                    .unwrap_or_default()
-                    .to_owned();
-                let mut rng = Rng::new(seed.wrapping_mul(31));
-                matches!(check(&progs, &name, &p, &mut rng), Err(e) if e.split(':').next() == msg.split(':').next())
-            };
-            let small = shrink(&sources, k, &fails);
-            eprintln!("MISMATCH seed {seed}, function {k}, at {p:?}: {msg}\nreproducer:\n{small}");
-        }
-    }
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a fuzz worker panicked"))
+            .sum()
+    });
     // Straight to stderr, so the line shows even when the test passes.
     let _ = writeln!(
         std::io::stderr(),
@@ -421,6 +411,39 @@ fn generated_programs_agree_across_modes() {
         SKIPPED.load(std::sync::atomic::Ordering::Relaxed)
     );
     assert_eq!(mismatches, 0, "see the reproducers above");
+}
+
+/// Checks the generated program of `seed`, printing a shrunk reproducer for
+/// each mismatch; returns the number of mismatches.
+fn check_seed(seed: u64) -> usize {
+    if std::env::var("ADIFF_FUZZ_VERBOSE").is_ok() {
+        eprintln!("seed {seed}");
+    }
+    // Helpers first: they are compiled with the program and checked
+    // through their callers (`run_program` skips them).
+    let program = adiff_fuzz::program(seed, 3);
+    let sources: Vec<String> = program
+        .helpers
+        .into_iter()
+        .chain(program.functions)
+        .map(|f| f.source)
+        .collect();
+    let found = run_program(&sources, seed);
+    for (k, p, msg) in &found {
+        let fails = |srcs: &[String]| -> bool {
+            let Ok(progs) = build(srcs) else { return false };
+            let name = srcs[*k]
+                .split(['(', ' '])
+                .nth(1)
+                .unwrap_or_default()
+                .to_owned();
+            let mut rng = Rng::new(seed.wrapping_mul(31));
+            matches!(check(&progs, &name, p, &mut rng), Err(e) if e.split(':').next() == msg.split(':').next())
+        };
+        let small = shrink(&sources, *k, &fails);
+        eprintln!("MISMATCH seed {seed}, function {k}, at {p:?}: {msg}\nreproducer:\n{small}");
+    }
+    found.len()
 }
 
 /// A recorded finding's program: the base generator, which gives the same
