@@ -179,3 +179,29 @@ fn method_results_on_constants_are_constant_arguments() {
         assert_relative_eq!(b, d, max_relative = 1e-14);
     }
 }
+
+/// Taking the bits of a differentiable value for a test (its sign here) is
+/// fine: only rebuilding a float from such bits is an error (ui case
+/// `sound_from_bits`).
+#[jvp]
+#[vjp]
+fn sign_by_bits(x: f64) -> f64 {
+    let negative = x.to_bits() >> 63 == 1;
+    if negative {
+        -x * x
+    } else {
+        x * x
+    }
+}
+
+#[test]
+fn bits_used_for_a_test_leave_the_derivative_alone() {
+    for x in [1.5, -0.5] {
+        let (y, d) = sign_by_bits_jvp(x, 1.0);
+        assert_eq!(y, sign_by_bits(x));
+        assert_relative_eq!(d, 2.0 * x.abs(), max_relative = 1e-14);
+        let mut b = 0.0;
+        sign_by_bits_vjp(x, &mut b, 1.0);
+        assert_relative_eq!(b, d, max_relative = 1e-14);
+    }
+}

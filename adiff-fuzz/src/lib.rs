@@ -27,6 +27,7 @@
 
 use std::fmt::Write;
 
+pub mod negatives;
 mod slices;
 mod vecs;
 

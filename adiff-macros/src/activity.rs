@@ -367,7 +367,44 @@ pub fn analyze(func: &Func, inputs: &[VarId], outputs: &[VarId], diags: &mut Dia
         group,
     };
     check(func, &func.body, &act, diags);
+    check_bits(func, &act, diags);
     act
+}
+
+/// `f64::from_bits(x.to_bits() ...)` rebuilds a float from the bits of one
+/// that carries a derivative. Integers carry none, so the result would
+/// silently get derivative 0 (the identity `from_bits(to_bits(x))` would
+/// have derivative 0, not 1). Integer values are not tracked through the
+/// analysis, so this is reported whenever a function takes the bits of a
+/// value that carries a derivative and also builds a float from bits that
+/// are not a literal. Taking the bits alone (sign or NaN tests) is fine.
+fn check_bits(func: &Func, act: &Activity, diags: &mut Diags) {
+    let mut to_bits = None;
+    let mut from_bits = Vec::new();
+    crate::ir::for_each_stmt(&func.body, &mut |s| match s.op() {
+        Some(Op::Method(Atom::Var(r), name, _)) if name == "to_bits" && act.is_varied(*r) => {
+            to_bits.get_or_insert_with(|| func.info(*r).name.clone());
+        }
+        Some(Op::Call(callee, args))
+            if callee.opaque
+                && callee.path.segments.last().is_some_and(|l| l.ident == "from_bits")
+                && args.iter().any(|a| matches!(a, Arg::Value(Atom::Var(_))))
+                // An argument that carries a derivative is reported already.
+                && !args
+                    .iter()
+                    .any(|a| matches!(a, Arg::Value(Atom::Var(v)) if act.is_active(*v))) =>
+        {
+            from_bits.push(callee.path.clone());
+        }
+        _ => {}
+    });
+    let Some(name) = to_bits else { return };
+    for path in from_bits {
+        diags.error_at(
+            &path,
+            format!("a float built from bits cannot be differentiated, and these bits may come from `{name}.to_bits()`, which carries a derivative: the result would get derivative 0; compute the value with float operations instead"),
+        );
+    }
 }
 
 /// Reports operations that cannot be differentiated but take part in the

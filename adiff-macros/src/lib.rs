@@ -42,6 +42,8 @@ mod differential_tests;
 #[cfg(test)]
 mod interp;
 #[cfg(test)]
+mod negative_tests;
+#[cfg(test)]
 mod pass_times;
 #[cfg(test)]
 mod pipeline_tests;
