@@ -123,6 +123,21 @@ pub fn adjoint_type(t: &syn::Type) -> syn::Type {
     syn::parse_quote!(&mut #inner)
 }
 
+/// The zero that a `_grad` starts the gradient entry of parameter `var`
+/// (of type `ty`) from: `0.0` for a scalar, `zero_vec(x)` for a slice or
+/// `Vec`, `zero_like(x)` otherwise; its type is [`gradient_type`].
+pub fn gradient_zero(ty: &crate::ty::Ty, var: crate::ir::VarId) -> crate::ir::Op {
+    use crate::ir::{Atom, Op};
+    use crate::ty::Ty;
+    match ty {
+        Ty::Float(_) => Op::Use(Atom::float(0.0)),
+        Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
+            Op::ZeroVec(Atom::Var(var))
+        }
+        _ => Op::ZeroLike(Atom::Var(var)),
+    }
+}
+
 /// The type of one gradient entry: `S` for a scalar, `[S; N]` for an array
 /// or a reference to one, `Vec<S>` for a slice or `Vec`, and the tuple
 /// itself for a tuple parameter (`(f64, [f64; 2])`).

@@ -118,7 +118,15 @@ fn derive_all(
             Err(stop) => internal(mode, outputs[0], &sig.ident, stop, &mut diags),
             Ok(ir) => {
                 for &kind in outputs {
-                    match pipeline::derive(&ir, kind, &wrt, &knobs, Some(source), &mut diags) {
+                    match pipeline::derive_named(
+                        &ir,
+                        kind,
+                        &sig.ident,
+                        &wrt,
+                        &knobs,
+                        Some(source),
+                        &mut diags,
+                    ) {
                         Ok(d) => {
                             let shell = convention::shell(kind, &func, &sig, &wrt);
                             tokens.extend(crate::codegen::function(&d, &shell));

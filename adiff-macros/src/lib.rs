@@ -21,6 +21,7 @@ mod diag;
 mod elem;
 mod expand;
 mod forward;
+mod grad;
 mod ir;
 mod lower;
 mod names;

@@ -9,6 +9,9 @@
 //!            ─ dce::remove_dead ─▶ ir::Func                         ─ verify
 //! ```
 //!
+//! `f_grad` without a `wrt(..)` subset skips all of this: it is a call to
+//! `f_vjp` (`grad.rs`, through [`derive_named`]).
+//!
 //! `expand` (the macros) and the IR test harnesses all call these
 //! functions, so what the tests check is what the macros run. Codegen is
 //! left to `expand`: only it makes tokens.
@@ -72,6 +75,29 @@ pub fn derive(
     crate::dce::remove_dead(&mut out);
     verify::after("dead-code removal", &out)?;
     Ok(out)
+}
+
+/// What the macros emit for the function `name`: [`derive`], except that
+/// `f_grad` is a call to `f_vjp` when the gradient is taken with respect to
+/// every differentiable parameter (see `grad.rs`).
+pub fn derive_named(
+    ir: &Func,
+    kind: Kind,
+    name: &syn::Ident,
+    wrt: &[bool],
+    knobs: &Knobs,
+    source: Option<Source<'_>>,
+    diags: &mut Diags,
+) -> Result<Func, Stop> {
+    if kind == Kind::Grad {
+        let ir = with_wrt(ir, kind, wrt);
+        if crate::grad::calls_vjp(&ir) {
+            let out = crate::grad::via_vjp(&ir, name);
+            verify::after("gradient as a call to the vjp", &out)?;
+            return Ok(out);
+        }
+    }
+    derive(ir, kind, wrt, knobs, source, diags)
 }
 
 /// `ir` with the `wrt` flag of each differentiable parameter set for `kind`.

@@ -459,13 +459,7 @@ impl<'a> Gen<'a> {
             self.bars[0].insert(p.var, b);
             if grad {
                 // `f_grad` owns its adjoints: zeros shaped like the parameter.
-                let init = match &kind_ty {
-                    Ty::Float(_) => Op::Use(Atom::float(0.0)),
-                    Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
-                        Op::ZeroVec(Atom::Var(p.var))
-                    }
-                    _ => Op::ZeroLike(Atom::Var(p.var)),
-                };
+                let init = convention::gradient_zero(&kind_ty, p.var);
                 body.push(Stmt::Let {
                     pat: Pat::Var(b),
                     init: Some(init),

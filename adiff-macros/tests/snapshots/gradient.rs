@@ -58,32 +58,7 @@ fn loss_vjp(
 fn loss_grad(scale: f64, w: &[f64]) -> (f64, (f64, ::std::vec::Vec<f64>)) {
     let mut scale_bar = 0.0;
     let mut w_bar = ::adiff::__rt::zero_vec(w);
-    let mut s = 0.0;
-    let t0 = w.len();
-    for i in 0..t0 {
-        let wi = w[i];
-        let t1 = scale * wi;
-        let t2 = t1.tanh();
-        s += t2;
-    }
-    let t3 = w.len();
-    let t4 = t3 as f64;
-    let t5 = s / t4;
-    let result = t5;
-    let t5_bar = 1.0;
-    let s_bar = t5_bar / t4;
-    for i in 0..t0 {
-        let wi = w[i];
-        let t1 = scale * wi;
-        let t2 = t1.tanh();
-        let t2_bar = s_bar;
-        let t6 = t2 * t2;
-        let t7 = 1.0 - t6;
-        let t1_bar = t2_bar * t7;
-        scale_bar += t1_bar * wi;
-        let wi_bar = t1_bar * scale;
-        w_bar[i] += wi_bar;
-    }
-    let t8 = (scale_bar, w_bar);
-    (result, t8)
+    let t0 = loss_vjp(scale, &mut scale_bar, w, &mut w_bar, 1.0);
+    let t1 = (scale_bar, w_bar);
+    (t0, t1)
 }
