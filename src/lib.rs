@@ -10,6 +10,8 @@ pub use adiff_macros::{grad, jvp, vjp};
 /// The marker for parameter types that carry no derivative; see
 /// [`adiff_runtime::Constant`].
 pub use adiff_runtime::Constant;
+/// What a generated `_vjp` records, listed by `<f>_vjp_tapes()`.
+pub use adiff_runtime::TapeInfo;
 
 // Documented in the module itself (`//!`), where its links resolve.
 #[cfg(feature = "argmin")]

@@ -256,6 +256,43 @@ pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool
     }
 }
 
+/// The suffix of the function that lists what `f_vjp` records:
+/// `f_vjp_tapes()`.
+pub const TAPES_SUFFIX: &str = "_vjp_tapes";
+
+/// The tape report's doc-comment section, for the `_vjp`'s shell.
+pub fn tape_doc(tapes: &[crate::tape_report::TapeUse]) -> TokenStream {
+    let text = crate::tape_report::doc(tapes);
+    let lines = text.lines().map(|l| format!(" {l}"));
+    quote!(#(#[doc = #lines])*)
+}
+
+/// `fn f_vjp_tapes() -> &'static [TapeInfo]`: what `f_vjp` records, as
+/// data (the same figures as its doc comment).
+pub fn tapes_fn(
+    func: &syn::ItemFn,
+    sig: &Signature,
+    tapes: &[crate::tape_report::TapeUse],
+) -> TokenStream {
+    let rt = crate::runtime::path();
+    let vis = &func.vis;
+    let name = format_ident!("{}{}", sig.ident, TAPES_SUFFIX);
+    let vjp = Kind::Vjp.name_of(&sig.ident);
+    let doc = format!(" What [`{vjp}`] records in its forward sweep, one entry per tape: the figures of its doc comment, as data.");
+    let entries = tapes.iter().map(|t| {
+        let (tape, elem, count) = (&t.tape, &t.elem, &t.count);
+        let pushed = &t.pushed;
+        quote!(#rt::TapeInfo { tape: #tape, elem: #elem, pushed: &[#(#pushed),*], count: #count })
+    });
+    quote! {
+        #[doc = #doc]
+        #[allow(dead_code)]
+        #vis fn #name() -> &'static [#rt::TapeInfo] {
+            &[#(#entries),*]
+        }
+    }
+}
+
 /// A parameter whose type the macro does not model is passed through as a
 /// constant only if rustc proves that its type carries no derivative
 /// (`adiff::Constant`, whose `on_unimplemented` message says what to do).

@@ -128,7 +128,13 @@ fn derive_all(
                         &mut diags,
                     ) {
                         Ok(d) => {
-                            let shell = convention::shell(kind, &func, &sig, &wrt);
+                            let mut shell = convention::shell(kind, &func, &sig, &wrt);
+                            if kind == Kind::Vjp {
+                                let names = crate::names::assign(&d);
+                                let tapes = crate::tape_report::report(&d, &names);
+                                shell.attrs.extend(convention::tape_doc(&tapes));
+                                tokens.extend(convention::tapes_fn(&func, &sig, &tapes));
+                            }
                             tokens.extend(crate::codegen::function(&d, &shell));
                         }
                         Err(stop) => {

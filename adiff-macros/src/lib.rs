@@ -31,6 +31,7 @@ mod reverse;
 mod rules;
 mod runtime;
 mod sig;
+mod tape_report;
 mod ty;
 mod typing;
 mod usage;

@@ -159,8 +159,14 @@ fn straight_line() {
         &outs[1],
         &["f_vjp", "x_bar", "y_bar", "a_bar", "b_bar", "out_bar"],
     );
-    // Straight-line code records nothing.
-    assert!(!outs[1].contains("Tape"), "{}", outs[1]);
+    // Straight-line code records nothing, and the tape report says so.
+    assert!(!outs[1].contains("Tape::"), "{}", outs[1]);
+    assert!(outs[1].contains("Nothing: every value"), "{}", outs[1]);
+    assert!(
+        outs[1].contains("-> &'static [::adiff::__rt::TapeInfo] {\n    &[]\n}"),
+        "{}",
+        outs[1]
+    );
 }
 
 #[test]

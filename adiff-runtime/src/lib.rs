@@ -29,6 +29,7 @@ mod indices;
 #[cfg(feature = "stats")]
 mod stats;
 mod tape;
+mod tape_info;
 mod zero;
 
 pub use accumulate::{accumulate, Accumulate};
@@ -39,4 +40,5 @@ pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 #[cfg(feature = "stats")]
 pub use stats::tape_pushes;
 pub use tape::{OwnedTape, Tape};
+pub use tape_info::TapeInfo;
 pub use zero::{zero_like, zero_vec, ZeroLike};
