@@ -113,7 +113,13 @@ impl Lowerer<'_> {
             }
             "fold" if m.args.len() == 2 => return self.lower_chain(m, out),
             "for_each" if m.args.len() == 1 => return self.lower_chain(m, out),
-            "collect" if m.args.is_empty() => return self.lower_chain(m, out),
+            "collect" | "count" if m.args.is_empty() => return self.lower_chain(m, out),
+            "unwrap" if m.args.is_empty() && is_extremum(&m.receiver) => {
+                return self.lower_chain(m, out)
+            }
+            "max_by" | "min_by" | "reduce" if m.args.len() == 1 => {
+                return self.error(&m.method, format!("`{name}` is supported directly followed by `.unwrap()` (`x.iter().copied().{name}(..).unwrap()`)"));
+            }
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();
@@ -293,4 +299,10 @@ fn is_place_expr(e: &syn::Expr) -> bool {
         syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
         _ => false,
     }
+}
+
+/// Whether `e` is `chain.max_by(f)`, `min_by(f)` or `reduce(f)`.
+fn is_extremum(e: &syn::Expr) -> bool {
+    matches!(strip_parens(e), syn::Expr::MethodCall(m)
+        if m.args.len() == 1 && ["max_by", "min_by", "reduce"].iter().any(|n| m.method == n))
 }

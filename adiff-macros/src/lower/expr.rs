@@ -375,6 +375,22 @@ impl Lowerer<'_> {
                 Some(base)
             }
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                // `**v` for the `&&f64` a `filter` closure is given: every
+                // `*` of a by-reference binding reads the same value.
+                let mut inner = strip_parens(&u.expr);
+                while let syn::Expr::Unary(d) = inner {
+                    if !matches!(d.op, syn::UnOp::Deref(_)) {
+                        break;
+                    }
+                    inner = strip_parens(&d.expr);
+                }
+                if let syn::Expr::Path(p) = inner {
+                    if let Some(ident) = p.path.get_ident() {
+                        if let Some(Binding::ByRef(v)) = self.lookup(&ident.to_string()) {
+                            return Some(Place::var(v));
+                        }
+                    }
+                }
                 if let syn::Expr::Path(p) = strip_parens(&u.expr) {
                     if let Some(ident) = p.path.get_ident() {
                         match self.lookup(&ident.to_string()) {

@@ -5,9 +5,11 @@
 //! [`Diags`] with a span on the offending tokens, and lowering continues with
 //! a placeholder so that later problems are reported too.
 
+mod adapters;
 mod calls;
 mod chains;
 mod closures;
+mod consumers;
 mod control;
 mod expr;
 mod loops;
