@@ -62,7 +62,7 @@ impl Lowerer<'_> {
         match name.as_str() {
             "copied" | "cloned" if no_args => set_by_value(&mut plan.item),
             "rev" | "step_by" | "skip" if counted => {
-                self.error(&m.method, format!("`{name}` after an `enumerate` or `zip` that follows `rev` or `step_by` is not supported; put `{name}` before the `enumerate` or `zip`"));
+                self.error(&m.method, format!("`{name}` after an `enumerate` or `zip` that follows `rev` or `step_by` is not supported; put `{name}` before the `enumerate` or `zip` (which then counts from there), or write the loop with an index"));
                 return None;
             }
             "rev" if no_args => plan.adapters.push(RangeAdapter::Rev),

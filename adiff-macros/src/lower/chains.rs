@@ -154,7 +154,7 @@ impl Lowerer<'_> {
                 "copied" | "cloned" if none => continue,
                 "rev" if none => {
                     if chain.stages.iter().any(|s| matches!(s, Stage::Count(..))) {
-                        self.error(&m.method, "`rev` after `enumerate`, `skip`, `step_by` or `take` that follow a `map` or `filter` is not supported; put `rev` and these adapters before the `map`");
+                        self.error(&m.method, "`rev` after `enumerate`, `skip`, `step_by` or `take` that follow a `map` or `filter` is not supported; put `rev` before these adapters, or these adapters and `rev` before the `map`");
                         return None;
                     }
                     chain.revs += 1;
@@ -185,7 +185,7 @@ impl Lowerer<'_> {
     pub(super) fn plan_chain(&mut self, chain: &Chain<'_>, out: &mut Block) -> Option<Plan> {
         let mut plan = self.plan(chain.base, out)?;
         if chain.revs > 0 && !plan.counters.is_empty() {
-            self.error(chain.base, "`rev` after an `enumerate` or `zip` that follows `rev` or `step_by` is not supported; put `rev` before the `enumerate` or `zip`");
+            self.error(chain.base, "`rev` after an `enumerate` or `zip` that follows `rev` or `step_by` is not supported; put `rev` before the `enumerate` or `zip` (which then counts from the back), or write the loop with an index");
             return None;
         }
         for _ in 0..chain.revs {

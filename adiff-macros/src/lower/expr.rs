@@ -96,7 +96,7 @@ impl Lowerer<'_> {
             syn::Expr::Call(c) => self.lower_call(c, out),
             syn::Expr::MethodCall(m) => self.lower_method(m, out),
             syn::Expr::Macro(m) => self.lower_macro(&m.mac, out),
-            syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to `map`, `fold` or `for_each` in an iterator chain; otherwise write a separate `fn` and annotate it"),
+            syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to an iterator adapter or consumer (`map`, `filter`, `fold`, `for_each`, `reduce`); otherwise write a separate `fn` and annotate it"),
             syn::Expr::Unsafe(_) => self.error(e, "`unsafe` blocks are not supported in a differentiated function"),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.error(e, "`async` code is not supported in a differentiated function"),
             syn::Expr::Try(_) => self.error(e, "the `?` operator is not supported; differentiated functions return plain values"),

@@ -272,7 +272,7 @@ impl Lowerer<'_> {
                 Some(self.collection_plan(coll, by, span_of(e), out))
             }
             _ => {
-                self.error(e, "this iterator is not supported in `for`; supported are ranges and slices, arrays or `Vec`s with `iter`, `iter_mut`, `enumerate`, `zip`, `skip`, `take`, `step_by` and `rev`");
+                self.error(e, "this iterator is not supported; supported are ranges, and slices, arrays and `Vec`s (`&x`, `x.iter()`, `x.iter_mut()`, `x.windows(k)`, `x.chunks(k)`) with adapters (see the supported-Rust table in the crate docs)");
                 None
             }
         }
