@@ -27,6 +27,7 @@
 
 use std::fmt::Write;
 
+mod chains;
 mod slices;
 mod vecs;
 
@@ -152,6 +153,7 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 vecs,
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
+                chains: Rng::new(seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (k as u64 + 0xC4A1)),
                 helper: None,
                 extended,
                 rng: &mut rng,
@@ -183,6 +185,9 @@ struct Gen<'r> {
     /// A third stream, for sub-slices and tuple parameters (`slices.rs`),
     /// so adding them leaves the other two streams' draws as they were.
     sub: Rng,
+    /// A fourth stream, for iterator chains, `windows`/`chunks` and array
+    /// destructuring (`chains.rs`).
+    chains: Rng,
     /// This function's helper with a tuple parameter, if it has one.
     helper: Option<Function>,
     extended: bool,
@@ -384,6 +389,9 @@ impl Gen<'_> {
         }
         if self.extended && self.sub.chance(10) {
             self.slice_statement();
+        }
+        if self.extended && self.chains.chance(10) {
+            self.chain_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });
