@@ -13,7 +13,9 @@
 //! from a third stream, sub-slices (`&v[1..]`, `&mut buf[..]`, as call
 //! arguments, loops, chains and `let` bindings) and calls to helpers
 //! `tupK(p: (f64, f64), w: &[f64]) -> f64` with a tuple parameter
-//! ([`Program::helpers`]). Each program also has helpers `hK` returning a
+//! ([`Program::helpers`]); and, from a fourth stream, iterator chains
+//! with adapters before and after `map` and `filter`, `windows`/`chunks`
+//! loops and array destructuring (`chains.rs`). Each program also has helpers `hK` returning a
 //! local `Vec<f64>` (early returns, `break` values, `Vec` locals of loops;
 //! see `vecs.rs`), which the functions call with constant method results
 //! as arguments.
