@@ -154,6 +154,71 @@ macro_rules! suite {
             case!($R, chunks_enumerate_in_for: chunks_for, chunks_for_jvp, chunks_for_grad, chunks_for_v, chunks_for_v_vjp,
                 |x| { let mut s = 0.0; for (k, c) in x.chunks(4).enumerate() { s += (k as $R + 1.0) * c.iter().map(|v| v * v).sum::<$R>(); } s }, at = X,
                 exact = |x: &[$R]| x.iter().enumerate().map(|(i, v)| 2.0 * v * if i < 4 { 1.0 } else { 2.0 }).collect::<Vec<$R>>());
+            case!($R, windows_filter: win_filter, win_filter_jvp, win_filter_grad, win_filter_v, win_filter_v_vjp,
+                |x| { x.windows(2).filter(|w| w[1] > w[0]).map(|w| w[1] * w[0]).sum() }, at = X,
+                exact = |x: &[$R]| vec![0.0, x[2], x[1], 0.0, x[5], x[4]]);
+            case!($R, closure_calls_with_take: calls_take, calls_take_jvp, calls_take_grad, calls_take_v, calls_take_v_vjp,
+                |x| { let mut calls = 0.0; let s: $R = x.iter().map(|v| { calls += 1.0; v * v }).take(2).sum(); s * calls }, at = X,
+                exact = |x: &[$R]| (0..x.len()).map(|j| if j < 2 { 4.0 * x[j] } else { 0.0 }).collect::<Vec<$R>>());
+            case!($R, closure_calls_with_skip: calls_skip, calls_skip_jvp, calls_skip_grad, calls_skip_v, calls_skip_v_vjp,
+                |x| { let mut calls = 0.0; let s: $R = x.iter().map(|v| { calls += 1.0; v * v }).skip(2).sum(); s * calls }, at = X,
+                exact = |x: &[$R]| (0..x.len()).map(|j| if j >= 2 { 12.0 * x[j] } else { 0.0 }).collect::<Vec<$R>>());
+            case!($R, sum_after_rev_skip_without_map: plain_rev_skip, plain_rev_skip_jvp, plain_rev_skip_grad, plain_rev_skip_v, plain_rev_skip_v_vjp,
+                |x| { x.iter().rev().skip(2).cloned().sum::<$R>() * x[0] }, at = X);
+            case!($R, step_by_take_sum_without_map: plain_step_take, plain_step_take_jvp, plain_step_take_grad, plain_step_take_v, plain_step_take_v_vjp,
+                |x| { x.iter().step_by(2).take(2).sum::<$R>() * x[1] }, at = X,
+                exact = |x: &[$R]| vec![x[1], x[0] + x[2], x[1], 0.0, 0.0, 0.0]);
+
+            #[jvp]
+            #[grad]
+            pub fn max_only(x: &[$R]) -> $R {
+                x.iter().copied().max_by(|a, b| a.total_cmp(b)).unwrap()
+            }
+
+            /// `unwrap` of an empty iterator panics in the derivatives too.
+            #[test]
+            #[should_panic]
+            fn max_by_of_nothing_panics_in_grad() {
+                let _ = max_only_grad(&[]);
+            }
+
+            #[test]
+            #[should_panic]
+            fn max_by_of_nothing_panics_in_jvp() {
+                let _ = max_only_jvp(&[], &[]);
+            }
+
+            #[jvp]
+            #[grad]
+            pub fn window_sum(x: &[$R], k: usize) -> $R {
+                let mut s = 0.0;
+                for w in x.windows(k) {
+                    s += w.len() as $R * w.iter().sum::<$R>();
+                }
+                s * x[0]
+            }
+
+            /// `windows(0)` panics in the derivatives too.
+            #[test]
+            #[should_panic]
+            fn windows_of_zero_panics_in_grad() {
+                let _ = window_sum_grad(&X, 0);
+            }
+
+            #[test]
+            fn windows_of_more_than_the_length_are_none() {
+                let (y, g) = window_sum_grad(&X, 7);
+                assert_eq!(y, 0.0);
+                assert!(g.iter().all(|gi| *gi == 0.0));
+                // Two windows of 5: s = 5 (x0 + 2 (x1 + .. + x4) + x5), times x0.
+                let (y, g) = window_sum_grad(&X, 5);
+                let inner: $R = X[1..5].iter().sum();
+                let s = 5.0 * (X[0] + 2.0 * inner + X[5]);
+                assert_relative_eq!(y, s * X[0], max_relative = REL);
+                assert_relative_eq!(g[0], s + 5.0 * X[0], max_relative = REL);
+                assert_relative_eq!(g[2], 10.0 * X[0], max_relative = REL);
+                assert_relative_eq!(g[5], 5.0 * X[0], max_relative = REL);
+            }
             case!($R, windows_zip: win_zip, win_zip_jvp, win_zip_grad, win_zip_v, win_zip_v_vjp,
                 |x| { x.windows(2).zip(x.iter()).map(|(w, v)| (w[1] - w[0]) * v).sum() }, at = X);
         }

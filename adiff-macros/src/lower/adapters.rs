@@ -234,6 +234,9 @@ impl Lowerer<'_> {
         let len = self.emit(Op::Len(coll.clone()), span, out);
         let (hi, adapters, clamp) = match m.method.to_string().as_str() {
             "windows" => {
+                // `windows(0)` panics; so must its loop.
+                let zero = self.emit(Op::Bin(BinOp::Eq, k.clone(), lit(0)), span, out);
+                self.panic_if(zero, span, out);
                 // `len + 1 - k` windows, none when `k > len`.
                 let up = self.emit(Op::Bin(BinOp::Add, len, lit(1)), span, out);
                 let top = self.emit(Op::Elem(Elem::Max, vec![up, k.clone()], None), span, out);

@@ -226,11 +226,18 @@ impl Lowerer<'_> {
                     }
                 }
                 Stage::Filter(p) => {
-                    let v = match value.clone() {
-                        Some(v) => v,
-                        None => self.item_atom(&plan.item, index, flow.cur())?,
+                    let keep = match value.clone() {
+                        Some(v) => self.apply_by_ref(p, v, flow.cur()),
+                        // A window or chunk is bound as the sub-slice itself.
+                        None if has_slice(&plan.item) => {
+                            self.apply(p, vec![Input::Item(&plan.item, index)], flow.cur())
+                        }
+                        None => {
+                            let v = self.item_atom(&plan.item, index, flow.cur())?;
+                            self.apply_by_ref(p, v, flow.cur())
+                        }
                     };
-                    let Val::Atom(keep) = self.apply_by_ref(p, v, flow.cur()) else {
+                    let Val::Atom(keep) = keep else {
                         return None;
                     };
                     flow.blocks.push((Some(keep), Vec::new()));
@@ -406,4 +413,14 @@ pub(super) fn int(n: u32) -> Atom {
         &n.to_string(),
         proc_macro2::Span::call_site(),
     ))))
+}
+
+/// Whether an item holds a sub-slice (`windows`, `chunks`).
+fn has_slice(item: &super::loops::Item) -> bool {
+    use super::loops::Item;
+    match item {
+        Item::Slice { .. } => true,
+        Item::Pair(a, b) => has_slice(a) || has_slice(b),
+        Item::Index { .. } | Item::Elem { .. } => false,
+    }
 }

@@ -235,20 +235,22 @@ impl Lowerer<'_> {
             then: next,
             els: first,
         });
-        // `unwrap` of an empty iterator panics: index a one-element array
-        // at 1 when nothing was seen.
+        // `unwrap` of an empty iterator panics.
         let none = self.emit(Op::Unary(UnOp::Not, Atom::Var(seen)), span, &mut flow.after);
-        let k = self.emit(
-            Op::Cast(none, syn::parse_quote!(usize)),
-            span,
-            &mut flow.after,
-        );
-        let one = self.emit(Op::Array(vec![int(0)]), span, &mut flow.after);
+        self.panic_if(none, span, &mut flow.after);
+        Some(Atom::Var(best))
+    }
+
+    /// Panics when `cond` holds, as the code it stands for does: indexes
+    /// a one-element array at `cond as usize`. An index that may panic is
+    /// never removed as dead code.
+    pub(super) fn panic_if(&mut self, cond: Atom, span: proc_macro2::Span, out: &mut Block) {
+        let k = self.emit(Op::Cast(cond, syn::parse_quote!(usize)), span, out);
+        let one = self.emit(Op::Array(vec![int(0)]), span, out);
         let mut place = Place::var(one.var().expect("emit makes a variable"));
         place.proj.push(Proj::Index(k));
-        let probe = self.emit(Op::Load(place), span, &mut flow.after);
-        self.discard(&probe, &mut flow.after);
-        Some(Atom::Var(best))
+        // Kept as a `let`: dead-code removal keeps an index that may panic.
+        self.emit(Op::Load(place), span, out);
     }
 
     /// `collect` into a `Vec`: a `Vec` as long as the iteration, written by
