@@ -219,6 +219,11 @@ macro_rules! suite {
                 assert_relative_eq!(g[2], 10.0 * X[0], max_relative = REL);
                 assert_relative_eq!(g[5], 5.0 * X[0], max_relative = REL);
             }
+            case!($R, enumerate_filter_on_the_index: enum_filter, enum_filter_jvp, enum_filter_grad, enum_filter_v, enum_filter_v_vjp,
+                |x| { x.iter().enumerate().filter(|(i, _)| i % 2 == 1).map(|(_, v)| v * v).sum() }, at = X,
+                exact = |x: &[$R]| x.iter().enumerate().map(|(i, v)| if i % 2 == 1 { 2.0 * v } else { 0.0 }).collect::<Vec<$R>>());
+            case!($R, zip_filter_cloned: zip_filter, zip_filter_jvp, zip_filter_grad, zip_filter_v, zip_filter_v_vjp,
+                |x| { x.iter().cloned().zip(x.iter().skip(1)).filter(|(p, q)| p < *q).map(|(p, q)| p * q).sum() }, at = X);
             case!($R, windows_zip: win_zip, win_zip_jvp, win_zip_grad, win_zip_v, win_zip_v_vjp,
                 |x| { x.windows(2).zip(x.iter()).map(|(w, v)| (w[1] - w[0]) * v).sum() }, at = X);
         }
