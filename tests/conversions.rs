@@ -114,7 +114,8 @@ suite!(from_f64, f64, 1e-9);
 suite!(from_f32, f32, 1e-5);
 
 /// `.into()` of an `f64` as a call argument: the conversion is `f64` to
-/// itself, so the derivative passes through.
+/// itself, so the derivative passes through; of an integer constant, a
+/// constant argument.
 mod call_argument {
     use super::*;
     use adiff::{grad, jvp, vjp};
@@ -128,7 +129,7 @@ mod call_argument {
     #[jvp]
     #[grad]
     pub fn through_call(x: f64, y: f64) -> f64 {
-        square(x.into()) * y + f64::from(2u8) * y
+        square(x.into()) * y + f64::from(2u8) * y + square(3u8.into()) * x
     }
 
     #[test]
@@ -136,7 +137,7 @@ mod call_argument {
         let (x, y) = (0.75, -1.25);
         let (v, (gx, gy)) = through_call_grad(x, y);
         assert_eq!(v, through_call(x, y));
-        assert_relative_eq!(gx, 2.0 * x * y, max_relative = 1e-12);
+        assert_relative_eq!(gx, 2.0 * x * y + 9.0, max_relative = 1e-12);
         assert_relative_eq!(gy, x * x + 2.0, max_relative = 1e-12);
         let (_, t) = through_call_jvp(x, 0.5, y, -0.75);
         assert_relative_eq!(t, 0.5 * gx - 0.75 * gy, max_relative = 1e-12);
