@@ -361,7 +361,8 @@ impl Lowerer<'_> {
     }
 
     /// `for y in chain.map(f) { body }`: `y` is bound to the mapped value.
-    /// Returns `None` when the iterator has no `map` (the caller lowers it).
+    /// Returns `None` when the iterator has no `map` or `filter` (the caller
+    /// lowers it).
     pub(super) fn lower_for_mapped(
         &mut self,
         f: &syn::ExprForLoop,
