@@ -13,7 +13,9 @@
 //! from a third stream, sub-slices (`&v[1..]`, `&mut buf[..]`, as call
 //! arguments, loops, chains and `let` bindings) and calls to helpers
 //! `tupK(p: (f64, f64), w: &[f64]) -> f64` with a tuple parameter
-//! ([`Program::helpers`]). Each program also has helpers `hK` returning a
+//! ([`Program::helpers`]); and, from a fourth stream, iterator chains
+//! with adapters before and after `map` and `filter`, `windows`/`chunks`
+//! loops and array destructuring (`chains.rs`). Each program also has helpers `hK` returning a
 //! local `Vec<f64>` (early returns, `break` values, `Vec` locals of loops;
 //! see `vecs.rs`), which the functions call with constant method results
 //! as arguments.
@@ -27,6 +29,7 @@
 
 use std::fmt::Write;
 
+mod chains;
 pub mod negatives;
 mod slices;
 mod vecs;
@@ -153,6 +156,7 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 vecs,
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
+                chains: Rng::new(seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (k as u64 + 0xC4A1)),
                 helper: None,
                 extended,
                 rng: &mut rng,
@@ -184,6 +188,9 @@ struct Gen<'r> {
     /// A third stream, for sub-slices and tuple parameters (`slices.rs`),
     /// so adding them leaves the other two streams' draws as they were.
     sub: Rng,
+    /// A fourth stream, for iterator chains, `windows`/`chunks` and array
+    /// destructuring (`chains.rs`).
+    chains: Rng,
     /// This function's helper with a tuple parameter, if it has one.
     helper: Option<Function>,
     extended: bool,
@@ -385,6 +392,9 @@ impl Gen<'_> {
         }
         if self.extended && self.sub.chance(10) {
             self.slice_statement();
+        }
+        if self.extended && self.chains.chance(10) {
+            self.chain_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });

@@ -383,7 +383,11 @@ fn check_bits(func: &Func, act: &Activity, diags: &mut Diags) {
     let mut from_bits = Vec::new();
     crate::ir::for_each_stmt(&func.body, &mut |s| match s.op() {
         Some(Op::Method(Atom::Var(r), name, _)) if name == "to_bits" && act.is_varied(*r) => {
-            to_bits.get_or_insert_with(|| func.info(*r).name.clone());
+            let info = func.info(*r);
+            to_bits.get_or_insert_with(|| match info.origin {
+                crate::ir::Origin::User => format!("`{}.to_bits()`", info.name),
+                _ => "`.to_bits()` of a value".to_owned(),
+            });
         }
         Some(Op::Call(callee, args))
             if callee.opaque
@@ -402,7 +406,7 @@ fn check_bits(func: &Func, act: &Activity, diags: &mut Diags) {
     for path in from_bits {
         diags.error_at(
             &path,
-            format!("a float built from bits cannot be differentiated, and these bits may come from `{name}.to_bits()`, which carries a derivative: the result would get derivative 0; compute the value with float operations instead"),
+            format!("a float built from bits cannot be differentiated, and these bits may come from {name}, which carries a derivative: the result would get derivative 0; compute the value with float operations instead"),
         );
     }
 }

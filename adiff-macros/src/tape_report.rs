@@ -213,6 +213,7 @@ impl Walk<'_> {
                 RangeAdapter::Rev => s = format!("({s}).rev()"),
                 RangeAdapter::StepBy(k) => s = format!("({s}).step_by({})", self.atom(k)),
                 RangeAdapter::Take(k) => s = format!("({s}).take({})", self.atom(k)),
+                RangeAdapter::Skip(k) => s = format!("({s}).skip({})", self.atom(k)),
             }
         }
         s
@@ -233,6 +234,7 @@ impl Walk<'_> {
                 RangeAdapter::Rev => {}
                 RangeAdapter::StepBy(k) => n = format!("⌈{n} / {}⌉", self.atom(k)),
                 RangeAdapter::Take(k) => n = format!("min({n}, {})", self.atom(k)),
+                RangeAdapter::Skip(k) => n = format!("max({n} - {}, 0)", self.atom(k)),
             }
         }
         n

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::ir::{op_reads, place_atoms, Atom, Block, RangeAdapter, Stmt, VarId};
+use crate::ir::{op_reads, place_atoms, Atom, Block, Stmt, VarId};
 
 /// Variables read anywhere in `body`.
 pub fn read(body: &Block) -> HashSet<VarId> {
@@ -28,7 +28,7 @@ fn reads(b: &Block, out: &mut HashSet<VarId>) {
                 atom(&range.start);
                 atom(&range.end);
                 for a in &range.adapters {
-                    if let RangeAdapter::StepBy(k) | RangeAdapter::Take(k) = a {
+                    if let Some(k) = a.arg() {
                         atom(k);
                     }
                 }

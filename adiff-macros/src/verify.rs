@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 
 use crate::diag::Stop;
-use crate::ir::{op_reads, Block, Func, Op, Pat, RangeAdapter, Stmt, VarId};
+use crate::ir::{op_reads, Block, Func, Op, Pat, Stmt, VarId};
 
 /// Verifies the output of `pass`, for the pipeline: a broken invariant
 /// stops it with [`Stop::Broken`].
@@ -173,7 +173,7 @@ impl Verifier<'_> {
                     }
                 }
                 for a in &range.adapters {
-                    if let RangeAdapter::StepBy(a) | RangeAdapter::Take(a) = a {
+                    if let Some(a) = a.arg() {
                         if a.var().is_some_and(|v| !self.visible(v)) {
                             return Err("loop adapter argument is not declared".into());
                         }

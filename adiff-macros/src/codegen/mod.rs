@@ -342,7 +342,7 @@ fn needs_exact_size(adapters: &[RangeAdapter]) -> bool {
     let mut sized = false;
     for a in adapters {
         match a {
-            RangeAdapter::Take(_) | RangeAdapter::StepBy(_) => sized = true,
+            RangeAdapter::Take(_) | RangeAdapter::StepBy(_) | RangeAdapter::Skip(_) => sized = true,
             RangeAdapter::Rev if sized => return true,
             RangeAdapter::Rev => {}
         }

@@ -151,6 +151,10 @@ impl Writer<'_> {
             for a in &range.adapters {
                 iter = match a {
                     RangeAdapter::Rev => quote!(#iter.rev()),
+                    RangeAdapter::Skip(k) => {
+                        let k = self.atom(k);
+                        quote!(#iter.skip(#k))
+                    }
                     RangeAdapter::Take(k) => {
                         let k = self.atom(k);
                         quote!(#iter.take(#k))

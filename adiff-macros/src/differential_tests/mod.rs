@@ -251,11 +251,17 @@ static SKIPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize:
 
 /// Checks function `name` on input `p`; `Err` describes a mismatch.
 fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), String> {
-    let Ok((y, steps)) = primal(&progs.normal, name, p, MAX_STEPS) else {
-        // Counted and reported in the summary, so that a construct the
-        // interpreter cannot run does not silently leave checks out.
-        SKIPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        return Ok(());
+    let (y, steps) = match primal(&progs.normal, name, p, MAX_STEPS) {
+        Ok(r) => r,
+        Err(e) => {
+            // Counted and reported in the summary, so that a construct the
+            // interpreter cannot run does not silently leave checks out.
+            SKIPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if std::env::var("ADIFF_FUZZ_VERBOSE").is_ok() {
+                eprintln!("  skipped {name} at {p:?}: {e}");
+            }
+            return Ok(());
+        }
     };
     let limit = derivative_step_limit(steps);
     if y.iter().any(|v| !v.is_finite() || v.abs() > 1e8) {

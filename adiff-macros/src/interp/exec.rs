@@ -136,6 +136,10 @@ impl Machine<'_> {
                     let k = usize::try_from(self.atom(k)?.i()?).map_err(|e| e.to_string())?;
                     idx.into_iter().step_by(k.max(1)).collect()
                 }
+                RangeAdapter::Skip(k) => {
+                    let k = usize::try_from(self.atom(k)?.i()?).map_err(|e| e.to_string())?;
+                    idx.into_iter().skip(k).collect()
+                }
                 RangeAdapter::Take(k) => {
                     let k = usize::try_from(self.atom(k)?.i()?).map_err(|e| e.to_string())?;
                     idx.into_iter().take(k).collect()

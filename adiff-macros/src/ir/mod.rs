@@ -347,6 +347,19 @@ pub enum RangeAdapter {
     StepBy(Atom),
     /// `.take(n)`: a reverse sweep runs only the iterations that ran.
     Take(Atom),
+    /// `.skip(n)`, after a `rev` or `step_by` (before them, lowering moves
+    /// the start instead).
+    Skip(Atom),
+}
+
+impl RangeAdapter {
+    /// The count the adapter takes, if any.
+    pub fn arg(&self) -> Option<&Atom> {
+        match self {
+            RangeAdapter::Rev => None,
+            RangeAdapter::StepBy(k) | RangeAdapter::Take(k) | RangeAdapter::Skip(k) => Some(k),
+        }
+    }
 }
 
 /// `for var in (start..end)<adapters>`.

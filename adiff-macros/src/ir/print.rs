@@ -131,6 +131,9 @@ impl Printer {
                         RangeAdapter::Take(k) => {
                             let _ = write!(iter, ".take({})", self.atom(k));
                         }
+                        RangeAdapter::Skip(k) => {
+                            let _ = write!(iter, ".skip({})", self.atom(k));
+                        }
                     }
                 }
                 let head = format!(

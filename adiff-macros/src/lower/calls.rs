@@ -39,9 +39,16 @@ impl Lowerer<'_> {
                 }
                 return match Elem::from_name(&fn_name) {
                     Some((elem, arity)) if arity == c.args.len() => {
-                        let Some(args) = self.lower_all(c.args.iter(), out) else {
-                            return Val::Never;
-                        };
+                        // `f64::max(a, b.into())`: float arguments are `prec`.
+                        let diff = elem.info().diff;
+                        let mut args = Vec::new();
+                        for (k, a) in c.args.iter().enumerate() {
+                            let expect = diff.get(k).copied().unwrap_or(false).then_some(prec);
+                            match self.lower_expect(a, expect, out) {
+                                Val::Atom(at) => args.push(at),
+                                Val::Never => return Val::Never,
+                            }
+                        }
                         Val::Atom(self.emit(Op::Elem(elem, args, Some(prec)), span, out))
                     }
                     Some((_, arity)) => self.error(
@@ -113,7 +120,13 @@ impl Lowerer<'_> {
             }
             "fold" if m.args.len() == 2 => return self.lower_chain(m, out),
             "for_each" if m.args.len() == 1 => return self.lower_chain(m, out),
-            "collect" if m.args.is_empty() => return self.lower_chain(m, out),
+            "collect" | "count" if m.args.is_empty() => return self.lower_chain(m, out),
+            "unwrap" if m.args.is_empty() && is_extremum(&m.receiver) => {
+                return self.lower_chain(m, out)
+            }
+            "max_by" | "min_by" | "reduce" if m.args.len() == 1 => {
+                return self.error(&m.method, format!("`{name}` is supported directly followed by `.unwrap()` (`x.iter().copied().{name}(..).unwrap()`)"));
+            }
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();
@@ -129,7 +142,7 @@ impl Lowerer<'_> {
             let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
                 return Val::Never;
             };
-            let Some(mut args) = self.lower_all(m.args.iter(), out) else {
+            let Some(mut args) = self.lower_elem_args(elem, &recv, m.args.iter(), out) else {
                 return Val::Never;
             };
             args.insert(0, recv);
@@ -149,8 +162,11 @@ impl Lowerer<'_> {
             let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
                 return Val::Never;
             };
-            if let Ty::Float(_) = self.ty_of(&recv) {
-                return self.error(m, "`.into()` on a float is supported where the target type is written: `let y: f64 = x.into();`, or write `f64::from(x)`");
+            match self.ty_of(&recv) {
+                // `From<f64>` is implemented only by `f64`.
+                Ty::Float(Some(Prec::F64)) => return Val::Atom(recv),
+                Ty::Float(_) => return self.error(m, "`.into()` on an `f32` is supported where the macro sees the target type (`let y: f64 = x.into();`, the function's return value, an argument of `max`, `powf` and the like); here write `f64::from(x)`"),
+                _ => {}
             }
             // On an integer constant: a constant, kept as it is.
             return Val::Atom(self.emit(Op::Method(recv, m.method.clone(), Vec::new()), span, out));
@@ -292,5 +308,63 @@ fn is_place_expr(e: &syn::Expr) -> bool {
         syn::Expr::Field(f) => is_place_expr(&f.base),
         syn::Expr::Unary(u) => matches!(u.op, syn::UnOp::Deref(_)),
         _ => false,
+    }
+}
+
+/// Whether `e` is `chain.max_by(f)`, `min_by(f)` or `reduce(f)`.
+fn is_extremum(e: &syn::Expr) -> bool {
+    matches!(strip_parens(e), syn::Expr::MethodCall(m)
+        if m.args.len() == 1 && ["max_by", "min_by", "reduce"].iter().any(|n| m.method == n))
+}
+
+impl Lowerer<'_> {
+    /// `x.into()` converted to `prec` when that is the target; any other
+    /// expression lowered as usual.
+    pub(super) fn lower_expect(
+        &mut self,
+        e: &syn::Expr,
+        prec: Option<Prec>,
+        out: &mut Block,
+    ) -> Val {
+        if let Some(prec) = prec {
+            if let Some(v) = self.lower_into(e, prec, out) {
+                return v;
+            }
+        }
+        self.lower_expr(e, out)
+    }
+
+    /// The float precision the function returns, if it returns a float.
+    pub(super) fn ret_prec(&self) -> Option<Prec> {
+        match self.self_ret {
+            Ty::Float(p) => p,
+            _ => None,
+        }
+    }
+
+    /// The arguments after the receiver of the elementary function `elem`:
+    /// a float argument has the receiver's type, so `x.max(y.into())`
+    /// converts `y` to it.
+    fn lower_elem_args<'e>(
+        &mut self,
+        elem: Elem,
+        recv: &Atom,
+        args: impl Iterator<Item = &'e syn::Expr>,
+        out: &mut Block,
+    ) -> Option<Vec<Atom>> {
+        let prec = match self.ty_of(recv) {
+            Ty::Float(p) => p,
+            _ => None,
+        };
+        let diff = elem.info().diff;
+        let mut atoms = Vec::new();
+        for (k, a) in args.enumerate() {
+            let expect = prec.filter(|_| diff.get(k + 1).copied().unwrap_or(false));
+            match self.lower_expect(a, expect, out) {
+                Val::Atom(at) => atoms.push(at),
+                Val::Never => return None,
+            }
+        }
+        Some(atoms)
     }
 }

@@ -135,6 +135,69 @@ impl Lowerer<'_> {
         v
     }
 
+    /// Applies the predicate of a `filter` to a reference to `a`: every
+    /// name the pattern binds reads through any number of `*` (`|v| **v >
+    /// 0.0`, `|&&v| ..`, `|(i, _)| *i % 2 == 0`).
+    pub(super) fn apply_by_ref(&mut self, c: &Callable<'_>, a: Atom, out: &mut Block) -> Val {
+        let (closure, scopes) = match c {
+            Callable::Literal(cl) => {
+                if !self.check_closure(cl) {
+                    return Self::poison();
+                }
+                (*cl, self.scopes.clone())
+            }
+            Callable::Local(lc) => (&lc.closure, lc.scopes.clone()),
+            Callable::Path(p) => {
+                return self.error(p, "a `filter` takes a closure here (`|v| v.abs() > 1.0`)");
+            }
+        };
+        let closure = closure.clone();
+        if closure.inputs.len() != 1 {
+            return self.error(&closure, "a `filter` closure takes one argument");
+        }
+        let saved = std::mem::replace(&mut self.scopes, scopes);
+        self.scopes.push(HashMap::new());
+        let ok = self.bind_by_ref(&closure.inputs[0], a, out);
+        let v = if ok {
+            self.lower_expr(&closure.body, out)
+        } else {
+            Self::poison()
+        };
+        self.scopes = saved;
+        v
+    }
+
+    fn bind_by_ref(&mut self, pat: &syn::Pat, a: Atom, out: &mut Block) -> bool {
+        match pat {
+            syn::Pat::Reference(r) => self.bind_by_ref(&r.pat, a, out),
+            syn::Pat::Type(t) => self.bind_by_ref(&t.pat, a, out),
+            syn::Pat::Paren(p) => self.bind_by_ref(&p.pat, a, out),
+            syn::Pat::Wild(_) => true,
+            syn::Pat::Ident(pi) if pi.subpat.is_none() && pi.by_ref.is_none() => {
+                let v = self.materialize(a, pi.ident.span(), out);
+                self.bind(&pi.ident.to_string(), Binding::ByRef(v));
+                true
+            }
+            syn::Pat::Tuple(t) => {
+                let tuple = self.materialize(a, proc_macro2::Span::call_site(), out);
+                t.elems.iter().enumerate().all(|(i, p)| {
+                    let mut place = crate::ir::Place::var(tuple);
+                    place.proj.push(crate::ir::Proj::Field(i));
+                    let e = self.emit(
+                        crate::ir::Op::Load(place),
+                        proc_macro2::Span::call_site(),
+                        out,
+                    );
+                    self.bind_by_ref(p, e, out)
+                })
+            }
+            _ => {
+                self.error(pat, "this `filter` pattern is not supported; use a name (`|v| **v > 0.0`), `&&v`, or a tuple of names");
+                false
+            }
+        }
+    }
+
     /// `f64::max(acc, v)` for `.fold(x, f64::max)`: the path is called on
     /// fresh names bound to the inputs, and lowered as any call.
     fn apply_path(&mut self, p: &syn::Path, inputs: Vec<Input<'_>>, out: &mut Block) -> Val {

@@ -470,7 +470,7 @@ impl Lowerer<'_> {
         match &r.expr {
             None => out.push(Stmt::Return(None)),
             Some(e) => {
-                let Val::Atom(a) = self.lower_expr(e, out) else {
+                let Val::Atom(a) = self.lower_expect(e, self.ret_prec(), out) else {
                     return Val::Never;
                 };
                 out.push(Stmt::Return(Some(Op::Use(a))));

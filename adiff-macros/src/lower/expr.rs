@@ -96,7 +96,7 @@ impl Lowerer<'_> {
             syn::Expr::Call(c) => self.lower_call(c, out),
             syn::Expr::MethodCall(m) => self.lower_method(m, out),
             syn::Expr::Macro(m) => self.lower_macro(&m.mac, out),
-            syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to `map`, `fold` or `for_each` in an iterator chain; otherwise write a separate `fn` and annotate it"),
+            syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to an iterator adapter or consumer (`map`, `filter`, `fold`, `for_each`, `reduce`); otherwise write a separate `fn` and annotate it"),
             syn::Expr::Unsafe(_) => self.error(e, "`unsafe` blocks are not supported in a differentiated function; move the unsafe code into a function of its own and write its `_jvp`/`_vjp` by hand (see \"The calling convention\" in adiff's crate docs)"),
             syn::Expr::Async(_) | syn::Expr::Await(_) => self.error(e, "`async` code is not supported in a differentiated function"),
             syn::Expr::Try(_) => self.error(e, "the `?` operator is not supported; differentiated functions return plain values"),
@@ -375,6 +375,22 @@ impl Lowerer<'_> {
                 Some(base)
             }
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                // `**v` for the `&&f64` a `filter` closure is given: every
+                // `*` of a by-reference binding reads the same value.
+                let mut inner = strip_parens(&u.expr);
+                while let syn::Expr::Unary(d) = inner {
+                    if !matches!(d.op, syn::UnOp::Deref(_)) {
+                        break;
+                    }
+                    inner = strip_parens(&d.expr);
+                }
+                if let syn::Expr::Path(p) = inner {
+                    if let Some(ident) = p.path.get_ident() {
+                        if let Some(Binding::ByRef(v)) = self.lookup(&ident.to_string()) {
+                            return Some(Place::var(v));
+                        }
+                    }
+                }
                 if let syn::Expr::Path(p) = strip_parens(&u.expr) {
                     if let Some(ident) = p.path.get_ident() {
                         match self.lookup(&ident.to_string()) {

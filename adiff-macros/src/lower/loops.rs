@@ -12,7 +12,6 @@
 
 use proc_macro2::Span;
 
-use crate::elem::Elem;
 use crate::ir::{
     Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Range, RangeAdapter, Stmt, VarId,
 };
@@ -42,11 +41,37 @@ pub(super) enum Item {
         shift: Shift,
     },
     Pair(Box<Item>, Box<Item>),
+    /// The sub-slice `coll[s..s + size]` with `s = i + shift`, cut at the
+    /// length `clamp` if given (`windows`, `chunks`, `chunks_exact`).
+    Slice {
+        coll: Place,
+        shift: Shift,
+        size: Atom,
+        clamp: Option<Atom>,
+    },
 }
 
-/// Terms added to (`true`) or subtracted from the loop index. Additions are
-/// applied first, so the `usize` arithmetic never goes below zero.
-type Shift = Vec<(bool, Atom)>;
+/// Terms added to (`true`) or subtracted from the loop index, or from the
+/// position counter `at` (`enumerate` and `zip` after `rev` or `step_by`).
+/// Additions are applied first, so the `usize` arithmetic never goes below
+/// zero.
+#[derive(Clone, Default)]
+pub(super) struct Shift {
+    pub at: Option<VarId>,
+    pub terms: Vec<(bool, Atom)>,
+}
+
+impl Shift {
+    pub(super) fn is_empty(&self) -> bool {
+        self.at.is_none() && self.terms.is_empty()
+    }
+    pub(super) fn minus(a: Atom) -> Self {
+        Shift {
+            at: None,
+            terms: vec![(false, a)],
+        }
+    }
+}
 
 /// A loop over `lo..hi` with adapters, yielding an item per index.
 pub(super) struct Plan {
@@ -55,6 +80,9 @@ pub(super) struct Plan {
     pub inclusive: bool,
     pub adapters: Vec<RangeAdapter>,
     pub item: Item,
+    /// Position counters `(c, p)`: each iteration starts with `let p = c;
+    /// c += 1;` (`enter`), and items at a position read `p`.
+    pub counters: Vec<(VarId, VarId)>,
 }
 
 impl Plan {
@@ -102,6 +130,7 @@ impl Lowerer<'_> {
             v
         });
         let mut body = Vec::new();
+        self.enter(&plan, &mut body);
         let item_is_index = matches!(&plan.item, Item::Index { shift } if shift.is_empty());
         if !item_is_index || !matches!(&*f.pat, syn::Pat::Ident(_)) {
             self.bind_item(&f.pat, &plan.item, index, &mut body);
@@ -148,6 +177,7 @@ impl Lowerer<'_> {
         let index = self.func.temp(Ty::Int, span);
         self.func.vars[index.0].name = "i".into();
         let mut body = Vec::new();
+        self.enter(&plan, &mut body);
         let item = match &plan.item {
             Item::Elem { coll, shift, .. } => {
                 let place = self.elem_place(coll, shift, index, span, &mut body);
@@ -189,6 +219,10 @@ impl Lowerer<'_> {
                 let y = self.item_atom(b, index, out)?;
                 Some(self.emit(Op::Tuple(vec![x, y]), span, out))
             }
+            Item::Slice { .. } => {
+                self.diags.error(span, "a window or chunk is a slice, not a value; bind it with a closure or `for` pattern (`|w| w[1] - w[0]`) and index it");
+                None
+            }
         }
     }
 
@@ -212,7 +246,10 @@ impl Lowerer<'_> {
                     hi,
                     inclusive: matches!(r.limits, syn::RangeLimits::Closed(_)),
                     adapters: Vec::new(),
-                    item: Item::Index { shift: Vec::new() },
+                    item: Item::Index {
+                        shift: Shift::default(),
+                    },
+                    counters: Vec::new(),
                 })
             }
             syn::Expr::Reference(r) => {
@@ -235,13 +272,19 @@ impl Lowerer<'_> {
                 Some(self.collection_plan(coll, by, span_of(e), out))
             }
             _ => {
-                self.error(e, "this iterator is not supported in `for`; supported are ranges and slices, arrays or `Vec`s with `iter`, `iter_mut`, `enumerate`, `zip`, `skip`, `take`, `step_by` and `rev`");
+                self.error(e, "this iterator is not supported; supported are ranges, and slices, arrays and `Vec`s (`&x`, `x.iter()`, `x.iter_mut()`, `x.windows(k)`, `x.chunks(k)`) with adapters (see the supported-Rust table in the crate docs)");
                 None
             }
         }
     }
 
-    fn collection_plan(&mut self, coll: Place, by: By, span: Span, out: &mut Block) -> Plan {
+    pub(super) fn collection_plan(
+        &mut self,
+        coll: Place,
+        by: By,
+        span: Span,
+        out: &mut Block,
+    ) -> Plan {
         let hi = self.emit(Op::Len(coll.clone()), span, out);
         Plan {
             lo: Atom::Const(Const::Lit(syn::parse_quote!(0))),
@@ -251,119 +294,14 @@ impl Lowerer<'_> {
             item: Item::Elem {
                 coll,
                 by,
-                shift: Vec::new(),
+                shift: Shift::default(),
             },
+            counters: Vec::new(),
         }
-    }
-
-    fn plan_method(&mut self, m: &syn::ExprMethodCall, out: &mut Block) -> Option<Plan> {
-        let name = m.method.to_string();
-        let span = span_of(m);
-        let no_args = m.args.is_empty();
-        match name.as_str() {
-            "iter" | "iter_mut" if no_args => {
-                let coll = self.lower_place(&m.receiver, out)?;
-                let by = if name == "iter" { By::Ref } else { By::Mut };
-                return Some(self.collection_plan(coll, by, span, out));
-            }
-            "into_iter" if no_args => return self.plan(&m.receiver, out),
-            _ => {}
-        }
-        let mut plan = self.plan(&m.receiver, out)?;
-        let arg = |l: &mut Self, out: &mut Block| -> Option<Atom> {
-            match m.args.first().map(|a| l.lower_expr(a, out)) {
-                Some(Val::Atom(a)) if m.args.len() == 1 => Some(a),
-                _ => None,
-            }
-        };
-        let post = !plan.adapters.is_empty();
-        match name.as_str() {
-            "copied" | "cloned" if no_args => {
-                set_by_value(&mut plan.item);
-            }
-            "rev" if no_args => plan.adapters.push(RangeAdapter::Rev),
-            "step_by" => {
-                let k = arg(self, out)?;
-                plan.adapters.push(RangeAdapter::StepBy(k));
-            }
-            "enumerate" if no_args && !post => {
-                let shift = if is_zero(&plan.lo) {
-                    Vec::new()
-                } else {
-                    vec![(false, plan.lo.clone())]
-                };
-                plan.item = Item::Pair(Box::new(Item::Index { shift }), Box::new(plan.item));
-            }
-            "skip" if !post => {
-                let k = arg(self, out)?;
-                plan.lo = if is_zero(&plan.lo) {
-                    k
-                } else {
-                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), k), span, out)
-                };
-            }
-            "take" if !post => {
-                let k = arg(self, out)?;
-                let end = if is_zero(&plan.lo) {
-                    k
-                } else {
-                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), k), span, out)
-                };
-                plan.hi = self.emit(
-                    Op::Elem(Elem::Min, vec![plan.hi.clone(), end], None),
-                    span,
-                    out,
-                );
-            }
-            "zip" if !post && m.args.len() == 1 => {
-                let other = self.plan(&m.args[0], out)?;
-                if !other.adapters.is_empty() || other.inclusive || plan.inclusive {
-                    self.error(
-                        &m.args[0],
-                        "`zip` is supported with ranges and collections before `step_by` or `rev`",
-                    );
-                    return None;
-                }
-                // The other item at loop index i is its element i + lo' - lo.
-                let mut shift = Vec::new();
-                if !is_zero(&other.lo) {
-                    shift.push((true, other.lo.clone()));
-                }
-                if !is_zero(&plan.lo) {
-                    shift.push((false, plan.lo.clone()));
-                }
-                let other_len = if is_zero(&other.lo) {
-                    other.hi.clone()
-                } else {
-                    self.emit(
-                        Op::Bin(BinOp::Sub, other.hi.clone(), other.lo.clone()),
-                        span,
-                        out,
-                    )
-                };
-                let end = if is_zero(&plan.lo) {
-                    other_len
-                } else {
-                    self.emit(Op::Bin(BinOp::Add, plan.lo.clone(), other_len), span, out)
-                };
-                plan.hi = self.emit(
-                    Op::Elem(Elem::Min, vec![plan.hi.clone(), end], None),
-                    span,
-                    out,
-                );
-                let other_item = add_shift(other.item, &shift);
-                plan.item = Item::Pair(Box::new(plan.item), Box::new(other_item));
-            }
-            _ => {
-                self.error(&m.method, format!("iterator adapter `{name}` is not supported; supported are `iter`, `iter_mut`, `copied`, `cloned`, `enumerate`, `zip`, `skip`, `take` (before `step_by`/`rev`), `step_by` and `rev`"));
-                return None;
-            }
-        }
-        Some(plan)
     }
 
     /// `coll[i - shift]` as a place.
-    fn elem_place(
+    pub(super) fn elem_place(
         &mut self,
         coll: &Place,
         shift: &Shift,
@@ -378,10 +316,16 @@ impl Lowerer<'_> {
     }
 
     /// The loop index plus a shift.
-    fn shifted(&mut self, index: VarId, shift: &Shift, span: Span, out: &mut Block) -> Atom {
-        let mut terms: Vec<&(bool, Atom)> = shift.iter().filter(|(add, _)| *add).collect();
-        terms.extend(shift.iter().filter(|(add, _)| !*add));
-        let mut acc = Atom::Var(index);
+    pub(super) fn shifted(
+        &mut self,
+        index: VarId,
+        shift: &Shift,
+        span: Span,
+        out: &mut Block,
+    ) -> Atom {
+        let mut terms: Vec<&(bool, Atom)> = shift.terms.iter().filter(|(add, _)| *add).collect();
+        terms.extend(shift.terms.iter().filter(|(add, _)| !*add));
+        let mut acc = Atom::Var(shift.at.unwrap_or(index));
         for (add, a) in terms {
             let op = if *add { BinOp::Add } else { BinOp::Sub };
             acc = self.emit(Op::Bin(op, acc, a.clone()), span, out);
@@ -432,6 +376,18 @@ impl Lowerer<'_> {
                 }
             }
             (
+                syn::Pat::Ident(pi),
+                Item::Slice {
+                    coll,
+                    shift,
+                    size,
+                    clamp,
+                },
+            ) if pi.subpat.is_none() && pi.by_ref.is_none() => {
+                let place = self.slice_place((coll, shift, size, clamp), index, out);
+                self.bind(&pi.ident.to_string(), Binding::Alias(place));
+            }
+            (
                 syn::Pat::Reference(r),
                 Item::Elem {
                     coll,
@@ -455,29 +411,39 @@ impl Lowerer<'_> {
     }
 }
 
-fn is_zero(a: &Atom) -> bool {
+pub(super) fn is_zero(a: &Atom) -> bool {
     match a {
         Atom::Const(Const::Lit(syn::Lit::Int(i))) => i.base10_digits() == "0",
         _ => false,
     }
 }
 
-fn set_by_value(item: &mut Item) {
+pub(super) fn set_by_value(item: &mut Item) {
     match item {
         Item::Elem { by, .. } => *by = By::Value,
         Item::Pair(a, b) => {
             set_by_value(a);
             set_by_value(b);
         }
-        Item::Index { .. } => {}
+        Item::Index { .. } | Item::Slice { .. } => {}
+    }
+}
+
+impl Shift {
+    /// `extra` on top of this shift; a counter in `extra` replaces the base.
+    pub(super) fn extend(&mut self, extra: &Shift) {
+        if extra.at.is_some() {
+            self.at = extra.at;
+        }
+        self.terms.extend(extra.terms.iter().cloned());
     }
 }
 
 /// Shifts every index in `item` by `extra` more.
-fn add_shift(item: Item, extra: &Shift) -> Item {
+pub(super) fn add_shift(item: Item, extra: &Shift) -> Item {
     match item {
         Item::Index { mut shift } => {
-            shift.extend(extra.iter().cloned());
+            shift.extend(extra);
             Item::Index { shift }
         }
         Item::Elem {
@@ -485,8 +451,22 @@ fn add_shift(item: Item, extra: &Shift) -> Item {
             by,
             mut shift,
         } => {
-            shift.extend(extra.iter().cloned());
+            shift.extend(extra);
             Item::Elem { coll, by, shift }
+        }
+        Item::Slice {
+            coll,
+            mut shift,
+            size,
+            clamp,
+        } => {
+            shift.extend(extra);
+            Item::Slice {
+                coll,
+                shift,
+                size,
+                clamp,
+            }
         }
         Item::Pair(a, b) => Item::Pair(
             Box::new(add_shift(*a, extra)),

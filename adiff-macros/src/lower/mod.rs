@@ -5,9 +5,11 @@
 //! [`Diags`] with a span on the offending tokens, and lowering continues with
 //! a placeholder so that later problems are reported too.
 
+mod adapters;
 mod calls;
 mod chains;
 mod closures;
+mod consumers;
 mod control;
 mod expr;
 mod loops;
@@ -64,6 +66,9 @@ pub(crate) struct Lowerer<'d> {
     /// has that type.
     self_name: String,
     self_ret: Ty,
+    /// How many blocks deep the lowering is: the function's tail is the
+    /// last statement at depth 1.
+    depth: usize,
 }
 
 /// Lowers a whole function body.
@@ -80,6 +85,7 @@ pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
         diags,
         self_name: sig.ident.to_string(),
         self_ret: sig.ret.as_ref().map_or(Ty::Unit, Ty::from_syn),
+        depth: 0,
     };
     for p in &sig.params {
         let var = l.func.new_var(VarInfo {
@@ -201,6 +207,7 @@ impl Lowerer<'_> {
 
     fn lower_block_scoped(&mut self, b: &syn::Block, out: &mut Block) -> Val {
         self.scopes.push(HashMap::new());
+        self.depth += 1;
         let mut val = Val::Atom(Atom::Const(Const::Unit));
         let n = b.stmts.len();
         for (i, s) in b.stmts.iter().enumerate() {
@@ -211,6 +218,7 @@ impl Lowerer<'_> {
                 val = v;
             }
         }
+        self.depth -= 1;
         self.scopes.pop();
         val
     }
@@ -223,7 +231,13 @@ impl Lowerer<'_> {
                 Val::Atom(Atom::Const(Const::Unit))
             }
             syn::Stmt::Expr(e, semi) => {
-                let v = self.lower_expr(e, out);
+                // The function's value has the return type: `x.into()`
+                // converts to it.
+                let v = if is_last && semi.is_none() && self.depth == 1 {
+                    self.lower_expect(e, self.ret_prec(), out)
+                } else {
+                    self.lower_expr(e, out)
+                };
                 match v {
                     Val::Never => Val::Never,
                     Val::Atom(a) if is_last && semi.is_none() => Val::Atom(a),

@@ -350,9 +350,7 @@ impl<'a> Needs<'a> {
                         .filter_map(Atom::var)
                         .collect();
                     for ad in &range.adapters {
-                        if let crate::ir::RangeAdapter::StepBy(a)
-                        | crate::ir::RangeAdapter::Take(a) = ad
-                        {
+                        if let Some(a) = ad.arg() {
                             vs.extend(a.var());
                         }
                     }

@@ -359,6 +359,7 @@ impl Gen<'_> {
                 .map(|a| match a {
                     RangeAdapter::StepBy(k) => RangeAdapter::StepBy(self.sub_atom(k)),
                     RangeAdapter::Take(k) => RangeAdapter::Take(self.sub_atom(k)),
+                    RangeAdapter::Skip(k) => RangeAdapter::Skip(self.sub_atom(k)),
                     RangeAdapter::Rev => RangeAdapter::Rev,
                 })
                 .collect(),
