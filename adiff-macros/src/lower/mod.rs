@@ -5,6 +5,7 @@
 //! [`Diags`] with a span on the offending tokens, and lowering continues with
 //! a placeholder so that later problems are reported too.
 
+mod buffers;
 mod calls;
 mod chains;
 mod closures;
@@ -35,6 +36,9 @@ enum Binding {
     /// A `&mut T` into a place, such as the item of `iter_mut()`: reading
     /// reads the place and `*x = ...` writes it.
     Alias(Place),
+    /// A sub-slice bound by `let (a, b) = x.split_at(k);` (`mut` for
+    /// `split_at_mut`): a place, passed to calls by reference.
+    SubSlice(Place, bool),
     /// A closure bound by `let`, inlined at each call (`closures.rs`).
     Closure(std::rc::Rc<closures::LocalClosure>),
 }
@@ -223,6 +227,9 @@ impl Lowerer<'_> {
                 Val::Atom(Atom::Const(Const::Unit))
             }
             syn::Stmt::Expr(e, semi) => {
+                if semi.is_some() && self.pop_statement(e, out) {
+                    return Val::Atom(Atom::Const(Const::Unit));
+                }
                 let v = self.lower_expr(e, out);
                 match v {
                     Val::Never => Val::Never,
