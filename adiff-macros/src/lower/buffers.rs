@@ -34,6 +34,16 @@ fn lit(k: usize) -> Atom {
     Atom::Const(Const::Lit(syn::parse_quote!(#k)))
 }
 
+/// The value at `p`: a whole variable as `Use`, which reverse mode clones
+/// where moving a `Vec` would leave nothing to restore.
+fn read(p: &Place) -> Op {
+    if p.proj.is_empty() {
+        Op::Use(Atom::Var(p.base))
+    } else {
+        Op::Load(p.clone())
+    }
+}
+
 fn index(p: &Place, i: Atom) -> Place {
     let mut p = p.clone();
     p.proj.push(Proj::Index(i));
@@ -586,12 +596,12 @@ impl Lowerer<'_> {
             let Val::Atom(v) = self.lower_expr(&c.args[1], out) else {
                 return Some(Val::Never);
             };
-            let old = self.emit(Op::Load(places[0].clone()), span, out);
+            let old = self.emit(read(&places[0]), span, out);
             self.assign(places[0].clone(), v, span, out);
             return Some(Val::Atom(old));
         }
-        let a = self.emit(Op::Load(places[0].clone()), span, out);
-        let b = self.emit(Op::Load(places[1].clone()), span, out);
+        let a = self.emit(read(&places[0]), span, out);
+        let b = self.emit(read(&places[1]), span, out);
         self.assign(places[0].clone(), b, span, out);
         self.assign(places[1].clone(), a, span, out);
         Some(Val::Atom(Atom::Const(Const::Unit)))
