@@ -26,23 +26,23 @@ macro_rules! suite {
         /// differences in several directions; `f_vjp` by the dot-product
         /// test; `f_grad` against `g`.
         macro_rules! check_all {
-            ($f:ident, $fj:ident, $fv:ident, $fg:ident, $x:expr, $g:expr) => {{
-                let x: Vec<$F> = $x;
-                let n = x.len();
-                let exact: Vec<$F> = $g(&x);
-                for u in dirs(n, 3) {
-                    let (val, t) = $fj(&x, &u);
-                    assert_eq!(val, $f(&x));
-                    check(t, dot(&exact, &u), fd(|s| $f(&axpy(&x, s, &u))));
-                }
-                for seed in 0..3 {
-                    rev_dot!($f, $fj, $fv, seed; rf x);
-                }
-                let (v, g) = $fg(&x);
-                assert_eq!(v, $f(&x));
-                check_exact_vec(&g, &exact);
-            }};
-        }
+                            ($f:ident, $fj:ident, $fv:ident, $fg:ident, $x:expr, $g:expr) => {{
+                                let x: Vec<$F> = $x;
+                                let n = x.len();
+                                let exact: Vec<$F> = $g(&x);
+                                for u in dirs(n, 3) {
+                                    let (val, t) = $fj(&x, &u);
+                                    assert_eq!(val, $f(&x));
+                                    check(t, dot(&exact, &u), fd(|s| $f(&axpy(&x, s, &u))));
+                                }
+                                for seed in 0..3 {
+                                    rev_dot!($f, $fj, $fv, seed; rf x);
+                                }
+                                let (v, g) = $fg(&x);
+                                assert_eq!(v, $f(&x));
+                                check_exact_vec(&g, &exact);
+                            }};
+                        }
 
         /// The example: push `x[i]²`, sum the `Vec`.
         #[jvp]
@@ -92,9 +92,14 @@ macro_rules! suite {
 
         #[test]
         fn pop_unwrap_and_pop_statement() {
-            check_all!(pops, pops_jvp, pops_vjp, pops_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                vec![2.0 * x[0], 4.0 * x[1], 0.0, 54.0 * x[3]]
-            });
+            check_all!(
+                pops,
+                pops_jvp,
+                pops_vjp,
+                pops_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| { vec![2.0 * x[0], 4.0 * x[1], 0.0, 54.0 * x[3]] }
+            );
         }
 
         /// `insert` and `remove`: `v = [sin x2, x0, x0 x2, x1, x3]`,
@@ -145,14 +150,21 @@ macro_rules! suite {
 
         #[test]
         fn resize_truncate_clear() {
-            check_all!(resizes, resizes_jvp, resizes_vjp, resizes_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                vec![
-                    12.0 * x[0] + x[1],
-                    4.0 * x[1] + x[0],
-                    6.0 * x[2] + x[3],
-                    8.0 * x[3] + x[2],
-                ]
-            });
+            check_all!(
+                resizes,
+                resizes_jvp,
+                resizes_vjp,
+                resizes_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| {
+                    vec![
+                        12.0 * x[0] + x[1],
+                        4.0 * x[1] + x[0],
+                        6.0 * x[2] + x[3],
+                        8.0 * x[3] + x[2],
+                    ]
+                }
+            );
         }
 
         /// `extend_from_slice` from a sub-slice and from a slice:
@@ -172,10 +184,19 @@ macro_rules! suite {
 
         #[test]
         fn extend_from_slice() {
-            check_all!(extends, extends_jvp, extends_vjp, extends_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                let n = x.len();
-                (0..n).map(|k| 2.0 * (2 * k + 2 + n) as $F * x[k]).collect::<Vec<$F>>()
-            });
+            check_all!(
+                extends,
+                extends_jvp,
+                extends_vjp,
+                extends_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| {
+                    let n = x.len();
+                    (0..n)
+                        .map(|k| 2.0 * (2 * k + 2 + n) as $F * x[k])
+                        .collect::<Vec<$F>>()
+                }
+            );
         }
 
         /// A stack machine: push `x_i`, then replace the top two by
@@ -216,7 +237,14 @@ macro_rules! suite {
 
         #[test]
         fn pushes_and_pops_in_a_loop() {
-            check_all!(stack, stack_jvp, stack_vjp, stack_grad, vec![0.5, -1.5, 1.25, 0.75], stack_grad_exact);
+            check_all!(
+                stack,
+                stack_jvp,
+                stack_vjp,
+                stack_grad,
+                vec![0.5, -1.5, 1.25, 0.75],
+                stack_grad_exact
+            );
         }
 
         /// Pops in a `while` loop: `r_(n-1) = x_(n-1)`, `r_k = x_k + r_(k+1)²`.
@@ -248,7 +276,14 @@ macro_rules! suite {
 
         #[test]
         fn pops_in_a_while_loop() {
-            check_all!(fold_back, fold_back_jvp, fold_back_vjp, fold_back_grad, vec![0.5, -0.75, 0.25, 0.6], fold_back_exact);
+            check_all!(
+                fold_back,
+                fold_back_jvp,
+                fold_back_vjp,
+                fold_back_grad,
+                vec![0.5, -0.75, 0.25, 0.6],
+                fold_back_exact
+            );
         }
 
         /// `to_vec` and `clone`: `s = x0 x1 + x0 x1² + x2`.
@@ -264,9 +299,14 @@ macro_rules! suite {
 
         #[test]
         fn to_vec_and_clone() {
-            check_all!(copies, copies_jvp, copies_vjp, copies_grad, vec![0.5, -1.5, 2.0], |x: &[$F]| {
-                vec![x[1] + x[1] * x[1], x[0] + 2.0 * x[0] * x[1], 1.0]
-            });
+            check_all!(
+                copies,
+                copies_jvp,
+                copies_vjp,
+                copies_grad,
+                vec![0.5, -1.5, 2.0],
+                |x: &[$F]| { vec![x[1] + x[1] * x[1], x[0] + 2.0 * x[0] * x[1], 1.0] }
+            );
         }
 
         /// `first`/`last` (with `*`, `.copied()`, `.cloned()`, `_mut`):
@@ -283,9 +323,14 @@ macro_rules! suite {
 
         #[test]
         fn first_and_last() {
-            check_all!(ends, ends_jvp, ends_vjp, ends_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                vec![x[3] + x[0].cos() + 2.0 * x[1], 2.0 * x[0], 0.0, x[0]]
-            });
+            check_all!(
+                ends,
+                ends_jvp,
+                ends_vjp,
+                ends_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| { vec![x[3] + x[0].cos() + 2.0 * x[1], 2.0 * x[0], 0.0, x[0]] }
+            );
         }
 
         #[jvp]
@@ -320,9 +365,21 @@ macro_rules! suite {
 
         #[test]
         fn split_at() {
-            check_all!(halves, halves_jvp, halves_vjp, halves_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                vec![x[3] + x[2], 2.0 + x[3], 2.0 * x[2] + x[0], 2.0 * x[3] + x[0] + x[1]]
-            });
+            check_all!(
+                halves,
+                halves_jvp,
+                halves_vjp,
+                halves_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| {
+                    vec![
+                        x[3] + x[2],
+                        2.0 + x[3],
+                        2.0 * x[2] + x[0],
+                        2.0 * x[3] + x[0] + x[1],
+                    ]
+                }
+            );
         }
 
         /// `split_at_mut` on a local copy, written through both halves and
@@ -345,14 +402,21 @@ macro_rules! suite {
 
         #[test]
         fn split_at_mut() {
-            check_all!(halves_mut, halves_mut_jvp, halves_mut_vjp, halves_mut_grad, vec![0.5, -1.5, 2.0, 0.75], |x: &[$F]| {
-                vec![
-                    3.0 * x[2] + 4.0 * x[1].sin(),
-                    2.0 + 4.0 * x[0] * x[1].cos(),
-                    x[3] + 3.0 * x[0],
-                    x[2],
-                ]
-            });
+            check_all!(
+                halves_mut,
+                halves_mut_jvp,
+                halves_mut_vjp,
+                halves_mut_grad,
+                vec![0.5, -1.5, 2.0, 0.75],
+                |x: &[$F]| {
+                    vec![
+                        3.0 * x[2] + 4.0 * x[1].sin(),
+                        2.0 + 4.0 * x[0] * x[1].cos(),
+                        x[3] + 3.0 * x[0],
+                        x[2],
+                    ]
+                }
+            );
         }
     };
 }

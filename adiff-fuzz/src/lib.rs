@@ -27,6 +27,7 @@
 
 use std::fmt::Write;
 
+mod buffers;
 mod slices;
 mod vecs;
 
@@ -152,6 +153,7 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 vecs,
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
+                bufs: buffers::Stream::new(seed, k),
                 helper: None,
                 extended,
                 rng: &mut rng,
@@ -183,6 +185,8 @@ struct Gen<'r> {
     /// A third stream, for sub-slices and tuple parameters (`slices.rs`),
     /// so adding them leaves the other two streams' draws as they were.
     sub: Rng,
+    /// The stream of buffer-method statements (`buffers.rs`).
+    bufs: buffers::Stream,
     /// This function's helper with a tuple parameter, if it has one.
     helper: Option<Function>,
     extended: bool,
@@ -384,6 +388,9 @@ impl Gen<'_> {
         }
         if self.extended && self.sub.chance(10) {
             self.slice_statement();
+        }
+        if self.extended && self.bufs.chance(10) {
+            self.buffer_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });

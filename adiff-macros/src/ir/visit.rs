@@ -162,9 +162,7 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
                 }
             }
         }
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => {
-            place_atoms(p, f)
-        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => place_atoms(p, f),
         Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
         Op::TapeNew(_) | Op::TapeNewOwned | Op::Default => {}
         Op::TapePop(t) => f(&Atom::Var(*t)),
@@ -195,9 +193,7 @@ pub fn op_reads(op: &Op) -> Vec<VarId> {
     let mut out = Vec::new();
     op_atoms(op, &mut |a| out.extend(a.var()));
     match op {
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => {
-            out.push(p.base)
-        }
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => out.push(p.base),
         Op::Call(_, args) => {
             for a in args {
                 collect_arg_bases(a, &mut out);

@@ -13,7 +13,7 @@
 
 use proc_macro2::Span;
 
-use crate::ir::{Atom, BinOp, Block, Bounds, Const, Op, Pat, Place, Proj, Range, Stmt, VarId};
+use crate::ir::{Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Range, Stmt, VarId};
 use crate::ty::Ty;
 
 use super::{span_of, strip_parens, Lowerer, Val};
@@ -30,13 +30,13 @@ const RESIZING: &[&str] = &[
     "extend_from_slice",
 ];
 
-fn lit(k: usize) -> Atom {
+pub(super) fn lit(k: usize) -> Atom {
     Atom::Const(Const::Lit(syn::parse_quote!(#k)))
 }
 
 /// The value at `p`: a whole variable as `Use`, which reverse mode clones
 /// where moving a `Vec` would leave nothing to restore.
-fn read(p: &Place) -> Op {
+pub(super) fn read(p: &Place) -> Op {
     if p.proj.is_empty() {
         Op::Use(Atom::Var(p.base))
     } else {
@@ -44,7 +44,7 @@ fn read(p: &Place) -> Op {
     }
 }
 
-fn index(p: &Place, i: Atom) -> Place {
+pub(super) fn index(p: &Place, i: Atom) -> Place {
     let mut p = p.clone();
     p.proj.push(Proj::Index(i));
     p
@@ -104,10 +104,7 @@ impl Lowerer<'_> {
             Ty::Ref(_, t) => *t,
             t => t,
         };
-        let slice_like = matches!(
-            ty,
-            Ty::Vec(_) | Ty::Slice(_) | Ty::Array(_) | Ty::Unknown
-        );
+        let slice_like = matches!(ty, Ty::Vec(_) | Ty::Slice(_) | Ty::Array(_) | Ty::Unknown);
         if !slice_like {
             return None;
         }
@@ -152,18 +149,22 @@ impl Lowerer<'_> {
                 });
                 Val::Atom(Atom::Const(Const::Unit))
             }
-            _ => Val::Atom(self.to_vec(&recv, span, out)),
+            _ => Val::Atom(self.copy_to_vec(&recv, span, out)),
         })
     }
 
     /// The type of a method receiver, when it is a local or parameter.
     fn receiver_ty(&self, e: &syn::Expr) -> Ty {
         match strip_parens(e) {
-            syn::Expr::Path(p) => match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
-                Some(super::Binding::Var(v) | super::Binding::ByRef(v)) => self.func.info(v).ty.clone(),
-                Some(super::Binding::SubSlice(..)) => Ty::Slice(Box::new(Ty::Unknown)),
-                _ => Ty::Other,
-            },
+            syn::Expr::Path(p) => {
+                match p.path.get_ident().and_then(|i| self.lookup(&i.to_string())) {
+                    Some(super::Binding::Var(v) | super::Binding::ByRef(v)) => {
+                        self.func.info(v).ty.clone()
+                    }
+                    Some(super::Binding::SubSlice(..)) => Ty::Slice(Box::new(Ty::Unknown)),
+                    _ => Ty::Other,
+                }
+            }
             // `x[a..b]`, `v[i]` (of a nested buffer), `*r`.
             syn::Expr::Index(_) | syn::Expr::Unary(_) | syn::Expr::Field(_) => Ty::Unknown,
             syn::Expr::Reference(r) => self.receiver_ty(&r.expr),
@@ -172,7 +173,7 @@ impl Lowerer<'_> {
     }
 
     /// The place of a buffer operand: `x`, `&x`, `&mut x[a..b]`, `v[i]`.
-    fn buffer_place(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Place> {
+    pub(super) fn buffer_place(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Place> {
         let e = match strip_parens(e) {
             syn::Expr::Reference(r) => &*r.expr,
             e => e,
@@ -188,7 +189,8 @@ impl Lowerer<'_> {
         let syn::Expr::Path(p) = strip_parens(recv) else {
             return None;
         };
-        let Some(super::Binding::Var(v)) = p.path.get_ident().and_then(|i| self.lookup(&i.to_string()))
+        let Some(super::Binding::Var(v)) =
+            p.path.get_ident().and_then(|i| self.lookup(&i.to_string()))
         else {
             return None;
         };
@@ -355,7 +357,7 @@ impl Lowerer<'_> {
 
     /// A copy of a variable atom that nothing reassigns (an index read
     /// once by Rust but used at several places here).
-    fn fixed(&mut self, a: Atom, span: Span, out: &mut Block) -> Atom {
+    pub(super) fn fixed(&mut self, a: Atom, span: Span, out: &mut Block) -> Atom {
         match a {
             Atom::Var(v) if self.func.info(v).mutable => self.emit(Op::Use(a), span, out),
             a => a,
@@ -364,7 +366,10 @@ impl Lowerer<'_> {
 
     /// `x.swap(i, j)`.
     fn swap_elems(&mut self, x: &Place, i: &Atom, j: &Atom, span: Span, out: &mut Block) {
-        let (i, j) = (self.fixed(i.clone(), span, out), self.fixed(j.clone(), span, out));
+        let (i, j) = (
+            self.fixed(i.clone(), span, out),
+            self.fixed(j.clone(), span, out),
+        );
         let a = self.emit(Op::Load(index(x, i.clone())), span, out);
         let b = self.emit(Op::Load(index(x, j.clone())), span, out);
         self.assign(index(x, i), b, span, out);
@@ -384,7 +389,7 @@ impl Lowerer<'_> {
     }
 
     /// `x.to_vec()` / `x.clone()` of a buffer: a new `Vec` filled by a loop.
-    fn to_vec(&mut self, x: &Place, span: Span, out: &mut Block) -> Atom {
+    fn copy_to_vec(&mut self, x: &Place, span: Span, out: &mut Block) -> Atom {
         let v = self.func.temp(Ty::Vec(Box::new(Ty::Unknown)), span);
         self.func.vars[v.0].mutable = true;
         self.func.vars[v.0].name = "copied".into();
@@ -399,23 +404,6 @@ impl Lowerer<'_> {
             l.push_value(v, a, span, body);
         });
         Atom::Var(v)
-    }
-
-    /// `x.sin_cos()`: the tuple `(x.sin(), x.cos())`.
-    pub(super) fn sin_cos(
-        &mut self,
-        x: Atom,
-        prec: Option<crate::ty::Prec>,
-        span: Span,
-        out: &mut Block,
-    ) -> Val {
-        let prec = prec.or(match self.ty_of(&x) {
-            Ty::Float(p) => p,
-            _ => None,
-        });
-        let s = self.emit(Op::Elem(crate::elem::Elem::Sin, vec![x.clone()], prec), span, out);
-        let c = self.emit(Op::Elem(crate::elem::Elem::Cos, vec![x], prec), span, out);
-        Val::Atom(self.emit(Op::Tuple(vec![s, c]), span, out))
     }
 
     /// `for i in lo..hi` (reversed with `rev`), with the body made by `f`.
@@ -447,163 +435,5 @@ impl Lowerer<'_> {
             body,
             label: None,
         });
-    }
-
-    /// The element `x.first()`/`x.last()` (also `_mut`, `.copied()`,
-    /// `.cloned()`) that `unwrap`/`expect` is applied to: `Some(Some(place))`;
-    /// `Some(None)` after an error; `None` when `e` is not such a chain.
-    pub(super) fn first_last_place(
-        &mut self,
-        e: &syn::Expr,
-        out: &mut Block,
-    ) -> Option<Option<Place>> {
-        let mut e = strip_parens(e);
-        if let syn::Expr::MethodCall(m) = e {
-            if (m.method == "copied" || m.method == "cloned") && m.args.is_empty() {
-                e = strip_parens(&m.receiver);
-            }
-        }
-        let syn::Expr::MethodCall(m) = e else {
-            return None;
-        };
-        let name = m.method.to_string();
-        let first = match name.as_str() {
-            "first" | "first_mut" => true,
-            "last" | "last_mut" => false,
-            _ => return None,
-        };
-        if !m.args.is_empty() {
-            return None;
-        }
-        let span = span_of(m);
-        let Some(x) = self.buffer_place(&m.receiver, out) else {
-            return Some(None);
-        };
-        let i = if first {
-            lit(0)
-        } else {
-            let n = self.emit(Op::Len(x.clone()), span, out);
-            self.emit(Op::Bin(BinOp::Sub, n, lit(1)), span, out)
-        };
-        Some(Some(index(&x, i)))
-    }
-
-    /// `let (a, b) = x.split_at(k);` (or `split_at_mut`): `a` and `b` are
-    /// the sub-slices `x[..k]` and `x[k..]`. `false` when `init` is not
-    /// such a call.
-    pub(super) fn bind_split_at(
-        &mut self,
-        pt: &syn::PatTuple,
-        init: Option<&syn::Expr>,
-        out: &mut Block,
-    ) -> bool {
-        let Some(syn::Expr::MethodCall(m)) = init.map(strip_parens) else {
-            return false;
-        };
-        if !(m.method == "split_at" || m.method == "split_at_mut") || m.args.len() != 1 {
-            return false;
-        }
-        let names: Vec<Option<&syn::Ident>> = pt
-            .elems
-            .iter()
-            .map(|p| match p {
-                syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => Some(&pi.ident),
-                _ => None,
-            })
-            .collect();
-        if names.len() != 2 || names.iter().any(Option::is_none) {
-            self.error(pt, "`split_at` is supported bound to two names: `let (a, b) = x.split_at(k);`");
-            return true;
-        }
-        let Some(x) = self.buffer_place(&m.receiver, out) else {
-            return true;
-        };
-        let Val::Atom(k) = self.lower_expr(&m.args[0], out) else {
-            return true;
-        };
-        let k = self.fixed(k, span_of(&m.args[0]), out);
-        // As std: "mid > len" panics.
-        let n = self.emit(Op::Len(x.clone()), span_of(m), out);
-        let ok = self.emit(Op::Bin(BinOp::Le, k.clone(), n), span_of(m), out);
-        out.push(Stmt::Assert {
-            mac: syn::parse_quote!(::core::assert),
-            args: vec![ok],
-            rest: quote::quote!(, "mid > len"),
-        });
-        for (name, (lo, hi)) in names.into_iter().flatten().zip([(None, Some(k.clone())), (Some(k), None)]) {
-            let mut p = x.clone();
-            p.proj.push(Proj::Slice(Bounds {
-                lo,
-                hi,
-                inclusive: false,
-            }));
-            let is_mut = m.method == "split_at_mut";
-            self.bind(&name.to_string(), super::Binding::SubSlice(p, is_mut));
-        }
-        true
-    }
-
-    /// A sub-slice from `split_at` passed to a call: by reference.
-    pub(super) fn sub_slice_arg(&self, a: &syn::Expr) -> Option<crate::ir::Arg> {
-        let syn::Expr::Path(p) = strip_parens(a) else {
-            return None;
-        };
-        match self.lookup(&p.path.get_ident()?.to_string())? {
-            super::Binding::SubSlice(place, true) => Some(crate::ir::Arg::RefMut(place)),
-            super::Binding::SubSlice(place, false) => Some(crate::ir::Arg::Ref(place)),
-            _ => None,
-        }
-    }
-
-    /// Calls of std that are loads and stores: `std::mem::swap(&mut a, &mut
-    /// b)`, `std::mem::replace(&mut a, v)`; and `Vec::new()` and
-    /// `Vec::with_capacity(n)`, an empty `Vec` (the capacity is not kept).
-    /// `None` for any other call.
-    pub(super) fn lower_std_call(
-        &mut self,
-        c: &syn::ExprCall,
-        path: &syn::Path,
-        out: &mut Block,
-    ) -> Option<Val> {
-        let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        let tail: Vec<&str> = names.iter().rev().take(2).map(String::as_str).collect();
-        let span = span_of(c);
-        match (tail.as_slice(), c.args.len()) {
-            (["new", "Vec"], 0) => {
-                return Some(Val::Atom(self.emit(Op::VecList(Vec::new()), span, out)));
-            }
-            (["with_capacity", "Vec"], 1) => {
-                self.lower_expr(&c.args[0], out);
-                return Some(Val::Atom(self.emit(Op::VecList(Vec::new()), span, out)));
-            }
-            (["swap" | "replace", "mem"], 2) => {}
-            _ => return None,
-        }
-        let mut places = Vec::new();
-        for a in c.args.iter().take(if tail[0] == "swap" { 2 } else { 1 }) {
-            let syn::Expr::Reference(r) = strip_parens(a) else {
-                return Some(self.error(a, format!("`mem::{}` is supported on places borrowed here: `&mut a`, `&mut x[i]`", tail[0])));
-            };
-            if r.mutability.is_none() {
-                return Some(self.error(a, "this argument must be `&mut`"));
-            }
-            let Some(p) = self.lower_place(&r.expr, out) else {
-                return Some(Self::poison());
-            };
-            places.push(p);
-        }
-        if tail[0] == "replace" {
-            let Val::Atom(v) = self.lower_expr(&c.args[1], out) else {
-                return Some(Val::Never);
-            };
-            let old = self.emit(read(&places[0]), span, out);
-            self.assign(places[0].clone(), v, span, out);
-            return Some(Val::Atom(old));
-        }
-        let a = self.emit(read(&places[0]), span, out);
-        let b = self.emit(read(&places[1]), span, out);
-        self.assign(places[0].clone(), b, span, out);
-        self.assign(places[1].clone(), a, span, out);
-        Some(Val::Atom(Atom::Const(Const::Unit)))
     }
 }

@@ -5,6 +5,7 @@
 //! [`Diags`] with a span on the offending tokens, and lowering continues with
 //! a placeholder so that later problems are reported too.
 
+mod buffer_views;
 mod buffers;
 mod calls;
 mod chains;
