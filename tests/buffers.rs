@@ -12,7 +12,8 @@
     clippy::needless_range_loop,
     clippy::ptr_arg,
     clippy::vec_init_then_push,
-    clippy::useless_vec
+    clippy::useless_vec,
+    clippy::clone_on_copy
 )]
 
 mod common;
@@ -294,7 +295,10 @@ macro_rules! suite {
             w[0] = w[0] * w[1];
             let c = w.clone();
             w[1] = 0.0;
-            c[0] + c[1] * w[0] + w[2] + w[1]
+            // Copies of a float and of an array stay a float and an array.
+            let pair: [$F; 2] = [x[2], w[1]];
+            let p2 = pair.clone();
+            c[0] + c[1] * w[0] + p2[0].clone() + p2[1]
         }
 
         #[test]

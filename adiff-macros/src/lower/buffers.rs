@@ -100,7 +100,29 @@ impl Lowerer<'_> {
             let v = self.resizable(&m.receiver, &m.method)?;
             return Some(self.resize_method(v, m, out));
         }
-        let ty = match self.receiver_ty(&m.receiver) {
+        let ty = self.receiver_ty(&m.receiver);
+        if name == "clone" {
+            match ty {
+                // A copy: `Copy` values, and arrays stay arrays.
+                Ty::Float(_) | Ty::Int | Ty::Bool => {
+                    let Val::Atom(a) = self.lower_expr(&m.receiver, out) else {
+                        return Some(Val::Never);
+                    };
+                    return Some(Val::Atom(self.emit(Op::Use(a), span_of(m), out)));
+                }
+                Ty::Array(ref e) if matches!(**e, Ty::Float(_) | Ty::Int) => {
+                    let Val::Atom(a) = self.lower_expr(&m.receiver, out) else {
+                        return Some(Val::Never);
+                    };
+                    return Some(Val::Atom(self.emit(Op::Use(a), span_of(m), out)));
+                }
+                // `r.clone()` of a reference is the reference, not a `Vec`;
+                // other arrays are not copied into one either.
+                Ty::Ref(..) | Ty::Array(_) => return None,
+                _ => {}
+            }
+        }
+        let ty = match ty {
             Ty::Ref(_, t) => *t,
             t => t,
         };
@@ -110,6 +132,14 @@ impl Lowerer<'_> {
         }
         let recv = self.buffer_place(&m.receiver, out)?;
         let span = span_of(m);
+        if name == "clone" && !matches!(ty, Ty::Vec(_) | Ty::Slice(_)) {
+            // An element or field (`x[i].clone()`): its type decides.
+            return Some(match self.place_ty(&recv) {
+                Ty::Float(_) | Ty::Int | Ty::Bool => Val::Atom(self.emit(Op::Load(recv), span, out)),
+                Ty::Vec(_) | Ty::Slice(_) => Val::Atom(self.copy_to_vec(&recv, span, out)),
+                _ => self.error(m, "`clone` of a value whose type the macro cannot see; copy a float with `let y = x;` or a buffer with `to_vec()`"),
+            });
+        }
         let args: Vec<&syn::Expr> = m.args.iter().collect();
         Some(match name.as_str() {
             "swap" => {
@@ -203,7 +233,19 @@ impl Lowerer<'_> {
             }
             return None;
         }
-        matches!(self.func.info(v).ty, Ty::Vec(_) | Ty::Unknown).then_some(v)
+        // Only a `Vec` the macro sees (a `vec![..]`, `Vec::new()`, `to_vec`,
+        // or annotated): a local of another type keeps its own methods.
+        match &self.func.info(v).ty {
+            Ty::Vec(e) if matches!(**e, Ty::Vec(_)) => {
+                self.diags.error(
+                    method.span(),
+                    format!("`{method}` on a `Vec` of `Vec`s is not supported; keep the rows in one flat `Vec` and index it (`v[i * m + j]`)"),
+                );
+                None
+            }
+            Ty::Vec(_) => Some(v),
+            _ => None,
+        }
     }
 
     /// `push`, `insert`, `remove`, `resize`, `truncate`, `clear` and
