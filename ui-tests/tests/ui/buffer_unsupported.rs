@@ -24,12 +24,4 @@ fn first_as_option(x: &[f64]) -> f64 {
     f.copied().unwrap_or(1.0) * 2.0
 }
 
-// `mem::swap` needs `&mut` places.
-#[vjp]
-fn swap_values(x: f64, y: f64) -> f64 {
-    let (mut a, mut b) = (x, y);
-    std::mem::swap(a, &mut b);
-    a * b
-}
-
 fn main() {}
