@@ -10,7 +10,8 @@
 //! `std::mem::swap`/`replace`, `first`/`last` and `sin_cos`. A scalar in
 //! scope takes the result, with factors that keep values bounded. Lengths
 //! stay within what the function has: `v` has at least 2 elements, `a` and
-//! `buf` exactly 4.
+//! `buf` exactly 4. Operands are read before `buf` is borrowed (`let f =
+//! ..; buf[1..3].fill(f)`), as the borrow checker wants.
 
 use crate::{Gen, Rng};
 
@@ -99,7 +100,7 @@ impl Gen<'_> {
             4 => {
                 let (lo, k) = (self.below(3), self.below(4));
                 format!(
-                    "buf[{lo}..{lo} + 2].fill({p} * 0.5); a[..2].copy_from_slice(&buf[2..]); \
+                    "let f = {p} * 0.5; buf[{lo}..{lo} + 2].fill(f); a[..2].copy_from_slice(&buf[2..]); \
                      let mut {b} = a.to_vec(); {b}.reverse(); let c = {b}.clone(); \
                      {target} = {target} * 0.5 + c[{k}] * {b}[0] * 0.5;"
                 )
@@ -118,7 +119,7 @@ impl Gen<'_> {
             _ => {
                 let k = 1 + self.below(3);
                 format!(
-                    "let (l, r) = buf.split_at_mut({k}); l[0] = l[0] * 0.5 + r[0] * {p} * 0.5; \
+                    "let f = {p}; let (l, r) = buf.split_at_mut({k}); l[0] = l[0] * 0.5 + r[0] * f * 0.5; \
                      let (h, t) = v.split_at(1); {target} = {target} * 0.5 + h[0] * t[t.len() - 1] * 0.25;"
                 )
             }

@@ -311,7 +311,9 @@ impl Lowerer<'_> {
         let span = span_of(m);
         let n = self.emit(Op::Len(Place::var(v)), span, out);
         let last = self.emit(Op::Bin(BinOp::Sub, n, lit(1)), span, out);
-        self.remove_at(v, last, span, out)
+        let y = self.emit(Op::Load(index(&Place::var(v), last.clone())), span, out);
+        self.drop_at(v, last, span, out);
+        Val::Atom(y)
     }
 
     /// `v.pop();` as a statement: the last element dropped, if any.
