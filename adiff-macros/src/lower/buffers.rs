@@ -140,8 +140,21 @@ impl Lowerer<'_> {
                 _ => self.error(m, "`clone` of a value whose type the macro cannot see; copy a float with `let y = x;` or a buffer with `to_vec()`"),
             });
         }
+        self.in_place(&name, m, recv, span, out)
+    }
+
+    /// `swap`, `reverse`, `fill`, `copy_from_slice`/`clone_from_slice`,
+    /// and `to_vec`/`clone` of the buffer at `recv`.
+    fn in_place(
+        &mut self,
+        name: &str,
+        m: &syn::ExprMethodCall,
+        recv: Place,
+        span: Span,
+        out: &mut Block,
+    ) -> Option<Val> {
         let args: Vec<&syn::Expr> = m.args.iter().collect();
-        Some(match name.as_str() {
+        Some(match name {
             "swap" => {
                 let Some(ij) = self.lower_all(args.into_iter(), out) else {
                     return Some(Val::Never);
