@@ -13,7 +13,9 @@
     clippy::ptr_arg,
     clippy::vec_init_then_push,
     clippy::useless_vec,
-    clippy::clone_on_copy
+    clippy::clone_on_copy,
+    clippy::assign_op_pattern,
+    clippy::manual_swap
 )]
 
 mod common;
