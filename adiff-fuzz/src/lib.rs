@@ -29,6 +29,7 @@
 
 use std::fmt::Write;
 
+mod buffers;
 mod chains;
 pub mod negatives;
 mod slices;
@@ -157,6 +158,7 @@ fn generate(seed: u64, count: usize, extended: bool) -> Program {
                 ext: Rng::new(seed.wrapping_mul(0x2545_F491_4F6C_DD1D) ^ (k as u64 + 0xC105)),
                 sub: Rng::new(seed.wrapping_mul(0x9E6C_63D0_676A_9A99) ^ (k as u64 + 0x51CE)),
                 chains: Rng::new(seed.wrapping_mul(0xD6E8_FEB8_6659_FD93) ^ (k as u64 + 0xC4A1)),
+                bufs: buffers::Stream::new(seed, k),
                 helper: None,
                 extended,
                 rng: &mut rng,
@@ -191,6 +193,8 @@ struct Gen<'r> {
     /// A fourth stream, for iterator chains, `windows`/`chunks` and array
     /// destructuring (`chains.rs`).
     chains: Rng,
+    /// The stream of buffer-method statements (`buffers.rs`).
+    bufs: buffers::Stream,
     /// This function's helper with a tuple parameter, if it has one.
     helper: Option<Function>,
     extended: bool,
@@ -395,6 +399,9 @@ impl Gen<'_> {
         }
         if self.extended && self.chains.chance(10) {
             self.chain_statement();
+        }
+        if self.extended && self.bufs.chance(10) {
+            self.buffer_statement();
         }
         self.budget -= 1;
         let choice = self.rng.below(if depth < 2 { 13 } else { 7 });

@@ -261,6 +261,10 @@ fn written_by_method(func: &Func, op: &Op) -> Vec<VarId> {
     out
 }
 
+/// Element accessors returning an `Option`, whose differentiable forms
+/// (`*x.first().unwrap()`, ...) are lowered to indexing.
+const ACCESSORS: &[&str] = &["first", "last", "first_mut", "last_mut", "get", "get_mut"];
+
 /// Methods of `f32`/`f64`, slices and `Vec`s that only read their receiver
 /// and return a value with no derivative (or a copy, reported where used).
 const READ_ONLY: &[&str] = &[
@@ -492,6 +496,22 @@ fn check_write(func: &Func, op: &Op, w: VarId, diags: &mut Diags) {
 
 fn check_op(op: &Op, diags: &mut Diags) {
     match op {
+        // `first()`, `last()` and the like take no argument, `get(i)` one;
+        // a `get()` without one is some other type's (`Cell::get`).
+        Op::Method(_, name, args)
+            if ACCESSORS.contains(&name.to_string().as_str())
+                && (name != "get" || args.len() == 1) =>
+        {
+            let instead = if args.is_empty() {
+                format!("write `*x.{name}().unwrap()` or `x.{name}().copied().unwrap()`, or index: `x[0]`, `x[x.len() - 1]`")
+            } else {
+                "index instead: `x[i]`".to_owned()
+            };
+            diags.error(
+                name.span(),
+                format!("method `{name}` returns an `Option` of a reference, which cannot be differentiated here; {instead}"),
+            );
+        }
         Op::Method(_, name, _) => diags.error(
             name.span(),
             format!(

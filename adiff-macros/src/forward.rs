@@ -188,6 +188,20 @@ impl Fwd<'_> {
                     span: *span,
                 });
             }
+            // A `Vec` that grows or shrinks: its tangent does the same, so
+            // the element stores next to it have their tangent places.
+            Stmt::Eval {
+                op: op @ (Op::Grow(p) | Op::Shrink(p)),
+                span,
+            } if self.active(p.base) => {
+                out.push(s.clone());
+                let dp = self.dot_place(p);
+                let op = match op {
+                    Op::Grow(_) => Op::Grow(dp),
+                    _ => Op::Shrink(dp),
+                };
+                out.push(Stmt::Eval { op, span: *span });
+            }
             Stmt::If { cond, then, els } => {
                 let then = self.block(then);
                 let els = self.block(els);

@@ -35,6 +35,7 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
         Op::TapePop(t) | Op::TapePeek(t, _) => func.info(*t).ty.clone(),
         Op::TapeNew(_) | Op::TapeNewOwned => Ty::Other,
         Op::Default => Ty::Unknown,
+        Op::Grow(_) | Op::Shrink(_) => Ty::Unit,
         Op::Load(p) => place_ty(func, p),
         Op::Bin(b, _, _) if b.is_comparison() => Ty::Bool,
         Op::InRange { .. } => Ty::Bool,

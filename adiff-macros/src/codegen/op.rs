@@ -69,6 +69,14 @@ impl Writer<'_> {
                 quote!(if #c { #a } else { #b })
             }
             Op::Lin(terms) => self.lin(terms, span),
+            Op::Grow(p) => {
+                let p = self.place(p);
+                quote!(#p.push(::core::default::Default::default()))
+            }
+            Op::Shrink(p) => {
+                let p = self.place(p);
+                quote!(#p.pop())
+            }
             Op::Tuple(_)
             | Op::Array(_)
             | Op::Repeat(..)

@@ -80,7 +80,30 @@ impl Machine<'_> {
             }
             Op::TapePeek(t, d) => self.tape_peek(*t, d)?,
             Op::Default => V::Undef,
+            Op::Grow(p) | Op::Shrink(p) => self.resize(p, matches!(op, Op::Grow(_)))?,
         })
+    }
+
+    /// `Op::Grow` (one zero more, shaped like the last element) and
+    /// `Op::Shrink` (the last element dropped) of the `Vec` at `p`.
+    fn resize(&mut self, p: &crate::ir::Place, grow: bool) -> Result<V, String> {
+        let loc = self.loc(p)?;
+        let loc = if p.proj.is_empty() {
+            loc
+        } else {
+            self.follow(loc)?
+        };
+        match self.get_mut(&loc)? {
+            V::A(xs) if grow => {
+                let z = xs.last().map_or(V::F(0.0), V::zero);
+                xs.push(z);
+            }
+            V::A(xs) => {
+                xs.pop().ok_or("shrink of an empty Vec")?;
+            }
+            other => return Err(format!("grow or shrink of {other:?}")),
+        }
+        Ok(V::Unit)
     }
 
     fn atoms(&self, xs: &[Atom]) -> Result<Vec<V>, String> {

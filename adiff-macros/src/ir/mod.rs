@@ -327,6 +327,16 @@ pub enum Op {
     TapePop(VarId),
     /// The value `depth` places below the top of a tape, left in place.
     TapePeek(VarId, Atom),
+    /// `v.push(Default::default())`: the local `Vec` grows by one zero
+    /// element, which lowering then assigns (`v.push(a)` is `Grow(v)` and
+    /// `v[n] = a`). Undone exactly by [`Op::Shrink`], so reverse mode needs
+    /// no tape for it.
+    Grow(Place),
+    /// `v.pop();` of a last element that lowering has just set to
+    /// `Default::default()` (its old value goes through an ordinary
+    /// indexed store, which reverse mode restores), so that it is undone
+    /// exactly by [`Op::Grow`].
+    Shrink(Place),
 }
 
 /// The left side of a `let`.

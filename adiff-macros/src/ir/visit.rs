@@ -102,6 +102,9 @@ fn op_writes(op: &Op, out: &mut HashSet<VarId>) {
         Op::TapePop(t) => {
             out.insert(*t);
         }
+        Op::Grow(p) | Op::Shrink(p) => {
+            out.insert(p.base);
+        }
         Op::Method(Atom::Var(v), ..) => {
             out.insert(*v);
         }
@@ -159,7 +162,7 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
                 }
             }
         }
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => place_atoms(p, f),
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => place_atoms(p, f),
         Op::Call(_, args) => args.iter().for_each(|a| arg_atoms(a, f)),
         Op::TapeNew(_) | Op::TapeNewOwned | Op::Default => {}
         Op::TapePop(t) => f(&Atom::Var(*t)),
@@ -190,7 +193,7 @@ pub fn op_reads(op: &Op) -> Vec<VarId> {
     let mut out = Vec::new();
     op_atoms(op, &mut |a| out.extend(a.var()));
     match op {
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => out.push(p.base),
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => out.push(p.base),
         Op::Call(_, args) => {
             for a in args {
                 collect_arg_bases(a, &mut out);
@@ -251,7 +254,7 @@ pub fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Pl
                     .for_each(m);
             }
         }
-        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => *p = fp(p),
+        Op::Load(p) | Op::Len(p) | Op::Ref(p, _) | Op::Grow(p) | Op::Shrink(p) => *p = fp(p),
         Op::Call(_, args) => {
             for a in args {
                 map_arg(a, fa, fp);

@@ -31,6 +31,12 @@ impl Lowerer<'_> {
             let ty_name = path.segments[0].ident.to_string();
             let fn_name = path.segments[1].ident.to_string();
             if let Some(prec) = Prec::from_name(&ty_name) {
+                if fn_name == "sin_cos" && c.args.len() == 1 {
+                    let Val::Atom(a) = self.lower_expr(&c.args[0], out) else {
+                        return Val::Never;
+                    };
+                    return self.sin_cos(a, Some(prec), span, out);
+                }
                 if fn_name == "from" && c.args.len() == 1 {
                     let Val::Atom(a) = self.lower_expr(&c.args[0], out) else {
                         return Val::Never;
@@ -70,6 +76,9 @@ impl Lowerer<'_> {
                 };
             }
         }
+        if let Some(v) = self.lower_std_call(c, path, out) {
+            return v;
+        }
         let mut args = Vec::new();
         for a in &c.args {
             match self.lower_arg(a, out) {
@@ -92,6 +101,9 @@ impl Lowerer<'_> {
 
     /// A call argument: `&place` and `&mut place` keep the place.
     fn lower_arg(&mut self, a: &syn::Expr, out: &mut Block) -> Option<crate::ir::Arg> {
+        if let Some(arg) = self.sub_slice_arg(a) {
+            return Some(arg);
+        }
         if let syn::Expr::Reference(r) = strip_parens(a) {
             if is_place_expr(&r.expr) {
                 let place = self.lower_place(&r.expr, out)?;
@@ -134,6 +146,9 @@ impl Lowerer<'_> {
                 return Val::Atom(self.emit(Op::Len(place), span, out));
             }
             _ => {}
+        }
+        if let Some(v) = self.lower_buffer_method(m, out) {
+            return v;
         }
         if let Some((elem, arity)) = Elem::from_name(&name) {
             if arity != m.args.len() + 1 {
@@ -199,7 +214,7 @@ impl Lowerer<'_> {
         Some(Val::Atom(self.emit(Op::CastPrec(a, prec), span_of(m), out)))
     }
 
-    fn lower_place_for_method(
+    pub(super) fn lower_place_for_method(
         &mut self,
         e: &syn::Expr,
         out: &mut Block,

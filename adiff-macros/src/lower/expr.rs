@@ -138,6 +138,9 @@ impl Lowerer<'_> {
                 match self.lookup(&ident.to_string()) {
                     Some(Binding::Var(v) | Binding::ByRef(v)) => return Val::Atom(Atom::Var(v)),
                     Some(Binding::Alias(place)) => return self.load(place, ident.span(), out),
+                    Some(Binding::SubSlice(..)) => {
+                        return self.error(p, format!("`{ident}` is a sub-slice from `split_at`: index it, take `.len()` or `.iter()`, loop over it, or pass it to a function"))
+                    }
                     Some(Binding::Closure(_)) => {
                         return self.error(p, "a closure bound by `let` can only be called (`w(x)`) or given to `map`, `fold` or `for_each`; it is inlined there")
                     }
@@ -341,7 +344,7 @@ impl Lowerer<'_> {
                 let ident = p.path.get_ident()?;
                 match self.lookup(&ident.to_string()) {
                     Some(Binding::Var(v) | Binding::ByRef(v)) => Some(Place::var(v)),
-                    Some(Binding::Alias(place)) => Some(place),
+                    Some(Binding::Alias(place) | Binding::SubSlice(place, _)) => Some(place),
                     Some(Binding::Closure(_)) => {
                         self.error(e, "a closure cannot be indexed or assigned");
                         None
@@ -375,6 +378,13 @@ impl Lowerer<'_> {
                 Some(base)
             }
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Deref(_)) => {
+                if let syn::Expr::MethodCall(m) = strip_parens(&u.expr) {
+                    if m.method == "unwrap" || m.method == "expect" {
+                        if let Some(p) = self.first_last_place(&m.receiver, out) {
+                            return p;
+                        }
+                    }
+                }
                 // `**v` for the `&&f64` a `filter` closure is given: every
                 // `*` of a by-reference binding reads the same value.
                 let mut inner = strip_parens(&u.expr);

@@ -6,6 +6,8 @@
 //! a placeholder so that later problems are reported too.
 
 mod adapters;
+mod buffer_views;
+mod buffers;
 mod calls;
 mod chains;
 mod closures;
@@ -37,6 +39,9 @@ enum Binding {
     /// A `&mut T` into a place, such as the item of `iter_mut()`: reading
     /// reads the place and `*x = ...` writes it.
     Alias(Place),
+    /// A sub-slice bound by `let (a, b) = x.split_at(k);` (`mut` for
+    /// `split_at_mut`): a place, passed to calls by reference.
+    SubSlice(Place, bool),
     /// A closure bound by `let`, inlined at each call (`closures.rs`).
     Closure(std::rc::Rc<closures::LocalClosure>),
 }
@@ -231,6 +236,9 @@ impl Lowerer<'_> {
                 Val::Atom(Atom::Const(Const::Unit))
             }
             syn::Stmt::Expr(e, semi) => {
+                if semi.is_some() && self.pop_statement(e, out) {
+                    return Val::Atom(Atom::Const(Const::Unit));
+                }
                 // The function's value has the return type: `x.into()`
                 // converts to it.
                 let v = if is_last && semi.is_none() && self.depth == 1 {

@@ -19,7 +19,11 @@ impl Lowerer<'_> {
             syn::Pat::Ident(pi) if pi.by_ref.is_none() && pi.subpat.is_none() => {
                 self.bind_ident(pi, declared, init, out);
             }
-            syn::Pat::Tuple(pt) => self.bind_tuple(pat, pt, declared, init, out),
+            syn::Pat::Tuple(pt) => {
+                if !self.bind_split_at(pt, init, out) {
+                    self.bind_tuple(pat, pt, declared, init, out);
+                }
+            }
             syn::Pat::Wild(_) => {
                 if let Some(init) = init {
                     self.lower_expr(init, out);

@@ -279,6 +279,10 @@ impl<'a> Needs<'a> {
                     || self.restore(place.base, at)
                     || self.call_records(op, Some(place.base), at)
             }
+            Stmt::Eval {
+                op: Op::Grow(p) | Op::Shrink(p),
+                ..
+            } => self.active(p.base) || self.restore(p.base, at),
             Stmt::Eval { op, .. } => self.call_records(op, None, at),
             // A `return` of an active value seeds its adjoint with `out_bar`,
             // so the loops and branches around it must be reversed.

@@ -223,6 +223,10 @@ impl Gen<'_> {
                 }
             }
             Stmt::Assign { place, op, .. } => self.rev_assign(s, place, op, out),
+            Stmt::Eval {
+                op: op @ (Op::Grow(p) | Op::Shrink(p)),
+                ..
+            } => self.rev_resize(s, matches!(op, Op::Grow(_)), p, out),
             Stmt::Eval { op, .. } if self.needs.call_records(op, None, analysis::id(s)) => {
                 self.rev_call(op, None, analysis::id(s), None, false, out);
             }
@@ -326,6 +330,27 @@ impl Gen<'_> {
                 op: value,
                 span: Span::call_site(),
             });
+        }
+    }
+
+    /// The reverse of `Op::Grow` (`grow`) or `Op::Shrink` of the `Vec` at
+    /// `p`: the adjoint undoes it, so its length follows the primal's at
+    /// every point of the reverse sweep, and so does the primal when the
+    /// reverse sweep still reads it. Both undo exactly: a grown element is
+    /// a zero, and a shrunk one was set to zero just before (its old value
+    /// is restored by the reverse of that store).
+    fn rev_resize(&mut self, s: &Stmt, grow: bool, p: &Place, out: &mut Block) {
+        let undo = |p: Place| Stmt::Eval {
+            op: if grow { Op::Shrink(p) } else { Op::Grow(p) },
+            span: Span::call_site(),
+        };
+        if self.needs.active(p.base) {
+            if let Some(bp) = self.bar_place(p) {
+                out.push(undo(bp));
+            }
+        }
+        if self.needs.restore(p.base, analysis::id(s)) {
+            out.push(undo(self.sub_place(p)));
         }
     }
 

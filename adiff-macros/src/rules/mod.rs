@@ -117,6 +117,10 @@ pub fn rule(op: &Op) -> Rule<'_> {
         | Op::TapeNewOwned
         | Op::TapePop(_)
         | Op::TapePeek(..)
+        // Growing and shrinking move no value: the element stores lowering
+        // puts next to them carry the derivative.
+        | Op::Grow(_)
+        | Op::Shrink(_)
         | Op::Default => Rule::None,
     }
 }

@@ -2,58 +2,34 @@ use adiff::{jvp, vjp};
 
 // Methods without a derivative rule that write a buffer holding
 // differentiable values must be errors, never "no effect" on the derivative.
+// (`push`, `insert`, `fill`, `swap`, `reverse`, ... have rules: see
+// `tests/buffers.rs` and `tests/buffers_in_place.rs`.)
 
 #[jvp]
-fn push(x: &[f64]) -> f64 {
-    let mut v = Vec::new();
-    for i in 0..x.len() {
-        v.push(x[i] * x[i]);
-    }
-    v[0] + v[1]
-}
-
-#[vjp]
-fn insert(x: &[f64]) -> f64 {
-    let mut v = vec![1.0; 2];
-    v.insert(0, x[0]);
-    v[0]
-}
-
-#[jvp]
-fn fill(x: f64, buf: &mut [f64]) {
-    buf[0] = x;
-    buf.fill(0.5);
-}
-
-#[vjp]
-fn copy_from_slice(x: &[f64], out: &mut [f64]) {
-    out.copy_from_slice(x);
-}
-
-#[jvp]
-fn extend_from_slice(x: &[f64]) -> f64 {
-    let mut v = vec![0.0; 1];
-    v.extend_from_slice(x);
-    v[1]
-}
-
-#[vjp]
-fn resize(x: f64) -> f64 {
-    let mut v = vec![x; 1];
-    v.resize(3, 0.0);
-    v[0] + v[2]
-}
-
-#[jvp]
-fn swap(x: &[f64]) -> f64 {
-    let mut v = vec![x[0], 2.0 * x[1]];
-    v.swap(0, 1);
+fn rotate(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    v.rotate_left(1);
     v[0]
 }
 
 #[vjp]
-fn reverse(x: &mut [f64]) {
-    x.reverse();
+fn dedup(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    v.dedup();
+    v[0]
+}
+
+#[jvp]
+fn append(x: &[f64]) -> f64 {
+    let mut v = x.to_vec();
+    let mut w = vec![x[0]; 2];
+    v.append(&mut w);
+    v[2]
+}
+
+#[vjp]
+fn swap_with_slice(x: &mut [f64], y: &mut [f64]) {
+    x.swap_with_slice(y);
 }
 
 fn main() {}
