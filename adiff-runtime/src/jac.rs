@@ -35,9 +35,41 @@ pub const REVERSE_SWEEP_COST: f64 = 3.0;
 /// assert!(!prefer_forward(1000, 10));
 /// ```
 #[must_use]
-pub fn prefer_forward(n: usize, m: usize) -> bool {
+pub const fn prefer_forward(n: usize, m: usize) -> bool {
     let sweeps = n.div_ceil(WIDTH);
     (sweeps as f64) * FORWARD_SWEEP_COST <= (m as f64) * REVERSE_SWEEP_COST
+}
+
+/// The mode, when the types fix every size: `inputs` and `outputs` are the
+/// parts' [`JacInput::FLAT`] and [`JacOutput::FLAT`]. Generated code
+/// evaluates it in a `const` block, so the choice is made at compile time
+/// and the other branch is dead code.
+///
+/// ```
+/// use adiff_runtime::jac::static_choice;
+///
+/// assert_eq!(static_choice(&[Some(3)], &[Some(100)]), Some(true));
+/// assert_eq!(static_choice(&[None], &[Some(100)]), None);
+/// ```
+#[must_use]
+pub const fn static_choice(inputs: &[Option<usize>], outputs: &[Option<usize>]) -> Option<bool> {
+    match (sum_flat(inputs), sum_flat(outputs)) {
+        (Some(n), Some(m)) => Some(prefer_forward(n, m)),
+        _ => None,
+    }
+}
+
+const fn sum_flat(parts: &[Option<usize>]) -> Option<usize> {
+    let mut total = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        match parts[i] {
+            Some(l) => total += l,
+            None => return None,
+        }
+        i += 1;
+    }
+    Some(total)
 }
 
 /// A differentiable input, by the type it points to (`f64`, `[f64; N]`,
@@ -60,7 +92,10 @@ pub trait JacInput {
     /// `k` is out of range).
     fn bar_unit(&self, k: usize) -> Self::Bar;
     /// Writes the adjoint's entries into `out`, in order.
-    fn read_bar(bar: &Self::Bar, out: &mut [Self::Scalar]);
+    fn read_bar(&self, bar: &Self::Bar, out: &mut [Self::Scalar]);
+    /// Sets the entries to `saved`'s (an in-out buffer's initial contents,
+    /// before each sweep).
+    fn restore_from(&mut self, saved: &Self);
 }
 
 macro_rules! scalar_input {
@@ -82,8 +117,11 @@ macro_rules! scalar_input {
             fn bar_unit(&self, k: usize) -> $s {
                 if k == 0 { 1.0 } else { 0.0 }
             }
-            fn read_bar(bar: &$s, out: &mut [$s]) {
+            fn read_bar(&self, bar: &$s, out: &mut [$s]) {
                 out[0] = *bar;
+            }
+            fn restore_from(&mut self, saved: &$s) {
+                *self = *saved;
             }
         }
     )*};
@@ -122,19 +160,21 @@ impl<T: JacInput, const N: usize> JacInput for [T; N] {
             b
         })
     }
-    fn read_bar(bar: &Self::Bar, out: &mut [T::Scalar]) {
-        read_parts::<T>(bar, out);
+    fn read_bar(&self, bar: &Self::Bar, out: &mut [T::Scalar]) {
+        read_slice(self, bar, out);
+    }
+    fn restore_from(&mut self, saved: &Self) {
+        self.as_mut_slice().restore_from(saved);
     }
 }
 
-/// Reads the adjoints of equally shaped parts one after the other.
-fn read_parts<T: JacInput>(bar: &[T::Bar], out: &mut [T::Scalar]) {
-    if bar.is_empty() {
-        return;
-    }
-    let each = out.len() / bar.len();
-    for (b, o) in bar.iter().zip(out.chunks_mut(each.max(1))) {
-        T::read_bar(b, o);
+/// Reads the adjoints of the parts `xs` one after the other.
+fn read_slice<T: JacInput>(xs: &[T], bars: &[T::Bar], out: &mut [T::Scalar]) {
+    let mut off = 0;
+    for (x, b) in xs.iter().zip(bars) {
+        let l = x.flat_len();
+        x.read_bar(b, &mut out[off..off + l]);
+        off += l;
     }
 }
 
@@ -166,8 +206,13 @@ impl<T: JacInput> JacInput for [T] {
             })
             .collect()
     }
-    fn read_bar(bar: &Self::Bar, out: &mut [T::Scalar]) {
-        read_parts::<T>(bar, out);
+    fn read_bar(&self, bar: &Self::Bar, out: &mut [T::Scalar]) {
+        read_slice(self, bar, out);
+    }
+    fn restore_from(&mut self, saved: &Self) {
+        for (x, s) in self.iter_mut().zip(saved) {
+            x.restore_from(s);
+        }
     }
 }
 
@@ -185,8 +230,11 @@ impl<T: JacInput> JacInput for Vec<T> {
     fn bar_unit(&self, k: usize) -> Self::Bar {
         self.as_slice().bar_unit(k)
     }
-    fn read_bar(bar: &Self::Bar, out: &mut [T::Scalar]) {
-        read_parts::<T>(bar, out);
+    fn read_bar(&self, bar: &Self::Bar, out: &mut [T::Scalar]) {
+        read_slice(self, bar, out);
+    }
+    fn restore_from(&mut self, saved: &Self) {
+        self.as_mut_slice().restore_from(saved);
     }
 }
 
