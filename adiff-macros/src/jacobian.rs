@@ -274,7 +274,7 @@ fn forward_block(
             Pass::Ref => q!(#id),
             Pass::Mut => q!(&*#id),
         };
-        seeds.extend(q!(let mut #dot = #rt::jac::JacInput::seed::<#w>(#of, #col, #first);));
+        seeds.extend(q!(let mut #dot = #rt::jac::JacInput::seed::<{ #w }>(#of, #col, #first);));
     }
     let args = sig.params.iter().map(|p| {
         let id = &p.ident;
