@@ -6,6 +6,9 @@
 //! generated `f_jvpw::<W>` is the scalar `f_jvp` with `S` tangents replaced
 //! by `Lanes<S, W>`, and the primal is computed once. Every operation is a
 //! loop over `W` fixed-size lanes, which LLVM unrolls and vectorises.
+//! Coefficients multiply from the right (`x_dot * c`): there is no
+//! `f64 * Lanes`, which would appear in rustc's list of `Mul` impls in
+//! every unrelated `f64 * usize` error of a user crate.
 
 use core::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
@@ -19,7 +22,7 @@ use alloc::vec::Vec;
 /// let a = Lanes([1.0_f64, 2.0, 3.0, 4.0]);
 /// let b = Lanes::splat(0.5);
 /// assert_eq!((a * 2.0 - b).0, [1.5, 3.5, 5.5, 7.5]);
-/// assert_eq!((3.0 * a).lane(3), 12.0);
+/// assert_eq!((a * 3.0).lane(3), 12.0);
 /// assert_eq!(Lanes::<f32, 2>::zero().0, [0.0; 2]);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -138,20 +141,6 @@ impl<S: LaneScalar, const W: usize> Neg for Lanes<S, W> {
         Lanes(core::array::from_fn(|k| -self.0[k]))
     }
 }
-
-macro_rules! scalar_times_lanes {
-    ($($s:ty),*) => {$(
-        impl<const W: usize> Mul<Lanes<$s, W>> for $s {
-            type Output = Lanes<$s, W>;
-            #[inline(always)]
-            fn mul(self, l: Lanes<$s, W>) -> Lanes<$s, W> {
-                l * self
-            }
-        }
-    )*};
-}
-
-scalar_times_lanes!(f32, f64);
 
 /// A primal value's zero tangent in vector mode: each float becomes
 /// [`Lanes`] of zeros, other parts (integers in a tuple) stay as they are.
