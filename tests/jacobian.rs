@@ -244,6 +244,36 @@ macro_rules! suite {
             assert_relative_eq!(j[(0, 0)], (s + x0[0]) * 0.7, max_relative = $rel);
         }
 
+        /// Data that are floats, left out of the columns with `wrt`.
+        #[jacobian(wrt(p))]
+        pub fn fit(p: [$F; 2], ts: &[$F], r: &mut [$F]) {
+            for i in 0..ts.len() {
+                r[i] = r[i] + p[0] * (p[1] * ts[i]).sin();
+            }
+        }
+
+        #[jacobian]
+        pub fn fit_all(p: [$F; 2], ts: &[$F], r: &mut [$F]) {
+            for i in 0..ts.len() {
+                r[i] = r[i] + p[0] * (p[1] * ts[i]).sin();
+            }
+        }
+
+        #[test]
+        fn wrt_selects_the_columns() {
+            let (p, ts): ([$F; 2], [$F; 3]) = ([1.5, 0.8], [0.1, 0.6, 1.2]);
+            let (mut r, mut r_all) = ([0.25; 3], [0.25; 3]);
+            let ((), j) = fit_jacobian(p, &ts, &mut r);
+            let ((), ja) = fit_all_jacobian(p, &ts, &mut r_all);
+            assert_eq!(r, r_all);
+            assert_eq!((j.rows(), j.cols()), (3, 2));
+            assert_eq!((ja.rows(), ja.cols()), (3, 2 + 3 + 3));
+            for i in 0..3 {
+                assert_eq!(j.row(i), &ja.row(i)[..2]);
+                assert_relative_eq!(j[(i, 0)], (p[1] * ts[i]).sin(), max_relative = $rel);
+            }
+        }
+
         /// A scalar function: the Jacobian is the gradient as one row.
         #[jacobian]
         pub fn scalar(x: $F, y: [$F; 2]) -> $F {

@@ -84,7 +84,7 @@ impl Kind {
             Kind::Jvp | Kind::JvpW => &["vector", "constant", "crate"],
             Kind::Vjp => &["tape", "constant", "crate"],
             Kind::Grad => &["wrt", "tape", "constant", "crate"],
-            Kind::Jacobian => &["mode", "tape", "constant", "crate"],
+            Kind::Jacobian => &["mode", "wrt", "tape", "constant", "crate"],
         }
     }
 

@@ -163,7 +163,7 @@ fn jacobian_fn(
         let (id, ty) = (&p.ident, &p.ty);
         quote!(#id: #ty)
     });
-    let body = crate::jacobian::body(sig, mode);
+    let body = crate::jacobian::body(sig, wrt, mode);
     let crate::codegen::FnShell {
         attrs,
         vis,

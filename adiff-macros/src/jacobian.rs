@@ -151,10 +151,24 @@ fn suffixed(p: &ParamSig, suffix: &str) -> syn::Ident {
     format_ident!("{}{suffix}", p.ident, span = Span::mixed_site())
 }
 
+/// Whether `p` is one of the parameters with columns.
+fn is_col(cols: &[&ParamSig], p: &ParamSig) -> bool {
+    cols.iter().any(|c| c.ident == p.ident)
+}
+
 /// The body of `f_jacobian`.
-pub fn body(sig: &Signature, mode: JacMode) -> TokenStream {
+/// `wrt` selects the parameters that get columns (all differentiable ones
+/// unless `wrt(..)` was given); the others get zero tangents and adjoints.
+pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
     let rt = crate::runtime::path();
     let diff: Vec<&ParamSig> = sig.params.iter().filter(|p| p.differentiable).collect();
+    let cols: Vec<&ParamSig> = sig
+        .params
+        .iter()
+        .zip(wrt)
+        .filter(|(p, w)| p.differentiable && **w)
+        .map(|(p, _)| p)
+        .collect();
     let muts: Vec<&ParamSig> = diff
         .iter()
         .copied()
@@ -173,7 +187,7 @@ pub fn body(sig: &Signature, mode: JacMode) -> TokenStream {
     // the result's.
     let mut setup = TokenStream::new();
     let mut prev = q!(0usize);
-    for p in &diff {
+    for p in &cols {
         let (off, l) = (suffixed(p, "_col"), len(p));
         setup.extend(q!(let #off: usize = #prev;));
         prev = q!(#off + #l);
@@ -203,8 +217,8 @@ pub fn body(sig: &Signature, mode: JacMode) -> TokenStream {
     });
     let name = &sig.ident;
     let primal = q!(#name(#(#primal_args),*));
-    let forward = forward_block(sig, &diff, &muts, &restore);
-    let reverse = reverse_block(sig, &diff, &muts, &restore);
+    let forward = forward_block(sig, &cols, &muts, &restore);
+    let reverse = reverse_block(sig, &cols, &muts, &restore);
     let ret_ty = match &sig.ret {
         Some(t) => q!(#t),
         None => q!(()),
@@ -213,7 +227,7 @@ pub fn body(sig: &Signature, mode: JacMode) -> TokenStream {
         JacMode::Forward => q!(let #value = { #forward };),
         JacMode::Reverse => q!(let #value = { let mut pre = ::core::option::Option::None; #reverse };),
         JacMode::Auto => {
-            let ins = diff.iter().map(|p| {
+            let ins = cols.iter().map(|p| {
                 let t = pointee(&p.ty);
                 q!(<#t as #rt::jac::JacInput>::FLAT)
             });
@@ -253,7 +267,7 @@ pub fn body(sig: &Signature, mode: JacMode) -> TokenStream {
 /// Vector forward sweeps of `WIDTH` columns each.
 fn forward_block(
     sig: &Signature,
-    diff: &[&ParamSig],
+    cols: &[&ParamSig],
     muts: &[&ParamSig],
     restore: &TokenStream,
 ) -> TokenStream {
@@ -267,14 +281,18 @@ fn forward_block(
     );
     let w = q!(#rt::jac::WIDTH);
     let mut seeds = TokenStream::new();
-    for p in diff {
+    for p in sig.params.iter().filter(|p| p.differentiable) {
         let (dot, col, id) = (suffixed(p, "_dot"), suffixed(p, "_col"), &p.ident);
         let of = match pass_of(p) {
             Pass::Value => q!(&#id),
             Pass::Ref => q!(#id),
             Pass::Mut => q!(&*#id),
         };
-        seeds.extend(q!(let mut #dot = #rt::jac::JacInput::seed::<{ #w }>(#of, #col, #first);));
+        seeds.extend(if is_col(cols, p) {
+            q!(let mut #dot = #rt::jac::JacInput::seed::<{ #w }>(#of, #col, #first);)
+        } else {
+            q!(let mut #dot = #rt::lanes_zero_like::<{ #w }, _>(#of);)
+        });
     }
     let args = sig.params.iter().map(|p| {
         let id = &p.ident;
@@ -327,7 +345,7 @@ fn forward_block(
 /// already made (whose in-out buffers then hold their final contents).
 fn reverse_block(
     sig: &Signature,
-    diff: &[&ParamSig],
+    cols: &[&ParamSig],
     muts: &[&ParamSig],
     restore: &TokenStream,
 ) -> TokenStream {
@@ -353,7 +371,7 @@ fn reverse_block(
     let mut row_of = q!(#rt::jac::JacOutput::flat_len(&v));
     let mut finals = TokenStream::new();
     let mut restore_final = TokenStream::new();
-    for p in diff {
+    for p in sig.params.iter().filter(|p| p.differentiable) {
         let (bar, col, id) = (suffixed(p, "_bar"), suffixed(p, "_col"), &p.ident);
         let of = match pass_of(p) {
             Pass::Value => q!(&#id),
@@ -369,6 +387,9 @@ fn reverse_block(
             q!(usize::MAX)
         };
         bars.extend(q!(let mut #bar = #rt::jac::JacInput::bar_unit(#of, #unit);));
+        if !is_col(cols, p) {
+            continue;
+        }
         reads.extend(q! {
             let l = #rt::jac::JacInput::flat_len(#of);
             #rt::jac::JacInput::read_bar(#of, &#bar, &mut #row[#col..#col + l]);
