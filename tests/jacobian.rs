@@ -274,6 +274,40 @@ macro_rules! suite {
             }
         }
 
+        /// A `Vec` result of a wide function: its length is known only
+        /// after the first forward sweep, and then reverse mode wins.
+        #[jacobian]
+        pub fn summary(x: &[$F]) -> Vec<$F> {
+            let mut out = vec![0.0; 2];
+            for i in 0..x.len() {
+                out[0] += x[i].sin();
+                out[1] += x[i] * out[0];
+            }
+            out
+        }
+
+        #[jacobian(mode = reverse)]
+        pub fn summary_r(x: &[$F]) -> Vec<$F> {
+            let mut out = vec![0.0; 2];
+            for i in 0..x.len() {
+                out[0] += x[i].sin();
+                out[1] += x[i] * out[0];
+            }
+            out
+        }
+
+        #[test]
+        fn vec_result_chosen_after_the_first_sweep() {
+            let x: Vec<$F> = (0..40).map(|i| 0.05 * i as $F - 1.0).collect();
+            assert!(!adiff::__rt::jac::prefer_forward(40 - 8, 2));
+            let (v, j) = summary_jacobian(&x);
+            assert_eq!(v, summary(&x));
+            assert_eq!((j.rows(), j.cols()), (2, 40));
+            assert_same(&j, &summary_r_jacobian(&x).1);
+            assert_fd(&j, &fd(&x, summary));
+            assert_relative_eq!(j[(0, 3)], x[3].cos(), max_relative = $rel);
+        }
+
         /// A scalar function: the Jacobian is the gradient as one row.
         #[jacobian]
         pub fn scalar(x: $F, y: [$F; 2]) -> $F {

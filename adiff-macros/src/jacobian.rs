@@ -207,25 +207,22 @@ pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
             q!(#rt::jac::JacInput::restore_from(&mut *#id, &#init);)
         })
         .collect();
-    let primal_args = sig.params.iter().map(|p| {
-        let id = &p.ident;
-        if p.differentiable && pass_of(p) == Pass::Mut {
-            q!(&mut *#id)
-        } else {
-            q!(#id)
-        }
-    });
-    let name = &sig.ident;
-    let primal = q!(#name(#(#primal_args),*));
-    let forward = forward_block(sig, &cols, &muts, &restore);
+    let (sweep, forward) = forward_block(sig, &cols, &muts, &restore);
     let reverse = reverse_block(sig, &cols, &muts, &restore);
     let ret_ty = match &sig.ret {
         Some(t) => q!(#t),
         None => q!(()),
     };
     let choose = match mode {
-        JacMode::Forward => q!(let #value = { #forward };),
-        JacMode::Reverse => q!(let #value = { let mut pre = ::core::option::Option::None; #reverse };),
+        JacMode::Forward => q! {
+            #sweep
+            let mut pre = ::core::option::Option::None;
+            let #value = { #forward };
+        },
+        JacMode::Reverse => q! {
+            let pre_value = ::core::option::Option::None;
+            let #value = { #reverse };
+        },
         JacMode::Auto => {
             let ins = cols.iter().map(|p| {
                 let t = pointee(&p.ty);
@@ -235,9 +232,14 @@ pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
                 let t = pointee(&p.ty);
                 q!(<#t as #rt::jac::JacInput>::FLAT)
             });
+            let w = q!(#rt::jac::WIDTH);
             q! {
                 // Fixed sizes decide at compile time; otherwise the sizes
-                // are read at run time, the result's by running `f` once.
+                // are read at run time. A result holding a `Vec` has its
+                // length known only after a run: the first forward sweep
+                // is that run, and the choice is then between the
+                // remaining forward sweeps and all the reverse sweeps.
+                #sweep
                 let mut pre = ::core::option::Option::None;
                 let forward = match const {
                     #rt::jac::static_choice(&[#(#ins),*], &[<#ret_ty as #rt::jac::JacOutput>::FLAT #(, #outs)*])
@@ -246,14 +248,20 @@ pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
                     ::core::option::Option::None => match <#ret_ty as #rt::jac::JacOutput>::FLAT {
                         ::core::option::Option::Some(r) => #rt::jac::prefer_forward(#n, r + #m_mut),
                         ::core::option::Option::None => {
-                            let v = #primal;
-                            let f = #rt::jac::prefer_forward(#n, #rt::jac::JacOutput::flat_len(&v) + #m_mut);
-                            pre = ::core::option::Option::Some(v);
+                            let (v, t) = sweep(0);
+                            let rows = #rt::jac::JacOutput::flat_len(&v) + #m_mut;
+                            let f = #rt::jac::prefer_forward(#n.saturating_sub(#w), rows);
+                            pre = ::core::option::Option::Some((v, t));
                             f
                         }
                     },
                 };
-                let #value = if forward { #forward } else { #reverse };
+                let #value = if forward {
+                    #forward
+                } else {
+                    let pre_value = pre.map(|(v, _)| v);
+                    #reverse
+                };
             }
         }
     };
@@ -264,13 +272,15 @@ pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
     }
 }
 
-/// Vector forward sweeps of `WIDTH` columns each.
+/// Vector forward sweeps of `WIDTH` columns each: the closure `sweep`
+/// that runs one, and the loop over them, which starts from `pre`, a first
+/// sweep already made (when `Some`).
 fn forward_block(
     sig: &Signature,
     cols: &[&ParamSig],
     muts: &[&ParamSig],
     restore: &TokenStream,
-) -> TokenStream {
+) -> (TokenStream, TokenStream) {
     let rt = crate::runtime::path();
     let (n, first, m_mut, jac, sweep) = (
         local("n"),
@@ -319,7 +329,7 @@ fn forward_block(
             ((), ((), (#(#mut_dots,)*)))
         }
     };
-    q! {
+    let closure = q! {
         // Each sweep starts from the in-out buffers' initial contents and
         // leaves their final contents.
         #[allow(unused_mut)]
@@ -328,7 +338,12 @@ fn forward_block(
             #seeds
             #call
         };
-        let (v, t) = #sweep(0);
+    };
+    let sweeps = q! {
+        let (v, t) = match pre.take() {
+            ::core::option::Option::Some(vt) => vt,
+            ::core::option::Option::None => #sweep(0),
+        };
         let mut #jac = #rt::Matrix::zeros(#rt::jac::JacOutput::flat_len(&v) + #m_mut, #n);
         #rt::jac::LaneRows::write_rows(&t, &mut #jac, 0, 0);
         let mut #first = #w;
@@ -338,11 +353,13 @@ fn forward_block(
             #first += #w;
         }
         (v, #jac)
-    }
+    };
+    (closure, sweeps)
 }
 
-/// One reverse sweep per row. Expects `pre`, the result of a primal run
-/// already made (whose in-out buffers then hold their final contents).
+/// One reverse sweep per row. Expects `pre_value`, the result of a run
+/// already made, if any (the in-out buffers then hold their final
+/// contents).
 fn reverse_block(
     sig: &Signature,
     cols: &[&ParamSig],
@@ -423,7 +440,7 @@ fn reverse_block(
         q!(#vjp(#(#args),*);)
     };
     q! {
-        let v = match pre {
+        let v = match pre_value {
             ::core::option::Option::Some(v) => v,
             ::core::option::Option::None => #name(#(#primal_args),*),
         };
