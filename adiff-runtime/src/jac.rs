@@ -15,15 +15,19 @@ use crate::matrix::Matrix;
 /// sweep (one AVX-512 register of `f64`, two AVX2 registers).
 pub const WIDTH: usize = 8;
 
-/// Cost of one forward sweep of width [`WIDTH`], in units of one run of the
-/// function, measured on the benchmark functions (`adiff-bench`'s report,
-/// `ratio jac_cost forward_sweep_w8_over_primal`).
-pub const FORWARD_SWEEP_COST: f64 = 3.0;
+/// Cost of one forward sweep of width [`WIDTH`] inside `f_jacobian`
+/// (seeding and writing the columns included), in units of one run of the
+/// function. Measured with `adiff-bench`'s report (`ADIFF_BENCH_ONLY=jacobian`)
+/// as the forced-forward time over the number of sweeps in the
+/// `jac_shape_*` cases: 1.7 to 2.1 (a bare sweep, `jac_sweeps_n100_m100
+/// adiff_f_jvpw_W8/f`, 1.6). Only the ratio to [`REVERSE_SWEEP_COST`]
+/// matters.
+pub const FORWARD_SWEEP_COST: f64 = 1.9;
 
-/// Cost of one reverse sweep (`f_vjp`), in units of one run of the
-/// function, measured like [`FORWARD_SWEEP_COST`]
-/// (`ratio jac_cost reverse_sweep_over_primal`).
-pub const REVERSE_SWEEP_COST: f64 = 3.0;
+/// Cost of one reverse sweep (`f_vjp`) inside `f_jacobian`, in units of
+/// one run of the function, measured like [`FORWARD_SWEEP_COST`]: 2.2 to
+/// 2.3 (a bare sweep, `jac_sweeps_n100_m100 adiff_f_vjp/f`, 2.5).
+pub const REVERSE_SWEEP_COST: f64 = 2.3;
 
 /// Whether forward sweeps are predicted cheaper than reverse sweeps for an
 /// `m × n` Jacobian: `⌈n / W⌉ · FORWARD_SWEEP_COST ≤ m · REVERSE_SWEEP_COST`.
