@@ -52,7 +52,11 @@ macro_rules! suite {
             let mut out = [0.0; 12];
             for i in 0..12 {
                 let t = i as $F * 0.25;
-                out[i] = if t < 1.5 { x[0] * t.sin() + x[1] * x[2] } else { (x[1] * t).cos() };
+                out[i] = if t < 1.5 {
+                    x[0] * t.sin() + x[1] * x[2]
+                } else {
+                    (x[1] * t).cos()
+                };
             }
             out
         }
@@ -123,9 +127,18 @@ macro_rules! suite {
             xs.push(0.5);
             assert_fd(&j, &fd(&xs, flat));
             for i in 0..19 {
-                assert_relative_eq!(j[(0, i)], 2.0 * 0.5 * x[i], max_relative = $rel, epsilon = $rel);
+                assert_relative_eq!(
+                    j[(0, i)],
+                    2.0 * 0.5 * x[i],
+                    max_relative = $rel,
+                    epsilon = $rel
+                );
             }
-            assert_relative_eq!(j[(0, 19)], x.iter().map(|v| v * v).sum::<$F>(), max_relative = $rel);
+            assert_relative_eq!(
+                j[(0, 19)],
+                x.iter().map(|v| v * v).sum::<$F>(),
+                max_relative = $rel
+            );
         }
 
         #[jacobian]
@@ -248,14 +261,14 @@ macro_rules! suite {
         #[jacobian(wrt(p))]
         pub fn fit(p: [$F; 2], ts: &[$F], r: &mut [$F]) {
             for i in 0..ts.len() {
-                r[i] = r[i] + p[0] * (p[1] * ts[i]).sin();
+                r[i] += p[0] * (p[1] * ts[i]).sin();
             }
         }
 
         #[jacobian]
         pub fn fit_all(p: [$F; 2], ts: &[$F], r: &mut [$F]) {
             for i in 0..ts.len() {
-                r[i] = r[i] + p[0] * (p[1] * ts[i]).sin();
+                r[i] += p[0] * (p[1] * ts[i]).sin();
             }
         }
 

@@ -106,6 +106,8 @@ macro_rules! suite {
         }
 
         /// A `Vec` result written in a `while` loop.
+        // `&Vec` on purpose: its tangent is `&Vec<Lanes<S, W>>`.
+        #[allow(clippy::ptr_arg)]
         #[jvp(vector)]
         pub fn pushed(x: &Vec<$F>, n: usize) -> Vec<$F> {
             let mut v = vec![0.0; n];

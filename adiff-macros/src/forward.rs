@@ -38,7 +38,12 @@ struct Fwd<'a> {
 /// `(value, tangent)` (or `()` for a function returning `()`). Runs its own
 /// activity analysis. `kind` is [`Kind::Jvp`] or, for vector mode (the
 /// same statements over `Lanes` tangents), [`Kind::JvpW`].
-pub fn transform(primal: &Func, kind: Kind, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+pub fn transform(
+    primal: &Func,
+    kind: Kind,
+    knobs: &Knobs,
+    diags: &mut Diags,
+) -> Result<Func, Stop> {
     let act = crate::activity::for_derivative(primal, Kind::Jvp, knobs.activity, diags);
     if !diags.is_empty() {
         return Err(Stop::Reported);

@@ -89,7 +89,9 @@ fn flat_of_floats(t: &Ty, slices: bool) -> bool {
 /// tuples of these.
 fn output_ok(t: &Ty) -> bool {
     match t {
-        Ty::Tuple(ts) => ts.iter().all(|t| flat_of_floats(t, true) && !matches!(t, Ty::Slice(_))),
+        Ty::Tuple(ts) => ts
+            .iter()
+            .all(|t| flat_of_floats(t, true) && !matches!(t, Ty::Slice(_))),
         Ty::Slice(_) => false,
         t => flat_of_floats(t, true),
     }

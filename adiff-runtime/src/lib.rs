@@ -42,9 +42,9 @@ pub use accumulate::{accumulate, Accumulate};
 pub use constant::assert_constant;
 pub use constant::Constant;
 pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
-#[cfg(feature = "stats")]
-pub use stats::tape_pushes;
 pub use lanes::{lanes_zero_like, LaneCast, LaneScalar, LaneZero, Lanes};
 pub use matrix::Matrix;
+#[cfg(feature = "stats")]
+pub use stats::tape_pushes;
 pub use tape::{OwnedTape, Tape};
 pub use zero::{zero_like, zero_vec, ZeroLike};

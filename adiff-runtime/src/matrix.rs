@@ -47,7 +47,11 @@ impl<S> Matrix<S> {
     /// If `data.len() != rows * cols`.
     #[must_use]
     pub fn from_row_major(rows: usize, cols: usize, data: Vec<S>) -> Self {
-        assert_eq!(data.len(), rows * cols, "Matrix::from_row_major: wrong length");
+        assert_eq!(
+            data.len(),
+            rows * cols,
+            "Matrix::from_row_major: wrong length"
+        );
         Matrix { rows, cols, data }
     }
 
@@ -98,14 +102,22 @@ impl<S: Copy> Matrix<S> {
 impl<S> Index<(usize, usize)> for Matrix<S> {
     type Output = S;
     fn index(&self, (i, j): (usize, usize)) -> &S {
-        assert!(j < self.cols, "column {j} out of range ({} columns)", self.cols);
+        assert!(
+            j < self.cols,
+            "column {j} out of range ({} columns)",
+            self.cols
+        );
         &self.data[i * self.cols + j]
     }
 }
 
 impl<S> IndexMut<(usize, usize)> for Matrix<S> {
     fn index_mut(&mut self, (i, j): (usize, usize)) -> &mut S {
-        assert!(j < self.cols, "column {j} out of range ({} columns)", self.cols);
+        assert!(
+            j < self.cols,
+            "column {j} out of range ({} columns)",
+            self.cols
+        );
         &mut self.data[i * self.cols + j]
     }
 }

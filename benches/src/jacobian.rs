@@ -70,12 +70,24 @@ macro_rules! dynamic {
     };
 }
 
-dynamic!(#[jacobian] #[jvp] layer);
-dynamic!(#[jacobian(mode = forward)] layer_fwd);
-dynamic!(#[jacobian(mode = reverse)] layer_rev);
+dynamic!(
+    #[jacobian]
+    #[jvp]
+    layer
+);
+dynamic!(
+    #[jacobian(mode = forward)]
+    layer_fwd
+);
+dynamic!(
+    #[jacobian(mode = reverse)]
+    layer_rev
+);
 
 fn input(n: usize) -> Vec<f64> {
-    (0..n).map(|j| 0.5 + 0.3 * ((j * 7) % 11) as f64 / 11.0).collect()
+    (0..n)
+        .map(|j| 0.5 + 0.3 * ((j * 7) % 11) as f64 / 11.0)
+        .collect()
 }
 
 /// The largest relative difference between two Jacobians.
@@ -102,9 +114,15 @@ macro_rules! fixed_case {
             ],
             runs: vec![
                 Run::new("f", move || $f(black_box(&x))[0]),
-                Run::new("adiff f_jacobian auto", move || $auto(black_box(&x)).1[(0, 0)]),
-                Run::new("adiff f_jacobian forward", move || $fwd(black_box(&x)).1[(0, 0)]),
-                Run::new("adiff f_jacobian reverse", move || $rev(black_box(&x)).1[(0, 0)]),
+                Run::new("adiff f_jacobian auto", move || {
+                    $auto(black_box(&x)).1[(0, 0)]
+                }),
+                Run::new("adiff f_jacobian forward", move || {
+                    $fwd(black_box(&x)).1[(0, 0)]
+                }),
+                Run::new("adiff f_jacobian reverse", move || {
+                    $rev(black_box(&x)).1[(0, 0)]
+                }),
             ],
         }
     }};
@@ -123,7 +141,11 @@ fn dynamic_case(n: usize, m: usize) -> Case {
         benchmark: format!("jac_shape_dyn_n{n}_m{m}"),
         detail: format!(
             "dense, slice in and Vec out (mode chosen at run time after one run of f: {})",
-            if adiff::__rt::jac::prefer_forward(n, m) { "forward" } else { "reverse" }
+            if adiff::__rt::jac::prefer_forward(n, m) {
+                "forward"
+            } else {
+                "reverse"
+            }
         ),
         checks: vec![
             check_line("auto vs forced forward", jac_diff(&ja, &jf), 1e-12),
@@ -131,9 +153,15 @@ fn dynamic_case(n: usize, m: usize) -> Case {
         ],
         runs: vec![
             Run::new("f", move || layer(black_box(&x1), m)[0]),
-            Run::new("adiff f_jacobian auto", move || layer_jacobian(black_box(&x2), m).1[(0, 0)]),
-            Run::new("adiff f_jacobian forward", move || layer_fwd_jacobian(black_box(&x3), m).1[(0, 0)]),
-            Run::new("adiff f_jacobian reverse", move || layer_rev_jacobian(black_box(&x4), m).1[(0, 0)]),
+            Run::new("adiff f_jacobian auto", move || {
+                layer_jacobian(black_box(&x2), m).1[(0, 0)]
+            }),
+            Run::new("adiff f_jacobian forward", move || {
+                layer_fwd_jacobian(black_box(&x3), m).1[(0, 0)]
+            }),
+            Run::new("adiff f_jacobian reverse", move || {
+                layer_rev_jacobian(black_box(&x4), m).1[(0, 0)]
+            }),
         ],
     }
 }
@@ -144,7 +172,7 @@ fn sweeps_case() -> Case {
     use adiff::Lanes;
     let (n, m) = (100, 100);
     let x = input(n);
-    let seeds: Vec<Lanes<f64, 8>> = (0..n).map(|j| Lanes::unit(j)).collect();
+    let seeds: Vec<Lanes<f64, 8>> = (0..n).map(Lanes::unit).collect();
     let units: Vec<Vec<f64>> = (0..8)
         .map(|k| (0..n).map(|j| if j == k { 1.0 } else { 0.0 }).collect())
         .collect();
@@ -163,7 +191,9 @@ fn sweeps_case() -> Case {
         checks: vec![check_line("f_jvpw::<8> lanes vs f_jvp", worst, 0.0)],
         runs: vec![
             Run::new("f", move || layer(black_box(&x1), m)[0]),
-            Run::new("adiff f_jvpw W8", move || layer_jvpw::<8>(black_box(&x2), &s1, m).1[0].lane(0)),
+            Run::new("adiff f_jvpw W8", move || {
+                layer_jvpw::<8>(black_box(&x2), &s1, m).1[0].lane(0)
+            }),
             Run::new("adiff f_jvp x8", move || {
                 let mut s = 0.0;
                 for u in &units {
@@ -186,8 +216,22 @@ fn sweeps_case() -> Case {
 #[must_use]
 pub fn cases() -> Vec<Case> {
     vec![
-        fixed_case!(tall, tall_jacobian, tall_fwd_jacobian, tall_rev_jacobian, 10, 1000),
-        fixed_case!(wide, wide_jacobian, wide_fwd_jacobian, wide_rev_jacobian, 1000, 10),
+        fixed_case!(
+            tall,
+            tall_jacobian,
+            tall_fwd_jacobian,
+            tall_rev_jacobian,
+            10,
+            1000
+        ),
+        fixed_case!(
+            wide,
+            wide_jacobian,
+            wide_fwd_jacobian,
+            wide_rev_jacobian,
+            1000,
+            10
+        ),
         fixed_case!(
             square,
             square_jacobian,

@@ -131,9 +131,21 @@ fn check_lanes(case: &Case, p: &Inputs, rng: &mut Rng) -> Result<usize, String> 
     let lanes = |d: &[[f64; LANES]]| -> Vec<L> { d.iter().map(|a| adiff::Lanes(*a)).collect() };
     let mut buf = p.buf.clone();
     let mut buf_dot = lanes(&dbuf);
-    let (yw, tw) = (case.jvpw)(p.x, adiff::Lanes(dx), &p.v, &lanes(&dv), p.n, &mut buf, &mut buf_dot);
+    let (yw, tw) = (case.jvpw)(
+        p.x,
+        adiff::Lanes(dx),
+        &p.v,
+        &lanes(&dv),
+        p.n,
+        &mut buf,
+        &mut buf_dot,
+    );
     if yw.to_bits() != y[0].to_bits() || buf != y[1..] {
-        return Err(format!("jvpw primal {yw} (buf {buf:?}) != f {} (buf {:?})", y[0], &y[1..]));
+        return Err(format!(
+            "jvpw primal {yw} (buf {buf:?}) != f {} (buf {:?})",
+            y[0],
+            &y[1..]
+        ));
     }
     for k in 0..LANES {
         let lane = |d: &[[f64; LANES]]| -> Vec<f64> { d.iter().map(|a| a[k]).collect() };

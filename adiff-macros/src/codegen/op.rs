@@ -59,7 +59,10 @@ impl Writer<'_> {
                         let arg: syn::GenericArgument = syn::parse_quote!(#w);
                         match &mut last.arguments {
                             syn::PathArguments::AngleBracketed(a) => a.args.push(arg),
-                            args => *args = syn::PathArguments::AngleBracketed(syn::parse_quote!(::<#arg>)),
+                            args => {
+                                *args =
+                                    syn::PathArguments::AngleBracketed(syn::parse_quote!(::<#arg>))
+                            }
                         }
                     }
                 }

@@ -43,7 +43,10 @@ fn main() {
     let mut measured: Vec<Measured> = Vec::new();
     let only = std::env::var("ADIFF_BENCH_ONLY").ok();
     for (name, cases) in report::BENCHMARKS {
-        if only.as_ref().is_some_and(|o| !o.split(',').any(|n| n == name)) {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.split(',').any(|n| n == name))
+        {
             continue;
         }
         eprintln!("[{:6.1} s] preparing {name}", start.elapsed().as_secs_f64());
