@@ -115,7 +115,7 @@ pub fn check(sig: &Signature, func: &syn::ItemFn, diags: &mut Diags) -> bool {
             let msg = if matches!(inner, Ty::Vec(_)) && pass_of(p) == Pass::Mut {
                 "`#[jacobian]` does not take `&mut Vec<_>` parameters, whose length may change; take `&mut [f64]` (a fixed-length in-out buffer) instead".to_owned()
             } else {
-                "`#[jacobian]` takes differentiable parameters that are floats, or arrays, slices and `Vec`s of floats (by value or behind `&`/`&mut`); pass this one as an array or slice, or mark it `constant(..)`".to_owned()
+                "`#[jacobian]` takes differentiable parameters that are floats, or arrays, slices and `Vec`s of floats (by value or behind `&`/`&mut`); pass a tuple's fields as an array or as separate parameters".to_owned()
             };
             diags.error_at(&p.ty, msg);
         }
