@@ -1,4 +1,5 @@
-//! Writes generated functions, each with `#[jvp]` and `#[vjp]`, into
+//! Writes generated functions, each with `#[jvp(vector)]` (so also the
+//! vector mode `f_jvpw`) and `#[vjp]`, into
 //! `$OUT_DIR/generated.rs`, so the real macros and rustc compile them. The
 //! `Vec`-returning helpers of a program are compiled with it; only the
 //! `gK` functions are cases.
@@ -26,20 +27,20 @@ fn main() {
         for f in &program.helpers {
             let _ = writeln!(
                 out,
-                "    #[jvp]\n    #[vjp]\n    pub {}\n",
+                "    #[jvp(vector)]\n    #[vjp]\n    pub {}\n",
                 f.source.replace('\n', "\n    ")
             );
         }
         for f in &program.functions {
             let _ = writeln!(
                 out,
-                "    #[jvp]\n    #[vjp]\n    pub {}\n",
+                "    #[jvp(vector)]\n    #[vjp]\n    pub {}\n",
                 f.source.replace('\n', "\n    ")
             );
             let name = &f.name;
             let _ = writeln!(
                 cases,
-                "    Case {{ name: \"seed {s} {name}\", source: {src:?}, f: p{p}::{name}, jvp: p{p}::{name}_jvp, vjp: p{p}::{name}_vjp }},",
+                "    Case {{ name: \"seed {s} {name}\", source: {src:?}, f: p{p}::{name}, jvp: p{p}::{name}_jvp, jvpw: p{p}::{name}_jvpw::<LANES>, vjp: p{p}::{name}_vjp }},",
                 s = seed + p,
                 src = f.source
             );

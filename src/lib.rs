@@ -5,7 +5,14 @@
 // doc tests and unit tests) that path must resolve too.
 extern crate self as adiff;
 
-pub use adiff_macros::{grad, jvp, vjp};
+pub use adiff_macros::{grad, jacobian, jvp, vjp};
+
+/// The tangent type of vector forward mode; see [`adiff_runtime::Lanes`].
+pub use adiff_runtime::Lanes;
+
+/// The dense row-major matrix `f_jacobian` returns; see
+/// [`adiff_runtime::Matrix`].
+pub use adiff_runtime::Matrix;
 
 /// The marker for parameter types that carry no derivative; see
 /// [`adiff_runtime::Constant`].

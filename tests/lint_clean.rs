@@ -3,7 +3,7 @@
 //! clippy on it with `-D warnings`.
 #![deny(warnings, clippy::all, clippy::pedantic)]
 
-use adiff::{grad, jvp, vjp};
+use adiff::{grad, jacobian, jvp, vjp};
 
 /// A loss over a slice, with a branch and a loop.
 #[jvp]
@@ -15,6 +15,32 @@ fn loss(scale: f64, w: &[f64]) -> f64 {
         total += if z > 0.0 { z.ln_1p() } else { z.exp() - 1.0 };
     }
     total
+}
+
+/// Vector mode and a Jacobian, with an in-out buffer and a `Vec` result.
+#[jvp(vector)]
+#[must_use]
+fn spread(x: &[f64], out: &mut [f64]) -> Vec<f64> {
+    let mut v = vec![0.0; x.len()];
+    for i in 0..x.len() {
+        out[i % out.len()] *= x[i].cos();
+        v[i] = x[i] * out[0];
+    }
+    v
+}
+
+/// A Jacobian of fixed shape, through a call to a function with one.
+#[jacobian]
+#[must_use]
+fn twist(p: [f64; 2]) -> [f64; 3] {
+    let r = radius(p[0], p[1]);
+    [r, p[0] * r, (p[1] - p[0]).sin()]
+}
+
+#[jacobian]
+#[must_use]
+fn radius(a: f64, b: f64) -> f64 {
+    a.hypot(b)
 }
 
 /// An in-place update with an early exit.
@@ -121,4 +147,15 @@ fn strictly_linted_functions_work() {
     let (mut x_bar, mut y_bar) = (0.0, 0.0);
     polar_vjp(3.0, &mut x_bar, 4.0, &mut y_bar, (1.0, 0.0));
     assert!((x_bar - 0.6).abs() < 1e-12 && (y_bar - 0.8).abs() < 1e-12);
+
+    let mut buf = [1.0, 2.0];
+    let mut buf_dot = [adiff::Lanes::<f64, 2>::zero(); 2];
+    let x_dot = [adiff::Lanes([1.0, 0.0]), adiff::Lanes([0.0, 1.0])];
+    let (v, v_dot) = spread_jvpw::<2>(&[0.5, 0.25], &x_dot, &mut buf, &mut buf_dot);
+    assert_eq!(v, spread(&[0.5, 0.25], &mut [1.0, 2.0]));
+    assert_eq!(v.len(), v_dot.len());
+    let (t, j) = twist_jacobian([3.0, 4.0]);
+    assert!((t[0] - 5.0).abs() < 1e-12 && (j[(0, 0)] - 0.6).abs() < 1e-12);
+    let (r, jr) = radius_jacobian(3.0, 4.0);
+    assert!((r - 5.0).abs() < 1e-12 && (jr[(0, 1)] - 0.8).abs() < 1e-12);
 }

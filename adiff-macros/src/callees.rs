@@ -71,12 +71,15 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
         }
         let wanted = format!("{name}{}", needs.suffix());
         if index.surely_missing(&name, &wanted, needs) && reported.insert(name.clone()) {
-            let (mode, also) = if needs.is_reverse() {
-                ("reverse", " (or `#[grad]`)")
-            } else {
-                ("forward", "")
+            let (mode, also) = match needs {
+                Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
+                _ if needs.is_reverse() => ("reverse", " (or `#[grad]`)"),
+                _ => ("forward", ""),
             };
-            let attr = format!("#[{}]", needs.attr_name());
+            let attr = match needs {
+                Kind::JvpW => "#[jvp(vector)]".to_owned(),
+                _ => format!("#[{}]", needs.attr_name()),
+            };
             diags.error(
                 ident.span(),
                 format!(
@@ -255,6 +258,13 @@ mod tests {
     fn an_unannotated_function_in_the_same_file_is_reported() {
         let e = errors(Kind::Jvp, "fn g(x: f64) -> f64 { x.sin() }");
         assert!(e.contains("`g` has no forward derivative"), "{e}");
+    }
+
+    #[test]
+    fn vector_mode_asks_for_the_vector_attribute() {
+        let e = errors(Kind::JvpW, "fn g(x: f64) -> f64 { x.sin() }");
+        assert!(e.contains("`g` has no vector forward derivative"), "{e}");
+        assert!(e.contains("needs `g_jvpw`"), "{e}");
     }
 
     #[test]

@@ -14,7 +14,12 @@
 //!   is followed by its adjoint `&mut T`, accumulated with `+=`, and the
 //!   cotangent of the result comes last;
 //! - `f_grad(x, .., n) -> (y, gradient)`: one gradient entry per parameter
-//!   in `wrt`, a tuple when there are several.
+//!   in `wrt`, a tuple when there are several;
+//! - `f_jvpw::<W>(x, x_dot, .., n) -> (y, y_dot)`: vector forward mode, as
+//!   `f_jvp` with every float `S` of a tangent's type replaced by
+//!   `adiff::Lanes<S, W>` (`W` directions at once);
+//! - `f_jacobian(x, .., n) -> (y, adiff::Matrix<S>)`: the Jacobian, rows
+//!   the outputs flattened in order, columns the differentiable inputs.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -31,6 +36,16 @@ pub enum Kind {
     Vjp,
     /// Gradient of a scalar function, `#[grad]` → `f_vjp` and `f_grad`.
     Grad,
+    /// Vector forward mode, `#[jvp(vector)]` (with `f_jvp`) or
+    /// `#[jacobian]` → `f_jvpw::<W>`.
+    JvpW,
+    /// The Jacobian, `#[jacobian]` → `f_jvpw`, `f_vjp` and `f_jacobian`.
+    Jacobian,
+}
+
+/// The name of the const generic parameter of `f_jvpw`, its width.
+pub fn width_ident() -> syn::Ident {
+    format_ident!("W", span = proc_macro2::Span::mixed_site())
 }
 
 /// The suffix of a tangent's name: `x_dot`.
@@ -47,6 +62,8 @@ impl Kind {
             Kind::Jvp => "jvp",
             Kind::Vjp => "vjp",
             Kind::Grad => "grad",
+            Kind::JvpW => "jvp",
+            Kind::Jacobian => "jacobian",
         }
     }
 
@@ -56,25 +73,37 @@ impl Kind {
             Kind::Jvp => "_jvp",
             Kind::Vjp => "_vjp",
             Kind::Grad => "_grad",
+            Kind::JvpW => "_jvpw",
+            Kind::Jacobian => "_jacobian",
         }
     }
 
     /// The options the attribute accepts.
     pub fn options(self) -> &'static [&'static str] {
         match self {
-            Kind::Jvp => &["constant", "crate"],
+            Kind::Jvp | Kind::JvpW => &["vector", "constant", "crate"],
             Kind::Vjp => &["tape", "constant", "crate"],
             Kind::Grad => &["wrt", "tape", "constant", "crate"],
+            Kind::Jacobian => &["mode", "wrt", "tape", "constant", "crate"],
         }
     }
 
     /// The functions the attribute generates, in order. `#[grad]` also makes
-    /// `f_vjp`, so that other reverse-mode derivatives can call `f`.
-    pub fn outputs(self) -> &'static [Kind] {
+    /// `f_vjp`, so that other reverse-mode derivatives can call `f`;
+    /// `#[jvp(vector)]` adds `f_jvpw`; `#[jacobian]` makes the two sweeps
+    /// `f_jacobian` runs, minus the one a forced `mode` leaves out.
+    pub fn outputs(self, vector: bool, mode: JacMode) -> Vec<Kind> {
         match self {
-            Kind::Jvp => &[Kind::Jvp],
-            Kind::Vjp => &[Kind::Vjp],
-            Kind::Grad => &[Kind::Vjp, Kind::Grad],
+            Kind::Jvp if vector => vec![Kind::Jvp, Kind::JvpW],
+            Kind::Jvp => vec![Kind::Jvp],
+            Kind::JvpW => vec![Kind::JvpW],
+            Kind::Vjp => vec![Kind::Vjp],
+            Kind::Grad => vec![Kind::Vjp, Kind::Grad],
+            Kind::Jacobian => match mode {
+                JacMode::Auto => vec![Kind::JvpW, Kind::Vjp, Kind::Jacobian],
+                JacMode::Forward => vec![Kind::JvpW, Kind::Jacobian],
+                JacMode::Reverse => vec![Kind::Vjp, Kind::Jacobian],
+            },
         }
     }
 
@@ -83,7 +112,8 @@ impl Kind {
     pub fn of_callees(self) -> Kind {
         match self {
             Kind::Jvp => Kind::Jvp,
-            Kind::Vjp | Kind::Grad => Kind::Vjp,
+            Kind::JvpW => Kind::JvpW,
+            Kind::Vjp | Kind::Grad | Kind::Jacobian => Kind::Vjp,
         }
     }
 
@@ -91,14 +121,21 @@ impl Kind {
     pub fn makers(self) -> &'static [&'static str] {
         match self {
             Kind::Jvp => &["jvp"],
-            Kind::Vjp => &["vjp", "grad"],
+            Kind::JvpW => &["jvp", "jacobian"],
+            Kind::Vjp => &["vjp", "grad", "jacobian"],
             Kind::Grad => &["grad"],
+            Kind::Jacobian => &["jacobian"],
         }
     }
 
     /// Whether the derivative is built by the reverse transformation.
     pub fn is_reverse(self) -> bool {
-        self != Kind::Jvp
+        matches!(self, Kind::Vjp | Kind::Grad)
+    }
+
+    /// Whether the derivative is vector forward mode, with `Lanes` tangents.
+    pub fn is_vector(self) -> bool {
+        self == Kind::JvpW
     }
 
     /// The generated function's name for `f`.
@@ -107,10 +144,46 @@ impl Kind {
     }
 }
 
+/// How `f_jacobian` sweeps: `#[jacobian(mode = forward | reverse)]`, or
+/// chosen from the shapes (`auto`, the default).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum JacMode {
+    #[default]
+    Auto,
+    Forward,
+    Reverse,
+}
+
 /// The type of a tangent: the primal parameter's own type (`(f64, f64)`
 /// for a tuple parameter `p: (f64, f64)`).
 pub fn tangent_type(t: &syn::Type) -> syn::Type {
     t.clone()
+}
+
+/// The tangent type for `kind`: in vector mode every `f32`/`f64` in `t`
+/// becomes `Lanes<S, W>` (`&[f64]` → `&[Lanes<f64, W>]`).
+pub fn tangent_type_of(kind: Kind, t: &syn::Type) -> syn::Type {
+    let mut t = tangent_type(t);
+    if kind.is_vector() {
+        syn::visit_mut::VisitMut::visit_type_mut(&mut ToLanes, &mut t);
+    }
+    t
+}
+
+/// Replaces float scalar types by their lanes.
+struct ToLanes;
+
+impl syn::visit_mut::VisitMut for ToLanes {
+    fn visit_type_mut(&mut self, t: &mut syn::Type) {
+        if let syn::Type::Path(p) = t {
+            if p.qself.is_none() && (p.path.is_ident("f64") || p.path.is_ident("f32")) {
+                let (rt, w) = (crate::runtime::path(), width_ident());
+                *t = syn::parse_quote!(#rt::Lanes<#p, #w>);
+                return;
+            }
+        }
+        syn::visit_mut::visit_type_mut(self, t);
+    }
 }
 
 /// The type of an adjoint parameter: `T`, `&T`, `&mut T` → `&mut T`, so
@@ -160,6 +233,15 @@ fn return_type(kind: Kind, sig: &Signature, wrt: &[bool]) -> Option<TokenStream>
     let t = sig.ret.as_ref()?;
     Some(match kind {
         Kind::Jvp => quote!((#t, #t)),
+        Kind::JvpW => {
+            let d = tangent_type_of(kind, t);
+            quote!((#t, #d))
+        }
+        Kind::Jacobian => {
+            let s = crate::jacobian::scalar_type(sig);
+            let rt = crate::runtime::path();
+            quote!((#t, #rt::Matrix<#s>))
+        }
         Kind::Vjp => quote!(#t),
         Kind::Grad => {
             let tys: Vec<syn::Type> = in_wrt(sig, wrt).map(|p| gradient_type(&p.ty)).collect();
@@ -217,6 +299,22 @@ fn doc(kind: Kind, sig: &Signature, wrt: &[bool]) -> String {
              on entry and of the initial contents on exit; the primal contents of `&mut` \
              parameters after the call are unspecified."
         ),
+        Kind::JvpW => format!(
+            "Vector forward-mode derivative of [`{name}`]: `W` JVPs in one sweep, generated by \
+             `#[jvp(vector)]` or `#[jacobian]`.\n\n\
+             Returns `({name}(..), tangents)`, computing the value once. As `{name}_jvp`, but every \
+             float `S` in a tangent's type is `adiff::Lanes<S, W>`: lane `k` of each tangent \
+             ({diff}) is direction `k`, and lane `k` of the result is the JVP along it."
+        ),
+        Kind::Jacobian => format!(
+            "Jacobian of [`{name}`], generated by `#[jacobian]`.\n\n\
+             Returns `({name}(..), J)` with `J` an `m × n` `adiff::Matrix`: row `i` is output `i` \
+             (the return value flattened, then the final contents of each `&mut` parameter), \
+             column `j` is input `j` (the differentiable parameters ({diff}) flattened in order; \
+             for a `&mut` parameter, its initial contents). Built from `{name}_jvpw` sweeps of \
+             8 directions or `{name}_vjp` sweeps, one per row, whichever the cost model predicts \
+             cheaper (see \"Jacobians\" in adiff's crate docs)."
+        ),
         Kind::Grad => format!(
             "Gradient of [`{name}`], generated by `#[grad]`.\n\n\
              Returns `({name}(..), gradient)`, with the gradient with respect to {}: one \
@@ -246,13 +344,27 @@ pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool
         // type is known, and must write a literal when it is inferred.
         #[allow(clippy::too_many_arguments, clippy::too_many_lines, clippy::approx_constant)]
     };
+    let mut generics = func.sig.generics.clone();
+    if kind.is_vector() {
+        let w = width_ident();
+        generics.params.push(syn::parse_quote!(const #w: usize));
+    }
+    let ret = match (kind, &sig.ret) {
+        (Kind::Jacobian, None) => {
+            let s = crate::jacobian::scalar_type(sig);
+            let rt = crate::runtime::path();
+            Some(quote!(((), #rt::Matrix<#s>)))
+        }
+        _ => return_type(kind, sig, wrt),
+    };
     FnShell {
         attrs,
         vis: &func.vis,
         name: format_ident!("{}{}", sig.ident, kind.suffix()),
-        generics: &func.sig.generics,
-        ret: return_type(kind, sig, wrt),
+        generics,
+        ret,
         prologue: constant_checks(sig),
+        lanes: kind.is_vector(),
     }
 }
 
@@ -350,9 +462,9 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
     let params = sig.params.iter().map(|p| {
         let (id, ty) = (&p.ident, &p.ty);
         match kind {
-            Kind::Jvp if p.differentiable => {
+            Kind::Jvp | Kind::JvpW if p.differentiable => {
                 let dot = format_ident!("{}{TANGENT_SUFFIX}", p.ident);
-                let dty = tangent_type(ty);
+                let dty = tangent_type_of(kind, ty);
                 quote!(#id: #ty, #dot: #dty)
             }
             Kind::Vjp if p.differentiable => {

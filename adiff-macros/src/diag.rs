@@ -22,6 +22,11 @@ impl Diags {
         self.errors.push(e);
     }
 
+    /// The number of errors so far.
+    pub fn len(&self) -> usize {
+        self.errors.len()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.errors.is_empty()
     }

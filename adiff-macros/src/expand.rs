@@ -94,8 +94,11 @@ fn derive_all(
         let errors = diags.to_compile_errors();
         return quote!(#errors #func);
     };
-    let outputs = mode.outputs();
+    let outputs = mode.outputs(opts.vector, opts.mode);
     let wrt = options::wrt_mask(&opts, &sig, &mut diags);
+    if mode == Kind::Jacobian {
+        crate::jacobian::check(&sig, &func, &mut diags);
+    }
     if mode == Kind::Grad && !matches!(sig.ret.as_ref().map(Ty::from_syn), Some(Ty::Float(_))) {
         let msg = "`#[grad]` needs a function returning `f32` or `f64`; for other outputs use `#[vjp]` and pass the output's cotangent (`out_bar`) explicitly";
         match &sig.ret {
@@ -117,7 +120,11 @@ fn derive_all(
         match pipeline::lower(&sig, &func.block, &mut diags) {
             Err(stop) => internal(mode, outputs[0], &sig.ident, stop, &mut diags),
             Ok(ir) => {
-                for &kind in outputs {
+                for &kind in &outputs {
+                    if kind == Kind::Jacobian {
+                        tokens.extend(jacobian_fn(&func, &sig, &wrt, opts.mode));
+                        continue;
+                    }
                     match pipeline::derive_named(
                         &ir,
                         kind,
@@ -155,6 +162,39 @@ fn derive_all(
             .map(|&k| convention::stub(k, &func, &sig, &wrt))
             .collect();
         quote!(#errors #func #stubs)
+    }
+}
+
+/// `f_jacobian`: the convention's shell around the driver of the sweeps.
+fn jacobian_fn(
+    func: &syn::ItemFn,
+    sig: &sig::Signature,
+    wrt: &[bool],
+    mode: crate::convention::JacMode,
+) -> TokenStream {
+    let shell = convention::shell(Kind::Jacobian, func, sig, wrt);
+    let params = sig.params.iter().map(|p| {
+        let (id, ty) = (&p.ident, &p.ty);
+        quote!(#id: #ty)
+    });
+    let body = crate::jacobian::body(sig, wrt, mode);
+    let crate::codegen::FnShell {
+        attrs,
+        vis,
+        name,
+        generics,
+        ret,
+        prologue,
+        ..
+    } = shell;
+    let (_, _, where_clause) = generics.split_for_impl();
+    let ret = ret.map(|r| quote!(-> #r));
+    quote! {
+        #attrs
+        #vis fn #name #generics (#(#params),*) #ret #where_clause {
+            #prologue
+            #body
+        }
     }
 }
 

@@ -28,13 +28,22 @@ struct Fwd<'a> {
     n_primal: usize,
     dot: HashMap<VarId, VarId>,
     diags: &'a mut Diags,
+    /// `Kind::Jvp`, or `Kind::JvpW` for vector mode, whose tangents are
+    /// `Lanes`: no literal `0.0` tangents, and lanes tangent types.
+    kind: Kind,
 }
 
 /// Builds the JVP of `primal`: its parameters are the primal parameters,
 /// each differentiable one followed by its tangent; it returns
 /// `(value, tangent)` (or `()` for a function returning `()`). Runs its own
-/// activity analysis.
-pub fn transform(primal: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+/// activity analysis. `kind` is [`Kind::Jvp`] or, for vector mode (the
+/// same statements over `Lanes` tangents), [`Kind::JvpW`].
+pub fn transform(
+    primal: &Func,
+    kind: Kind,
+    knobs: &Knobs,
+    diags: &mut Diags,
+) -> Result<Func, Stop> {
     let act = crate::activity::for_derivative(primal, Kind::Jvp, knobs.activity, diags);
     if !diags.is_empty() {
         return Err(Stop::Reported);
@@ -45,6 +54,7 @@ pub fn transform(primal: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func
         n_primal: primal.vars.len(),
         dot: HashMap::new(),
         diags,
+        kind,
     };
     let mut params = Vec::new();
     for p in &primal.params {
@@ -53,7 +63,7 @@ pub fn transform(primal: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func
             let d = t.dot(p.var);
             params.push(Param {
                 var: d,
-                ty: convention::tangent_type(&p.ty),
+                ty: convention::tangent_type_of(kind, &p.ty),
                 role: Role::Derived,
             });
         }
@@ -91,7 +101,8 @@ impl Fwd<'_> {
         let info = self.func.info(v).clone();
         let declared = info
             .declared
-            .filter(|t| Ty::from_syn(t).is_differentiable());
+            .filter(|t| Ty::from_syn(t).is_differentiable())
+            .map(|t| convention::tangent_type_of(self.kind, &t));
         let d = self.func.new_var(VarInfo {
             name: String::new(),
             span: info.span,
@@ -126,14 +137,14 @@ impl Fwd<'_> {
     /// zero of the same shape made at run time.
     fn zero_of(&mut self, a: &Atom, span: Span, out: &mut Block) -> Atom {
         match atom_ty(&self.func, a) {
-            Ty::Float(_) => Atom::float(0.0),
+            Ty::Float(_) if !self.kind.is_vector() => Atom::float(0.0),
             _ => self.emit(Op::ZeroLike(a.clone()), span, out),
         }
     }
 
     fn zero_op(&self, r: &Atom) -> Op {
         match atom_ty(&self.func, r) {
-            Ty::Float(_) => Op::Use(Atom::float(0.0)),
+            Ty::Float(_) if !self.kind.is_vector() => Op::Use(Atom::float(0.0)),
             _ => Op::ZeroLike(r.clone()),
         }
     }
@@ -345,7 +356,7 @@ impl Fwd<'_> {
         Op::Call(
             Callee {
                 path: callee.path.clone(),
-                derivative: Some(Kind::Jvp),
+                derivative: Some(self.kind),
                 opaque: false,
             },
             new_args,

@@ -23,6 +23,7 @@ mod expand;
 mod forward;
 mod grad;
 mod ir;
+mod jacobian;
 mod lower;
 mod names;
 mod options;
@@ -158,6 +159,45 @@ pub fn vjp(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(
         convention::Kind::Grad,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}
+
+/// Jacobians: adds `f_jacobian(..) -> (value, adiff::Matrix<S>)`, and the
+/// two sweeps it is built from, `f_jvpw` (vector forward mode) and `f_vjp`.
+///
+/// The matrix is `m × n`: rows are the outputs flattened in order (the
+/// return value, then the final contents of each `&mut` parameter),
+/// columns the differentiable inputs flattened in parameter order (for a
+/// `&mut` parameter, its initial contents). `f_jacobian` runs `⌈n / 8⌉`
+/// forward sweeps of 8 directions or `m` reverse sweeps, whichever the
+/// cost model predicts cheaper: at compile time when the types fix `n` and
+/// `m`, otherwise at run time. `#[jacobian(mode = forward)]` or
+/// `#[jacobian(mode = reverse)]` forces a mode (and generates only that
+/// sweep). Callees need `g_jvpw` and `g_vjp`: annotate them with
+/// `#[jacobian]`, or `#[jvp(vector)]` and `#[vjp]`.
+///
+/// ```
+/// use adiff::jacobian;
+///
+/// #[jacobian]
+/// fn polar(p: [f64; 2]) -> [f64; 2] {
+///     [p[0] * p[1].cos(), p[0] * p[1].sin()]
+/// }
+///
+/// let (xy, j) = polar_jacobian([2.0, 0.5]);
+/// assert_eq!(xy, polar([2.0, 0.5]));
+/// assert_eq!((j.rows(), j.cols()), (2, 2));
+/// assert!((j[(0, 1)] + 2.0 * 0.5_f64.sin()).abs() < 1e-12);
+/// assert!((j[(1, 0)] - 0.5_f64.sin()).abs() < 1e-12);
+/// ```
+#[proc_macro_attribute]
+pub fn jacobian(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Jacobian,
         attr.into(),
         item.into(),
         proc_macro::Span::call_site().local_file().as_deref(),

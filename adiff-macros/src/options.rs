@@ -40,6 +40,10 @@ pub struct Options {
     pub constant: Vec<syn::Ident>,
     /// `crate = "path"`: where the facade is, for crates that re-export it.
     pub krate: Option<syn::Path>,
+    /// `vector`: `#[jvp]` also makes `f_jvpw`, vector forward mode.
+    pub vector: bool,
+    /// `mode = forward | reverse | auto`: how `f_jacobian` sweeps.
+    pub mode: crate::convention::JacMode,
 }
 
 /// Parses `tokens` for attribute `name`, which accepts the options `allowed`.
@@ -99,6 +103,22 @@ pub fn parse(
                 } else {
                     opts.constant.extend(names);
                 }
+            }
+            "vector" => opts.vector = true,
+            "mode" => {
+                use crate::convention::JacMode;
+                let id: syn::Ident = meta.value()?.parse()?;
+                opts.mode = match id.to_string().as_str() {
+                    "forward" => JacMode::Forward,
+                    "reverse" => JacMode::Reverse,
+                    "auto" => JacMode::Auto,
+                    _ => {
+                        return Err(syn::Error::new(
+                            id.span(),
+                            "`mode` is `forward`, `reverse` or `auto` (the default)",
+                        ))
+                    }
+                };
             }
             "crate" => {
                 let lit: syn::LitStr = meta.value()?.parse()?;

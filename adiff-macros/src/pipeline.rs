@@ -62,7 +62,7 @@ pub fn derive(
         verify::after("reverse mode", &out)?;
         out
     } else {
-        let out = crate::forward::transform(&ir, knobs, diags)?;
+        let out = crate::forward::transform(&ir, kind, knobs, diags)?;
         verify::after("forward mode", &out)?;
         out
     };

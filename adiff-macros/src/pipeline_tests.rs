@@ -18,9 +18,11 @@ fn corpus() -> Vec<syn::ItemFn> {
     struct Collect(Vec<syn::ItemFn>);
     impl<'ast> Visit<'ast> for Collect {
         fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-            if f.attrs.iter().any(|a| a.path().is_ident("jvp")) {
+            let ours =
+                |a: &syn::Attribute| a.path().is_ident("jvp") || a.path().is_ident("jacobian");
+            if f.attrs.iter().any(ours) {
                 let mut f = f.clone();
-                f.attrs.retain(|a| !a.path().is_ident("jvp"));
+                f.attrs.retain(|a| !ours(a));
                 self.0.push(f);
             }
             syn::visit::visit_item_fn(self, f);
@@ -56,6 +58,8 @@ fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
         ..Knobs::default()
     };
     pipeline::derive(&ir, Kind::Jvp, &wrt, &knobs, None, &mut diags)
+        .map_err(|e| stop(e, &diags))?;
+    pipeline::derive(&ir, Kind::JvpW, &wrt, &knobs, None, &mut diags)
         .map_err(|e| stop(e, &diags))?;
     match pipeline::derive(&ir, Kind::Vjp, &wrt, &knobs, None, &mut diags) {
         Ok(_) => Ok(()),

@@ -7,6 +7,9 @@
 //! - [`Accumulate`]: adding adjoints of arrays, tuples and `Vec`s;
 //! - [`Tape`]: the LIFO that reverse mode records on, with inline storage;
 //! - [`Constant`]: the marker for parameter types that carry no derivative;
+//! - [`Lanes`]: the tangent type of vector forward mode (`f_jvpw`);
+//! - [`Matrix`] and [`jac`]: the Jacobian `f_jacobian` returns, and the
+//!   pieces it is assembled from;
 //! - [`Indices`]: integer ranges of every integer type that reverse mode can
 //!   replay backwards after `take` and `step_by`.
 //!
@@ -26,6 +29,9 @@ extern crate alloc;
 mod accumulate;
 mod constant;
 mod indices;
+pub mod jac;
+mod lanes;
+mod matrix;
 #[cfg(feature = "stats")]
 mod stats;
 mod tape;
@@ -37,6 +43,8 @@ pub use accumulate::{accumulate, Accumulate};
 pub use constant::assert_constant;
 pub use constant::Constant;
 pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
+pub use lanes::{lanes_zero_like, LaneCast, LaneScalar, LaneZero, Lanes};
+pub use matrix::Matrix;
 #[cfg(feature = "stats")]
 pub use stats::tape_pushes;
 pub use tape::{OwnedTape, Tape};

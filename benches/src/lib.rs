@@ -14,6 +14,7 @@ pub mod adbench;
 pub mod compare;
 pub mod gmm;
 pub mod harness;
+pub mod jacobian;
 pub mod lstm;
 pub mod mlp;
 pub mod report;

@@ -12,18 +12,19 @@
 use std::fmt::Write as _;
 
 use crate::harness::{measure_group, Measurement, Settings};
-use crate::{gmm, lstm, mlp, rk4, rosenbrock, Case};
+use crate::{gmm, jacobian, lstm, mlp, rk4, rosenbrock, Case};
 
 /// Builds a benchmark's cases (data loaded, checks run).
 pub type Cases = fn() -> Vec<Case>;
 
 /// Every benchmark, by name, in the report's order.
-pub const BENCHMARKS: [(&str, Cases); 5] = [
+pub const BENCHMARKS: [(&str, Cases); 6] = [
     ("rosenbrock", rosenbrock::cases),
     ("mlp", mlp::cases),
     ("rk4", rk4::cases),
     ("gmm", gmm::cases),
     ("lstm", lstm::cases),
+    ("jacobian", jacobian::cases),
 ];
 
 /// One case after timing.
@@ -241,6 +242,46 @@ pub fn ratio_lines(cases: &[Measured]) -> Vec<String> {
                 ));
             }
         }
+        lines.extend(jacobian_lines(case));
+    }
+    lines
+}
+
+/// The Jacobian benchmark's own ratios: the automatic mode over the better
+/// forced one (`auto/best_forced`, target ≤ 1.10), and one vector sweep of
+/// width 8 over eight scalar sweeps (`jvpw8/jvp_x8`, target ≤ 0.5).
+///
+/// ```
+/// use adiff_bench::{harness::Measurement, report::{jacobian_lines, Measured}};
+/// let m = |s| Measurement { seconds: s, allocs: 0.0 };
+/// let runs = ["f", "adiff f_jacobian auto", "adiff f_jacobian forward", "adiff f_jacobian reverse"];
+/// let case = Measured {
+///     benchmark: "b".into(),
+///     detail: String::new(),
+///     runs: runs.iter().zip([1.0, 2.2, 2.0, 5.0]).map(|(l, s)| (l.to_string(), m(s))).collect(),
+///     checks: vec![],
+/// };
+/// assert_eq!(jacobian_lines(&case), ["ratio b auto/best_forced 1.100"]);
+/// ```
+#[must_use]
+pub fn jacobian_lines(case: &Measured) -> Vec<String> {
+    let time = |label: &str| {
+        case.runs
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, m)| m.seconds)
+    };
+    let b = &case.benchmark;
+    let mut lines = Vec::new();
+    if let (Some(a), Some(f), Some(r)) = (
+        time("adiff f_jacobian auto"),
+        time("adiff f_jacobian forward"),
+        time("adiff f_jacobian reverse"),
+    ) {
+        lines.push(format!("ratio {b} auto/best_forced {:.3}", a / f.min(r)));
+    }
+    if let (Some(w), Some(s)) = (time("adiff f_jvpw W8"), time("adiff f_jvp x8")) {
+        lines.push(format!("ratio {b} jvpw8/jvp_x8 {:.3}", w / s));
     }
     lines
 }

@@ -10,6 +10,12 @@
 pub type Primal = fn(f64, &[f64], usize, &mut [f64]) -> f64;
 /// `f_jvp` for that signature.
 pub type Jvp = fn(f64, f64, &[f64], &[f64], usize, &mut [f64], &mut [f64]) -> (f64, f64);
+/// The width of the vector-mode sweeps the differential test runs.
+pub const LANES: usize = 4;
+/// Tangents of [`LANES`] directions.
+pub type L = adiff::Lanes<f64, LANES>;
+/// `f_jvpw::<LANES>` for that signature.
+pub type Jvpw = fn(f64, L, &[f64], &[L], usize, &mut [f64], &mut [L]) -> (f64, L);
 /// `f_vjp` for that signature.
 pub type Vjp = fn(f64, &mut f64, &[f64], &mut [f64], usize, &mut [f64], &mut [f64], f64) -> f64;
 
@@ -19,6 +25,7 @@ pub struct Case {
     pub source: &'static str,
     pub f: Primal,
     pub jvp: Jvp,
+    pub jvpw: Jvpw,
     pub vjp: Vjp,
 }
 

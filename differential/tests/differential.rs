@@ -2,12 +2,14 @@
 //! - the JVP against central finite differences, where the function is
 //!   smooth near the input (two step sizes agree);
 //! - the dot-product test ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ between `_jvp` and `_vjp`;
-//! - the primal value returned by both derivatives against `f`.
+//! - the primal value returned by both derivatives against `f`;
+//! - vector mode (`_jvpw`, 4 directions in one sweep) lane by lane against
+//!   the scalar `_jvp` along each direction, and its primal against `f`.
 //!
 //! Prints `differential: N programs, M mismatches` and fails on any
 //! mismatch, printing the function's source.
 
-use adiff_differential::{Case, CASES};
+use adiff_differential::{Case, CASES, L, LANES};
 use adiff_fuzz::{inputs, Inputs, Rng};
 use std::io::Write;
 
@@ -111,17 +113,72 @@ fn check(case: &Case, p: &Inputs, rng: &mut Rng) -> Result<bool, String> {
     Ok(checked)
 }
 
+/// Vector mode against scalar mode: one `_jvpw` sweep of `LANES` random
+/// directions, each lane against `_jvp` along its direction. Directions
+/// come from their own stream, so the other checks' inputs stay as they
+/// were. Returns the number of lanes compared.
+fn check_lanes(case: &Case, p: &Inputs, rng: &mut Rng) -> Result<usize, String> {
+    let y = run(case, p);
+    if y.iter().any(|v| !v.is_finite() || v.abs() > 1e8) {
+        return Ok(0);
+    }
+    let mut dir = |len: usize| -> Vec<[f64; LANES]> {
+        (0..len)
+            .map(|_| std::array::from_fn(|_| rng.uniform(-1.0, 1.0)))
+            .collect()
+    };
+    let (dx, dv, dbuf) = (dir(1)[0], dir(p.v.len()), dir(p.buf.len()));
+    let lanes = |d: &[[f64; LANES]]| -> Vec<L> { d.iter().map(|a| adiff::Lanes(*a)).collect() };
+    let mut buf = p.buf.clone();
+    let mut buf_dot = lanes(&dbuf);
+    let (yw, tw) = (case.jvpw)(
+        p.x,
+        adiff::Lanes(dx),
+        &p.v,
+        &lanes(&dv),
+        p.n,
+        &mut buf,
+        &mut buf_dot,
+    );
+    if yw.to_bits() != y[0].to_bits() || buf != y[1..] {
+        return Err(format!(
+            "jvpw primal {yw} (buf {buf:?}) != f {} (buf {:?})",
+            y[0],
+            &y[1..]
+        ));
+    }
+    for k in 0..LANES {
+        let lane = |d: &[[f64; LANES]]| -> Vec<f64> { d.iter().map(|a| a[k]).collect() };
+        let mut buf = p.buf.clone();
+        let mut bd = lane(&dbuf);
+        let (_, t) = (case.jvp)(p.x, dx[k], &p.v, &lane(&dv), p.n, &mut buf, &mut bd);
+        let scalar = std::iter::once(t).chain(bd);
+        let vector = std::iter::once(tw.lane(k)).chain(buf_dot.iter().map(|l| l.lane(k)));
+        for (i, (a, b)) in scalar.zip(vector).enumerate() {
+            if !close(a, b, 1e-12, 1e-14) {
+                return Err(format!("lane {k}, output {i}: jvpw {b:e} but jvp {a:e}"));
+            }
+        }
+    }
+    Ok(LANES)
+}
+
 #[test]
 fn generated_functions_agree() {
     let mut rng = Rng::new(12345);
-    let (mut mismatches, mut fd_checked, mut evaluations) = (0, 0, 0);
+    let mut lane_rng = Rng::new(54321);
+    let (mut mismatches, mut fd_checked, mut evaluations, mut lanes) = (0, 0, 0, 0);
     let mut programs = std::collections::HashSet::new();
     for case in CASES {
         programs.insert(case.name.split(' ').nth(1).unwrap_or_default());
         for _ in 0..4 {
             let p = inputs(&mut rng);
             evaluations += 1;
-            match check(case, &p, &mut rng) {
+            let outcome = check(case, &p, &mut rng).and_then(|fd| {
+                lanes += check_lanes(case, &p, &mut lane_rng)?;
+                Ok(fd)
+            });
+            match outcome {
                 Ok(true) => fd_checked += 1,
                 Ok(false) => {}
                 Err(e) => {
@@ -143,7 +200,7 @@ fn generated_functions_agree() {
     );
     let _ = writeln!(
         err,
-        "  ({} functions, {evaluations} evaluations, {fd_checked} also checked against finite differences)",
+        "  ({} functions, {evaluations} evaluations, {fd_checked} also checked against finite differences, {lanes} vector-mode lanes checked against scalar jvp)",
         CASES.len()
     );
     assert_eq!(mismatches, 0, "see the reproducers above");

@@ -22,10 +22,13 @@ pub struct FnShell<'a> {
     pub attrs: TokenStream,
     pub vis: &'a syn::Visibility,
     pub name: syn::Ident,
-    pub generics: &'a syn::Generics,
+    pub generics: syn::Generics,
     pub ret: Option<TokenStream>,
     /// Statements that run first: checks rustc must make on the parameters.
     pub prologue: TokenStream,
+    /// Vector forward mode: tangents are `Lanes<S, W>` (zeros, casts and
+    /// calls to callees' `_jvpw` print differently).
+    pub lanes: bool,
 }
 
 pub struct Writer<'f> {
@@ -33,6 +36,8 @@ pub struct Writer<'f> {
     names: Names,
     mutated: std::collections::HashSet<VarId>,
     read: std::collections::HashSet<VarId>,
+    /// Vector forward mode (`FnShell::lanes`).
+    lanes: bool,
 }
 
 /// Emits a whole function.
@@ -42,6 +47,7 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
         names: crate::names::assign(func),
         mutated: crate::ir::written(&func.body),
         read: crate::usage::read(&func.body),
+        lanes: shell.lanes,
     };
     let params = func.params.iter().map(|p| {
         let name = g.ident(p.var);
@@ -57,6 +63,7 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
         generics,
         ret,
         prologue,
+        ..
     } = shell;
     let (_, _, where_clause) = generics.split_for_impl();
     let ret = ret.as_ref().map(|r| quote!(-> #r));
@@ -180,6 +187,9 @@ impl Writer<'_> {
     /// An owned zero shaped like the value a call argument passes, and
     /// whether the argument is a reference to it (`Some(mutable)`).
     fn zero_value(&self, a: &Arg) -> (TokenStream, Option<bool>) {
+        if self.lanes {
+            return self.lanes_zero_value(a);
+        }
         let rt = crate::runtime::path();
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
@@ -209,6 +219,56 @@ impl Writer<'_> {
             }
             Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.zero_value(inner),
         }
+    }
+
+    /// [`Self::zero_value`] in vector mode: a zero of `Lanes`, shaped like
+    /// the value.
+    fn lanes_zero_value(&self, a: &Arg) -> (TokenStream, Option<bool>) {
+        let (rt, w) = (crate::runtime::path(), crate::convention::width_ident());
+        match a {
+            Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
+                Ty::Float(_) => (self.lanes_zero(x), None),
+                Ty::Ref(m, _) => {
+                    let x = self.atom(x);
+                    (quote!(#rt::lanes_zero_like::<#w, _>(#x)), Some(m))
+                }
+                _ => {
+                    let x = self.atom(x);
+                    (quote!(#rt::lanes_zero_like::<#w, _>(&#x)), None)
+                }
+            },
+            Arg::Ref(p) | Arg::RefMut(p) => {
+                let m = matches!(a, Arg::RefMut(_));
+                let p = self.place(p);
+                (quote!(#rt::lanes_zero_like::<#w, _>(&#p)), Some(m))
+            }
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.lanes_zero_value(inner),
+        }
+    }
+
+    /// The zero tangent of the float `x` in vector mode, of `x`'s
+    /// precision when typing knows it.
+    fn lanes_zero(&self, x: &Atom) -> TokenStream {
+        let (rt, w) = (crate::runtime::path(), crate::convention::width_ident());
+        match crate::typing::atom_ty(self.func, x) {
+            Ty::Float(Some(p)) => {
+                let p = quote::format_ident!("{}", p.name());
+                quote!(#rt::Lanes::<#p, #w>::zero())
+            }
+            _ => match x {
+                Atom::Var(_) => {
+                    let x = self.atom(x);
+                    quote!(#rt::lanes_zero_like::<#w, _>(&#x))
+                }
+                Atom::Const(_) => quote!(#rt::Lanes::<_, #w>::zero()),
+            },
+        }
+    }
+
+    /// Whether `a` is a tangent variable (vector mode casts them lane-wise).
+    fn is_tangent(&self, a: &Atom) -> bool {
+        a.var()
+            .is_some_and(|v| matches!(self.func.info(v).origin, Origin::Tangent(_)))
     }
 
     /// `x = x + y` as `x += y`, as a person would write it (and as clippy's

@@ -25,6 +25,15 @@ impl Writer<'_> {
                     crate::ir::UnOp::Not => quote_spanned!(span=> !#x),
                 }
             }
+            Op::Cast(x, t) if self.lanes && self.is_tangent(x) => {
+                let (rt, x) = (crate::runtime::path(), self.atom(x));
+                quote_spanned!(span=> #rt::LaneCast::<#t>::lane_cast(#x))
+            }
+            Op::CastPrec(x, p) if self.lanes && self.is_tangent(x) => {
+                let (rt, x) = (crate::runtime::path(), self.atom(x));
+                let p = format_ident!("{}", p.name());
+                quote!(#rt::LaneCast::<#p>::lane_cast(#x))
+            }
             Op::Cast(x, t) => {
                 let x = self.atom(x);
                 quote_spanned!(span=> #x as #t)
@@ -44,6 +53,18 @@ impl Writer<'_> {
                 let mut path = callee.path.clone();
                 if let (Some(kind), Some(last)) = (callee.derivative, path.segments.last_mut()) {
                     last.ident = kind.name_of(&last.ident);
+                    if kind.is_vector() {
+                        // `g_jvpw::<W>`, after the callee's own generic arguments.
+                        let w = crate::convention::width_ident();
+                        let arg: syn::GenericArgument = syn::parse_quote!(#w);
+                        match &mut last.arguments {
+                            syn::PathArguments::AngleBracketed(a) => a.args.push(arg),
+                            args => {
+                                *args =
+                                    syn::PathArguments::AngleBracketed(syn::parse_quote!(::<#arg>))
+                            }
+                        }
+                    }
                 }
                 let args = args.iter().map(|a| self.arg(a));
                 quote!(#path(#(#args),*))
@@ -140,6 +161,19 @@ impl Writer<'_> {
                 }
             }
             Op::Default => quote!(::core::default::Default::default()),
+            Op::ZeroVec(a) | Op::ZeroLike(a) if self.lanes => {
+                let is_ref = matches!(crate::typing::atom_ty(self.func, a), Ty::Ref(..));
+                let (rt, w) = (crate::runtime::path(), crate::convention::width_ident());
+                if matches!(crate::typing::atom_ty(self.func, a), Ty::Float(_)) {
+                    return self.lanes_zero(a);
+                }
+                let a = self.atom(a);
+                if is_ref || matches!(op, Op::ZeroVec(_)) {
+                    quote!(#rt::lanes_zero_like::<#w, _>(#a))
+                } else {
+                    quote!(#rt::lanes_zero_like::<#w, _>(&#a))
+                }
+            }
             Op::ZeroVec(a) => {
                 let (rt, a) = (crate::runtime::path(), self.atom(a));
                 quote!(#rt::zero_vec(#a))

@@ -8,6 +8,7 @@
 //!
 //! Progress goes to stderr, the report to stdout. `ADIFF_BENCH_QUICK=1`
 //! times with short batches (for trying the report out, not for figures).
+//! `ADIFF_BENCH_ONLY=jacobian,rk4` times only the benchmarks named.
 
 use std::alloc::System;
 use std::time::{Duration, Instant};
@@ -40,7 +41,14 @@ fn main() {
         eprintln!("{}", peers_line());
     }
     let mut measured: Vec<Measured> = Vec::new();
+    let only = std::env::var("ADIFF_BENCH_ONLY").ok();
     for (name, cases) in report::BENCHMARKS {
+        if only
+            .as_ref()
+            .is_some_and(|o| !o.split(',').any(|n| n == name))
+        {
+            continue;
+        }
         eprintln!("[{:6.1} s] preparing {name}", start.elapsed().as_secs_f64());
         for case in cases() {
             eprintln!(
