@@ -29,23 +29,10 @@ macro_rules! suite {
         /// differences in several directions; `f_vjp` by the dot-product
         /// test; `f_grad` against `g`.
         macro_rules! check_all {
-                            ($f:ident, $fj:ident, $fv:ident, $fg:ident, $x:expr, $g:expr) => {{
-                                let x: Vec<$F> = $x;
-                                let n = x.len();
-                                let exact: Vec<$F> = $g(&x);
-                                for u in dirs(n, 3) {
-                                    let (val, t) = $fj(&x, &u);
-                                    assert_eq!(val, $f(&x));
-                                    check(t, dot(&exact, &u), fd(|s| $f(&axpy(&x, s, &u))));
-                                }
-                                for seed in 0..3 {
-                                    rev_dot!($f, $fj, $fv, seed; rf x);
-                                }
-                                let (v, g) = $fg(&x);
-                                assert_eq!(v, $f(&x));
-                                check_exact_vec(&g, &exact);
-                            }};
-                        }
+            ($f:ident, $fj:ident, $fv:ident, $fg:ident, $x:expr, $g:expr) => {
+                crate::common::check_slice!($F, 3, $f, $fj, $fv, $fg, $x, $g)
+            };
+        }
 
         /// The example: push `x[i]²`, sum the `Vec`.
         #[jvp]

@@ -41,19 +41,7 @@ impl Gen<'_> {
 
     /// A term from the fourth stream: never the scalar `target`.
     fn chain_atom(&mut self, target: &str) -> String {
-        let others: Vec<String> = self
-            .scalars
-            .iter()
-            .filter(|s| *s != target)
-            .cloned()
-            .collect();
-        match self.chains.below(5) {
-            0 => "x".into(),
-            1 => format!("v[{} % v.len()]", self.chains.below(4)),
-            2 => format!("a[{}]", self.chains.below(4)),
-            3 if !others.is_empty() => others[self.chains.below(others.len())].clone(),
-            _ => format!("{:.2}_f64", self.chains.uniform(-1.5, 1.5)),
-        }
+        crate::term(&mut self.chains, &self.scalars, target, false)
     }
 
     /// One statement with a chain, a `windows`/`chunks` loop, or an array

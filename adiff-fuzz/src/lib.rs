@@ -509,24 +509,10 @@ impl Gen<'_> {
             }
         }
     }
-
     /// A term for the extension statements, from the extension stream:
     /// never the scalar `target` the statement assigns.
     fn ext_atom(&mut self, target: &str) -> String {
-        let others: Vec<String> = self
-            .scalars
-            .iter()
-            .filter(|s| *s != target)
-            .cloned()
-            .collect();
-        match self.ext.below(6) {
-            0 => "x".into(),
-            1 => format!("v[{} % v.len()]", self.ext.below(4)),
-            2 => format!("a[{}]", self.ext.below(4)),
-            3 => format!("buf[{}]", self.ext.below(4)),
-            4 if !others.is_empty() => others[self.ext.below(others.len())].clone(),
-            _ => format!("{:.2}_f64", self.ext.uniform(-1.5, 1.5)),
-        }
+        term(&mut self.ext, &self.scalars, target, true)
     }
 
     /// One statement with a closure, an iterator chain, or a loop counted by
@@ -599,5 +585,29 @@ impl Gen<'_> {
         }
         self.scalars.truncate(scope);
         self.indent -= 1;
+    }
+}
+
+/// A term of a generated expression, drawn from `rng`: `x`, an element of
+/// `v`, `a` or (with `with_buf`) `buf`, a scalar other than `target`, or a
+/// literal. Each stream of the generator draws its terms here, so the
+/// choices are made the same way in every stream and recorded seeds keep
+/// their programs.
+fn term(rng: &mut Rng, scalars: &[String], target: &str, with_buf: bool) -> String {
+    let others: Vec<&String> = scalars.iter().filter(|s| *s != target).collect();
+    let kind = rng.below(if with_buf { 6 } else { 5 });
+    // Without `buf` the kinds after `a[..]` move down by one.
+    let kind = if !with_buf && kind >= 3 {
+        kind + 1
+    } else {
+        kind
+    };
+    match kind {
+        0 => "x".into(),
+        1 => format!("v[{} % v.len()]", rng.below(4)),
+        2 => format!("a[{}]", rng.below(4)),
+        3 => format!("buf[{}]", rng.below(4)),
+        4 if !others.is_empty() => others[rng.below(others.len())].clone(),
+        _ => format!("{:.2}_f64", rng.uniform(-1.5, 1.5)),
     }
 }

@@ -11,19 +11,7 @@ use super::{Function, Gen};
 impl Gen<'_> {
     /// A term from the third stream: never the scalar `target`.
     fn sub_atom(&mut self, target: &str) -> String {
-        let others: Vec<String> = self
-            .scalars
-            .iter()
-            .filter(|s| *s != target)
-            .cloned()
-            .collect();
-        match self.sub.below(5) {
-            0 => "x".into(),
-            1 => format!("v[{} % v.len()]", self.sub.below(4)),
-            2 => format!("a[{}]", self.sub.below(4)),
-            3 if !others.is_empty() => others[self.sub.below(others.len())].clone(),
-            _ => format!("{:.2}_f64", self.sub.uniform(-1.5, 1.5)),
-        }
+        crate::term(&mut self.sub, &self.scalars, target, false)
     }
 
     /// A lower bound for a sub-slice of `v`, at most 1 (so `v[lo..]` is

@@ -616,3 +616,33 @@ macro_rules! rev_grad {
     }};
 }
 pub(crate) use rev_grad;
+
+/// The three checks of a function `f(x: &[F]) -> F` against its closed-form
+/// gradient `g`: `f_jvp` against `g` and central differences along `dirs`
+/// random directions (seed), `f_vjp` by the dot-product test (three
+/// seeds), and `f_grad` against `g`. The caller has `dirs`, `check`, `fd`,
+/// `dot`, `axpy` and `check_exact_vec` of a helper module in scope.
+///
+/// ```ignore
+/// check_slice!(f64, 3, f, f_jvp, f_vjp, f_grad, vec![1.0, 2.0], |x: &[f64]| vec![2.0 * x[0], 2.0 * x[1]]);
+/// ```
+macro_rules! check_slice {
+    ($F:ty, $dirs:expr, $f:ident, $fj:ident, $fv:ident, $fg:ident, $x:expr, $g:expr) => {{
+        let x: Vec<$F> = $x;
+        let n = x.len();
+        let exact: Vec<$F> = $g(&x);
+        for u in dirs(n, $dirs) {
+            let (val, t) = $fj(&x, &u);
+            assert_eq!(val, $f(&x));
+            check(t, dot(&exact, &u), fd(|s| $f(&axpy(&x, s, &u))));
+        }
+        for seed in 0..3 {
+            $crate::common::rev_dot!($f, $fj, $fv, seed; rf x);
+        }
+        let (v, g) = $fg(&x);
+        assert_eq!(v, $f(&x));
+        check_exact_vec(&g, &exact);
+    }};
+}
+#[allow(unused_imports)]
+pub(crate) use check_slice;
