@@ -14,8 +14,8 @@ fn main() {
         println!("cargo:rerun-if-env-changed=ADIFF_{name}");
         println!("cargo:rerun-if-env-changed=AUTODIFF_{name}");
     }
-    println!("cargo:rerun-if-changed=../adiff-fuzz/src/lib.rs");
-    let programs = adiff_fuzz::env_number("FUZZ_CASES").unwrap_or(60);
+    println!("cargo:rerun-if-changed=../adiff-fuzz/src");
+    let programs = adiff_fuzz::env_number("FUZZ_CASES").unwrap_or(40);
     let seed = adiff_fuzz::env_number("FUZZ_SEED").unwrap_or(1);
     let mut out = String::new();
     let mut cases = String::new();

@@ -111,6 +111,7 @@ impl<'ast> Visit<'ast> for Collect {
         self.0.push(syn::ItemFn {
             attrs: f.attrs.clone(),
             vis: f.vis.clone(),
+            modifiers: f.modifiers.clone(),
             sig: f.sig.clone(),
             block: Box::new(f.block.clone()),
         });
@@ -121,6 +122,7 @@ impl<'ast> Visit<'ast> for Collect {
             self.0.push(syn::ItemFn {
                 attrs: f.attrs.clone(),
                 vis: syn::Visibility::Inherited,
+                modifiers: syn::FnModifiers::default(),
                 sig: f.sig.clone(),
                 block: Box::new(block.clone()),
             });

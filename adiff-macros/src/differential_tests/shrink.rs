@@ -34,6 +34,7 @@ pub(super) fn shrink(sources: &[String], k: usize, fails: &dyn Fn(&[String]) -> 
     }
     prettyplease::unparse(&syn::File {
         shebang: None,
+        frontmatter: None,
         attrs: Vec::new(),
         items: vec![syn::Item::Fn(best)],
     })

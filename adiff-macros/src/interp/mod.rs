@@ -90,6 +90,8 @@ pub struct Machine<'p> {
     steps: usize,
     max_steps: usize,
     scratch: usize,
+    /// Whether an operation has produced an infinite or NaN float.
+    nonfinite: bool,
 }
 
 /// A bound on the statements one `run` executes when nothing tighter is
@@ -108,12 +110,22 @@ impl<'p> Machine<'p> {
             steps: 0,
             max_steps,
             scratch: 0,
+            nonfinite: false,
         }
     }
 
     /// Statements and loop iterations executed so far.
     pub fn steps(&self) -> usize {
         self.steps
+    }
+
+    /// Whether some arithmetic on finite operands has produced an infinite
+    /// or NaN float, even one that never reached an output. Such a run has no meaningful
+    /// derivative to compare: a reverse sweep multiplies the intermediate's
+    /// zero adjoint by its infinite partial (`0 * inf = NaN`), as IEEE
+    /// arithmetic says it must, in generated code and by hand alike.
+    pub fn saw_nonfinite(&self) -> bool {
+        self.nonfinite
     }
 
     /// Calls function `name`. Arguments that are references point into

@@ -6,6 +6,30 @@ use crate::ir::{Arg, Atom, BinOp, Callee, Op, Term, UnOp, VarId};
 
 impl Machine<'_> {
     pub(super) fn op(&mut self, op: &Op) -> Result<V, String> {
+        let v = self.op_value(op)?;
+        if matches!(v, V::F(x) if !x.is_finite()) && self.finite_operands(op) {
+            self.nonfinite = true;
+        }
+        Ok(v)
+    }
+
+    /// Whether `op` is arithmetic on finite operands only, so that an
+    /// infinite or NaN result is one the program made (an overflow, `0/0`),
+    /// not an infinity it was given, such as `f64::NEG_INFINITY` starting
+    /// a maximum, which is how such folds are written.
+    fn finite_operands(&self, op: &Op) -> bool {
+        let operands: Vec<&Atom> = match op {
+            Op::Bin(_, x, y) => vec![x, y],
+            Op::Unary(_, x) | Op::Cast(x, _) | Op::CastPrec(x, _) => vec![x],
+            Op::Elem(_, args, _) => args.iter().collect(),
+            _ => return false,
+        };
+        operands
+            .into_iter()
+            .all(|a| !matches!(self.atom(a), Ok(V::F(x)) if !x.is_finite()))
+    }
+
+    fn op_value(&mut self, op: &Op) -> Result<V, String> {
         Ok(match op {
             Op::Use(a) => self.atom(a)?,
             Op::Load(p) => {

@@ -170,7 +170,7 @@ impl Lowerer<'_> {
         if m.turbofish.is_some() {
             return self.error(
                 m,
-                format!("method `{name}` with a turbofish is not supported here"),
+                format!("method `{name}` with a turbofish (`::<..>`) is not supported here; remove the turbofish and give the type with a typed `let` (`let s: f64 = ...;`)"),
             );
         }
         if name == "into" && m.args.is_empty() {

@@ -153,10 +153,15 @@ impl Lowerer<'_> {
         };
         let span = span_of(&arm.body);
         self.scopes.push(HashMap::new());
-        let test = self.pattern_test(&arm.pat, scrut, out);
-        let cond = match (&test, &arm.guard) {
-            (Some(t), Some((_, guard))) => Some(self.and_then(t.clone(), guard, out)),
-            (None, Some((_, guard))) => match self.lower_expr(guard, out) {
+        // syn 3 parses a guard as part of the arm's pattern.
+        let (pat, guard) = match &arm.pat {
+            syn::Pat::Guard(g) => (&*g.pat, Some(&*g.guard)),
+            p => (p, None),
+        };
+        let test = self.pattern_test(pat, scrut, out);
+        let cond = match (&test, guard) {
+            (Some(t), Some(guard)) => Some(self.and_then(t.clone(), guard, out)),
+            (None, Some(guard)) => match self.lower_expr(guard, out) {
                 Val::Atom(g) => Some(g),
                 Val::Never => None,
             },

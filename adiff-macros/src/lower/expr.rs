@@ -98,12 +98,12 @@ impl Lowerer<'_> {
             syn::Expr::Macro(m) => self.lower_macro(&m.mac, out),
             syn::Expr::Closure(_) => self.error(e, "a closure is supported only bound by `let` and called (`let w = |x: f64| ...; w(a)`), or given to an iterator adapter or consumer (`map`, `filter`, `fold`, `for_each`, `reduce`); otherwise write a separate `fn` and annotate it"),
             syn::Expr::Unsafe(_) => self.error(e, "`unsafe` blocks are not supported in a differentiated function; move the unsafe code into a function of its own and write its `_jvp`/`_vjp` by hand (see \"The calling convention\" in adiff's crate docs)"),
-            syn::Expr::Async(_) | syn::Expr::Await(_) => self.error(e, "`async` code is not supported in a differentiated function"),
+            syn::Expr::Async(_) | syn::Expr::Await(_) => self.error(e, "`async` code and `.await` are not supported in a differentiated function; await the values first and pass them in as parameters"),
             syn::Expr::Try(_) => self.error(e, "the `?` operator is not supported; differentiated functions return plain values"),
             syn::Expr::Let(_) => self.error(e, "`let` patterns in conditions (`if let`, `while let`) are not supported; use `match` (on integers, booleans, or a constant `Option` or `Result`), or a `loop` with a `match` and `break` for `while let`"),
             syn::Expr::Range(_) => self.error(e, "a range is supported only as the iterator of a `for` loop or as a `match` pattern"),
             syn::Expr::Struct(_) => self.error(e, "struct expressions are not supported; differentiated functions work on floats, arrays, slices and tuples"),
-            _ => self.error(e, "this expression is not supported in a differentiated function"),
+            _ => self.error(e, format!("{} is not supported in a differentiated function; {}", expr_kind(e), expr_hint(e))),
         }
     }
 
@@ -219,7 +219,10 @@ impl Lowerer<'_> {
             B::BitXor(_) => BinOp::BitXor,
             B::Shl(_) => BinOp::Shl,
             B::Shr(_) => BinOp::Shr,
-            _ => return self.error(b, "this binary operator is not supported"),
+            _ => {
+                let op = quote::ToTokens::to_token_stream(&b.op);
+                return self.error(b, format!("the binary operator `{op}` is not supported; supported are the arithmetic, comparison, logical and bit operators (see the supported-Rust table in the crate docs)"));
+            }
         };
         let Val::Atom(l) = self.lower_expr(&b.left, out) else {
             return Val::Never;
@@ -467,5 +470,26 @@ impl Lowerer<'_> {
     /// The type of a value held by an atom (for callers outside this file).
     pub(super) fn ty_of(&self, a: &Atom) -> Ty {
         self.atom_ty(a)
+    }
+}
+
+/// What the expressions that lowering rejects wholesale are called, for the
+/// message (syn's `Expr` is non-exhaustive, hence the fallback).
+fn expr_kind(e: &syn::Expr) -> &'static str {
+    match e {
+        syn::Expr::Const(_) => "an inline `const` block",
+        syn::Expr::Infer(_) => "the placeholder `_`",
+        syn::Expr::Yield(_) => "`yield`",
+        syn::Expr::TryBlock(_) => "a `try` block",
+        _ => "this expression",
+    }
+}
+
+/// The nearest supported alternative to an [`expr_kind`].
+fn expr_hint(e: &syn::Expr) -> &'static str {
+    match e {
+        syn::Expr::Const(_) => "bind the value to a `const` item outside the function",
+        syn::Expr::Infer(_) => "write the value or type out",
+        _ => "rewrite it with `let`, `if`, `match` and loops (see the supported-Rust table in the crate docs)",
     }
 }
