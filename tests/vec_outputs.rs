@@ -118,6 +118,84 @@ macro_rules! vec_suite {
                 assert_relative_eq!(dot(&w, &ju), dot(&xb, &u), max_relative = $rel);
             }
 
+            /// The whole body is a call returning a `Vec` (the reverse sweep
+            /// returned the moved value: "borrow of moved value").
+            #[jvp]
+            #[vjp]
+            pub fn tail_squares(x: &[$R]) -> Vec<$R> {
+                squares(x)
+            }
+
+            #[test]
+            fn tail_call_returning_a_vec() {
+                let x = [0.8, -1.1];
+                let w: Vec<$R> = vec![0.5, 1.5];
+                let mut xb = [0.0; 2];
+                let y = tail_squares_vjp(&x, &mut xb, w.clone());
+                assert_eq!(y, tail_squares(&x));
+                assert_relative_eq!(xb[0], w[0] * 2.0 * x[0], max_relative = $rel);
+                assert_relative_eq!(xb[1], w[1] * 2.0 * x[1], max_relative = $rel);
+                let u = [-0.2, 0.7];
+                let (y2, ju) = tail_squares_jvp(&x, &u);
+                assert_eq!(y2, y);
+                assert_relative_eq!(ju[0], 2.0 * x[0] * u[0], max_relative = $rel);
+                assert_relative_eq!(dot(&w, &ju), dot(&xb, &u), max_relative = $rel);
+            }
+
+            /// `out[0] = x0 x1`, written through a `&mut` buffer.
+            #[jvp]
+            #[vjp]
+            pub fn product_into(x: &[$R], out: &mut [$R]) {
+                out[0] = x[0] * x[1];
+            }
+
+            /// A function returning `()` that ends in a call to another one:
+            /// its `()` got a tangent and a cotangent passed to the callee.
+            #[jvp]
+            #[vjp]
+            pub fn tail_product(x: &[$R], out: &mut [$R]) {
+                product_into(x, out)
+            }
+
+            /// The same with `return`.
+            #[jvp]
+            #[vjp]
+            pub fn return_product(x: &[$R], out: &mut [$R]) {
+                if x[0] > 100.0 {
+                    return;
+                }
+                return product_into(x, out);
+            }
+
+            #[test]
+            fn tail_call_to_a_function_returning_unit() {
+                type F = fn(&[$R], &mut [$R], &mut [$R], &mut [$R]);
+                type J = fn(&[$R], &[$R], &mut [$R], &mut [$R]);
+                type P = fn(&[$R], &mut [$R]);
+                let cases: [(P, F, J); 2] = [
+                    (tail_product, tail_product_vjp, tail_product_jvp),
+                    (return_product, return_product_vjp, return_product_jvp),
+                ];
+                let x = [0.8, -1.1];
+                for (f, vjp, jvp) in cases {
+                    let mut y = [0.0];
+                    f(&x, &mut y);
+                    let (mut out, mut ob) = ([0.0], [1.5]);
+                    let mut xb = [0.0; 2];
+                    vjp(&x, &mut xb, &mut out, &mut ob);
+                    assert_relative_eq!(xb[0], 1.5 * x[1], max_relative = $rel);
+                    assert_relative_eq!(xb[1], 1.5 * x[0], max_relative = $rel);
+                    // The old contents are overwritten: no cotangent for them.
+                    assert_eq!(ob[0], 0.0);
+                    let u = [-0.2, 0.7];
+                    let (mut out, mut od) = ([0.0], [0.0]);
+                    jvp(&x, &u, &mut out, &mut od);
+                    assert_eq!(out, y);
+                    assert_relative_eq!(od[0], u[0] * x[1] + x[0] * u[1], max_relative = $rel);
+                    assert_relative_eq!(1.5 * od[0], dot(&xb, &u), max_relative = $rel);
+                }
+            }
+
             /// An early return from a loop: out[0] = x0², out[i] = x_i x0
             /// up to the first i with out[i] > lim, the rest zero.
             #[jvp]

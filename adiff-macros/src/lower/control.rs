@@ -478,7 +478,13 @@ impl Lowerer<'_> {
                 let Val::Atom(a) = self.lower_expect(e, self.ret_prec(), out) else {
                     return Val::Never;
                 };
-                out.push(Stmt::Return(Some(Op::Use(a))));
+                if self.self_ret == Ty::Unit {
+                    // `return g(x, out);` in a function returning `()`.
+                    super::discard_tail(out, &a);
+                    out.push(Stmt::Return(None));
+                } else {
+                    out.push(Stmt::Return(Some(Op::Use(a))));
+                }
             }
         }
         Val::Never

@@ -119,12 +119,40 @@ pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
     let mut out = Vec::new();
     let val = l.lower_block_scoped(body, &mut out);
     if let Val::Atom(a) = val {
-        if !matches!(a, Atom::Const(Const::Unit)) {
+        // A function returning `()` may end in a call to another one
+        // (`g(x, out)`): that value is no output, and returning it would
+        // give it a tangent and a cotangent.
+        if l.self_ret == Ty::Unit {
+            discard_tail(&mut out, &a);
+        } else if !matches!(a, Atom::Const(Const::Unit)) {
             out.push(Stmt::Return(Some(Op::Use(a))));
         }
     }
     l.func.body = out;
     l.func
+}
+
+/// The tail value `a` of a function returning `()`, if it is the value
+/// of the last statement, `let a = g(x, out);`: that becomes `g(x, out);`,
+/// a call for its effect, as in the user's code, so no derivative
+/// passes a tangent or cotangent for its `()`.
+pub(super) fn discard_tail(out: &mut Block, a: &Atom) {
+    let Some(last) = out.last_mut() else {
+        return;
+    };
+    if let Stmt::Let {
+        pat: Pat::Var(v),
+        init: Some(op),
+        span,
+    } = last
+    {
+        if matches!(a, Atom::Var(w) if w == v) {
+            *last = Stmt::Eval {
+                op: op.clone(),
+                span: *span,
+            };
+        }
+    }
 }
 
 impl Lowerer<'_> {

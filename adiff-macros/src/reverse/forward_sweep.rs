@@ -31,13 +31,33 @@ impl Gen<'_> {
     /// leave nothing to read. `Copy` values are taken as they are.
     fn result_op(&self, op: &Op) -> Op {
         match op {
-            Op::Use(Atom::Var(v)) if holds_vec(&self.f.info(*v).ty) => Op::Method(
-                Atom::Var(*v),
-                syn::Ident::new("clone", Span::call_site()),
-                Vec::new(),
-            ),
+            Op::Use(Atom::Var(v)) if holds_vec(&self.f.info(*v).ty) => self.clone_of(*v),
             other => other.clone(),
         }
+    }
+
+    /// The value the function returns, `op`, without moving it: as
+    /// `result_op`, and also when only the function's declared type says
+    /// it holds a `Vec` (the value of a call, `g(x)`, whose type lowering
+    /// does not know).
+    fn returned_op(&self, op: &Op) -> Op {
+        let returns_vec = self
+            .f
+            .ret
+            .as_ref()
+            .is_some_and(|t| holds_vec(&Ty::from_syn(t)));
+        match op {
+            Op::Use(Atom::Var(v)) if returns_vec => self.clone_of(*v),
+            other => self.result_op(other),
+        }
+    }
+
+    fn clone_of(&self, v: VarId) -> Op {
+        Op::Method(
+            Atom::Var(v),
+            syn::Ident::new("clone", Span::call_site()),
+            Vec::new(),
+        )
     }
 
     /// `let t = (a, v);`, `let t = [u, v];` or `let w = v;` with `v` a `Vec`
@@ -163,7 +183,7 @@ impl Gen<'_> {
                 };
                 let r = self.f.temp(Ty::Unknown, span);
                 self.f.vars[r.0].name = "result".into();
-                let op = self.result_op(op);
+                let op = self.returned_op(op);
                 out.push(Stmt::Let {
                     pat: Pat::Var(r),
                     init: Some(op),
@@ -412,7 +432,7 @@ impl Gen<'_> {
         }
         if let (Stmt::Return(Some(op)), true, Some(r)) = (s, self.early, self.result) {
             // Before the pushes: recording a `Vec` moves it.
-            let op = self.result_op(op);
+            let op = self.returned_op(op);
             out.push(Stmt::Assign {
                 place: Place::var(r),
                 op,
