@@ -14,8 +14,7 @@
     clippy::vec_init_then_push,
     clippy::useless_vec,
     clippy::clone_on_copy,
-    clippy::assign_op_pattern,
-    clippy::manual_swap
+    clippy::assign_op_pattern
 )]
 
 mod common;

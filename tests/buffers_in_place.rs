@@ -6,14 +6,7 @@
 //! for `f64` and `f32`: against its closed form, central finite
 //! differences, and the dot-product test between `_jvp` and `_vjp`.
 
-// `manual_swap`: the derivative of `std::mem::swap` spells the swap out
-// in the generated code, and clippy's `manual_swap` fires there (to fix).
-#![allow(
-    clippy::needless_range_loop,
-    clippy::ptr_arg,
-    clippy::manual_memcpy,
-    clippy::manual_swap
-)]
+#![allow(clippy::needless_range_loop, clippy::ptr_arg, clippy::manual_memcpy)]
 
 mod common;
 

@@ -159,3 +159,37 @@ fn strictly_linted_functions_work() {
     let (r, jr) = radius_jacobian(3.0, 4.0);
     assert!((r - 5.0).abs() < 1e-12 && (jr[(0, 1)] - 0.8).abs() < 1e-12);
 }
+
+/// `std::mem::swap` and `Vec::push` in both modes: their derivatives are
+/// lint-clean too (the reverse sweep's swap of the adjoints).
+#[jvp]
+#[vjp]
+fn swapped(x: f64, y: f64) -> f64 {
+    let (mut first, mut second) = (x, y * y);
+    std::mem::swap(&mut first, &mut second);
+    let mut pair = [first, second];
+    let mut other = [x, y];
+    std::mem::swap(&mut pair[0], &mut other[1]);
+    std::mem::swap(&mut pair[0], &mut other[1]);
+    pair.swap(0, 1);
+    pair.swap(0, 1);
+    let [first, second] = pair;
+    let mut values = Vec::new();
+    for k in 0..2 {
+        values.push(if k == 0 { first } else { second * x });
+    }
+    values[0] - values[1]
+}
+
+#[test]
+fn swapped_derivatives() {
+    let (x, y) = (0.7, -1.3);
+    // swapped = y² - x²
+    let (value, dx) = swapped_jvp(x, 1.0, y, 0.0);
+    assert!((value - swapped(x, y)).abs() < 1e-15);
+    assert!((dx + 2.0 * x).abs() < 1e-12);
+    let (mut xb, mut yb) = (0.0, 0.0);
+    let value_rev = swapped_vjp(x, &mut xb, y, &mut yb, 1.0);
+    assert!((value_rev - value).abs() < 1e-15);
+    assert!((xb + 2.0 * x).abs() < 1e-12 && (yb - 2.0 * y).abs() < 1e-12);
+}

@@ -198,6 +198,11 @@ impl Lowerer<'_> {
             self.assign(places[0].clone(), v, span, out);
             return Some(Val::Atom(old));
         }
+        // The swap spelled out, `let t = a; a = b; b = t;`, spanned on the
+        // macro rather than on the user's call: on the user's tokens,
+        // clippy's `manual_swap` fires on the user's line, suggesting the
+        // `mem::swap` that is already there.
+        let span = proc_macro2::Span::call_site();
         let a = self.emit(read(&places[0]), span, out);
         let b = self.emit(read(&places[1]), span, out);
         self.assign(places[0].clone(), b, span, out);
