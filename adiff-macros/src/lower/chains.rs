@@ -172,7 +172,7 @@ impl Lowerer<'_> {
                     return None;
                 }
                 _ => {
-                    self.error(&m.method, format!("iterator adapter `{name}` after a `map` or `filter` is not supported; supported after them are `map`, `filter`, `enumerate`, `skip`, `step_by`, `take` and `rev` (see the supported-Rust table in the crate docs)"));
+                    self.error(&m.method, format!("iterator adapter `{name}` after a `map` or `filter` is not supported; the adapters supported there are `enumerate`, `skip`, `take`, `step_by` and `rev` (see the supported-Rust table in the crate docs); otherwise write the loop"));
                     return None;
                 }
             };

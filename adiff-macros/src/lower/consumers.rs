@@ -62,7 +62,7 @@ impl Lowerer<'_> {
             }
             "max_by" | "min_by" | "reduce" => self.extremum(m, value, plan, index, flow, out),
             _ => {
-                self.error(&m.method, format!("`{name}` is not supported at the end of an iterator chain; supported are `sum`, `product`, `fold`, `for_each`, `count`, `collect`, and `max_by`, `min_by` or `reduce` followed by `unwrap`"));
+                self.error(&m.method, format!("`{name}` is not supported at the end of an iterator chain; end it with `sum`, `fold`, `for_each` or `collect` (the supported-Rust table in the crate docs lists the others), or write the loop"));
                 None
             }
         }
