@@ -7,8 +7,12 @@ use crate::ir::{Arg, Atom, BinOp, Callee, Op, Term, UnOp, VarId};
 impl Machine<'_> {
     pub(super) fn op(&mut self, op: &Op) -> Result<V, String> {
         let v = self.op_value(op)?;
-        if matches!(v, V::F(x) if !x.is_finite()) && self.finite_operands(op) {
-            self.nonfinite = true;
+        if let V::F(x) = v {
+            if x.is_finite() {
+                self.largest = self.largest.max(x.abs());
+            } else if self.finite_operands(op) {
+                self.nonfinite = true;
+            }
         }
         Ok(v)
     }
