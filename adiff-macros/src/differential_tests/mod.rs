@@ -352,10 +352,8 @@ fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), 
     let (Ok(f1), Ok(f2)) = (fd(1e-5), fd(5e-6)) else {
         return Ok(());
     };
-    // Rounding error in the primal's largest values limits what a
-    // difference quotient can resolve: each output may be off by a few ulps
-    // of them, which a step `h` divides by `h` (the intermediates at the
-    // shifted inputs are of the same size).
+    // Each output may be off by a few ulps of the primal's largest values
+    // (see `Machine::largest_magnitude`), which a step `h` divides by `h`.
     let noise = |h: f64| 8.0 * f64::EPSILON * largest / h;
     for i in 0..ju.len() {
         if close(f1[i], f2[i], 1e-6, 1e-8 + noise(1e-5))
