@@ -103,7 +103,10 @@ impl Lowerer<'_> {
             syn::Expr::Let(_) => self.error(e, "`let` patterns in conditions (`if let`, `while let`) are not supported; use `match` (on integers, booleans, or a constant `Option` or `Result`), or a `loop` with a `match` and `break` for `while let`"),
             syn::Expr::Range(_) => self.error(e, "a range is supported only as the iterator of a `for` loop or as a `match` pattern"),
             syn::Expr::Struct(_) => self.error(e, "struct expressions are not supported; differentiated functions work on floats, arrays, slices and tuples"),
-            _ => self.error(e, format!("{} is not supported in a differentiated function; {}", expr_kind(e), expr_hint(e))),
+            _ => {
+                let (kind, hint) = unsupported_expr(e);
+                self.error(e, format!("{kind} is not supported in a differentiated function; {hint}"))
+            }
         }
     }
 
@@ -473,23 +476,20 @@ impl Lowerer<'_> {
     }
 }
 
-/// What the expressions that lowering rejects wholesale are called, for the
-/// message (syn's `Expr` is non-exhaustive, hence the fallback).
-fn expr_kind(e: &syn::Expr) -> &'static str {
+/// What an expression that lowering rejects wholesale is called, and the
+/// nearest supported alternative (syn's `Expr` is non-exhaustive, hence the
+/// fallback).
+fn unsupported_expr(e: &syn::Expr) -> (&'static str, &'static str) {
+    const REWRITE: &str =
+        "rewrite it with `let`, `if`, `match` and loops (see the supported-Rust table in the crate docs)";
     match e {
-        syn::Expr::Const(_) => "an inline `const` block",
-        syn::Expr::Infer(_) => "the placeholder `_`",
-        syn::Expr::Yield(_) => "`yield`",
-        syn::Expr::TryBlock(_) => "a `try` block",
-        _ => "this expression",
-    }
-}
-
-/// The nearest supported alternative to an [`expr_kind`].
-fn expr_hint(e: &syn::Expr) -> &'static str {
-    match e {
-        syn::Expr::Const(_) => "bind the value to a `const` item outside the function",
-        syn::Expr::Infer(_) => "write the value or type out",
-        _ => "rewrite it with `let`, `if`, `match` and loops (see the supported-Rust table in the crate docs)",
+        syn::Expr::Const(_) => (
+            "an inline `const` block",
+            "bind the value to a `const` item outside the function",
+        ),
+        syn::Expr::Infer(_) => ("the placeholder `_`", "write the value or type out"),
+        syn::Expr::Yield(_) => ("`yield`", REWRITE),
+        syn::Expr::TryBlock(_) => ("a `try` block", REWRITE),
+        _ => ("this expression", REWRITE),
     }
 }
