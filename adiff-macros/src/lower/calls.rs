@@ -10,7 +10,7 @@ impl Lowerer<'_> {
     pub(super) fn lower_call(&mut self, c: &syn::ExprCall, out: &mut Block) -> Val {
         let span = span_of(c);
         let syn::Expr::Path(fp) = strip_parens(&c.func) else {
-            return self.error(&c.func, "only calls to functions named by a path are supported; closures and function values are not");
+            return self.error(&c.func, "only calls to functions named by a path are supported, not calls of a computed function value; call the function by its name (`g(x)`), or bind a closure with `let` and call it by its name");
         };
         if fp.qself.is_some() {
             return self.error(&c.func, "qualified paths (`<T as Trait>::f`) are not supported; call the function by its path");

@@ -106,7 +106,7 @@ impl Lowerer<'_> {
                     match self.lookup(&id.to_string()) {
                         Some(Binding::Closure(lc)) => return Some(Callable::Local(lc)),
                         Some(_) => {
-                            self.error(e, "only closures and functions can be applied here");
+                            self.error(e, "this local is not a closure, so it cannot be applied here; give a closure (`|v| v * v`), a local bound to one, or a function path (`f64::max`)");
                             return None;
                         }
                         None => {}

@@ -131,7 +131,7 @@ impl Lowerer<'_> {
             syn::Lit::Float(_) | syn::Lit::Int(_) | syn::Lit::Bool(_) => {
                 Val::Atom(Atom::Const(Const::Lit(l.clone())))
             }
-            _ => self.error(l, "only numeric and boolean literals are supported here"),
+            _ => self.error(l, "this literal is not supported in a differentiated function: supported are numbers and booleans; compute strings, chars and bytes outside the function and pass what you need as a parameter"),
         }
     }
 
