@@ -39,7 +39,10 @@ pub fn parse(
         ok = false;
     }
     if let Some(v) = &sig.variadic {
-        diags.error_at(v, "variadic functions cannot be differentiated; take the values as a slice (`x: &[f64]`)");
+        diags.error_at(
+            v,
+            "variadic functions cannot be differentiated; take the values as a slice (`x: &[f64]`)",
+        );
         ok = false;
     }
     let mut params = Vec::new();
