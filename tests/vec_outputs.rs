@@ -142,6 +142,43 @@ macro_rules! vec_suite {
                 assert_relative_eq!(dot(&w, &ju), dot(&xb, &u), max_relative = $rel);
             }
 
+            /// An early `return` of a callee's `Vec` from inside a branch:
+            /// recording the call's value moved it before it was returned.
+            #[jvp]
+            #[vjp]
+            pub fn early_squares(x: &[$R], c: bool) -> Vec<$R> {
+                if c {
+                    return squares(x);
+                }
+                let mut y = vec![0.0; x.len()];
+                y[0] = 3.0 * x[0];
+                y
+            }
+
+            #[test]
+            fn early_return_of_a_callee_vec() {
+                let x = [0.8, -1.1];
+                let w: Vec<$R> = vec![0.5, 1.5];
+                let u = [-0.2, 0.7];
+                for c in [true, false] {
+                    let mut xb = [0.0; 2];
+                    let y = early_squares_vjp(&x, &mut xb, c, w.clone());
+                    assert_eq!(y, early_squares(&x, c));
+                    let (y2, ju) = early_squares_jvp(&x, &u, c);
+                    assert_eq!(y2, y);
+                    if c {
+                        assert_relative_eq!(xb[0], w[0] * 2.0 * x[0], max_relative = $rel);
+                        assert_relative_eq!(xb[1], w[1] * 2.0 * x[1], max_relative = $rel);
+                        assert_relative_eq!(ju[1], 2.0 * x[1] * u[1], max_relative = $rel);
+                    } else {
+                        assert_relative_eq!(xb[0], w[0] * 3.0, max_relative = $rel);
+                        assert_eq!(xb[1], 0.0);
+                        assert_relative_eq!(ju[0], 3.0 * u[0], max_relative = $rel);
+                    }
+                    assert_relative_eq!(dot(&w, &ju), dot(&xb, &u), max_relative = $rel);
+                }
+            }
+
             /// `out[0] = x0 x1`, written through a `&mut` buffer.
             #[jvp]
             #[vjp]

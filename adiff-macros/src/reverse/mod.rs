@@ -95,9 +95,6 @@ pub(crate) struct Gen<'a> {
     fwd_label: syn::Lifetime,
     /// The final loop whose reverse runs inside its forward iterations.
     fused: Option<StmtId>,
-    /// Variables that are indexed somewhere (`v[i]`): collections, which
-    /// may be `Vec`s even when their type is not known.
-    indexed: HashSet<VarId>,
 }
 
 /// Builds `f_vjp` (for [`Kind::Vjp`]) or `f_grad` (for [`Kind::Grad`],
@@ -139,7 +136,6 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
         out_bar: Atom::float(1.0),
         fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
         fused: None,
-        indexed: indexed_bases(&src.body),
     };
     g.index(&src.body);
     g.early = has_early_exit(&src.body);
@@ -219,12 +215,12 @@ impl<'a> Gen<'a> {
     }
 
     /// Whether a recorded `v` must be pushed when its block is left rather
-    /// than when defined, because pushing may move it: a `Vec`, or a
-    /// collection of a type the macro cannot see (a callee's result, which
-    /// the tape then clones when it is read back).
+    /// than when defined, because pushing may move it: a `Vec`, or a value
+    /// of a type the macro cannot see (a callee's result, which may be a
+    /// `Vec` the block still reads, for example in an early `return g(x);`).
     fn records_by_move(&self, v: VarId) -> bool {
         let ty = &self.f.info(v).ty;
-        holds_vec(ty) || (matches!(ty, Ty::Unknown | Ty::Other) && self.indexed.contains(&v))
+        holds_vec(ty) || matches!(ty, Ty::Unknown | Ty::Other)
     }
 
     fn new_tape(&mut self, hint: &str, elem: Ty) -> VarId {
@@ -514,28 +510,6 @@ impl<'a> Gen<'a> {
         out.push(Stmt::Return(Some(Op::Tuple(vec![value, grad]))));
         out
     }
-}
-
-/// The variables indexed somewhere in `body`, as `v[i]` or `(*v)[i]`.
-fn indexed_bases(body: &Block) -> HashSet<VarId> {
-    let found = std::cell::RefCell::new(HashSet::new());
-    let note = |p: &Place| {
-        if p.proj.iter().any(|x| matches!(x, Proj::Index(_))) {
-            found.borrow_mut().insert(p.base);
-        }
-        p.clone()
-    };
-    crate::ir::for_each_stmt(body, &mut |s| match s {
-        Stmt::Let { init: Some(op), .. } | Stmt::Eval { op, .. } => {
-            crate::ir::map_op(&mut op.clone(), &|a| a.clone(), &note);
-        }
-        Stmt::Assign { place, op, .. } => {
-            note(place);
-            crate::ir::map_op(&mut op.clone(), &|a| a.clone(), &note);
-        }
-        _ => {}
-    });
-    found.into_inner()
 }
 
 /// Whether values of `t` own a heap buffer (so are not `Copy`): such a
