@@ -15,6 +15,7 @@
 //!   linear combinations that transformations emit for tangents;
 //! - `break` and `continue` appear inside a loop, and their labels exist.
 
+mod ids;
 mod print;
 mod visit;
 
@@ -24,6 +25,7 @@ use crate::convention::Kind;
 use crate::elem::Elem;
 use crate::ty::{Prec, Ty};
 
+pub use ids::{StmtId, StmtIds};
 pub use print::print;
 pub use visit::{for_each_stmt, map_op, op_atoms, op_reads, place_atoms, written};
 

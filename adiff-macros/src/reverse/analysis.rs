@@ -5,16 +5,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::activity::{mut_arg_bases, Activity};
-use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Place, Stmt, VarId};
+use crate::ir::{op_reads, Arg, Atom, Block, Func, Op, Pat, Place, Stmt, StmtId, StmtIds, VarId};
 use crate::rules;
 use crate::ty::Ty;
-
-/// Identity of a statement in the (immutable) prepared IR.
-pub type StmtId = usize;
-
-pub fn id(s: &Stmt) -> StmtId {
-    std::ptr::from_ref(s) as usize
-}
 
 /// Whether a statement cannot complete normally.
 pub fn diverges(s: &Stmt) -> bool {
@@ -28,14 +21,14 @@ pub fn diverges(s: &Stmt) -> bool {
 }
 
 /// Whether `s` is, or contains, the statement `e`.
-pub fn contains(s: &Stmt, e: StmtId) -> bool {
-    if id(s) == e {
+pub fn contains(ids: &StmtIds, s: &Stmt, e: StmtId) -> bool {
+    if ids.of(s) == e {
         return true;
     }
     match s {
-        Stmt::If { then, els, .. } => then.iter().chain(els).any(|x| contains(x, e)),
+        Stmt::If { then, els, .. } => then.iter().chain(els).any(|x| contains(ids, x, e)),
         Stmt::For { body, .. } | Stmt::Loop { body, .. } | Stmt::Block { body, .. } => {
-            body.iter().any(|x| contains(x, e))
+            body.iter().any(|x| contains(ids, x, e))
         }
         _ => false,
     }
@@ -44,13 +37,14 @@ pub fn contains(s: &Stmt, e: StmtId) -> bool {
 /// The statements that end an iteration of loop `l` (whose label is
 /// `label`): `continue`/`break` targeting it, jumps to outer loops, and
 /// `return`. Nested loops' own `break`/`continue` are not among them.
-pub fn loop_exits(body: &Block, label: Option<&str>) -> Vec<StmtId> {
+pub fn loop_exits(ids: &StmtIds, body: &Block, label: Option<&str>) -> Vec<StmtId> {
     let mut out = Vec::new();
-    walk_exits(body, label, &mut Vec::new(), &mut out);
+    walk_exits(ids, body, label, &mut Vec::new(), &mut out);
     out
 }
 
 fn walk_exits(
+    ids: &StmtIds,
     b: &Block,
     label: Option<&str>,
     inner: &mut Vec<Option<String>>,
@@ -69,17 +63,17 @@ fn walk_exits(
                     }
                 };
                 if !targets_inner {
-                    out.push(id(s));
+                    out.push(ids.of(s));
                 }
             }
-            Stmt::Return(_) => out.push(id(s)),
+            Stmt::Return(_) => out.push(ids.of(s)),
             Stmt::If { then, els, .. } => {
-                walk_exits(then, label, inner, out);
-                walk_exits(els, label, inner, out);
+                walk_exits(ids, then, label, inner, out);
+                walk_exits(ids, els, label, inner, out);
             }
             Stmt::For { body, label: l, .. } | Stmt::Loop { body, label: l, .. } => {
                 inner.push(l.as_ref().map(|l| l.ident.to_string()));
-                walk_exits(body, label, inner, out);
+                walk_exits(ids, body, label, inner, out);
                 inner.pop();
             }
             _ => {}
@@ -99,6 +93,9 @@ struct Position {
 /// analysis).
 pub struct Needs<'a> {
     pub func: &'a Func,
+    /// The numbering of `func`'s statements, which every fact about a
+    /// statement is keyed by.
+    pub ids: StmtIds<'a>,
     pub act: &'a Activity,
     pub single: &'a HashSet<VarId>,
     /// Primal variables whose values the reverse sweep reads.
@@ -149,9 +146,11 @@ impl<'a> Needs<'a> {
         single: &'a HashSet<VarId>,
         record_all: bool,
     ) -> Self {
+        let ids = StmtIds::number(func);
         let mut positions = HashMap::new();
         let mut decl_loops = HashMap::new();
         number(
+            &ids,
             &func.body,
             &mut Vec::new(),
             &mut 0,
@@ -160,6 +159,7 @@ impl<'a> Needs<'a> {
         );
         let mut n = Needs {
             func,
+            ids,
             act,
             single,
             needed: HashSet::new(),
@@ -267,7 +267,7 @@ impl<'a> Needs<'a> {
 
     /// Whether the reverse sweep has anything to do for `s`.
     pub fn has_rev(&self, s: &Stmt) -> bool {
-        let at = id(s);
+        let at = self.ids.of(s);
         match s {
             Stmt::Let {
                 pat: Pat::Var(v),
@@ -303,7 +303,7 @@ impl<'a> Needs<'a> {
     }
 
     fn stmt(&self, s: &Stmt, region_written: &HashSet<VarId>, region: &[Stmt], add: &mut Reads) {
-        let at = id(s);
+        let at = self.ids.of(s);
         let put = |vs: Vec<VarId>, add: &mut Reads| add.extend(vs.into_iter().map(|v| (v, at)));
         match s {
             Stmt::Let {
@@ -376,6 +376,7 @@ impl<'a> Needs<'a> {
 /// Numbers statements in textual order and records the loops around each
 /// statement and around each local's declaration.
 fn number(
+    ids: &StmtIds,
     b: &[Stmt],
     loops: &mut Vec<StmtId>,
     next: &mut usize,
@@ -384,7 +385,7 @@ fn number(
 ) {
     for s in b {
         out.insert(
-            id(s),
+            ids.of(s),
             Position {
                 rank: *next,
                 loops: loops.clone(),
@@ -398,12 +399,12 @@ fn number(
                 decls.insert(*v, loops.clone());
             }
             Stmt::If { then, els, .. } => {
-                number(then, loops, next, out, decls);
-                number(els, loops, next, out, decls);
+                number(ids, then, loops, next, out, decls);
+                number(ids, els, loops, next, out, decls);
             }
             Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
-                loops.push(id(s));
-                number(body, loops, next, out, decls);
+                loops.push(ids.of(s));
+                number(ids, body, loops, next, out, decls);
                 loops.pop();
             }
             _ => {}

@@ -4,10 +4,10 @@
 
 use proc_macro2::Span;
 
-use super::analysis::StmtId;
 use super::forward_sweep::lit_usize;
 use super::{Gen, TapeKind};
 use crate::convention::Kind;
+use crate::ir::StmtId;
 use crate::ir::{
     Arg, Atom, BinOp, Block, Callee, Op, Place, Proj, Range, RangeAdapter, Stmt, VarId,
 };

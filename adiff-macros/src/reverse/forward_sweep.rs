@@ -3,8 +3,9 @@
 
 use proc_macro2::Span;
 
-use super::analysis::{self, diverges, StmtId};
+use super::analysis::diverges;
 use super::{holds_vec, Gen, TapeKind};
+use crate::ir::StmtId;
 use crate::ir::{Arg, Atom, BinOp, Block, Const, Op, Pat, Place, Proj, Stmt, VarId};
 use crate::ty::Ty;
 
@@ -168,7 +169,7 @@ impl Gen<'_> {
             let mut frames = Vec::new();
             match stmts.split_last() {
                 Some((last, before)) if ret.is_some() && self.fusable(last) => {
-                    self.fused = Some(analysis::id(last));
+                    self.fused = Some(self.id(last));
                     out.extend(self.fwd_region(before, &mut frames, false));
                     self.fused_loop(stmts, last, ret, &mut out);
                 }
@@ -261,8 +262,8 @@ impl Gen<'_> {
                     init: Some(op),
                     ..
                 } => {
-                    if self.needs.call_records(op, Some(*v), analysis::id(s)) {
-                        self.save_buffers(op, Some(*v), analysis::id(s), &mut out);
+                    if self.needs.call_records(op, Some(*v), self.id(s)) {
+                        self.save_buffers(op, Some(*v), self.id(s), &mut out);
                     }
                     let stmt = self.let_without_moves(s, &mut out);
                     out.push(stmt);
@@ -282,17 +283,14 @@ impl Gen<'_> {
                     }
                 }
                 Stmt::Assign { place, op, .. } => {
-                    if self
-                        .needs
-                        .call_records(op, Some(place.base), analysis::id(s))
-                    {
-                        self.save_buffers(op, Some(place.base), analysis::id(s), &mut out);
+                    if self.needs.call_records(op, Some(place.base), self.id(s)) {
+                        self.save_buffers(op, Some(place.base), self.id(s), &mut out);
                     }
-                    if self.needs.restore(place.base, analysis::id(s)) {
+                    if self.needs.restore(place.base, self.id(s)) {
                         let old = self.temp(Op::Load(place.clone()), &mut out);
                         if top_level {
                             if let Atom::Var(v) = old {
-                                self.saved.insert(analysis::id(s), v);
+                                self.saved.insert(self.id(s), v);
                             }
                         } else {
                             let t = self.tape(place.base, elem_kind(place));
@@ -305,14 +303,14 @@ impl Gen<'_> {
                     out.push(self.assign_without_moves(s));
                 }
                 Stmt::Eval { op, .. } => {
-                    if self.needs.call_records(op, None, analysis::id(s)) {
-                        self.save_buffers(op, None, analysis::id(s), &mut out);
+                    if self.needs.call_records(op, None, self.id(s)) {
+                        self.save_buffers(op, None, self.id(s), &mut out);
                     }
                     out.push(s.clone());
                 }
                 Stmt::If { cond, then, els } => {
                     if self.needs.has_rev(s) && cond.var().is_some_and(|c| written_in_if(s, c)) {
-                        let t = self.site_tape(analysis::id(s));
+                        let t = self.site_tape(self.id(s));
                         out.push(Stmt::TapePush {
                             tape: t,
                             value: cond.clone(),
@@ -345,7 +343,7 @@ impl Gen<'_> {
     }
 
     fn fwd_loop(&mut self, s: &Stmt, frames: &mut Vec<Frame>, out: &mut Block) {
-        let id = analysis::id(s);
+        let id = self.id(s);
         let (count, codes) = match self.loops.get(&id) {
             Some(info) => (info.count, info.codes),
             None => (None, None),
@@ -401,7 +399,7 @@ impl Gen<'_> {
     /// Records what the reverse sweep needs about a `break`, `continue` or
     /// `return`, then performs it.
     fn fwd_exit(&mut self, s: &Stmt, frames: &[Frame], out: &mut Block) {
-        let e = analysis::id(s);
+        let e = self.id(s);
         let target = match s {
             Stmt::Break(l) | Stmt::Continue(l) => l.as_ref().map(|l| l.ident.to_string()),
             _ => None,

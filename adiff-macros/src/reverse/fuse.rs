@@ -33,7 +33,7 @@ impl Gen<'_> {
         let Stmt::For { body, .. } = l else {
             return false;
         };
-        let Some(info) = self.loops.get(&analysis::id(l)) else {
+        let Some(info) = self.loops.get(&self.id(l)) else {
             return false;
         };
         if !info.exits.is_empty() || info.count.is_some() || !self.needs.has_rev(l) {
@@ -127,7 +127,7 @@ impl Gen<'_> {
                 stored || has_mut_args(op)
             }
             Stmt::Assign { place, op, .. } => {
-                self.needs.restore(place.base, analysis::id(s)) || has_mut_args(op)
+                self.needs.restore(place.base, self.id(s)) || has_mut_args(op)
             }
             Stmt::Eval { op, .. } => has_mut_args(op),
             Stmt::If { then, els, cond } => {
@@ -137,7 +137,7 @@ impl Gen<'_> {
                     || self.records(els, false)
             }
             Stmt::For { body, .. } | Stmt::Loop { body, .. } => {
-                let info = self.loops.get(&analysis::id(s));
+                let info = self.loops.get(&self.id(s));
                 info.is_none_or(|l| l.count.is_some() || l.codes.is_some())
                     || self.records(body, false)
             }

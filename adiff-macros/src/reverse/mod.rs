@@ -38,13 +38,14 @@ use proc_macro2::Span;
 use crate::activity::Activity;
 use crate::convention::{self, Kind};
 use crate::diag::{Diags, Stop};
+use crate::ir::StmtId;
 use crate::ir::{
     Atom, Block, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId, VarInfo,
 };
 use crate::options::Knobs;
 use crate::ty::Ty;
 use crate::verify;
-use analysis::{Needs, StmtId};
+use analysis::Needs;
 
 /// Facts about one loop of the prepared IR.
 pub(crate) struct LoopInfo {
@@ -140,7 +141,7 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
     g.index(&src.body);
     g.early = has_early_exit(&src.body);
     if g.early {
-        g.top_exits = analysis::loop_exits(&src.body, None);
+        g.top_exits = analysis::loop_exits(&g.needs.ids, &src.body, None);
     }
     let (params, mut body) = g.signature(src, kind);
     let fwd = g.fwd_top(&src.body);
@@ -172,10 +173,15 @@ fn has_early_exit(body: &Block) -> bool {
 }
 
 impl<'a> Gen<'a> {
+    /// The number of a statement of the prepared IR.
+    fn id(&self, s: &Stmt) -> StmtId {
+        self.needs.ids.of(s)
+    }
+
     /// Records loop facts and statement identities.
     fn index(&mut self, b: &'a Block) {
         for s in b {
-            self.stmts.insert(analysis::id(s), s);
+            self.stmts.insert(self.id(s), s);
             match s {
                 Stmt::If { then, els, .. } => {
                     self.index(then);
@@ -183,7 +189,7 @@ impl<'a> Gen<'a> {
                 }
                 Stmt::For { body, label, .. } | Stmt::Loop { body, label, .. } => {
                     let name = label.as_ref().map(|l| l.ident.to_string());
-                    let exits = analysis::loop_exits(body, name.as_deref());
+                    let exits = analysis::loop_exits(&self.needs.ids, body, name.as_deref());
                     let has_rev = self.needs.has_rev(s);
                     let is_loop = matches!(s, Stmt::Loop { .. });
                     self.index(body);
@@ -200,7 +206,7 @@ impl<'a> Gen<'a> {
                     let codes = (has_rev && !exits.is_empty() && !single_break)
                         .then(|| self.new_tape("exit", Ty::Int));
                     self.loops.insert(
-                        analysis::id(s),
+                        self.id(s),
                         LoopInfo {
                             exits,
                             count,

@@ -3,9 +3,10 @@
 
 use proc_macro2::Span;
 
-use super::analysis::{self, contains, diverges, StmtId};
+use super::analysis::{contains, diverges};
 use super::forward_sweep::{elem_kind, lit_usize};
 use super::{holds_vec, Gen, TapeKind};
+use crate::ir::StmtId;
 use crate::ir::{Atom, BinOp, Block, Op, Pat, Place, Range, RangeAdapter, Stmt, VarId};
 use crate::ty::Ty;
 
@@ -52,7 +53,7 @@ impl Gen<'_> {
                 }
             }
             for s in stmts.iter().rev() {
-                if Some(analysis::id(s)) != fused {
+                if Some(self.id(s)) != fused {
                     self.rev_stmt(s, &mut out);
                 }
             }
@@ -68,7 +69,7 @@ impl Gen<'_> {
     pub(super) fn rev_region(&mut self, b: &Block, upto: Option<StmtId>, tape_mode: bool) -> Block {
         let mut out = Vec::new();
         let pos = match upto {
-            Some(e) => match b.iter().position(|s| contains(s, e)) {
+            Some(e) => match b.iter().position(|s| contains(&self.needs.ids, s, e)) {
                 Some(p) => Some(p),
                 None => return out,
             },
@@ -98,7 +99,7 @@ impl Gen<'_> {
         }
         if let (Some(p), Some(e)) = (pos, upto) {
             let s = &b[p];
-            if analysis::id(s) == e {
+            if self.id(s) == e {
                 // A `return v` reached here: its value's adjoint is `out_bar`.
                 if let Stmt::Return(Some(Op::Use(a))) = s {
                     let seed = self.out_bar.clone();
@@ -147,7 +148,7 @@ impl Gen<'_> {
                     });
                 }
                 Stmt::For { .. } | Stmt::Loop { .. } if i < end || Some(i) == pos => {
-                    if let Some(c) = self.loops.get(&analysis::id(s)).and_then(|l| l.count) {
+                    if let Some(c) = self.loops.get(&self.id(s)).and_then(|l| l.count) {
                         let t = self.tape(c, TapeKind::Value);
                         let copy = self.copy_of(c, false);
                         out.push(Stmt::Let {
@@ -178,13 +179,13 @@ impl Gen<'_> {
     fn rev_prefix(&mut self, s: &Stmt, e: StmtId, out: &mut Block) {
         match s {
             Stmt::If { then, els, .. } => {
-                if let Some(t) = self.site_tapes.get(&analysis::id(s)).copied() {
+                if let Some(t) = self.site_tapes.get(&self.id(s)).copied() {
                     out.push(Stmt::Eval {
                         op: Op::TapePop(t),
                         span: Span::call_site(),
                     });
                 }
-                let branch = if then.iter().any(|x| contains(x, e)) {
+                let branch = if then.iter().any(|x| contains(&self.needs.ids, x, e)) {
                     then
                 } else {
                     els
@@ -203,14 +204,14 @@ impl Gen<'_> {
                 init: Some(op),
                 ..
             } => {
-                if self.needs.call_records(op, Some(*v), analysis::id(s)) {
+                if self.needs.call_records(op, Some(*v), self.id(s)) {
                     let seed = self.bar(*v).map(Atom::Var);
                     let discard = seed.is_none();
                     let zero = Atom::Var(self.sub(*v));
                     self.rev_call(
                         op,
                         Some(*v),
-                        analysis::id(s),
+                        self.id(s),
                         Some(seed.unwrap_or(zero)),
                         discard,
                         out,
@@ -227,11 +228,11 @@ impl Gen<'_> {
                 op: op @ (Op::Grow(p) | Op::Shrink(p)),
                 ..
             } => self.rev_resize(s, matches!(op, Op::Grow(_)), p, out),
-            Stmt::Eval { op, .. } if self.needs.call_records(op, None, analysis::id(s)) => {
-                self.rev_call(op, None, analysis::id(s), None, false, out);
+            Stmt::Eval { op, .. } if self.needs.call_records(op, None, self.id(s)) => {
+                self.rev_call(op, None, self.id(s), None, false, out);
             }
             Stmt::If { cond, then, els } if self.needs.has_rev(s) => {
-                let cond = match self.site_tapes.get(&analysis::id(s)).copied() {
+                let cond = match self.site_tapes.get(&self.id(s)).copied() {
                     Some(t) => self.temp(Op::TapePop(t), out),
                     None => self.sub_atom(cond),
                 };
@@ -247,7 +248,7 @@ impl Gen<'_> {
 
     fn rev_assign(&mut self, s: &Stmt, place: &Place, op: &Op, out: &mut Block) {
         let base = place.base;
-        let at = analysis::id(s);
+        let at = self.id(s);
         if self.needs.call_records(op, Some(base), at) {
             let seed = match self.bar_place(place) {
                 Some(bp) if self.needs.active(base) => {
@@ -321,7 +322,7 @@ impl Gen<'_> {
         }
         if self.needs.restore(base, at) {
             let target = self.sub_place(place);
-            let value = match self.saved.get(&analysis::id(s)).copied() {
+            let value = match self.saved.get(&self.id(s)).copied() {
                 Some(v) => Op::Use(Atom::Var(v)),
                 None => Op::TapePop(self.tape(base, elem_kind(place))),
             };
@@ -349,7 +350,7 @@ impl Gen<'_> {
                 out.push(undo(bp));
             }
         }
-        if self.needs.restore(p.base, analysis::id(s)) {
+        if self.needs.restore(p.base, self.id(s)) {
             out.push(undo(self.sub_place(p)));
         }
     }
@@ -369,7 +370,7 @@ impl Gen<'_> {
         else {
             return;
         };
-        let id = analysis::id(s);
+        let id = self.id(s);
         let (exits, count, codes) = match self.loops.get(&id) {
             Some(l) => (l.exits.clone(), l.count, l.codes),
             None => (Vec::new(), None, None),
@@ -425,7 +426,7 @@ impl Gen<'_> {
 
     fn rev_loop(&mut self, s: &Stmt, out: &mut Block) {
         let Stmt::Loop { body, .. } = s else { return };
-        let id = analysis::id(s);
+        let id = self.id(s);
         let (exits, count, codes, single) = match self.loops.get(&id) {
             Some(l) => (l.exits.clone(), l.count, l.codes, l.single_break),
             None => return,
