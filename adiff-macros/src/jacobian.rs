@@ -20,7 +20,7 @@ macro_rules! q {
     };
 }
 
-use crate::convention::{JacMode, Kind};
+use crate::convention::{JacMode, Kind, ADJOINT_SUFFIX, TANGENT_SUFFIX};
 use crate::diag::Diags;
 use crate::sig::{ParamSig, Signature};
 use crate::ty::{Prec, Ty};
@@ -294,7 +294,7 @@ fn forward_block(
     let w = q!(#rt::jac::WIDTH);
     let mut seeds = TokenStream::new();
     for p in sig.params.iter().filter(|p| p.differentiable) {
-        let (dot, col, id) = (suffixed(p, "_dot"), suffixed(p, "_col"), &p.ident);
+        let (dot, col, id) = (suffixed(p, TANGENT_SUFFIX), suffixed(p, "_col"), &p.ident);
         let of = match pass_of(p) {
             Pass::Value => q!(&#id),
             Pass::Ref => q!(#id),
@@ -311,7 +311,7 @@ fn forward_block(
         if !p.differentiable {
             return q!(#id);
         }
-        let dot = suffixed(p, "_dot");
+        let dot = suffixed(p, TANGENT_SUFFIX);
         match pass_of(p) {
             Pass::Value => q!(#id, #dot),
             Pass::Ref => q!(#id, &#dot),
@@ -319,7 +319,7 @@ fn forward_block(
         }
     });
     let jvpw = Kind::JvpW.name_of(&sig.ident);
-    let mut_dots = muts.iter().map(|p| suffixed(p, "_dot"));
+    let mut_dots = muts.iter().map(|p| suffixed(p, TANGENT_SUFFIX));
     let call = if sig.ret.is_some() {
         q! {
             let (v, t) = #jvpw::<{ #w }>(#(#args),*);
@@ -391,7 +391,7 @@ fn reverse_block(
     let mut finals = TokenStream::new();
     let mut restore_final = TokenStream::new();
     for p in sig.params.iter().filter(|p| p.differentiable) {
-        let (bar, col, id) = (suffixed(p, "_bar"), suffixed(p, "_col"), &p.ident);
+        let (bar, col, id) = (suffixed(p, ADJOINT_SUFFIX), suffixed(p, "_col"), &p.ident);
         let of = match pass_of(p) {
             Pass::Value => q!(&#id),
             Pass::Ref => q!(#id),
@@ -424,7 +424,7 @@ fn reverse_block(
         if !p.differentiable {
             return q!(#id);
         }
-        let bar = suffixed(p, "_bar");
+        let bar = suffixed(p, ADJOINT_SUFFIX);
         match pass_of(p) {
             Pass::Mut => q!(&mut *#id, &mut #bar),
             _ => q!(#id, &mut #bar),
