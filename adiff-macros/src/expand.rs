@@ -106,6 +106,9 @@ fn derive_all(
             None => diags.error_at(&func.sig.ident, msg),
         }
     }
+    if matches!(mode, Kind::Hvp | Kind::Hessian) {
+        crate::hessian::check(mode, &sig, &func, &wrt, &mut diags);
+    }
     let mut tokens = TokenStream::new();
     if diags.is_empty() {
         let knobs = Knobs {
@@ -123,6 +126,10 @@ fn derive_all(
                 for &kind in &outputs {
                     if kind == Kind::Jacobian {
                         tokens.extend(jacobian_fn(&func, &sig, &wrt, opts.mode));
+                        continue;
+                    }
+                    if kind == Kind::Hessian {
+                        tokens.extend(crate::hessian::function(&func, &sig, &wrt));
                         continue;
                     }
                     match pipeline::derive_named(
@@ -234,6 +241,8 @@ pub(crate) mod tests {
             let mode = match std::env::var("ADIFF_MODE").as_deref() {
                 Ok("vjp") => Kind::Vjp,
                 Ok("grad") => Kind::Grad,
+                Ok("hvp") => Kind::Hvp,
+                Ok("hessian") => Kind::Hessian,
                 _ => Kind::Jvp,
             };
             let attr = std::env::var("ADIFF_ATTR").unwrap_or_default();

@@ -66,7 +66,7 @@ pub fn scalar_type(sig: &Signature) -> syn::Type {
     syn::parse_quote!(#id)
 }
 
-fn float_in(t: &Ty) -> Option<Prec> {
+pub fn float_in(t: &Ty) -> Option<Prec> {
     match t {
         Ty::Float(p) => *p,
         Ty::Array(t) | Ty::Slice(t) | Ty::Vec(t) | Ty::Ref(_, t) => float_in(t),
@@ -76,7 +76,7 @@ fn float_in(t: &Ty) -> Option<Prec> {
 }
 
 /// Whether `t` is a float, or arrays, slices and `Vec`s of floats.
-fn flat_of_floats(t: &Ty, slices: bool) -> bool {
+pub fn flat_of_floats(t: &Ty, slices: bool) -> bool {
     match t {
         Ty::Float(_) => true,
         Ty::Array(t) => flat_of_floats(t, false),

@@ -22,8 +22,11 @@ mod elem;
 mod expand;
 mod forward;
 mod grad;
+mod hessian;
+mod hvp;
 mod ir;
 mod jacobian;
+mod linear;
 mod lower;
 mod names;
 mod options;
@@ -198,6 +201,74 @@ pub fn grad(attr: TokenStream, item: TokenStream) -> TokenStream {
 pub fn jacobian(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(
         convention::Kind::Jacobian,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}
+
+/// Adds `f_hvp`, the Hessian-vector product of a scalar function, and
+/// `f_jvp_vjp`, the reverse-over-forward derivative it calls.
+///
+/// `f_hvp` takes each differentiable parameter followed by its component of
+/// the direction `v` (as `f_jvp` takes tangents), and returns
+/// `(value, gradient, H · v)`; the gradient and the product are shaped as
+/// `f_grad`'s gradient. `#[hvp(wrt(x))]` restricts both, and the
+/// directions, to the named parameters. One call costs a small multiple of
+/// a gradient, and `H` is never formed.
+///
+/// ```
+/// use adiff::hvp;
+///
+/// #[hvp]
+/// fn f(x: &[f64]) -> f64 {
+///     x[0] * x[0] * x[1] // H = [[2 x1, 2 x0], [2 x0, 0]]
+/// }
+///
+/// let (value, g, hv) = f_hvp(&[3.0, 2.0], &[1.0, 0.0]);
+/// assert_eq!(value, 18.0);
+/// assert_eq!(g, vec![12.0, 9.0]);
+/// assert_eq!(hv, vec![4.0, 6.0]); // first column of H
+/// ```
+#[proc_macro_attribute]
+pub fn hvp(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Hvp,
+        attr.into(),
+        item.into(),
+        proc_macro::Span::call_site().local_file().as_deref(),
+    )
+    .into()
+}
+
+/// Adds `f_hessian`, the dense Hessian of a scalar function (with `f_hvp`
+/// and `f_jvp_vjp`, which it calls).
+///
+/// `f_hessian` takes `f`'s parameters and returns `(value, gradient, H)`,
+/// with `H` an `n × n` `adiff::Matrix` over the
+/// differentiable parameters flattened in order (`wrt(..)` selects them).
+/// Column `j` is one Hessian-vector product with the unit direction `e_j`.
+///
+/// ```
+/// use adiff::hessian;
+///
+/// #[hessian]
+/// fn f(x: [f64; 2], c: f64) -> f64 {
+///     c * x[0] * x[0] * x[1]
+/// }
+///
+/// let (value, g, h) = f_hessian([3.0, 2.0], 1.0);
+/// assert_eq!(value, 18.0);
+/// assert_eq!(g, ([12.0, 9.0], 18.0));
+/// assert_eq!((h.rows(), h.cols()), (3, 3));
+/// assert_eq!(h.row(0), &[4.0, 6.0, 12.0]);
+/// assert_eq!(h.row(2), &[12.0, 9.0, 0.0]);
+/// ```
+#[proc_macro_attribute]
+pub fn hessian(attr: TokenStream, item: TokenStream) -> TokenStream {
+    expand::expand_in(
+        convention::Kind::Hessian,
         attr.into(),
         item.into(),
         proc_macro::Span::call_site().local_file().as_deref(),

@@ -10,7 +10,13 @@
 //! ```
 //!
 //! `f_grad` without a `wrt(..)` subset skips all of this: it is a call to
-//! `f_vjp` (`grad.rs`, through [`derive_named`]).
+//! `f_vjp` (`grad.rs`, through [`derive_named`]); so is `f_hvp`, a call to
+//! `f_jvp_vjp` (`hvp.rs`). `f_jvp_vjp` composes the two transformations:
+//!
+//! ```text
+//! ir::Func ─ forward::transform ─ dce ─ hvp::redifferentiable ─ reverse::transform ─ dce
+//!            (each step verified)
+//! ```
 //!
 //! `expand` (the macros) and the IR test harnesses all call these
 //! functions, so what the tests check is what the macros run. Codegen is
@@ -56,6 +62,9 @@ pub fn derive(
     source: Option<Source<'_>>,
     diags: &mut Diags,
 ) -> Result<Func, Stop> {
+    if kind == Kind::JvpVjp {
+        return derive_jvp_vjp(ir, wrt, knobs, diags);
+    }
     let ir = with_wrt(ir, kind, wrt);
     let mut out = if kind.is_reverse() {
         let out = crate::reverse::transform(&ir, kind, knobs, diags)?;
@@ -89,6 +98,12 @@ pub fn derive_named(
     source: Option<Source<'_>>,
     diags: &mut Diags,
 ) -> Result<Func, Stop> {
+    if kind == Kind::Hvp {
+        let ir = crate::hvp::only_wrt(ir, wrt);
+        let out = crate::hvp::via_jvp_vjp(&ir, name);
+        verify::after("hvp as a call to the jvp_vjp", &out)?;
+        return Ok(out);
+    }
     if kind == Kind::Grad {
         let ir = with_wrt(ir, kind, wrt);
         if crate::grad::calls_vjp(&ir) {
@@ -98,6 +113,23 @@ pub fn derive_named(
         }
     }
     derive(ir, kind, wrt, knobs, source, diags)
+}
+
+/// `f_jvp_vjp`: forward mode, then reverse mode on its output (see
+/// `hvp.rs`). Parameters outside `wrt` are constants of both.
+fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    let ir = crate::hvp::only_wrt(ir, wrt);
+    let mut jvp = crate::forward::transform(&ir, Kind::Jvp, knobs, diags)?;
+    verify::after("forward mode", &jvp)?;
+    crate::dce::remove_dead(&mut jvp);
+    verify::after("dead-code removal", &jvp)?;
+    crate::hvp::redifferentiable(&mut jvp);
+    verify::after("forward mode's output as input", &jvp)?;
+    let mut out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;
+    verify::after("reverse mode", &out)?;
+    crate::dce::remove_dead(&mut out);
+    verify::after("dead-code removal", &out)?;
+    Ok(out)
 }
 
 /// `ir` with the `wrt` flag of each differentiable parameter set for `kind`.

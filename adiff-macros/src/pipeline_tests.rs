@@ -220,3 +220,30 @@ fn expansion_never_panics_on_odd_input() {
         }
     }
 }
+
+#[test]
+fn proto_reverse_over_forward() {
+    let src = std::env::var("ADIFF_PROTO").unwrap_or_else(|_| "fn f(x: &[f64], c: f64) -> f64 { let mut s = 0.0; for i in 0..x.len() { s += (c * x[i]).sin() * x[i]; } s }".into());
+    let f: syn::ItemFn = syn::parse_str(&src).unwrap();
+    let mut diags = Diags::default();
+    let sig = crate::sig::parse(&f.sig, &[], &mut diags).unwrap();
+    let ir = pipeline::lower(&sig, &f.block, &mut diags).unwrap();
+    let wrt: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    let knobs = Knobs::default();
+    let mut j = pipeline::derive(&ir, Kind::Jvp, &wrt, &knobs, None, &mut diags).unwrap();
+    let mut prev = None;
+    for p in j.params.iter_mut() {
+        if p.role == crate::ir::Role::Derived {
+            p.role = prev.unwrap();
+        }
+        prev = Some(p.role);
+    }
+    let t = j.ret.clone().unwrap();
+    j.ret = Some(syn::parse_quote!((#t, #t)));
+    crate::linear::expand(&mut j);
+    println!("{}", crate::ir::print(&j));
+    match pipeline::derive(&j, Kind::Vjp, &[], &knobs, None, &mut diags) {
+        Ok(v) => println!("{}", crate::ir::print(&v)),
+        Err(e) => println!("ERR {}", stop(e, &diags)),
+    }
+}

@@ -1,232 +1,15 @@
-//! The calling convention: the one place that says what a derivative is
-//! called, which parameters it takes and what it returns.
-//!
-//! The convention is a public contract (README, "The calling convention"):
-//! users write derivatives by hand in it, and derivatives call each other
-//! through it. Every name suffix, parameter type and return type of a
-//! generated function is decided here, and the transformations ask this
-//! module rather than spelling any of it themselves. A new kind of
-//! derivative (`hvp`, `jacobian`, vector mode) is one more [`Kind`].
-//!
-//! - `f_jvp(x, x_dot, .., n) -> (y, y_dot)`: each differentiable parameter
-//!   is followed by its tangent of the same type;
-//! - `f_vjp(x, x_bar, .., n, out_bar) -> y`: each differentiable parameter
-//!   is followed by its adjoint `&mut T`, accumulated with `+=`, and the
-//!   cotangent of the result comes last;
-//! - `f_grad(x, .., n) -> (y, gradient)`: one gradient entry per parameter
-//!   in `wrt`, a tuple when there are several;
-//! - `f_jvpw::<W>(x, x_dot, .., n) -> (y, y_dot)`: vector forward mode, as
-//!   `f_jvp` with every float `S` of a tangent's type replaced by
-//!   `adiff::Lanes<S, W>` (`W` directions at once);
-//! - `f_jacobian(x, .., n) -> (y, adiff::Matrix<S>)`: the Jacobian, rows
-//!   the outputs flattened in order, columns the differentiable inputs.
+//! The shell of each generated function: its name, doc comment,
+//! attributes and return type, and the stub emitted when expansion fails.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::{
+    adjoint_type, gradient_type, tangent_type_of, width_ident, Kind, ADJOINT_SUFFIX, COTANGENT,
+    TANGENT_SUFFIX,
+};
 use crate::codegen::FnShell;
 use crate::sig::Signature;
-
-/// Which derivative: the attribute the user wrote, and the function it makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
-    /// Forward mode, `#[jvp]` → `f_jvp`.
-    Jvp,
-    /// Reverse mode, `#[vjp]` → `f_vjp`.
-    Vjp,
-    /// Gradient of a scalar function, `#[grad]` → `f_vjp` and `f_grad`.
-    Grad,
-    /// Vector forward mode, `#[jvp(vector)]` (with `f_jvp`) or
-    /// `#[jacobian]` → `f_jvpw::<W>`.
-    JvpW,
-    /// The Jacobian, `#[jacobian]` → `f_jvpw`, `f_vjp` and `f_jacobian`.
-    Jacobian,
-}
-
-/// The name of the const generic parameter of `f_jvpw`, its width.
-pub fn width_ident() -> syn::Ident {
-    format_ident!("W", span = proc_macro2::Span::mixed_site())
-}
-
-/// The suffix of a tangent's name: `x_dot`.
-pub const TANGENT_SUFFIX: &str = "_dot";
-/// The suffix of an adjoint's name: `x_bar`.
-pub const ADJOINT_SUFFIX: &str = "_bar";
-/// The name of a `_vjp`'s last parameter, the cotangent of the result.
-pub const COTANGENT: &str = "out_bar";
-
-impl Kind {
-    /// The attribute's name, as the user writes it.
-    pub fn attr_name(self) -> &'static str {
-        match self {
-            Kind::Jvp => "jvp",
-            Kind::Vjp => "vjp",
-            Kind::Grad => "grad",
-            Kind::JvpW => "jvp",
-            Kind::Jacobian => "jacobian",
-        }
-    }
-
-    /// The suffix of the generated function's name.
-    pub fn suffix(self) -> &'static str {
-        match self {
-            Kind::Jvp => "_jvp",
-            Kind::Vjp => "_vjp",
-            Kind::Grad => "_grad",
-            Kind::JvpW => "_jvpw",
-            Kind::Jacobian => "_jacobian",
-        }
-    }
-
-    /// The options the attribute accepts.
-    pub fn options(self) -> &'static [&'static str] {
-        match self {
-            Kind::Jvp | Kind::JvpW => &["vector", "constant", "crate"],
-            Kind::Vjp => &["tape", "constant", "crate"],
-            Kind::Grad => &["wrt", "tape", "constant", "crate"],
-            Kind::Jacobian => &["mode", "wrt", "tape", "constant", "crate"],
-        }
-    }
-
-    /// The functions the attribute generates, in order. `#[grad]` also makes
-    /// `f_vjp`, so that other reverse-mode derivatives can call `f`;
-    /// `#[jvp(vector)]` adds `f_jvpw`; `#[jacobian]` makes the two sweeps
-    /// `f_jacobian` runs, minus the one a forced `mode` leaves out.
-    pub fn outputs(self, vector: bool, mode: JacMode) -> Vec<Kind> {
-        match self {
-            Kind::Jvp if vector => vec![Kind::Jvp, Kind::JvpW],
-            Kind::Jvp => vec![Kind::Jvp],
-            Kind::JvpW => vec![Kind::JvpW],
-            Kind::Vjp => vec![Kind::Vjp],
-            Kind::Grad => vec![Kind::Vjp, Kind::Grad],
-            Kind::Jacobian => match mode {
-                JacMode::Auto => vec![Kind::JvpW, Kind::Vjp, Kind::Jacobian],
-                JacMode::Forward => vec![Kind::JvpW, Kind::Jacobian],
-                JacMode::Reverse => vec![Kind::Vjp, Kind::Jacobian],
-            },
-        }
-    }
-
-    /// The derivative of a callee that this derivative calls: forward mode
-    /// calls `g_jvp`, reverse mode (`_vjp` and `_grad`) calls `g_vjp`.
-    pub fn of_callees(self) -> Kind {
-        match self {
-            Kind::Jvp => Kind::Jvp,
-            Kind::JvpW => Kind::JvpW,
-            Kind::Vjp | Kind::Grad | Kind::Jacobian => Kind::Vjp,
-        }
-    }
-
-    /// Attributes, by last path segment, that generate this kind of function.
-    pub fn makers(self) -> &'static [&'static str] {
-        match self {
-            Kind::Jvp => &["jvp"],
-            Kind::JvpW => &["jvp", "jacobian"],
-            Kind::Vjp => &["vjp", "grad", "jacobian"],
-            Kind::Grad => &["grad"],
-            Kind::Jacobian => &["jacobian"],
-        }
-    }
-
-    /// Whether the derivative is built by the reverse transformation.
-    pub fn is_reverse(self) -> bool {
-        matches!(self, Kind::Vjp | Kind::Grad)
-    }
-
-    /// Whether the derivative is vector forward mode, with `Lanes` tangents.
-    pub fn is_vector(self) -> bool {
-        self == Kind::JvpW
-    }
-
-    /// The generated function's name for `f`.
-    pub fn name_of(self, f: &syn::Ident) -> syn::Ident {
-        format_ident!("{}{}", f, self.suffix(), span = f.span())
-    }
-}
-
-/// How `f_jacobian` sweeps: `#[jacobian(mode = forward | reverse)]`, or
-/// chosen from the shapes (`auto`, the default).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum JacMode {
-    #[default]
-    Auto,
-    Forward,
-    Reverse,
-}
-
-/// The type of a tangent: the primal parameter's own type (`(f64, f64)`
-/// for a tuple parameter `p: (f64, f64)`).
-pub fn tangent_type(t: &syn::Type) -> syn::Type {
-    t.clone()
-}
-
-/// The tangent type for `kind`: in vector mode every `f32`/`f64` in `t`
-/// becomes `Lanes<S, W>` (`&[f64]` → `&[Lanes<f64, W>]`).
-pub fn tangent_type_of(kind: Kind, t: &syn::Type) -> syn::Type {
-    let mut t = tangent_type(t);
-    if kind.is_vector() {
-        syn::visit_mut::VisitMut::visit_type_mut(&mut ToLanes, &mut t);
-    }
-    t
-}
-
-/// Replaces float scalar types by their lanes.
-struct ToLanes;
-
-impl syn::visit_mut::VisitMut for ToLanes {
-    fn visit_type_mut(&mut self, t: &mut syn::Type) {
-        if let syn::Type::Path(p) = t {
-            if p.qself.is_none() && (p.path.is_ident("f64") || p.path.is_ident("f32")) {
-                let (rt, w) = (crate::runtime::path(), width_ident());
-                *t = syn::parse_quote!(#rt::Lanes<#p, #w>);
-                return;
-            }
-        }
-        syn::visit_mut::visit_type_mut(self, t);
-    }
-}
-
-/// The type of an adjoint parameter: `T`, `&T`, `&mut T` → `&mut T`, so
-/// `&mut (f64, f64)` for a tuple parameter.
-pub fn adjoint_type(t: &syn::Type) -> syn::Type {
-    let inner = match t {
-        syn::Type::Reference(r) => (*r.elem).clone(),
-        t => t.clone(),
-    };
-    syn::parse_quote!(&mut #inner)
-}
-
-/// The zero that a `_grad` starts the gradient entry of parameter `var`
-/// (of type `ty`) from: `0.0` for a scalar, `zero_vec(x)` for a slice or
-/// `Vec`, `zero_like(x)` otherwise; its type is [`gradient_type`].
-pub fn gradient_zero(ty: &crate::ty::Ty, var: crate::ir::VarId) -> crate::ir::Op {
-    use crate::ir::{Atom, Op};
-    use crate::ty::Ty;
-    match ty {
-        Ty::Float(_) => Op::Use(Atom::float(0.0)),
-        Ty::Ref(_, inner) if matches!(**inner, Ty::Slice(_) | Ty::Vec(_)) => {
-            Op::ZeroVec(Atom::Var(var))
-        }
-        _ => Op::ZeroLike(Atom::Var(var)),
-    }
-}
-
-/// The type of one gradient entry: `S` for a scalar, `[S; N]` for an array
-/// or a reference to one, `Vec<S>` for a slice or `Vec`, and the tuple
-/// itself for a tuple parameter (`(f64, [f64; 2])`).
-pub fn gradient_type(t: &syn::Type) -> syn::Type {
-    let inner = match t {
-        syn::Type::Reference(r) => &*r.elem,
-        t => t,
-    };
-    match inner {
-        syn::Type::Slice(s) => {
-            let e = &s.elem;
-            syn::parse_quote!(::std::vec::Vec<#e>)
-        }
-        t => t.clone(),
-    }
-}
 
 /// The return type of the generated function.
 fn return_type(kind: Kind, sig: &Signature, wrt: &[bool]) -> Option<TokenStream> {
@@ -244,15 +27,32 @@ fn return_type(kind: Kind, sig: &Signature, wrt: &[bool]) -> Option<TokenStream>
         }
         Kind::Vjp => quote!(#t),
         Kind::Grad => {
-            let tys: Vec<syn::Type> = in_wrt(sig, wrt).map(|p| gradient_type(&p.ty)).collect();
-            let g = if tys.len() == 1 {
-                quote!(#(#tys)*)
-            } else {
-                quote!((#(#tys),*))
-            };
+            let g = gradient_tuple(sig, wrt);
             quote!((#t, #g))
         }
+        Kind::JvpVjp => quote!((#t, #t)),
+        Kind::Hvp => {
+            let g = gradient_tuple(sig, wrt);
+            quote!((#t, #g, #g))
+        }
+        Kind::Hessian => {
+            let g = gradient_tuple(sig, wrt);
+            let s = crate::jacobian::scalar_type(sig);
+            let rt = crate::runtime::path();
+            quote!((#t, #g, #rt::Matrix<#s>))
+        }
     })
+}
+
+/// The gradient's type: one entry per parameter in `wrt`, a tuple of them
+/// when there are several.
+fn gradient_tuple(sig: &Signature, wrt: &[bool]) -> TokenStream {
+    let tys: Vec<syn::Type> = in_wrt(sig, wrt).map(|p| gradient_type(&p.ty)).collect();
+    if tys.len() == 1 {
+        quote!(#(#tys)*)
+    } else {
+        quote!((#(#tys),*))
+    }
 }
 
 fn in_wrt<'s>(
@@ -319,6 +119,32 @@ fn doc(kind: Kind, sig: &Signature, wrt: &[bool]) -> String {
             "Gradient of [`{name}`], generated by `#[grad]`.\n\n\
              Returns `({name}(..), gradient)`, with the gradient with respect to {}: one \
              entry per parameter, in order (a scalar, an array, or a `Vec` for a slice).",
+            list(in_wrt(sig, wrt).map(|p| format!("`{}`", p.ident)).collect())
+        ),
+        Kind::JvpVjp => format!(
+            "Reverse over forward mode: the VJP of `{name}_jvp` (the JVP of [`{name}`]), generated \
+             by `#[hvp]`/`#[hessian]`.\n\n\
+             Takes each parameter of `{name}_jvp` followed, for a differentiable one, by its \
+             adjoint (`x, x_bar, x_dot, x_dot_bar, ..`), and last `{COTANGENT}: (S, S)`, the \
+             cotangent of `{name}_jvp`'s result `(value, tangent)`. Returns that result and adds \
+             into the adjoints. With `{COTANGENT} = (0, 1)` and zero adjoints, `x_dot_bar` is the \
+             gradient and `x_bar` is `H · x_dot`. Differentiable with respect to {}.",
+            list(in_wrt(sig, wrt).map(|p| format!("`{}`", p.ident)).collect())
+        ),
+        Kind::Hvp => format!(
+            "Hessian-vector product of [`{name}`], generated by `#[hvp]`.\n\n\
+             Returns `({name}(..), gradient, H · direction)`. Each parameter in the gradient \
+             ({}) is followed by its component of the direction, of the same type. The gradient \
+             and the product have one entry per such parameter, in order, shaped as \
+             `{name}_grad`'s gradient. One reverse-over-forward sweep (`{name}_jvp_vjp`); `H` \
+             is never formed.",
+            list(in_wrt(sig, wrt).map(|p| format!("`{}`", p.ident)).collect())
+        ),
+        Kind::Hessian => format!(
+            "Hessian of [`{name}`], generated by `#[hessian]`.\n\n\
+             Returns `({name}(..), gradient, H)`, with `H` the dense `n × n` `adiff::Matrix` of \
+             second derivatives over the differentiable parameters ({}) flattened in order. \
+             Built from `n` Hessian-vector products (`{name}_hvp`), one column each.",
             list(in_wrt(sig, wrt).map(|p| format!("`{}`", p.ident)).collect())
         ),
     }
@@ -459,10 +285,18 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
         ret,
         ..
     } = shell(kind, func, sig, wrt);
-    let params = sig.params.iter().map(|p| {
+    // `f_jvp_vjp` is the `_vjp` of `f_jvp`'s signature.
+    let (sig, wrt, kind) = match kind {
+        Kind::JvpVjp => {
+            let (jvp, mask) = super::jvp_signature(sig, wrt);
+            (jvp, mask, Kind::Vjp)
+        }
+        _ => (sig.clone(), wrt.to_vec(), kind),
+    };
+    let params = sig.params.iter().zip(&wrt).map(|(p, w)| {
         let (id, ty) = (&p.ident, &p.ty);
         match kind {
-            Kind::Jvp | Kind::JvpW if p.differentiable => {
+            Kind::Jvp | Kind::JvpW | Kind::Hvp if p.differentiable && *w => {
                 let dot = format_ident!("{}{TANGENT_SUFFIX}", p.ident);
                 let dty = tangent_type_of(kind, ty);
                 quote!(#id: #ty, #dot: #dty)
@@ -493,39 +327,5 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
         #vis fn #name #generics (#(#params),*) #ret #where_clause {
             ::core::unreachable!("the derivative macro failed to expand; see the error above")
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ty(s: &str) -> syn::Type {
-        syn::parse_str(s).unwrap()
-    }
-
-    fn text(t: &syn::Type) -> String {
-        quote::ToTokens::to_token_stream(t).to_string()
-    }
-
-    #[test]
-    fn tuple_parameters() {
-        let p = ty("(f64, [f32; 2])");
-        assert_eq!(text(&tangent_type(&p)), text(&p));
-        assert_eq!(text(&adjoint_type(&p)), text(&ty("&mut (f64, [f32; 2])")));
-        assert_eq!(text(&gradient_type(&p)), text(&p));
-    }
-
-    #[test]
-    fn slices_and_arrays() {
-        assert_eq!(text(&adjoint_type(&ty("&[f64]"))), text(&ty("&mut [f64]")));
-        assert_eq!(
-            text(&gradient_type(&ty("&[f32]"))),
-            text(&ty("::std::vec::Vec<f32>"))
-        );
-        assert_eq!(
-            text(&gradient_type(&ty("&[f64; 3]"))),
-            text(&ty("[f64; 3]"))
-        );
     }
 }
