@@ -28,6 +28,7 @@
 use proc_macro2::Span;
 
 use crate::convention::{self, Kind};
+use crate::diag::Diags;
 use crate::ir::{
     Arg, Atom, Callee, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId, VarInfo,
 };
@@ -50,8 +51,6 @@ pub fn only_wrt(ir: &Func, wrt: &[bool]) -> Func {
 /// another transformation, as if the user had written `f_jvp`:
 /// - each tangent parameter takes the role of its primal parameter;
 /// - the result type is `(y, y_dot)`;
-/// - a call to a callee's `g_jvp` becomes a call to the function `g_jvp`
-///   (reverse mode then calls `g_jvp_vjp`);
 /// - linear combinations become arithmetic (`linear.rs`).
 pub fn redifferentiable(jvp: &mut Func) {
     let mut prev = Role::Constant;
@@ -62,29 +61,38 @@ pub fn redifferentiable(jvp: &mut Func) {
         prev = p.role;
     }
     jvp.ret = jvp.ret.take().map(|t| syn::parse_quote!((#t, #t)));
-    rename_calls(&mut jvp.body);
     crate::linear::expand(jvp);
 }
 
-fn rename_calls(b: &mut [Stmt]) {
-    for s in b.iter_mut() {
-        let op = match s {
-            Stmt::Let { init: Some(op), .. }
-            | Stmt::Assign { op, .. }
-            | Stmt::Eval { op, .. }
-            | Stmt::Return(Some(op)) => Some(op),
-            _ => None,
+/// Reports each call that forward mode made into a call to a callee's
+/// `g_jvp`: reverse mode would need `g_jvp_vjp`, and the calling convention
+/// does not yet say how a call's `(y, y_dot)` result is reversed.
+pub fn reject_derivative_calls(jvp: &Func, diags: &mut Diags) {
+    crate::ir::for_each_stmt(&jvp.body, &mut |s| {
+        let (op, span) = match s {
+            Stmt::Let {
+                init: Some(op),
+                span,
+                ..
+            }
+            | Stmt::Assign { op, span, .. }
+            | Stmt::Eval { op, span } => (op, *span),
+            _ => return,
         };
-        if let Some(Op::Call(callee, _)) = op {
-            if let (Some(kind), Some(last)) = (callee.derivative, callee.path.segments.last_mut()) {
-                last.ident = kind.name_of(&last.ident);
-                callee.derivative = None;
+        if let Op::Call(c, _) = op {
+            if c.derivative.is_some() {
+                let name = c
+                    .path
+                    .segments
+                    .last()
+                    .map_or(String::new(), |l| l.ident.to_string());
+                diags.error(
+                    span,
+                    format!("`#[hvp]` and `#[hessian]` do not yet differentiate calls to other functions (`{name}` here takes differentiable values): inline `{name}`'s body, or use `#[grad]` and `#[jvp]`, which do"),
+                );
             }
         }
-        for inner in s.blocks_mut() {
-            rename_calls(inner);
-        }
-    }
+    });
 }
 
 /// `f_hvp` of `primal` (whose parameters outside `wrt` are constants, see

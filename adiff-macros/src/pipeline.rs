@@ -123,6 +123,10 @@ fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> 
     verify::after("forward mode", &jvp)?;
     crate::dce::remove_dead(&mut jvp);
     verify::after("dead-code removal", &jvp)?;
+    crate::hvp::reject_derivative_calls(&jvp, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
     crate::hvp::redifferentiable(&mut jvp);
     verify::after("forward mode's output as input", &jvp)?;
     let mut out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;

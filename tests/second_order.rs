@@ -1,0 +1,324 @@
+//! `#[hvp]` and `#[hessian]`: `f_hvp` and `f_hessian` against closed-form
+//! Hessians and against central differences of `f_grad`, over loops with
+//! tapes, branches, early exits, local `&mut` buffers, tuples and
+//! `wrt(..)`, for `f64` and `f32`; symmetry of `f_hessian`, the dot-product
+//! test `⟨u, H·v⟩ = ⟨H·u, v⟩`, and `f_hvp` agreeing with `f_hessian`.
+
+// Each function is called through some of its derivatives only.
+#![allow(dead_code)]
+
+use approx::assert_relative_eq;
+
+macro_rules! suite {
+    ($F:ident, $rel:expr, $fd_step:expr, $fd_tol:expr) => {
+        use super::*;
+        use adiff::{grad, hessian, hvp, Matrix};
+
+        fn assert_close(a: &Matrix<$F>, b: &Matrix<$F>, tol: $F) {
+            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
+            for i in 0..a.rows() {
+                for j in 0..a.cols() {
+                    assert_relative_eq!(a[(i, j)], b[(i, j)], max_relative = tol, epsilon = tol);
+                }
+            }
+        }
+
+        fn assert_vec(a: &[$F], b: &[$F], tol: $F) {
+            assert_eq!(a.len(), b.len());
+            for (x, y) in a.iter().zip(b) {
+                assert_relative_eq!(*x, *y, max_relative = tol, epsilon = tol);
+            }
+        }
+
+        fn assert_symmetric(h: &Matrix<$F>) {
+            for i in 0..h.rows() {
+                for j in 0..i {
+                    assert_relative_eq!(h[(i, j)], h[(j, i)], max_relative = $rel, epsilon = $rel);
+                }
+            }
+        }
+
+        /// Central differences of a flat gradient `g`: column `j` is
+        /// `(g(x + h e_j) - g(x - h e_j)) / 2h`.
+        fn fd_hessian(x: &[$F], g: impl Fn(&[$F]) -> Vec<$F>) -> Matrix<$F> {
+            let n = x.len();
+            let mut h = Matrix::zeros(n, n);
+            for j in 0..n {
+                let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
+                xp[j] += $fd_step;
+                xm[j] -= $fd_step;
+                let (gp, gm) = (g(&xp), g(&xm));
+                for i in 0..n {
+                    h[(i, j)] = (gp[i] - gm[i]) / (2.0 * $fd_step);
+                }
+            }
+            h
+        }
+
+        fn mat_vec(h: &Matrix<$F>, v: &[$F]) -> Vec<$F> {
+            (0..h.rows())
+                .map(|i| h.row(i).iter().zip(v).map(|(a, b)| a * b).sum())
+                .collect()
+        }
+
+        fn dot(a: &[$F], b: &[$F]) -> $F {
+            a.iter().zip(b).map(|(x, y)| x * y).sum()
+        }
+
+        fn points(n: usize, seed: u64) -> Vec<$F> {
+            let mut rng = common::Lcg::new(seed);
+            (0..n).map(|_| rng.uniform(-1.0, 1.0) as $F).collect()
+        }
+
+        /// Rosenbrock: a loop over neighbours, closed-form Hessian.
+        #[grad]
+        #[hessian]
+        pub fn rosen(x: &[$F]) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() - 1 {
+                let a = x[i + 1] - x[i] * x[i];
+                let b = 1.0 - x[i];
+                s += 100.0 * a * a + b * b;
+            }
+            s
+        }
+
+        fn rosen_exact_hessian(x: &[$F]) -> Matrix<$F> {
+            let n = x.len();
+            let mut h = Matrix::zeros(n, n);
+            for i in 0..n - 1 {
+                h[(i, i)] += 1200.0 * x[i] * x[i] - 400.0 * x[i + 1] + 2.0;
+                h[(i, i + 1)] += -400.0 * x[i];
+                h[(i + 1, i)] += -400.0 * x[i];
+                h[(i + 1, i + 1)] += 200.0;
+            }
+            h
+        }
+
+        #[test]
+        fn rosenbrock_closed_form() {
+            for n in [2, 3, 10] {
+                let x = points(n, 7 + n as u64);
+                let (value, g, h) = rosen_hessian(&x);
+                assert_relative_eq!(value, rosen(&x), max_relative = $rel);
+                assert_vec(&g, &rosen_grad(&x).1, $rel);
+                assert_close(&h, &rosen_exact_hessian(&x), $rel);
+                assert_symmetric(&h);
+            }
+        }
+
+        #[test]
+        fn rosenbrock_hvp_is_h_times_v() {
+            let x = points(6, 3);
+            let v = points(6, 4);
+            let (value, g, hv) = rosen_hvp(&x, &v);
+            assert_relative_eq!(value, rosen(&x), max_relative = $rel);
+            assert_vec(&g, &rosen_grad(&x).1, $rel);
+            assert_vec(&hv, &mat_vec(&rosen_exact_hessian(&x), &v), $rel);
+        }
+
+        /// A value overwritten in a loop (recorded on a tape), a branch and
+        /// a second parameter.
+        #[grad]
+        #[hessian]
+        pub fn taped(x: &[$F], c: $F) -> $F {
+            let mut y = c;
+            for i in 0..x.len() {
+                y = (y * x[i]).sin() + x[i] * y;
+                if y > 0.5 {
+                    y = y * y * 0.5 + x[i].exp() * 0.1;
+                }
+            }
+            y * y + c * x[0]
+        }
+
+        /// The flat gradient of `taped` over `(x, c)`.
+        fn taped_flat_grad(z: &[$F]) -> Vec<$F> {
+            let n = z.len() - 1;
+            let (_, (gx, gc)) = taped_grad(&z[..n], z[n]);
+            let mut g = gx;
+            g.push(gc);
+            g
+        }
+
+        #[test]
+        fn taped_loop_against_differences_of_the_gradient() {
+            let z = points(5, 11);
+            let (x, c) = (&z[..4], z[4]);
+            let (value, (gx, gc), h) = taped_hessian(x, c);
+            assert_relative_eq!(value, taped(x, c), max_relative = $rel);
+            let (_, (ex, ec)) = taped_grad(x, c);
+            assert_vec(&gx, &ex, $rel);
+            assert_relative_eq!(gc, ec, max_relative = $rel, epsilon = $rel);
+            assert_close(&h, &fd_hessian(&z, taped_flat_grad), $fd_tol);
+            assert_symmetric(&h);
+        }
+
+        #[test]
+        fn dot_product_test() {
+            let z = points(5, 21);
+            let (x, c) = (&z[..4], z[4]);
+            let (u, v) = (points(5, 22), points(5, 23));
+            let (_, _, (hux, huc)) = taped_hvp(x, &u[..4], c, u[4]);
+            let (_, _, (hvx, hvc)) = taped_hvp(x, &v[..4], c, v[4]);
+            let lhs = dot(&u[..4], &hvx) + u[4] * hvc;
+            let rhs = dot(&hux, &v[..4]) + huc * v[4];
+            assert_relative_eq!(lhs, rhs, max_relative = $rel, epsilon = $rel);
+        }
+
+        #[test]
+        fn hvp_agrees_with_hessian_columns() {
+            let z = points(5, 31);
+            let (x, c) = (&z[..4], z[4]);
+            let v = points(5, 32);
+            let (_, _, h) = taped_hessian(x, c);
+            let (_, _, (hvx, hvc)) = taped_hvp(x, &v[..4], c, v[4]);
+            let mut hv = hvx;
+            hv.push(hvc);
+            assert_vec(&hv, &mat_vec(&h, &v), $rel);
+        }
+
+        /// An early exit from the loop, and an early return.
+        #[grad]
+        #[hessian]
+        pub fn early(x: &[$F]) -> $F {
+            if x[0] > 2.0 {
+                return x[0] * x[0] * x[0];
+            }
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += x[i] * x[i] * (i as $F + 1.0);
+                if s > 1.5 {
+                    break;
+                }
+                s *= x[i].cos();
+            }
+            s * s
+        }
+
+        fn early_flat_grad(x: &[$F]) -> Vec<$F> {
+            early_grad(x).1
+        }
+
+        #[test]
+        fn early_exits_against_differences_of_the_gradient() {
+            for seed in 0..6 {
+                let x = points(5, 40 + seed);
+                let (value, g, h) = early_hessian(&x);
+                assert_relative_eq!(value, early(&x), max_relative = $rel);
+                assert_vec(&g, &early_grad(&x).1, $rel);
+                assert_close(&h, &fd_hessian(&x, early_flat_grad), $fd_tol);
+                assert_symmetric(&h);
+            }
+            let x: Vec<$F> = vec![3.0, 1.0];
+            let (_, _, h) = early_hessian(&x);
+            assert_relative_eq!(h[(0, 0)], 18.0, max_relative = $rel);
+            assert_relative_eq!(h[(1, 1)], 0.0);
+        }
+
+        /// A local buffer written in place, element by element.
+        #[grad]
+        #[hessian]
+        pub fn buffered(x: &[$F]) -> $F {
+            let n = x.len();
+            let mut buf = vec![0.0; n];
+            for i in 0..n {
+                buf[i] = x[i] * x[i];
+            }
+            for i in 1..n {
+                buf[i] += buf[i - 1] * x[i];
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += buf[i].sin();
+            }
+            s
+        }
+
+        fn buffered_flat_grad(x: &[$F]) -> Vec<$F> {
+            buffered_grad(x).1
+        }
+
+        #[test]
+        fn local_buffers_against_differences_of_the_gradient() {
+            let x = points(5, 51);
+            let (value, g, h) = buffered_hessian(&x);
+            assert_relative_eq!(value, buffered(&x), max_relative = $rel);
+            assert_vec(&g, &buffered_grad(&x).1, $rel);
+            assert_close(&h, &fd_hessian(&x, buffered_flat_grad), $fd_tol);
+            assert_symmetric(&h);
+        }
+
+        /// `wrt(x)`: `c` gets no direction, no gradient and no column.
+        #[hvp(wrt(x))]
+        pub fn scaled(x: &[$F], c: $F) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += c * x[i] * x[i] * x[i];
+            }
+            s
+        }
+
+        #[hessian(wrt(x))]
+        pub fn scaled_h(x: &[$F], c: $F) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += c * x[i] * x[i] * x[i];
+            }
+            s
+        }
+
+        #[test]
+        fn wrt_restricts_the_gradient_and_the_product() {
+            let x = points(3, 61);
+            let v = points(3, 62);
+            let c: $F = 1.5;
+            let (value, g, hv): ($F, Vec<$F>, Vec<$F>) = scaled_hvp(&x, &v, c);
+            assert_relative_eq!(value, scaled(&x, c), max_relative = $rel);
+            let eg: Vec<$F> = x.iter().map(|xi| 3.0 * c * xi * xi).collect();
+            let ehv: Vec<$F> = x.iter().zip(&v).map(|(xi, vi)| 6.0 * c * xi * vi).collect();
+            assert_vec(&g, &eg, $rel);
+            assert_vec(&hv, &ehv, $rel);
+            let (_, g2, h) = scaled_h_hessian(&x, c);
+            assert_vec(&g2, &eg, $rel);
+            assert_eq!((h.rows(), h.cols()), (3, 3));
+            for i in 0..3 {
+                for j in 0..3 {
+                    let e = if i == j { 6.0 * c * x[i] } else { 0.0 };
+                    assert_relative_eq!(h[(i, j)], e, max_relative = $rel, epsilon = $rel);
+                }
+            }
+        }
+
+        /// A tuple parameter (for `#[hvp]`) beside an array.
+        #[hvp]
+        pub fn tupled(p: ($F, $F), a: [$F; 2]) -> $F {
+            p.0 * p.1 * a[0] + a[1] * a[1] * p.0
+        }
+
+        #[test]
+        fn tuples_and_arrays() {
+            let (p, a) = ((0.5, -1.5), [2.0, 3.0]);
+            let (value, (gp, ga), (hp, ha)) = tupled_hvp(p, (1.0, 0.0), a, [0.0, 0.0]);
+            assert_relative_eq!(value, tupled(p, a), max_relative = $rel);
+            // ∂/∂p0 = p1 a0 + a1², ∂/∂p1 = p0 a0, ∂/∂a0 = p0 p1, ∂/∂a1 = 2 a1 p0.
+            assert_relative_eq!(gp.0, p.1 * a[0] + a[1] * a[1], max_relative = $rel);
+            assert_relative_eq!(gp.1, p.0 * a[0], max_relative = $rel);
+            assert_vec(&ga, &[p.0 * p.1, 2.0 * a[1] * p.0], $rel);
+            // H e_{p0}: (0, a0, p1, 2 a1).
+            assert_relative_eq!(hp.0, 0.0);
+            assert_relative_eq!(hp.1, a[0], max_relative = $rel);
+            assert_vec(&ha, &[p.1, 2.0 * a[1]], $rel);
+        }
+    };
+}
+
+mod common;
+
+mod f64 {
+    suite!(f64, 1e-12, 1e-5, 1e-6);
+}
+
+mod f32 {
+    suite!(f32, 1e-4, 1e-2, 5e-2);
+}

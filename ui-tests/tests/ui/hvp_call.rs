@@ -1,0 +1,16 @@
+use adiff::{hvp, jvp, vjp};
+
+#[jvp]
+#[vjp]
+fn g(x: f64) -> f64 {
+    x.sin()
+}
+
+#[hvp]
+fn f(x: f64) -> f64 {
+    g(x) * x
+}
+
+fn main() {
+    let _ = f_hvp(1.0, 1.0);
+}
