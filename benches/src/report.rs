@@ -247,9 +247,10 @@ pub fn ratio_lines(cases: &[Measured]) -> Vec<String> {
     lines
 }
 
-/// The Jacobian benchmark's own ratios: the automatic mode over the better
-/// forced one (`auto/best_forced`, target ≤ 1.10), and one vector sweep of
-/// width 8 over eight scalar sweeps (`jvpw8/jvp_x8`, target ≤ 0.5).
+/// The benchmarks' own ratios: the automatic Jacobian mode over the better
+/// forced one (`auto/best_forced`, target ≤ 1.10), one vector sweep of
+/// width 8 over eight scalar sweeps (`jvpw8/jvp_x8`, target ≤ 0.5), and one
+/// Hessian-vector product over one gradient (`hvp/grad`, target ≤ 2.5).
 ///
 /// ```
 /// use adiff_bench::{harness::Measurement, report::{jacobian_lines, Measured}};
@@ -282,6 +283,11 @@ pub fn jacobian_lines(case: &Measured) -> Vec<String> {
     }
     if let (Some(w), Some(s)) = (time("adiff f_jvpw W8"), time("adiff f_jvp x8")) {
         lines.push(format!("ratio {b} jvpw8/jvp_x8 {:.3}", w / s));
+    }
+    // Second order: one Hessian-vector product over one gradient (target
+    // ≤ 2.5), both returning their vectors.
+    if let (Some(h), Some(g)) = (time("adiff f_hvp"), time("adiff f_grad")) {
+        lines.push(format!("ratio {b} hvp/grad {:.3}", h / g));
     }
     lines
 }

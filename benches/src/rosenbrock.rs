@@ -7,7 +7,7 @@ mod peers;
 
 use std::hint::black_box;
 
-use adiff::{grad, jvp};
+use adiff::{grad, hvp, jvp};
 
 #[cfg(feature = "peers")]
 pub use peers::{
@@ -27,6 +27,7 @@ use crate::{Case, Run};
 /// ```
 #[grad]
 #[jvp]
+#[hvp]
 pub fn rosenbrock(x: &[f64]) -> f64 {
     let mut s = 0.0;
     for i in 0..x.len() / 2 {
@@ -59,6 +60,25 @@ pub fn rosenbrock_grad_by_hand(x: &[f64], g: &mut [f64]) -> f64 {
         g[2 * i + 1] = 200.0 * t;
     }
     s
+}
+
+/// The Hessian of [`rosenbrock`] times `v`, by hand: the reference for
+/// `rosenbrock_hvp`.
+///
+/// ```
+/// let hv = adiff_bench::rosenbrock::rosenbrock_hvp_by_hand(&[1.0, 1.0], &[1.0, 0.0]);
+/// assert_eq!(hv, vec![802.0, -400.0]);
+/// ```
+#[must_use]
+pub fn rosenbrock_hvp_by_hand(x: &[f64], v: &[f64]) -> Vec<f64> {
+    let mut hv = vec![0.0; x.len()];
+    for i in 0..x.len() / 2 {
+        let (a, b) = (x[2 * i], x[2 * i + 1]);
+        let (haa, hab, hbb) = (1200.0 * a * a - 400.0 * b + 2.0, -400.0 * a, 200.0);
+        hv[2 * i] = haa * v[2 * i] + hab * v[2 * i + 1];
+        hv[2 * i + 1] = hab * v[2 * i] + hbb * v[2 * i + 1];
+    }
+    hv
 }
 
 /// Initial point of the extended Rosenbrock problem, (−1.2, 1, −1.2, 1, ...).
@@ -127,6 +147,17 @@ pub fn case(n: usize) -> Case {
         rel_diff(&[tangent], &[directional]),
         1e-12,
     ));
+    let (_, hvp_grad, hv) = rosenbrock_hvp(&x, &dir);
+    checks.push(check_line(
+        "f_hvp gradient vs f_grad",
+        rel_diff(&hvp_grad, &grad),
+        1e-14,
+    ));
+    checks.push(check_line(
+        "f_hvp vs hand H . direction",
+        rel_diff(&hv, &rosenbrock_hvp_by_hand(&x, &dir)),
+        1e-12,
+    ));
     let mut runs = vec![
         Run::new("f", {
             let x = x.clone();
@@ -168,6 +199,13 @@ pub fn case(n: usize) -> Case {
     }));
     #[cfg(feature = "peers")]
     runs.push(peers.jvp);
+    runs.push(Run::new("adiff f_hvp", {
+        let (x, dir) = (x.clone(), dir.clone());
+        move || {
+            let (v, g, hv) = rosenbrock_hvp(black_box(&x), black_box(&dir));
+            v + g[0] + hv[0]
+        }
+    }));
 
     Case {
         benchmark: format!("rosenbrock_n{n}"),
