@@ -290,6 +290,50 @@ macro_rules! suite {
             }
         }
 
+        /// A `&mut` scratch buffer left out of `wrt(..)`: a constant, filled
+        /// with values that carry no derivative.
+        #[hvp(wrt(x))]
+        pub fn weighted(x: &[$F], w: &mut [$F]) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                w[i] = (i + 1) as $F;
+                s += w[i] * x[i] * x[i] * x[i];
+            }
+            s
+        }
+
+        #[hessian(wrt(x))]
+        pub fn weighted_h(x: &[$F], w: &mut [$F]) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                w[i] = (i + 1) as $F;
+                s += w[i] * x[i] * x[i] * x[i];
+            }
+            s
+        }
+
+        #[test]
+        fn scratch_buffer_outside_wrt_is_a_constant() {
+            let x = points(3, 71);
+            let v = points(3, 72);
+            let mut w = vec![0.0; 3];
+            let (value, g, hv): ($F, Vec<$F>, Vec<$F>) = weighted_hvp(&x, &v, &mut w);
+            assert_relative_eq!(value, weighted(&x, &mut [0.0; 3]), max_relative = $rel);
+            assert_eq!(w, vec![1.0, 2.0, 3.0]);
+            let k = |i: usize| (i + 1) as $F;
+            let eg: Vec<$F> = (0..3).map(|i| 3.0 * k(i) * x[i] * x[i]).collect();
+            let ehv: Vec<$F> = (0..3).map(|i| 6.0 * k(i) * x[i] * v[i]).collect();
+            assert_vec(&g, &eg, $rel);
+            assert_vec(&hv, &ehv, $rel);
+            let (_, g2, h) = weighted_h_hessian(&x, &mut w);
+            assert_vec(&g2, &eg, $rel);
+            let flat_grad = |y: &[$F]| {
+                let (_, g, _) = weighted_hvp(y, &[0.0; 3], &mut [0.0; 3]);
+                g
+            };
+            assert_close(&h, &fd_hessian(&x, flat_grad), $fd_tol);
+        }
+
         /// A tuple parameter (for `#[hvp]`) beside an array.
         #[hvp]
         pub fn tupled(p: ($F, $F), a: [$F; 2]) -> $F {

@@ -36,9 +36,16 @@ pub fn check(mode: Kind, sig: &Signature, func: &syn::ItemFn, wrt: &[bool], diag
             None => diags.error_at(&func.sig.ident, msg),
         }
     }
-    for p in sig.params.iter().filter(|p| p.differentiable) {
+    // A `&mut` left out of `wrt(..)` is scratch space: a constant, as long
+    // as nothing differentiable is stored into it (`hvp::reject_varied_scratch`).
+    for (p, _) in sig
+        .params
+        .iter()
+        .zip(wrt)
+        .filter(|(p, w)| p.differentiable && **w)
+    {
         if matches!(p.kind, Ty::Ref(true, _)) {
-            diags.error_at(&p.ty, format!("`#[{attr}]` does not take a differentiable `&mut` parameter: its final contents are a second output, and the Hessian is of the result alone; fill a local buffer instead (`let mut buf = vec![0.0; n];`), or list the parameter in `constant(..)` if it carries no derivative"));
+            diags.error_at(&p.ty, format!("`#[{attr}]` does not take a differentiable `&mut` parameter: its final contents are a second output, and the Hessian is of the result alone; fill a local buffer instead (`let mut buf = vec![0.0; n];`), or, if it is scratch space that holds no differentiable value, leave it out of `wrt(..)`"));
         }
     }
     if !wrt.iter().any(|w| *w) {
@@ -151,7 +158,12 @@ fn body(sig: &Signature, wrt: &[bool]) -> TokenStream {
     let args = sig.params.iter().zip(wrt).map(|(p, w)| {
         let id = &p.ident;
         if !(p.differentiable && *w) {
-            return q!(#id);
+            // A `&mut` outside `wrt(..)` is reborrowed by each sweep.
+            return if matches!(p.kind, Ty::Ref(true, _)) {
+                q!(&mut *#id)
+            } else {
+                q!(#id)
+            };
         }
         let dot = suffixed(p, TANGENT_SUFFIX);
         if matches!(p.ty, syn::Type::Reference(_)) {
@@ -181,7 +193,9 @@ fn body(sig: &Signature, wrt: &[bool]) -> TokenStream {
         #setup
         let mut #h = #rt::Matrix::<#s>::zeros(#n, #n);
         let mut #column: ::std::vec::Vec<#s> = ::std::vec![0.0; #n];
-        let #sweep = |#j: usize| {
+        // `mut` for a sweep that reborrows a `&mut` scratch buffer.
+        #[allow(unused_mut)]
+        let mut #sweep = |#j: usize| {
             #seeds
             #hvp(#(#args),*)
         };

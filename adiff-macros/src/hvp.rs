@@ -47,6 +47,37 @@ pub fn only_wrt(ir: &Func, wrt: &[bool]) -> Func {
     ir
 }
 
+/// Reports each differentiable `&mut` parameter of `ir` that [`only_wrt`]
+/// made a constant (scratch space left out of `wrt(..)`) but into which a
+/// value depending on the `wrt` parameters is stored: its contents would
+/// carry a derivative that a constant cannot.
+pub fn reject_varied_scratch(ir: &Func, wrt: &[bool], diags: &mut Diags) {
+    let scratch = only_wrt(ir, wrt);
+    let inputs: Vec<VarId> = scratch
+        .params
+        .iter()
+        .filter(|p| p.role.is_wrt())
+        .map(|p| p.var)
+        .collect();
+    // The analysis's own reports come again from forward mode; only
+    // whether a parameter is varied matters here.
+    let act = crate::activity::analyze(&scratch, &inputs, &[], &mut Diags::default());
+    for (before, after) in ir.params.iter().zip(&scratch.params) {
+        let mutable = matches!(Ty::from_syn(&before.ty), Ty::Ref(true, _));
+        if before.role.is_differentiable()
+            && !after.role.is_differentiable()
+            && mutable
+            && act.is_varied(after.var)
+        {
+            let name = &ir.info(before.var).name;
+            diags.error_at(
+                &before.ty,
+                format!("`{name}` is left out of `wrt(..)`, so `#[hvp]` and `#[hessian]` take it as a constant, but a value that depends on the parameters in `wrt(..)` is stored into it: compute that value into a local buffer instead (`let mut tmp = vec![0.0; n];`)"),
+            );
+        }
+    }
+}
+
 /// Makes forward mode's output `jvp` (the IR of `f_jvp`) the input of
 /// another transformation, as if the user had written `f_jvp`:
 /// - each tangent parameter takes the role of its primal parameter;

@@ -118,6 +118,10 @@ pub fn derive_named(
 /// `f_jvp_vjp`: forward mode, then reverse mode on its output (see
 /// `hvp.rs`). Parameters outside `wrt` are constants of both.
 fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    crate::hvp::reject_varied_scratch(ir, wrt, diags);
+    if !diags.is_empty() {
+        return Err(Stop::Reported);
+    }
     let ir = crate::hvp::only_wrt(ir, wrt);
     let mut jvp = crate::forward::transform(&ir, Kind::Jvp, knobs, diags)?;
     verify::after("forward mode", &jvp)?;

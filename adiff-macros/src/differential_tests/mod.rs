@@ -5,7 +5,9 @@
 //! - the JVP against central finite differences (where two step sizes agree);
 //! - the dot-product test ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ between the two modes;
 //! - that results do not change with activity analysis switched off, nor
-//!   with the to-be-recorded analysis switched off (everything recorded).
+//!   with the to-be-recorded analysis switched off (everything recorded);
+//! - second order (`second.rs`): `f_jvp_vjp`'s gradient against `f_vjp`'s,
+//!   and its `H·u` against central differences of `f_vjp`'s gradient.
 //!
 //! A failing function is shrunk to a small reproducer and printed as Rust.
 //! `ADIFF_FUZZ_CASES=N` sets the number of programs (3 functions each).
@@ -22,6 +24,9 @@ use crate::ir::Func;
 use crate::options::Knobs;
 use crate::pipeline;
 
+mod runs;
+mod second;
+use runs::{array, floats, jvp, vjp};
 mod shrink;
 use shrink::shrink;
 
@@ -33,6 +38,8 @@ struct Variants {
     jvp_all_active: Func,
     vjp_all_active: Func,
     vjp_record_all: Func,
+    /// `f_jvp_vjp` over `(x, v)`, unless `#[hvp]` rejects the function.
+    jvp_vjp: Option<Func>,
 }
 
 fn compile(src: &str) -> Result<(String, Variants), String> {
@@ -61,6 +68,16 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
     let vjp = derive(Kind::Vjp, &normal, "reverse mode")?;
     let vjp_all_active = derive(Kind::Vjp, &all_active, "reverse mode, all active")?;
     let vjp_record_all = derive(Kind::Vjp, &record_all, "reverse mode, recording everything")?;
+    let mut d2 = Diags::default();
+    second::COMPILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let jvp_vjp = match pipeline::derive(&ir, Kind::JvpVjp, &second::WRT, &normal, None, &mut d2) {
+        Ok(f) => Some(f),
+        Err(Stop::Reported) => {
+            second::REJECTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            None
+        }
+        Err(e) => return Err(stop("reverse over forward mode", e, &d2)),
+    };
     Ok((
         sig.ident.to_string(),
         Variants {
@@ -70,6 +87,7 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
             jvp_all_active,
             vjp_all_active,
             vjp_record_all,
+            jvp_vjp,
         },
     ))
 }
@@ -107,16 +125,11 @@ fn build(sources: &[String]) -> Result<Programs, String> {
         p.all_active.insert(format!("{name}_vjp"), v.vjp_all_active);
         p.record_all.insert(format!("{name}_jvp"), v.jvp);
         p.record_all.insert(format!("{name}_vjp"), v.vjp_record_all);
+        if let Some(f) = v.jvp_vjp {
+            p.normal.insert(format!("{name}_jvp_vjp"), f);
+        }
     }
     Ok(p)
-}
-
-fn floats(v: &V) -> Vec<f64> {
-    match v {
-        V::F(x) => vec![*x],
-        V::A(xs) | V::T(xs) => xs.iter().flat_map(floats).collect(),
-        _ => Vec::new(),
-    }
 }
 
 /// The primal: outputs are the return value followed by the final `buf`,
@@ -150,71 +163,6 @@ struct Primal {
     steps: usize,
     nonfinite: bool,
     largest: f64,
-}
-
-fn array(xs: &[f64]) -> V {
-    V::A(xs.iter().map(|x| V::F(*x)).collect())
-}
-
-/// `(outputs, J·u)` from the JVP.
-fn jvp(
-    prog: &Program,
-    name: &str,
-    p: &Inputs,
-    u: &Inputs,
-    limit: usize,
-) -> Result<(Vec<f64>, Vec<f64>), String> {
-    let mut mem = vec![array(&p.v), array(&u.v), array(&p.buf), array(&u.buf)];
-    let mut m = Machine::new(prog, limit);
-    let args = vec![
-        V::F(p.x),
-        V::F(u.x),
-        Machine::buffer_ref(0),
-        Machine::buffer_ref(1),
-        V::I(p.n as i64),
-        Machine::buffer_ref(2),
-        Machine::buffer_ref(3),
-    ];
-    let out = m.run(&format!("{name}_jvp"), args, &mut mem)?;
-    let pair = floats(&out);
-    let y = std::iter::once(pair[0]).chain(floats(&mem[2])).collect();
-    let dy = std::iter::once(pair[1]).chain(floats(&mem[3])).collect();
-    Ok((y, dy))
-}
-
-/// `(value, Jᵀ·w as (x̄, v̄, buf̄))` from the VJP.
-fn vjp(
-    prog: &Program,
-    name: &str,
-    p: &Inputs,
-    w: &[f64],
-    limit: usize,
-) -> Result<(f64, Vec<f64>), String> {
-    let mut mem = vec![
-        V::F(0.0),
-        array(&p.v),
-        array(&vec![0.0; p.v.len()]),
-        array(&p.buf),
-        array(&w[1..]),
-    ];
-    let mut m = Machine::new(prog, limit);
-    let args = vec![
-        V::F(p.x),
-        Machine::buffer_ref(0),
-        Machine::buffer_ref(1),
-        Machine::buffer_ref(2),
-        V::I(p.n as i64),
-        Machine::buffer_ref(3),
-        Machine::buffer_ref(4),
-        V::F(w[0]),
-    ];
-    let y = m.run(&format!("{name}_vjp"), args, &mut mem)?.f()?;
-    let g = floats(&mem[0])
-        .into_iter()
-        .chain(floats(&mem[2]))
-        .chain(floats(&mem[4]))
-        .collect();
-    Ok((y, g))
 }
 
 /// The step limit for a derivative of a primal run that took `steps`.
@@ -332,6 +280,10 @@ fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), 
             }
         }
     }
+    // Each output may be off by a few ulps of the primal's largest values
+    // (see `Machine::largest_magnitude`), which a step `h` divides by `h`.
+    let noise = |h: f64| 8.0 * f64::EPSILON * largest / h;
+    second::check(&progs.normal, name, p, &u, y[0], limit, &noise)?;
     // Finite differences where two step sizes agree.
     let shifted = |t: f64| Inputs {
         x: p.x + t * u.x,
@@ -352,9 +304,6 @@ fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), 
     let (Ok(f1), Ok(f2)) = (fd(1e-5), fd(5e-6)) else {
         return Ok(());
     };
-    // Each output may be off by a few ulps of the primal's largest values
-    // (see `Machine::largest_magnitude`), which a step `h` divides by `h`.
-    let noise = |h: f64| 8.0 * f64::EPSILON * largest / h;
     for i in 0..ju.len() {
         if close(f1[i], f2[i], 1e-6, 1e-8 + noise(1e-5))
             && !close(ju[i], f2[i], 1e-5, 1e-6 + noise(5e-6))
@@ -441,9 +390,12 @@ fn generated_programs_agree_across_modes() {
     // Straight to stderr, so the line shows even when the test passes.
     let _ = writeln!(
         std::io::stderr(),
-        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed)",
+        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed); second order: f_jvp_vjp checked at {} points; #[hvp] rejected {} of {} compiled functions (calls, differentiable values stored into `buf`)",
         SKIPPED.load(std::sync::atomic::Ordering::Relaxed),
-        NONFINITE.load(std::sync::atomic::Ordering::Relaxed)
+        NONFINITE.load(std::sync::atomic::Ordering::Relaxed),
+        second::CHECKED.load(std::sync::atomic::Ordering::Relaxed),
+        second::REJECTED.load(std::sync::atomic::Ordering::Relaxed),
+        second::COMPILED.load(std::sync::atomic::Ordering::Relaxed)
     );
     assert_eq!(mismatches, 0, "see the reproducers above");
 }
