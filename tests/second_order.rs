@@ -12,7 +12,7 @@ use approx::assert_relative_eq;
 macro_rules! suite {
     ($F:ident, $rel:expr, $fd_step:expr, $fd_tol:expr) => {
         use super::*;
-        use adiff::{grad, hessian, hvp, Matrix};
+        use adiff::{grad, hessian, hvp, jvp, Matrix};
 
         fn assert_close(a: &Matrix<$F>, b: &Matrix<$F>, tol: $F) {
             assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
@@ -332,6 +332,110 @@ macro_rules! suite {
                 g
             };
             assert_close(&h, &fd_hessian(&x, flat_grad), $fd_tol);
+        }
+
+        /// Helpers called from an `#[hvp]` function: their `_jvp` (from
+        /// `#[jvp]`) runs in the caller's forward sweep, their `_jvp_vjp`
+        /// (from `#[hvp]`) in its reverse sweep. `#[grad]` gives the
+        /// callers' `f_grad` their `_vjp`.
+        #[jvp]
+        #[grad]
+        #[hvp]
+        pub fn cube(x: $F) -> $F {
+            x * x * x
+        }
+
+        #[jvp]
+        #[grad]
+        #[hvp]
+        pub fn weighted_dot(a: &[$F], w: &[$F]) -> $F {
+            let mut s = 0.0;
+            for i in 0..a.len() {
+                s += w[i] * a[i] * a[i];
+            }
+            s
+        }
+
+        const WEIGHTS: [$F; 3] = [0.5, -1.25, 2.0];
+
+        /// Calls in a loop (taped), a call with a constant slice argument
+        /// (its tangent and adjoint are zeros), and a call of a call's
+        /// result.
+        #[grad]
+        #[hessian]
+        pub fn with_calls(x: &[$F], c: $F) -> $F {
+            let mut s = 0.0;
+            for i in 0..x.len() {
+                s += cube(x[i] * c);
+            }
+            let w: [$F; 3] = WEIGHTS;
+            s + weighted_dot(x, &w) * cube(cube(c))
+        }
+
+        fn with_calls_flat_grad(y: &[$F]) -> Vec<$F> {
+            let (_, (mut g, gc)) = with_calls_grad(&y[..3], y[3]);
+            g.push(gc);
+            g
+        }
+
+        #[test]
+        fn calls_to_functions_with_hvp() {
+            let x = points(3, 81);
+            let c: $F = 0.75;
+            let (value, (gx, gc), h) = with_calls_hessian(&x, c);
+            assert_relative_eq!(value, with_calls(&x, c), max_relative = $rel);
+            let (_, (ex, ec)) = with_calls_grad(&x, c);
+            assert_vec(&gx, &ex, $rel);
+            assert_relative_eq!(gc, ec, max_relative = $rel);
+            let mut y = x.clone();
+            y.push(c);
+            assert_close(&h, &fd_hessian(&y, with_calls_flat_grad), $fd_tol);
+            assert_symmetric(&h);
+            // Closed form of one entry: ∂²/∂x0² = 6 c³ x0 + 2 w0 c⁹.
+            let e00 = 6.0 * c * c * c * x[0] + 2.0 * WEIGHTS[0] * c.powi(9);
+            assert_relative_eq!(h[(0, 0)], e00, max_relative = $rel, epsilon = $rel);
+            // f_hvp along v is H·v.
+            let v = points(3, 82);
+            let vc: $F = -0.5;
+            let (_, _, (hx, hc)) = with_calls_hvp(&x, &v, c, vc);
+            let mut dir = v.clone();
+            dir.push(vc);
+            let mut hv = hx.clone();
+            hv.push(hc);
+            assert_vec(&hv, &mat_vec(&h, &dir), $fd_tol);
+        }
+
+        #[jvp]
+        #[grad]
+        #[hvp]
+        pub fn dot_pair(a: &[$F], b: &[$F]) -> $F {
+            let mut s = 0.0;
+            for i in 0..a.len() {
+                s += a[i] * b[i];
+            }
+            s
+        }
+
+        /// A sub-slice chosen at run time, passed to a call: the call's
+        /// VJP dispatches on the choice of the slice and of its tangent.
+        #[grad]
+        #[hessian]
+        pub fn chosen(x: &[$F], c: bool) -> $F {
+            let r = if c { &x[1..] } else { &x[..2] };
+            dot_pair(r, r) * r[0] + x[0] * x[0] * r[1]
+        }
+
+        #[test]
+        fn call_with_a_chosen_sub_slice() {
+            let x = points(3, 91);
+            for c in [true, false] {
+                let (value, g, h) = chosen_hessian(&x, c);
+                assert_relative_eq!(value, chosen(&x, c), max_relative = $rel);
+                assert_vec(&g, &chosen_grad(&x, c).1, $rel);
+                let flat_grad = |y: &[$F]| chosen_grad(y, c).1;
+                assert_close(&h, &fd_hessian(&x, flat_grad), $fd_tol);
+                assert_symmetric(&h);
+            }
         }
 
         /// A tuple parameter (for `#[hvp]`) beside an array.

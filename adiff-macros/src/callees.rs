@@ -45,6 +45,8 @@ const INERT: &[&str] = &[
     "jvp",
     "vjp",
     "grad",
+    "hvp",
+    "hessian",
 ];
 
 /// Reports every function that the derivative `ir` (of kind `kind`) of
@@ -63,33 +65,53 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
     let mut calls = CallsInOrder::default();
     calls.visit_block(body);
     let mut reported = HashSet::new();
-    let needs = kind.of_callees();
+    // A derivative of a derivative calls `g_jvp` in its forward sweep and
+    // `g_jvp_vjp` in its reverse sweep.
+    let needs_all = match kind.of_callees() {
+        Kind::JvpVjp => vec![Kind::Jvp, Kind::JvpVjp],
+        needs => vec![needs],
+    };
     for ident in calls.0 {
         let name = ident.to_string();
         if !derived.contains(&name) {
             continue;
         }
-        let wanted = format!("{name}{}", needs.suffix());
-        if index.surely_missing(&name, &wanted, needs) && reported.insert(name.clone()) {
-            let (mode, also) = match needs {
-                Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
-                _ if needs.is_reverse() => ("reverse", " (or `#[grad]`)"),
-                _ => ("forward", ""),
-            };
-            let attr = match needs {
-                Kind::JvpW => "#[jvp(vector)]".to_owned(),
-                _ => format!("#[{}]", needs.attr_name()),
-            };
-            diags.error(
-                ident.span(),
-                format!(
-                    "`{name}` has no {mode} derivative: this call needs `{wanted}`; annotate \
-                     `fn {name}` with `{attr}`{also}, or write `fn {wanted}` by hand (see \
-                     \"The calling convention\" in adiff's crate docs)"
-                ),
-            );
+        for &needs in &needs_all {
+            let wanted = format!("{name}{}", needs.suffix());
+            if index.surely_missing(&name, &wanted, needs) && reported.insert(name.clone()) {
+                report(&ident, &wanted, needs, kind, diags);
+            }
         }
     }
+}
+
+/// The error for the call of `ident`, which needs `wanted` (of kind
+/// `needs`) for the derivative of kind `kind`.
+fn report(ident: &syn::Ident, wanted: &str, needs: Kind, kind: Kind, diags: &mut Diags) {
+    let (mode, also) = match needs {
+        Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
+        Kind::JvpVjp => ("second-order", ""),
+        _ if needs.is_reverse() => ("reverse", " (or `#[grad]`)"),
+        _ => ("forward", ""),
+    };
+    let attr = match needs {
+        Kind::JvpW => "#[jvp(vector)]".to_owned(),
+        _ => format!("#[{}]", needs.attr_name()),
+    };
+    // `#[hvp]` on a caller needs both of the callee's `_jvp` and `_jvp_vjp`.
+    let both = if kind.of_callees() == Kind::JvpVjp {
+        " (a function called from `#[hvp]` or `#[hessian]` code needs both `#[jvp]` and `#[hvp]`)"
+    } else {
+        ""
+    };
+    diags.error(
+        ident.span(),
+        format!(
+            "`{ident}` has no {mode} derivative: this call needs `{wanted}`; annotate \
+             `fn {ident}` with `{attr}`{also}{both}, or write `fn {wanted}` by hand (see \
+             \"The calling convention\" in adiff's crate docs)"
+        ),
+    );
 }
 
 /// The single-segment callees of calls that go to a derivative.

@@ -30,7 +30,7 @@ use proc_macro2::Span;
 use crate::convention::{self, Kind};
 use crate::diag::Diags;
 use crate::ir::{
-    Arg, Atom, Callee, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId, VarInfo,
+    Arg, Atom, Block, Callee, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId, VarInfo,
 };
 use crate::ty::Ty;
 
@@ -93,37 +93,51 @@ pub fn redifferentiable(jvp: &mut Func) {
     }
     jvp.ret = jvp.ret.take().map(|t| syn::parse_quote!((#t, #t)));
     crate::linear::expand(jvp);
+    let mut body = std::mem::take(&mut jvp.body);
+    bind_call_results(jvp, &mut body);
+    jvp.body = body;
 }
 
-/// Reports each call that forward mode made into a call to a callee's
-/// `g_jvp`: reverse mode would need `g_jvp_vjp`, and the calling convention
-/// does not yet say how a call's `(y, y_dot)` result is reversed.
-pub fn reject_derivative_calls(jvp: &Func, diags: &mut Diags) {
-    crate::ir::for_each_stmt(&jvp.body, &mut |s| {
-        let (op, span) = match s {
-            Stmt::Let {
-                init: Some(op),
-                span,
-                ..
-            }
-            | Stmt::Assign { op, span, .. }
-            | Stmt::Eval { op, span } => (op, *span),
-            _ => return,
-        };
-        if let Op::Call(c, _) = op {
-            if c.derivative.is_some() {
-                let name = c
-                    .path
-                    .segments
-                    .last()
-                    .map_or(String::new(), |l| l.ident.to_string());
-                diags.error(
-                    span,
-                    format!("`#[hvp]` and `#[hessian]` do not yet differentiate calls to other functions (`{name}` here takes differentiable values): inline `{name}`'s body, or use `#[grad]` and `#[jvp]`, which do"),
-                );
-            }
+/// `let (y, y_dot) = g_jvp(..);` becomes `let t = g_jvp(..); let y = t.0;
+/// let y_dot = t.1;`: reverse mode then sees a call with one result, `t`,
+/// whose cotangent `t_bar = (y_bar, y_dot_bar)` is `g_jvp_vjp`'s `out_bar`,
+/// as for any other call, and two field reads.
+fn bind_call_results(f: &mut Func, b: &mut Block) {
+    let old = std::mem::take(b);
+    for mut s in old {
+        for inner in s.blocks_mut() {
+            bind_call_results(f, inner);
         }
-    });
+        match s {
+            Stmt::Let {
+                pat: Pat::Tuple(parts),
+                init: Some(op @ Op::Call(..)),
+                span,
+            } if parts.len() == 2 && parts[0].is_some() => {
+                let y = parts[0].expect("checked above");
+                let ty = f.info(y).ty.clone();
+                let t = f.temp(Ty::Tuple(vec![ty.clone(), ty]), span);
+                f.vars[t.0].name = format!("{}_pair", f.info(y).name);
+                b.push(Stmt::Let {
+                    pat: Pat::Var(t),
+                    init: Some(op),
+                    span,
+                });
+                for (k, part) in parts.into_iter().enumerate() {
+                    if let Some(v) = part {
+                        let mut place = Place::var(t);
+                        place.proj.push(Proj::Field(k));
+                        b.push(Stmt::Let {
+                            pat: Pat::Var(v),
+                            init: Some(Op::Load(place)),
+                            span,
+                        });
+                    }
+                }
+            }
+            other => b.push(other),
+        }
+    }
 }
 
 /// `f_hvp` of `primal` (whose parameters outside `wrt` are constants, see

@@ -62,11 +62,10 @@ pub fn derive(
     source: Option<Source<'_>>,
     diags: &mut Diags,
 ) -> Result<Func, Stop> {
-    if kind == Kind::JvpVjp {
-        return derive_jvp_vjp(ir, wrt, knobs, diags);
-    }
     let ir = with_wrt(ir, kind, wrt);
-    let mut out = if kind.is_reverse() {
+    let mut out = if kind == Kind::JvpVjp {
+        derive_jvp_vjp(&ir, wrt, knobs, diags)?
+    } else if kind.is_reverse() {
         let out = crate::reverse::transform(&ir, kind, knobs, diags)?;
         verify::after("reverse mode", &out)?;
         out
@@ -127,16 +126,10 @@ fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> 
     verify::after("forward mode", &jvp)?;
     crate::dce::remove_dead(&mut jvp);
     verify::after("dead-code removal", &jvp)?;
-    crate::hvp::reject_derivative_calls(&jvp, diags);
-    if !diags.is_empty() {
-        return Err(Stop::Reported);
-    }
     crate::hvp::redifferentiable(&mut jvp);
     verify::after("forward mode's output as input", &jvp)?;
-    let mut out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;
+    let out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;
     verify::after("reverse mode", &out)?;
-    crate::dce::remove_dead(&mut out);
-    verify::after("dead-code removal", &out)?;
     Ok(out)
 }
 

@@ -22,13 +22,13 @@ fn define_succeeds_exactly_for_the_implemented_modules() {
     let mut tool = Tool::start(&[]);
     tool.send(json!({"kind": "start"}));
     for module in [
-        "hello", "llsq", "lse", "det", "ode", "gmm", "lstm", "ba", "ht",
+        "hello", "llsq", "lse", "det", "ode", "gmm", "lstm", "ba", "ht", "kmeans",
     ] {
         let reply = tool.send(json!({"kind": "define", "module": module}));
         assert_eq!(reply.as_object().unwrap().len(), 2, "{reply}");
         assert_eq!(reply["success"], json!(true), "{module}: {reply}");
     }
-    for module in ["kmeans", "particle", "saddle", "nonexistent"] {
+    for module in ["particle", "saddle", "nonexistent"] {
         let reply = tool.send(json!({"kind": "define", "module": module}));
         assert_eq!(reply["success"], json!(false), "{module}: {reply}");
         assert!(reply["error"].is_string(), "{reply}");
@@ -152,6 +152,7 @@ fn failures_are_replies_and_the_session_goes_on() {
         json!({"kind": "evaluate", "module": "lse", "function": "hessian", "input": {"x": [1.0]}}),
         json!({"kind": "evaluate", "module": "lse", "function": "primal", "input": {"x": "text"}}),
         json!({"kind": "evaluate", "module": "kmeans", "function": "cost", "input": {}}),
+        json!({"kind": "evaluate", "module": "kmeans", "function": "dir", "input": {"points": [[1.0, 2.0]], "centroids": [[1.0]]}}),
         json!({"kind": "evaluate", "module": "det", "function": "primal", "input": {"A": [1.0, 2.0], "ell": 2}}),
         json!({"kind": "evaluate", "module": "lse", "function": "primal"}),
     ] {

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 use common::{mismatches, samples_dir, Tool};
 
 /// Primal functions come first in a session, as the evals send them.
-const PRIMALS: &[&str] = &["square", "primal", "objective"];
+const PRIMALS: &[&str] = &["square", "primal", "objective", "cost"];
 
 /// Replays every `<eval>_*.json` sample in one session.
 fn replay(eval: &str, expected_functions: usize) {
@@ -125,4 +125,9 @@ fn ba() {
 #[test]
 fn ht() {
     replay("ht", 2);
+}
+
+#[test]
+fn kmeans() {
+    replay("kmeans", 2);
 }

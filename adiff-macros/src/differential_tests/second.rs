@@ -17,7 +17,9 @@ use adiff_fuzz::Inputs;
 
 use super::close;
 use super::runs::{array, floats, vjp};
+use crate::convention::Kind;
 use crate::interp::{Machine, Program, V};
+use crate::ir::Op;
 
 /// Input points at which an `f_jvp_vjp` was checked; functions compiled
 /// (helpers and shrinking candidates included) and those of them that
@@ -28,6 +30,42 @@ pub static REJECTED: AtomicUsize = AtomicUsize::new(0);
 
 /// `wrt` for the generated signature `(x, v, n, buf)`: `x` and `v`.
 pub const WRT: [bool; 4] = [true, true, false, false];
+
+/// Removes each `_jvp_vjp` that calls, directly or through another, a
+/// callee's `_jvp_vjp` that does not exist (`#[hvp]` rejected the callee):
+/// with the macros, rustc would not find that function, so the caller is
+/// rejected too, and counted so.
+pub fn drop_unresolved(prog: &mut Program) {
+    loop {
+        let missing: Vec<String> = prog
+            .iter()
+            .filter(|(name, _)| name.ends_with("_jvp_vjp"))
+            .filter(|(_, f)| {
+                let mut unresolved = false;
+                crate::ir::for_each_stmt(&f.body, &mut |s| {
+                    if let Some(Op::Call(c, _)) = s.op() {
+                        if c.derivative == Some(Kind::JvpVjp) {
+                            let callee = c.path.segments.last().map(|l| l.ident.to_string());
+                            let name = Kind::JvpVjp
+                                .name_of(&quote::format_ident!("{}", callee.unwrap_or_default()))
+                                .to_string();
+                            unresolved |= !prog.contains_key(&name);
+                        }
+                    }
+                });
+                unresolved
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        for name in missing {
+            prog.remove(&name);
+            REJECTED.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+}
 
 /// `(value, gradient, H·u)` over `(x, v)` from `name_jvp_vjp`.
 fn jvp_vjp(

@@ -50,13 +50,17 @@ impl Gen<'_> {
             let mut adjoint_bases = Vec::new();
             let mut add_back = Vec::new();
             for a in args {
-                let sa = match a {
-                    Arg::Value(x) => Arg::Value(self.sub_atom(x)),
-                    Arg::Ref(p) => Arg::Ref(self.sub_place(p)),
-                    Arg::RefMut(p) => Arg::RefMut(self.sub_place(p)),
-                    other => other.clone(),
-                };
+                let sa = self.sub_arg(a);
                 new_args.push(sa.clone());
+                if let Arg::ZeroOf(_) = a {
+                    // A zero tangent forward mode passed to `g_jvp`: a
+                    // differentiable parameter of `g_jvp`, so `g_jvp_vjp`
+                    // takes an adjoint for it, which is discarded.
+                    if let Arg::ZeroOf(inner) = &sa {
+                        new_args.push(Arg::MutZeroOf(inner.clone()));
+                    }
+                    continue;
+                }
                 let (is_active, ty) = match a {
                     Arg::Value(x) => (
                         self.needs.active_atom(x),
@@ -109,9 +113,15 @@ impl Gen<'_> {
                     new_args.push(Arg::Value(seed));
                 }
             }
+            // The VJP of a call to `g_jvp` (reverse over forward mode's
+            // output) is `g_jvp_vjp`.
+            let derivative = match callee.derivative {
+                Some(Kind::Jvp) => Kind::JvpVjp,
+                _ => Kind::Vjp,
+            };
             let callee = Callee {
                 path: callee.path.clone(),
-                derivative: Some(Kind::Vjp),
+                derivative: Some(derivative),
                 opaque: false,
             };
             out.push(Stmt::Eval {
@@ -122,6 +132,17 @@ impl Gen<'_> {
         }
         for p in restore_after {
             self.restore_buffer(&p, false, out);
+        }
+    }
+
+    /// `a` with the reverse sweep's names for the values it reads.
+    fn sub_arg(&self, a: &Arg) -> Arg {
+        match a {
+            Arg::Value(x) => Arg::Value(self.sub_atom(x)),
+            Arg::Ref(p) => Arg::Ref(self.sub_place(p)),
+            Arg::RefMut(p) => Arg::RefMut(self.sub_place(p)),
+            Arg::ZeroOf(inner) => Arg::ZeroOf(Box::new(self.sub_arg(inner))),
+            Arg::MutZeroOf(inner) => Arg::MutZeroOf(Box::new(self.sub_arg(inner))),
         }
     }
 

@@ -225,10 +225,19 @@ fn dispatch(
         }
         other => other.clone(),
     };
-    let mut branches: Vec<Block> = places
-        .iter()
-        .map(|p| vec![subst_stmt(&stmt, r, p, *mutable, diags)])
-        .collect();
+    let mut branches: Vec<Block> = Vec::new();
+    for p in places {
+        let one = subst_stmt(&stmt, r, p, *mutable, diags);
+        // A statement may use a second chosen reference (a call given
+        // `r` and, in a derivative of a derivative, its tangent `r_dot`):
+        // each branch then dispatches on that one too.
+        let mut branch = Vec::new();
+        match uses_choice(&one, choices) {
+            Some(r2) if r2 != r => dispatch(&one, r2, choices, tags, func, diags, &mut branch),
+            _ => branch.push(one),
+        }
+        branches.push(branch);
+    }
     let mut chain = branches.pop().unwrap_or_default();
     for (k, branch) in branches.into_iter().enumerate().rev() {
         let c = func.temp(Ty::Bool, Span::call_site());

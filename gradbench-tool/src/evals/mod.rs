@@ -2,7 +2,7 @@
 //! `define` and `evaluate` look modules up in.
 //!
 //! Every eval writes its function as plain Rust over flat slices and gets
-//! the derivative from `#[jvp]`, `#[vjp]` or `#[grad]`.
+//! the derivative from `#[jvp]`, `#[vjp]`, `#[grad]` or `#[hvp]`.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -16,6 +16,7 @@ pub mod det;
 pub mod gmm;
 pub mod hello;
 pub mod ht;
+pub mod kmeans;
 pub mod llsq;
 pub mod lse;
 pub mod lstm;
@@ -44,6 +45,7 @@ const MODULES: &[(&str, Evaluate)] = &[
     ("lstm", lstm::evaluate),
     ("ba", ba::evaluate),
     ("ht", ht::evaluate),
+    ("kmeans", kmeans::evaluate),
 ];
 
 /// Whether `define` of this module succeeds.

@@ -1,3 +1,4 @@
+// `g` has first-order derivatives only: the call in `f` needs `g_jvp_vjp`.
 use adiff::{hvp, jvp, vjp};
 
 #[jvp]
