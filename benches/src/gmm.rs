@@ -18,15 +18,19 @@
 // documentation.)
 #![allow(clippy::approx_constant)]
 
+use std::hint::black_box;
 use std::path::Path;
 use std::rc::Rc;
 
-use adiff::{grad, vjp};
-pub use adiff_objectives::gmm::{logsumexp, logsumexp_vjp, wishart_constant};
+use adiff::{grad, hvp, jvp, vjp};
+pub use adiff_objectives::gmm::{
+    logsumexp, logsumexp_jvp, logsumexp_jvp_vjp, logsumexp_vjp, wishart_constant,
+};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use rand_distr::{StandardNormal, Uniform};
 
 use crate::adbench;
+use crate::compare::{check_line, rel_diff};
 use crate::{Case, Run};
 
 /// The instances timed by [`cases`], as (D, K); all have N = [`N`] points.
@@ -171,6 +175,41 @@ impl Gmm {
         (v, bufs.grad)
     }
 
+    /// The objective, its gradient and the Hessian-vector product `H·v`
+    /// from `gmm_objective_hvp`, with `v` and both vectors laid out as the
+    /// gradient is (alpha, means, icf).
+    ///
+    /// ```
+    /// use adiff_bench::gmm::Gmm;
+    /// let g = Gmm::synthetic(2, 3, 4, 1);
+    /// let (v, grad, hv) = g.hvp(&vec![0.0; g.gradient_len()]);
+    /// let (w, reference) = g.gradient_adiff();
+    /// assert_eq!(v, w);
+    /// assert!(adiff_bench::adbench::max_error(&grad, &reference) < 1e-12);
+    /// assert!(hv.iter().all(|h| *h == 0.0));
+    /// ```
+    #[must_use]
+    pub fn hvp(&self, v: &[f64]) -> (f64, Vec<f64>, Vec<f64>) {
+        let (va, rest) = v.split_at(self.alpha.len());
+        let (vm, vi) = rest.split_at(self.means.len());
+        let (value, (ga, gm, gi), (ha, hm, hi)) = gmm_objective_hvp(
+            &self.alpha,
+            va,
+            &self.means,
+            vm,
+            &self.icf,
+            vi,
+            &self.x,
+            self.d,
+            self.k,
+            self.n,
+            self.gamma,
+            self.m,
+            self.constant(),
+        );
+        (value, [ga, gm, gi].concat(), [ha, hm, hi].concat())
+    }
+
     /// The objective and its gradient from [`gmm_grad_by_hand`].
     ///
     /// ```
@@ -199,6 +238,8 @@ impl Gmm {
 /// assert_eq!(p, 0.5);
 /// ```
 #[vjp]
+#[jvp]
+#[hvp]
 #[must_use]
 #[allow(clippy::cast_precision_loss)]
 pub fn log_wishart_prior(icf: &[f64], d: usize, k: usize, gamma: f64, m: usize) -> f64 {
@@ -233,6 +274,7 @@ pub fn log_wishart_prior(icf: &[f64], d: usize, k: usize, gamma: f64, m: usize) 
 /// assert!((e - (-0.5 * (2.0 * 3.14159265359f64).ln() + 0.5 - c)).abs() < 1e-15);
 /// ```
 #[grad(wrt(alpha, means, icf))]
+#[hvp(wrt(alpha, means, icf))]
 #[must_use]
 #[allow(
     clippy::too_many_arguments,
@@ -576,6 +618,24 @@ fn case(d: usize, k: usize) -> Case {
         let mut bufs = VjpBuffers::new(&g);
         Run::new("adiff", move || bufs.run(&g, constant) + bufs.grad[0])
     };
+    // `f_hvp` along a fixed pseudo-random direction: its gradient is the
+    // generated one, and `H·v` matches central differences of it.
+    let direction = hvp_direction(g.gradient_len());
+    let (hvp_value, hvp_grad, hv) = g.hvp(&direction);
+    let mut checks = checks;
+    checks.extend(hvp_checks(
+        &g,
+        &direction,
+        (value, &ours),
+        (hvp_value, &hvp_grad, &hv),
+    ));
+    let adiff_hvp = {
+        let g = Rc::clone(&g);
+        Run::new("adiff f_hvp", move || {
+            let (value, grad, hv) = g.hvp(black_box(&direction));
+            value + grad[0] + hv[0]
+        })
+    };
     let hand = {
         let mut scratch = HandScratch::new(g.d, g.k);
         let mut grad = vec![0.0; g.gradient_len()];
@@ -586,7 +646,62 @@ fn case(d: usize, k: usize) -> Case {
     Case {
         benchmark: format!("gmm_d{d}K{k}"),
         detail,
-        runs: vec![f, adiff, hand],
+        runs: vec![f, adiff, hand, adiff_hvp],
         checks,
     }
+}
+
+/// A direction for the benchmark's `f_hvp`: entries in [-1, 1) from a
+/// fixed linear congruential sequence.
+fn hvp_direction(len: usize) -> Vec<f64> {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    (0..len)
+        .map(|_| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 11) as f64 / (1u64 << 52) as f64 - 1.0
+        })
+        .collect()
+}
+
+/// The checks of `f_hvp`: value and gradient against `f_vjp`'s, and `H·v`
+/// against central differences of the generated gradient along `v`.
+fn hvp_checks(
+    g: &Gmm,
+    v: &[f64],
+    (value, grad): (f64, &[f64]),
+    (hvp_value, hvp_grad, hv): (f64, &[f64], &[f64]),
+) -> Vec<String> {
+    let step = 1e-6;
+    let grad_at = |t: f64| {
+        let mut q = g.clone();
+        let (k, km) = (q.alpha.len(), q.alpha.len() + q.means.len());
+        for (e, ve) in v.iter().enumerate() {
+            match e {
+                e if e < k => q.alpha[e] += t * ve,
+                e if e < km => q.means[e - k] += t * ve,
+                e => q.icf[e - km] += t * ve,
+            }
+        }
+        q.gradient_adiff().1
+    };
+    let fd: Vec<f64> = grad_at(step)
+        .iter()
+        .zip(grad_at(-step))
+        .map(|(a, b)| (a - b) / (2.0 * step))
+        .collect();
+    vec![
+        check_line(
+            "value of f_hvp vs f_vjp",
+            rel_diff(&[hvp_value], &[value]),
+            1e-13,
+        ),
+        check_line("f_hvp gradient vs f_vjp", rel_diff(hvp_grad, grad), 1e-12),
+        check_line(
+            "f_hvp vs differences of the gradient",
+            rel_diff(hv, &fd),
+            1e-5,
+        ),
+    ]
 }

@@ -8,7 +8,7 @@
 
 use std::hint::black_box;
 
-use adiff::grad;
+use adiff::{grad, hvp};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -38,6 +38,7 @@ pub const SEED: u64 = 4;
 /// assert!((loss - 10f64.ln()).abs() < 1e-12);
 /// ```
 #[grad(wrt(w1, b1, w2, b2))]
+#[hvp(wrt(w1, b1, w2, b2))]
 pub fn mlp_loss(
     w1: &[f64],
     b1: &[f64],
@@ -105,6 +106,18 @@ impl Params {
     pub fn fill_zero(&mut self) {
         for v in [&mut self.w1, &mut self.b1, &mut self.w2, &mut self.b2] {
             v.fill(0.0);
+        }
+    }
+
+    /// `self + t · v`, entry by entry.
+    #[must_use]
+    pub fn axpy(&self, t: f64, v: &Params) -> Params {
+        let f = |a: &[f64], b: &[f64]| a.iter().zip(b).map(|(a, b)| a + t * b).collect();
+        Params {
+            w1: f(&self.w1, &v.w1),
+            b1: f(&self.b1, &v.b1),
+            w2: f(&self.w2, &v.w2),
+            b2: f(&self.b2, &v.b2),
         }
     }
 
@@ -235,6 +248,46 @@ pub fn case(batch: usize) -> Case {
         check_line("f_vjp vs hand", rel_diff(&bar.flat(), &hand.flat()), 1e-12),
         check_line("f_grad vs f_vjp", rel_diff(&grad.flat(), &bar.flat()), 0.0),
     ];
+    // `f_hvp` along a direction `v` shaped like the weights: its gradient
+    // is `f_grad`'s, and `H·v` matches central differences of `f_grad`
+    // along `v` (step 1e-5; the loss is smooth).
+    let (v, _, _) = synthetic_data(1, SEED + 1);
+    let (hvp_value, hvp_grad, hv) = hvp(&p, &v, &x, &labels);
+    let step = 1e-5;
+    let grad_at = |t: f64| {
+        let q = p.axpy(t, &v);
+        let (_, g) = mlp_loss_grad(&q.w1, &q.b1, &q.w2, &q.b2, &x, &labels);
+        Params {
+            w1: g.0,
+            b1: g.1,
+            w2: g.2,
+            b2: g.3,
+        }
+        .flat()
+    };
+    let fd: Vec<f64> = grad_at(step)
+        .iter()
+        .zip(grad_at(-step))
+        .map(|(a, b)| (a - b) / (2.0 * step))
+        .collect();
+    let mut checks = checks;
+    checks.extend([
+        check_line(
+            "value of f_hvp vs f",
+            rel_diff(&[hvp_value], &[value]),
+            1e-13,
+        ),
+        check_line(
+            "f_hvp gradient vs f_grad",
+            rel_diff(&hvp_grad.flat(), &grad.flat()),
+            1e-12,
+        ),
+        check_line(
+            "f_hvp vs differences of f_grad",
+            rel_diff(&hv.flat(), &fd),
+            1e-6,
+        ),
+    ]);
 
     let (p, x, labels) = (
         std::rc::Rc::new(p),
@@ -261,9 +314,16 @@ pub fn case(batch: usize) -> Case {
                 mlp_grad_by_hand(&p, black_box(&x), &labels, &mut hand) + black_box(&hand).b2[0]
             }
         }),
-        Run::new("adiff f_grad", move || {
-            let (v, g) = mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels);
-            v + g.3[0]
+        Run::new("adiff f_grad", {
+            let (p, x, labels) = (p.clone(), x.clone(), labels.clone());
+            move || {
+                let (v, g) = mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels);
+                v + g.3[0]
+            }
+        }),
+        Run::new("adiff f_hvp", move || {
+            let (value, g, hv) = hvp(&p, black_box(&v), black_box(&x), &labels);
+            value + g.b2[0] + hv.b2[0]
         }),
     ];
     Case {
@@ -275,6 +335,25 @@ pub fn case(batch: usize) -> Case {
         runs,
         checks,
     }
+}
+
+/// `mlp_loss_hvp` at the weights `p` along the direction `v`: the value,
+/// the gradient and `H·v`, each shaped as [`Params`].
+///
+/// ```
+/// use adiff_bench::mlp::*;
+/// let (p, x, labels) = synthetic_data(1, SEED);
+/// let (_, g, _) = hvp(&p, &Params::zeros(), &x, &labels);
+/// let (_, f_grad) = mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, &x, &labels);
+/// assert_eq!(g.b2, f_grad.3);
+/// ```
+#[must_use]
+pub fn hvp(p: &Params, v: &Params, x: &[f64], labels: &[usize]) -> (f64, Params, Params) {
+    let (value, g, hv) = mlp_loss_hvp(
+        &p.w1, &v.w1, &p.b1, &v.b1, &p.w2, &v.w2, &p.b2, &v.b2, x, labels,
+    );
+    let params = |(w1, b1, w2, b2)| Params { w1, b1, w2, b2 };
+    (value, params(g), params(hv))
 }
 
 /// `mlp_loss_vjp` with the gradient added into `bar` and the adjoint of the

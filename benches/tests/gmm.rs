@@ -137,3 +137,56 @@ fn matches_adbench_test_instance() {
         assert!(e < adbench::TOLERANCE, "{label}: gradient max err {e:e}");
     }
 }
+
+/// `f_hvp` of the objective (through its calls to `logsumexp` and
+/// `log_wishart_prior`): the gradient is the generated one, the Hessian
+/// from one product per unit direction agrees with central differences of
+/// the gradient, and it is symmetric.
+#[test]
+fn hessian_vector_products() {
+    for (d, k, n, seed) in [(1, 1, 3, 5), (2, 3, 5, 6), (3, 2, 4, 7)] {
+        let g = Gmm::synthetic(d, k, n, seed);
+        let len = g.gradient_len();
+        let (_, grad) = g.gradient_adiff();
+        let columns: Vec<Vec<f64>> = (0..len)
+            .map(|j| {
+                let mut e = vec![0.0; len];
+                e[j] = 1.0;
+                let (value, hg, hv) = g.hvp(&e);
+                assert_eq!(value, g.objective());
+                assert!(adbench::max_error(&hg, &grad) < 1e-12, "d{d}K{k}: gradient");
+                hv
+            })
+            .collect();
+        let h = 1e-6;
+        for (j, column) in columns.iter().enumerate() {
+            let shifted = |t: f64| {
+                let mut q = g.clone();
+                let (ka, km) = (q.alpha.len(), q.alpha.len() + q.means.len());
+                match j {
+                    j if j < ka => q.alpha[j] += t,
+                    j if j < km => q.means[j - ka] += t,
+                    j => q.icf[j - km] += t,
+                }
+                q.gradient_adiff().1
+            };
+            let fd: Vec<f64> = shifted(h)
+                .iter()
+                .zip(shifted(-h))
+                .map(|(a, b)| (a - b) / (2.0 * h))
+                .collect();
+            let e = adbench::max_error(column, &fd);
+            assert!(
+                e < 1e-5,
+                "d{d}K{k}: column {j} vs differences, max err {e:e}"
+            );
+            for (i, hij) in column.iter().enumerate() {
+                let hji = columns[i][j];
+                assert!(
+                    (hij - hji).abs() <= 1e-10 * hij.abs().max(1.0),
+                    "d{d}K{k}: H[{i}][{j}] = {hij}, H[{j}][{i}] = {hji}"
+                );
+            }
+        }
+    }
+}

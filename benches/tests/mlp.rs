@@ -73,3 +73,42 @@ fn report_case_checks_pass() {
         assert!(check.ends_with(" ok"), "{check}");
     }
 }
+
+/// `f_hvp` of the loss: its gradient is `f_grad`'s, `H·v` agrees with
+/// central differences of `f_grad` along `v`, and `⟨u, H·v⟩ = ⟨H·u, v⟩`.
+#[test]
+fn hessian_vector_products() {
+    let (p, x, labels) = synthetic_data(BATCH, 9);
+    let (u, _, _) = synthetic_data(1, 10);
+    let (v, _, _) = synthetic_data(1, 11);
+    let (value, g, hv) = hvp(&p, &v, &x, &labels);
+    assert_relative_eq!(
+        value,
+        mlp_loss(&p.w1, &p.b1, &p.w2, &p.b2, &x, &labels),
+        max_relative = 1e-14
+    );
+    let (_, (w1, b1, w2, b2)) = mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, &x, &labels);
+    let grad = Params { w1, b1, w2, b2 };
+    assert_relative_eq!(
+        &g.flat()[..],
+        &grad.flat()[..],
+        max_relative = 1e-12,
+        epsilon = 1e-15
+    );
+    let h = 1e-5;
+    let grad_at = |t: f64| {
+        let q = p.axpy(t, &v);
+        let (_, (w1, b1, w2, b2)) = mlp_loss_grad(&q.w1, &q.b1, &q.w2, &q.b2, &x, &labels);
+        Params { w1, b1, w2, b2 }.flat()
+    };
+    let fd: Vec<f64> = grad_at(h)
+        .iter()
+        .zip(grad_at(-h))
+        .map(|(a, b)| (a - b) / (2.0 * h))
+        .collect();
+    assert_relative_eq!(&hv.flat()[..], &fd[..], max_relative = 1e-5, epsilon = 1e-8);
+    let (_, _, hu) = hvp(&p, &u, &x, &labels);
+    let dot =
+        |a: &Params, b: &Params| -> f64 { a.flat().iter().zip(b.flat()).map(|(x, y)| x * y).sum() };
+    assert_relative_eq!(dot(&u, &hv), dot(&hu, &v), max_relative = 1e-10);
+}

@@ -8,14 +8,15 @@
 
 use std::f64::consts::PI;
 
-use adiff::grad;
+use adiff::{grad, hvp, jvp};
 
 /// ln Σ exp(v_j), computed stably by subtracting the maximum first, so that
 /// no exp overflows.
 ///
 /// `#[grad]` derives `logsumexp_vjp` (for objectives that call it) and
-/// `logsumexp_grad` (GradBench's lse eval). `#[inline]` carries over to
-/// both, so that the objectives calling it from another crate can still
+/// `logsumexp_grad` (GradBench's lse eval); `#[jvp]` and `#[hvp]` derive
+/// `logsumexp_jvp` and `logsumexp_jvp_vjp`, which a caller's Hessian-vector
+/// product calls. `#[inline]` carries over to all of them, so that the objectives calling it from another crate can still
 /// inline it into their loop over points.
 ///
 /// ```
@@ -28,6 +29,8 @@ use adiff::grad;
 /// assert!(g.iter().all(|g| (g - 0.5).abs() < 1e-12));
 /// ```
 #[grad]
+#[jvp]
+#[hvp]
 #[inline]
 #[must_use]
 pub fn logsumexp(v: &[f64]) -> f64 {
