@@ -291,6 +291,10 @@ pub fn jacobian_lines(case: &Measured) -> Vec<String> {
     if let (Some(h), Some(g)) = (time("adiff f_hvp"), grad) {
         lines.push(format!("ratio {b} hvp/grad {:.3}", h / g));
     }
+    // The sweep alone: both into preallocated adjoints.
+    if let (Some(h), Some(v)) = (time("adiff f_jvp_vjp"), time("adiff f_vjp")) {
+        lines.push(format!("ratio {b} jvp_vjp/vjp {:.3}", h / v));
+    }
     lines
 }
 

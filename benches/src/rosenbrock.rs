@@ -199,6 +199,24 @@ pub fn case(n: usize) -> Case {
     }));
     #[cfg(feature = "peers")]
     runs.push(peers.jvp);
+    // The same sweep into preallocated adjoints, as "adiff f_vjp" is timed:
+    // without the two result `Vec`s `f_hvp` allocates.
+    runs.push(Run::new("adiff f_jvp_vjp", {
+        let (x, dir) = (x.clone(), dir.clone());
+        let (mut x_bar, mut dir_bar) = (vec![0.0; n], vec![0.0; n]);
+        move || {
+            x_bar.fill(0.0);
+            dir_bar.fill(0.0);
+            let (v, t) = rosenbrock_jvp_vjp(
+                black_box(&x),
+                &mut x_bar,
+                black_box(&dir),
+                &mut dir_bar,
+                (0.0, 1.0),
+            );
+            v + t + black_box(&x_bar)[0] + black_box(&dir_bar)[0]
+        }
+    }));
     runs.push(Run::new("adiff f_hvp", {
         let (x, dir) = (x.clone(), dir.clone());
         move || {
