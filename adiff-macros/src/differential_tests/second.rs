@@ -32,9 +32,9 @@ pub static REJECTED: AtomicUsize = AtomicUsize::new(0);
 pub const WRT: [bool; 4] = [true, true, false, false];
 
 /// Removes each `_jvp_vjp` that calls, directly or through another, a
-/// callee's `_jvp_vjp` that does not exist (`#[hvp]` rejected the callee):
-/// with the macros, rustc would not find that function, so the caller is
-/// rejected too, and counted so.
+/// callee's `_jvp_vjp` that does not exist (`#[hvp]` rejected the callee)
+/// or takes other arguments: with the macros, rustc would reject the call,
+/// so the caller is rejected too, and counted so.
 pub fn drop_unresolved(prog: &mut Program) {
     loop {
         let missing: Vec<String> = prog
@@ -43,13 +43,17 @@ pub fn drop_unresolved(prog: &mut Program) {
             .filter(|(_, f)| {
                 let mut unresolved = false;
                 crate::ir::for_each_stmt(&f.body, &mut |s| {
-                    if let Some(Op::Call(c, _)) = s.op() {
+                    if let Some(Op::Call(c, args)) = s.op() {
                         if c.derivative == Some(Kind::JvpVjp) {
                             let callee = c.path.segments.last().map(|l| l.ident.to_string());
                             let name = Kind::JvpVjp
                                 .name_of(&quote::format_ident!("{}", callee.unwrap_or_default()))
                                 .to_string();
-                            unresolved |= !prog.contains_key(&name);
+                            // A callee whose `buf` is a constant (left out
+                            // of `wrt`) but that the caller passes an active
+                            // buffer: rustc would reject the extra adjoints.
+                            unresolved |=
+                                prog.get(&name).is_none_or(|g| g.params.len() != args.len());
                         }
                     }
                 });
