@@ -53,15 +53,10 @@ pub fn only_wrt(ir: &Func, wrt: &[bool]) -> Func {
 /// carry a derivative that a constant cannot.
 pub fn reject_varied_scratch(ir: &Func, wrt: &[bool], diags: &mut Diags) {
     let scratch = only_wrt(ir, wrt);
-    let inputs: Vec<VarId> = scratch
-        .params
-        .iter()
-        .filter(|p| p.role.is_wrt())
-        .map(|p| p.var)
-        .collect();
-    // The analysis's own reports come again from forward mode; only
-    // whether a parameter is varied matters here.
-    let act = crate::activity::analyze(&scratch, &inputs, &[], &mut Diags::default());
+    // Inputs are the `wrt` parameters (a gradient's analysis: no `&mut`
+    // outputs). Its own reports come again from forward mode; only whether
+    // a parameter is varied matters here.
+    let act = crate::activity::for_derivative(&scratch, Kind::Grad, true, &mut Diags::default());
     for (before, after) in ir.params.iter().zip(&scratch.params) {
         let mutable = matches!(Ty::from_syn(&before.ty), Ty::Ref(true, _));
         if before.role.is_differentiable()

@@ -210,6 +210,26 @@ impl Gmm {
         (value, [ga, gm, gi].concat(), [ha, hm, hi].concat())
     }
 
+    /// The instance with (alpha, means, icf) moved by `t · v`, `v` laid
+    /// out as the gradient is.
+    ///
+    /// ```
+    /// use adiff_bench::gmm::Gmm;
+    /// let g = Gmm::synthetic(2, 3, 4, 1);
+    /// let mut v = vec![0.0; g.gradient_len()];
+    /// v[0] = 1.0;
+    /// assert_eq!(g.shifted(0.5, &v).alpha[0], g.alpha[0] + 0.5);
+    /// ```
+    #[must_use]
+    pub fn shifted(&self, t: f64, v: &[f64]) -> Gmm {
+        let mut q = self.clone();
+        let params = q.alpha.iter_mut().chain(&mut q.means).chain(&mut q.icf);
+        for (p, ve) in params.zip(v) {
+            *p += t * ve;
+        }
+        q
+    }
+
     /// The objective and its gradient from [`gmm_grad_by_hand`].
     ///
     /// ```
@@ -674,18 +694,7 @@ fn hvp_checks(
     (hvp_value, hvp_grad, hv): (f64, &[f64], &[f64]),
 ) -> Vec<String> {
     let step = 1e-6;
-    let grad_at = |t: f64| {
-        let mut q = g.clone();
-        let (k, km) = (q.alpha.len(), q.alpha.len() + q.means.len());
-        for (e, ve) in v.iter().enumerate() {
-            match e {
-                e if e < k => q.alpha[e] += t * ve,
-                e if e < km => q.means[e - k] += t * ve,
-                e => q.icf[e - km] += t * ve,
-            }
-        }
-        q.gradient_adiff().1
-    };
+    let grad_at = |t: f64| g.shifted(t, v).gradient_adiff().1;
     let fd: Vec<f64> = grad_at(step)
         .iter()
         .zip(grad_at(-step))

@@ -160,16 +160,9 @@ fn hessian_vector_products() {
             .collect();
         let h = 1e-6;
         for (j, column) in columns.iter().enumerate() {
-            let shifted = |t: f64| {
-                let mut q = g.clone();
-                let (ka, km) = (q.alpha.len(), q.alpha.len() + q.means.len());
-                match j {
-                    j if j < ka => q.alpha[j] += t,
-                    j if j < km => q.means[j - ka] += t,
-                    j => q.icf[j - km] += t,
-                }
-                q.gradient_adiff().1
-            };
+            let mut unit = vec![0.0; len];
+            unit[j] = 1.0;
+            let shifted = |t: f64| g.shifted(t, &unit).gradient_adiff().1;
             let fd: Vec<f64> = shifted(h)
                 .iter()
                 .zip(shifted(-h))
