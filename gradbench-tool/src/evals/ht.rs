@@ -4,7 +4,7 @@
 
 use std::hint::black_box;
 
-use adiff::jvp;
+use adiff::{jvp, Lanes};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -12,6 +12,10 @@ use super::{flatten, measure, nest, parse, unknown_function, Evaluated};
 
 /// Pose parameters: global rotation (3), translation (3), then 4 per finger.
 const THETA: usize = 26;
+
+/// The lanes of the Jacobian's one forward sweep: 26 theta columns and 2
+/// `us` columns (unused in the simple variant).
+const LANES: usize = THETA + 2;
 
 #[derive(Deserialize)]
 struct Input {
@@ -48,7 +52,7 @@ struct Model {
 /// the right, and its absolute transform chains the relative transforms
 /// from the root (`parents[b] < 0`); a parent precedes its children.
 #[allow(clippy::needless_range_loop)]
-#[jvp]
+#[jvp(vector)]
 pub fn bone_transforms(
     theta: &[f64],
     parents: &[i64],
@@ -120,7 +124,7 @@ pub fn bone_transforms(
 /// The skinned position of every vertex, `Σ_b weights[v][b]·(M_b·base_v)`,
 /// mirrored in x if asked, written into `vertices` (3 per vertex).
 #[allow(clippy::needless_range_loop)]
-#[jvp]
+#[jvp(vector)]
 pub fn skin(
     transforms: &[f64],
     base_positions: &[f64],
@@ -154,7 +158,7 @@ pub fn skin(
 /// Rotates every vertex by the angle-axis vector theta[0..3] and moves it
 /// by theta[3..6]. Rotations by less than 1e-4 radians count as none.
 #[allow(clippy::needless_range_loop)]
-#[jvp]
+#[jvp(vector)]
 pub fn place(theta: &[f64], vertices: &mut [f64]) {
     let norm = (theta[0] * theta[0] + theta[1] * theta[1] + theta[2] * theta[2]).sqrt();
     let mut g = [1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0];
@@ -189,7 +193,7 @@ pub fn place(theta: &[f64], vertices: &mut [f64]) {
 /// coordinates (`us[2i]`, `us[2i+1]`, 1 − both) on triangle
 /// `correspondences[i]`.
 #[allow(clippy::too_many_arguments, clippy::needless_range_loop)]
-#[jvp]
+#[jvp(vector)]
 pub fn hand_objective(
     theta: &[f64],
     us: &[f64],
@@ -337,61 +341,77 @@ impl Problem {
     }
 
     /// The Jacobian, row-major with one row per residual: two `us` columns
-    /// (complicated variant only), then the 26 theta columns. Each column
-    /// is one jvp. Residual i depends only on `us[i]`, so a tangent of 1 on
-    /// every `us[·][0]` gives the first `us` column for all rows at once.
-    fn jacobian(&self) -> (Vec<f64>, usize) {
+    /// (complicated variant only), then the 26 theta columns. All columns
+    /// come from one vector forward sweep (`hand_objective_jvpw`) of
+    /// [`LANES`] lanes, so the objective runs once: lane k < 26 is theta's
+    /// column k, and lanes 26 and 27 are the `us` columns. Residual i
+    /// depends only on `us[i]`, so a tangent of 1 on every `us[·][0]` gives
+    /// the first `us` column for all rows at once.
+    fn jacobian(&self, zero: &ZeroTangents) -> (Vec<f64>, usize) {
         let rows = self.residuals();
         let us_columns = if self.us.is_empty() { 0 } else { 2 };
-        let width = us_columns + THETA;
-        let mut jacobian = vec![0.0; rows * width];
-        // The model and observations are constants: their tangents are 0.
-        let zero_relatives = vec![0.0; self.base_relatives.len()];
-        let zero_inverses = vec![0.0; self.inverse_base_absolutes.len()];
-        let zero_positions = vec![0.0; self.base_positions.len()];
-        let zero_weights = vec![0.0; self.weights.len()];
-        let zero_points = vec![0.0; self.points.len()];
-        let mut theta_dot = [0.0; THETA];
-        let mut us_dot = vec![0.0; self.us.len()];
+        let theta_dot: Vec<Lanes<f64, LANES>> = (0..THETA).map(Lanes::unit).collect();
+        let us_dot: Vec<Lanes<f64, LANES>> = (0..self.us.len())
+            .map(|i| Lanes::unit(THETA + i % 2))
+            .collect();
         let mut err = vec![0.0; rows];
-        let mut err_dot = vec![0.0; rows];
-        for column in 0..width {
-            theta_dot.fill(0.0);
-            us_dot.fill(0.0);
-            if column < us_columns {
-                for i in (column..us_dot.len()).step_by(2) {
-                    us_dot[i] = 1.0;
-                }
-            } else {
-                theta_dot[column - us_columns] = 1.0;
-            }
-            hand_objective_jvp(
-                black_box(&self.theta),
-                &theta_dot,
-                black_box(&self.us),
-                &us_dot,
-                &self.parents,
-                &self.base_relatives,
-                &zero_relatives,
-                &self.inverse_base_absolutes,
-                &zero_inverses,
-                &self.base_positions,
-                &zero_positions,
-                &self.weights,
-                &zero_weights,
-                self.is_mirrored,
-                &self.triangles,
-                &self.correspondences,
-                &self.points,
-                &zero_points,
-                &mut err,
-                &mut err_dot,
-            );
-            for (r, d) in err_dot.iter().enumerate() {
-                jacobian[r * width + column] = *d;
-            }
-        }
+        let mut err_dot = vec![Lanes::zero(); rows];
+        hand_objective_jvpw::<LANES>(
+            black_box(&self.theta),
+            &theta_dot,
+            black_box(&self.us),
+            &us_dot,
+            &self.parents,
+            &self.base_relatives,
+            &zero.base_relatives,
+            &self.inverse_base_absolutes,
+            &zero.inverse_base_absolutes,
+            &self.base_positions,
+            &zero.base_positions,
+            &self.weights,
+            &zero.weights,
+            self.is_mirrored,
+            &self.triangles,
+            &self.correspondences,
+            &self.points,
+            &zero.points,
+            &mut err,
+            &mut err_dot,
+        );
+        let width = us_columns + THETA;
+        let jacobian = err_dot
+            .iter()
+            .flat_map(|d| {
+                let (theta, us) = d.0.split_at(THETA);
+                us[..us_columns].iter().chain(theta).copied()
+            })
+            .collect();
         (jacobian, width)
+    }
+}
+
+/// The tangents of the model and observations in `hand_objective_jvpw`:
+/// zero, since they are constants. They depend only on the input's sizes,
+/// so they are made once per input, with the flat buffers, before timing.
+#[derive(Clone)]
+struct ZeroTangents {
+    base_relatives: Vec<Lanes<f64, LANES>>,
+    inverse_base_absolutes: Vec<Lanes<f64, LANES>>,
+    base_positions: Vec<Lanes<f64, LANES>>,
+    weights: Vec<Lanes<f64, LANES>>,
+    points: Vec<Lanes<f64, LANES>>,
+}
+
+impl ZeroTangents {
+    fn new(p: &Problem) -> ZeroTangents {
+        let zeros = |len: usize| vec![Lanes::zero(); len];
+        ZeroTangents {
+            base_relatives: zeros(p.base_relatives.len()),
+            inverse_base_absolutes: zeros(p.inverse_base_absolutes.len()),
+            base_positions: zeros(p.base_positions.len()),
+            weights: zeros(p.weights.len()),
+            points: zeros(p.points.len()),
+        }
     }
 }
 
@@ -401,11 +421,14 @@ pub fn evaluate(function: &str, input: &RawValue) -> Result<Evaluated, String> {
     let problem = Problem::new(parse(input)?)?;
     match function {
         "objective" => measure(input, || problem.objective(), |err| err),
-        "jacobian" => measure(
-            input,
-            || problem.jacobian(),
-            |(jacobian, width)| nest(&jacobian, problem.residuals(), width),
-        ),
+        "jacobian" => {
+            let zero = ZeroTangents::new(&problem);
+            measure(
+                input,
+                || problem.jacobian(&zero),
+                |(jacobian, width)| nest(&jacobian, problem.residuals(), width),
+            )
+        }
         other => Err(unknown_function("ht", other)),
     }
 }
@@ -456,7 +479,7 @@ mod tests {
     /// coordinate of every correspondence at once.
     fn check(problem: &Problem) {
         let rows = problem.residuals();
-        let (jacobian, width) = problem.jacobian();
+        let (jacobian, width) = problem.jacobian(&ZeroTangents::new(&problem));
         let us_columns = width - THETA;
         assert_eq!(us_columns, if problem.us.is_empty() { 0 } else { 2 });
         for column in 0..width {
@@ -504,7 +527,7 @@ mod tests {
         let still = problem.objective();
         problem.theta[..3].copy_from_slice(&[1e-5, 0.0, 0.0]);
         assert_eq!(problem.objective(), still);
-        let (jacobian, width) = problem.jacobian();
+        let (jacobian, width) = problem.jacobian(&ZeroTangents::new(&problem));
         for r in 0..problem.residuals() {
             assert_eq!(jacobian[r * width], 0.0);
         }
