@@ -14,6 +14,10 @@ pub use adiff_runtime::Lanes;
 /// [`adiff_runtime::Matrix`].
 pub use adiff_runtime::Matrix;
 
+/// The plan `f_jacobian` follows for a chain of stages (`let a = p(x); let b
+/// = q(&a); r(&b)`): the matrix-chain dynamic program over the sizes.
+pub use adiff_runtime::chain;
+
 /// The marker for parameter types that carry no derivative; see
 /// [`adiff_runtime::Constant`].
 pub use adiff_runtime::Constant;

@@ -184,7 +184,7 @@ fn jacobian_fn(
         let (id, ty) = (&p.ident, &p.ty);
         quote!(#id: #ty)
     });
-    let body = crate::jacobian::body(sig, wrt, mode);
+    let body = crate::jacobian::body_of(sig, wrt, mode, &func.block);
     let crate::codegen::FnShell {
         attrs,
         vis,
@@ -243,6 +243,7 @@ pub(crate) mod tests {
                 Ok("grad") => Kind::Grad,
                 Ok("hvp") => Kind::Hvp,
                 Ok("hessian") => Kind::Hessian,
+                Ok("jacobian") => Kind::Jacobian,
                 _ => Kind::Jvp,
             };
             let attr = std::env::var("ADIFF_ATTR").unwrap_or_default();

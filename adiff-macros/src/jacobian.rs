@@ -20,6 +20,8 @@ macro_rules! q {
     };
 }
 
+mod chain;
+
 use crate::convention::{JacMode, Kind, ADJOINT_SUFFIX, TANGENT_SUFFIX};
 use crate::diag::Diags;
 use crate::sig::{ParamSig, Signature};
@@ -158,10 +160,20 @@ fn is_col(cols: &[&ParamSig], p: &ParamSig) -> bool {
     cols.iter().any(|c| c.ident == p.ident)
 }
 
-/// The body of `f_jacobian`.
+/// The body of `f_jacobian`: in automatic mode, of a function whose body
+/// is a chain of stages, the chain's order (`chain.rs`); otherwise the
+/// sweeps of the whole function.
+pub fn body_of(sig: &Signature, wrt: &[bool], mode: JacMode, block: &syn::Block) -> TokenStream {
+    match chain::detect(sig, wrt, block) {
+        Some(c) if mode == JacMode::Auto => chain::body(sig, &c),
+        _ => body(sig, wrt, mode),
+    }
+}
+
+/// The body of `f_jacobian` from sweeps of the whole function.
 /// `wrt` selects the parameters that get columns (all differentiable ones
 /// unless `wrt(..)` was given); the others get zero tangents and adjoints.
-pub fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
+fn body(sig: &Signature, wrt: &[bool], mode: JacMode) -> TokenStream {
     let rt = crate::runtime::path();
     let diff: Vec<&ParamSig> = sig.params.iter().filter(|p| p.differentiable).collect();
     let cols: Vec<&ParamSig> = sig

@@ -92,6 +92,17 @@ pub trait JacInput {
     /// The tangent that makes lane `k` direction `first + k`, when entry
     /// `e` of this input is column `offset + e`.
     fn seed<const W: usize>(&self, offset: usize, first: usize) -> Self::Seed<W>;
+    /// The tangent whose lane `k` at entry `e` is `m[(offset + e, first +
+    /// k)]` (zero past `m`'s last column): `W` columns of a matrix of
+    /// tangents, one row per entry.
+    fn seed_from<const W: usize>(
+        &self,
+        m: &Matrix<Self::Scalar>,
+        offset: usize,
+        first: usize,
+    ) -> Self::Seed<W>;
+    /// The adjoint shaped like `self` holding `flat`'s entries in order.
+    fn bar_from(&self, flat: &[Self::Scalar]) -> Self::Bar;
     /// The adjoint with entry `k` one and the others zero (all zero when
     /// `k` is out of range).
     fn bar_unit(&self, k: usize) -> Self::Bar;
@@ -117,6 +128,16 @@ macro_rules! scalar_input {
                     Some(k) => Lanes::unit(k),
                     None => Lanes::zero(),
                 }
+            }
+            fn seed_from<const W: usize>(&self, m: &Matrix<$s>, offset: usize, first: usize) -> Lanes<$s, W> {
+                let row = m.row(offset);
+                let mut l = Lanes::zero();
+                let n = row.len().saturating_sub(first).min(W);
+                l.0[..n].copy_from_slice(&row[first..first + n]);
+                l
+            }
+            fn bar_from(&self, flat: &[$s]) -> $s {
+                flat[0]
             }
             fn bar_unit(&self, k: usize) -> $s {
                 if k == 0 { 1.0 } else { 0.0 }
@@ -154,6 +175,28 @@ impl<T: JacInput, const N: usize> JacInput for [T; N] {
             let s = self[i].seed(off, first);
             off += self[i].flat_len();
             s
+        })
+    }
+    fn seed_from<const W: usize>(
+        &self,
+        m: &Matrix<T::Scalar>,
+        offset: usize,
+        first: usize,
+    ) -> Self::Seed<W> {
+        let mut off = offset;
+        core::array::from_fn(|i| {
+            let s = self[i].seed_from(m, off, first);
+            off += self[i].flat_len();
+            s
+        })
+    }
+    fn bar_from(&self, flat: &[T::Scalar]) -> Self::Bar {
+        let mut off = 0;
+        core::array::from_fn(|i| {
+            let l = self[i].flat_len();
+            let b = self[i].bar_from(&flat[off..off + l]);
+            off += l;
+            b
         })
     }
     fn bar_unit(&self, k: usize) -> Self::Bar {
@@ -200,6 +243,32 @@ impl<T: JacInput> JacInput for [T] {
             })
             .collect()
     }
+    fn seed_from<const W: usize>(
+        &self,
+        m: &Matrix<T::Scalar>,
+        offset: usize,
+        first: usize,
+    ) -> Self::Seed<W> {
+        let mut off = offset;
+        self.iter()
+            .map(|x| {
+                let s = x.seed_from(m, off, first);
+                off += x.flat_len();
+                s
+            })
+            .collect()
+    }
+    fn bar_from(&self, flat: &[T::Scalar]) -> Self::Bar {
+        let mut off = 0;
+        self.iter()
+            .map(|x| {
+                let l = x.flat_len();
+                let b = x.bar_from(&flat[off..off + l]);
+                off += l;
+                b
+            })
+            .collect()
+    }
     fn bar_unit(&self, k: usize) -> Self::Bar {
         let mut off = 0;
         self.iter()
@@ -230,6 +299,17 @@ impl<T: JacInput> JacInput for Vec<T> {
     }
     fn seed<const W: usize>(&self, offset: usize, first: usize) -> Self::Seed<W> {
         self.as_slice().seed(offset, first)
+    }
+    fn seed_from<const W: usize>(
+        &self,
+        m: &Matrix<T::Scalar>,
+        offset: usize,
+        first: usize,
+    ) -> Self::Seed<W> {
+        self.as_slice().seed_from(m, offset, first)
+    }
+    fn bar_from(&self, flat: &[T::Scalar]) -> Self::Bar {
+        self.as_slice().bar_from(flat)
     }
     fn bar_unit(&self, k: usize) -> Self::Bar {
         self.as_slice().bar_unit(k)

@@ -27,6 +27,7 @@
 extern crate alloc;
 
 mod accumulate;
+pub mod chain;
 mod constant;
 mod indices;
 pub mod jac;
