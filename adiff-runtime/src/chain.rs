@@ -125,6 +125,8 @@ pub fn plan(dims: &[usize]) -> Prediction {
             } else {
                 (r, Plan::Reverse { from: i, to: j })
             };
+            // `best` is indexed by two ends, so a range loop reads clearest.
+            #[allow(clippy::needless_range_loop)]
             for m in i + 1..j {
                 let cost = best[i][m].0 + best[m][j].0 + d(j) * d(m) * d(i);
                 if cost < choice.0 {
@@ -338,6 +340,8 @@ mod tests {
         );
     }
 
+    type Boxed<'a> = Box<dyn Fn(&Matrix<f64>) -> Matrix<f64> + 'a>;
+
     #[test]
     fn a_plan_executes_as_the_product_of_the_stage_jacobians() {
         // Linear stages with known matrices: every plan gives their product.
@@ -352,13 +356,13 @@ mod tests {
             })
             .collect();
         let dims = [2, 3, 1, 4];
-        let fwd: Vec<Box<dyn Fn(&Matrix<f64>) -> Matrix<f64>>> = mats
+        let fwd: Vec<Boxed<'_>> = mats
             .iter()
-            .map(|m| Box::new(move |t: &Matrix<f64>| product(m, t)) as Box<dyn Fn(&_) -> _>)
+            .map(|m| Box::new(move |t: &Matrix<f64>| product(m, t)) as Boxed<'_>)
             .collect();
-        let rev: Vec<Box<dyn Fn(&Matrix<f64>) -> Matrix<f64>>> = mats
+        let rev: Vec<Boxed<'_>> = mats
             .iter()
-            .map(|m| Box::new(move |c: &Matrix<f64>| product(c, m)) as Box<dyn Fn(&_) -> _>)
+            .map(|m| Box::new(move |c: &Matrix<f64>| product(c, m)) as Boxed<'_>)
             .collect();
         let fwd: Vec<Apply<'_, f64>> = fwd.iter().map(|f| &**f).collect();
         let rev: Vec<Apply<'_, f64>> = rev.iter().map(|f| &**f).collect();

@@ -212,6 +212,127 @@ fn sweeps_case() -> Case {
     }
 }
 
+/// A dense stage of the chain: `m` outputs `tanh(Σ_j w_ij x_j)`, with
+/// weights from the indices, so one run costs O(n m).
+#[allow(clippy::needless_range_loop)]
+#[jacobian]
+#[must_use]
+pub fn dense(x: &[f64], m: usize) -> Vec<f64> {
+    let mut out = vec![0.0; m];
+    for i in 0..m {
+        let mut s = 0.0;
+        for j in 0..x.len() {
+            let w = ((i * 7 + j * 3) % 11) as f64 / 11.0 - 0.45;
+            s += w * x[j];
+        }
+        out[i] = (s / (x.len() as f64).sqrt()).tanh();
+    }
+    out
+}
+
+/// The chain's stages: 500 → 500, 500 → 5, 5 → 500.
+#[jacobian]
+#[must_use]
+pub fn stage_p(x: &[f64]) -> Vec<f64> {
+    dense(x, 500)
+}
+
+/// 500 → 5, the narrow point.
+#[jacobian]
+#[must_use]
+pub fn stage_q(a: &[f64]) -> Vec<f64> {
+    dense(a, 5)
+}
+
+/// 5 → 500.
+#[jacobian]
+#[must_use]
+pub fn stage_r(b: &[f64]) -> Vec<f64> {
+    dense(b, 500)
+}
+
+macro_rules! chain_fn {
+    ($(#[$a:meta])* $name:ident) => {
+        /// Seed 001's chain `r(q(p(x)))`, narrowest in the middle.
+        $(#[$a])*
+        #[must_use]
+        pub fn $name(x: &[f64]) -> Vec<f64> {
+            let a = stage_p(x);
+            let b = stage_q(&a);
+            stage_r(&b)
+        }
+    };
+}
+
+chain_fn!(
+    #[jacobian]
+    chain
+);
+chain_fn!(
+    #[jacobian(mode = forward)]
+    chain_fwd
+);
+chain_fn!(
+    #[jacobian(mode = reverse)]
+    chain_rev
+);
+
+/// The chain |x| = |y| = 500 with |b| = 5: automatic mode (the dynamic
+/// program's order) against both pure modes, with the costs predicted.
+fn chain_case() -> Case {
+    let dims = [500, 500, 5, 500];
+    let x = input(500);
+    let (ja, jf, jr) = (
+        chain_jacobian(&x).1,
+        chain_fwd_jacobian(&x).1,
+        chain_rev_jacobian(&x).1,
+    );
+    let p = adiff::chain::plan(&dims);
+    let (x1, x2, x3, x4) = (x.clone(), x.clone(), x.clone(), x.clone());
+    Case {
+        benchmark: "jac_chain_500_500_5_500".into(),
+        detail: format!(
+            "dense stages 500 -> 500 -> 5 -> 500; plan {}; predicted multiply-adds: forward {:.3e}, reverse {:.3e}, chosen {:.3e}",
+            p.plan, p.forward, p.reverse, p.chosen
+        ),
+        checks: vec![
+            check_line("auto vs forced forward", jac_diff(&ja, &jf), 1e-12),
+            check_line("auto vs forced reverse", jac_diff(&ja, &jr), 1e-12),
+        ],
+        runs: vec![
+            Run::new("f", move || chain(black_box(&x1))[0]),
+            Run::new("adiff f_jacobian auto", move || {
+                chain_jacobian(black_box(&x2)).1[(0, 0)]
+            }),
+            Run::new("adiff f_jacobian forward", move || {
+                chain_fwd_jacobian(black_box(&x3)).1[(0, 0)]
+            }),
+            Run::new("adiff f_jacobian reverse", move || {
+                chain_rev_jacobian(black_box(&x4)).1[(0, 0)]
+            }),
+        ],
+    }
+}
+
+/// The predicted costs of the chain case as ratio lines (chosen over the
+/// better pure mode, and each pure mode over the chosen order), so the
+/// report shows the prediction beside the measured `auto/best_forced`.
+#[must_use]
+pub fn chain_prediction_lines() -> Vec<String> {
+    let p = adiff::chain::plan(&[500, 500, 5, 500]);
+    let b = "jac_chain_500_500_5_500";
+    vec![
+        format!(
+            "ratio {b} predicted_forward/chosen {:.3}",
+            p.forward / p.chosen
+        ),
+        format!(
+            "ratio {b} predicted_reverse/chosen {:.3}",
+            p.reverse / p.chosen
+        ),
+    ]
+}
+
 /// Every case of this benchmark.
 #[must_use]
 pub fn cases() -> Vec<Case> {
@@ -244,5 +365,6 @@ pub fn cases() -> Vec<Case> {
         dynamic_case(1000, 10),
         dynamic_case(100, 100),
         sweeps_case(),
+        chain_case(),
     ]
 }

@@ -243,6 +243,9 @@ pub fn ratio_lines(cases: &[Measured]) -> Vec<String> {
             }
         }
         lines.extend(jacobian_lines(case));
+        if case.benchmark == "jac_chain_500_500_5_500" {
+            lines.extend(jacobian::chain_prediction_lines());
+        }
     }
     lines
 }

@@ -479,7 +479,7 @@ mod tests {
     /// coordinate of every correspondence at once.
     fn check(problem: &Problem) {
         let rows = problem.residuals();
-        let (jacobian, width) = problem.jacobian(&ZeroTangents::new(&problem));
+        let (jacobian, width) = problem.jacobian(&ZeroTangents::new(problem));
         let us_columns = width - THETA;
         assert_eq!(us_columns, if problem.us.is_empty() { 0 } else { 2 });
         for column in 0..width {
