@@ -974,3 +974,42 @@ mod wrt_excluded_callee_argument {
         assert_relative_eq!(g[1], c * xs[1], max_relative = 1e-14);
     }
 }
+
+/// `(0..40).map(|i| ..).collect()` over an integer literal range: the trip
+/// count `max(40, 0)` was spelt `f64::max(40, 0)` and did not compile.
+mod literal_range_collect {
+    use super::*;
+
+    #[jvp]
+    #[vjp]
+    fn spread(b: [f64; 2]) -> Vec<f64> {
+        (0..40)
+            .map(|i| {
+                let t = i as f64 * 0.05;
+                (b[0] * t).exp() * (b[1] + t).cos()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn closed_form_and_dot_product() {
+        let b = [0.3, -0.2];
+        let u = [0.7, -1.1];
+        let (y, yd) = spread_jvp(b, u);
+        assert_eq!(y, spread(b));
+        assert_eq!(y.len(), 40);
+        let w: Vec<f64> = (0..40).map(|i| (i as f64 * 0.37).sin()).collect();
+        for i in 0..40 {
+            let t = i as f64 * 0.05;
+            let (e, c) = ((b[0] * t).exp(), (b[1] + t).cos());
+            let exact = u[0] * t * e * c - u[1] * e * (b[1] + t).sin();
+            assert_relative_eq!(yd[i], exact, max_relative = 1e-12, epsilon = 1e-14);
+        }
+        let mut b_bar = [0.0; 2];
+        let y2 = spread_vjp(b, &mut b_bar, w.clone());
+        assert_eq!(y2, y);
+        let lhs: f64 = w.iter().zip(&yd).map(|(a, b)| a * b).sum();
+        let rhs = b_bar[0] * u[0] + b_bar[1] * u[1];
+        assert_relative_eq!(lhs, rhs, max_relative = 1e-12, epsilon = 1e-14);
+    }
+}

@@ -231,7 +231,12 @@ impl Writer<'_> {
                 .find_map(|a| crate::typing::atom_ty(self.func, a).prec())
         });
         let all: Vec<TokenStream> = args.iter().map(|a| self.atom(a)).collect();
-        if recv_is_literal {
+        // An integer `max`/`min` of a literal (a range's trip count,
+        // `max(40, 0)`) is `Ord`'s, whatever the integer type.
+        let int_literal = matches!(args.first(), Some(Atom::Const(Const::Lit(syn::Lit::Int(i)))) if i.suffix().is_empty());
+        if int_literal && matches!(e, Elem::Max | Elem::Min) {
+            quote!(::core::cmp::Ord::#name(#(#all),*))
+        } else if recv_is_literal {
             let p = format_ident!("{}", prec.unwrap_or(Prec::F64).name());
             quote!(#p::#name(#(#all),*))
         } else {
