@@ -5,7 +5,7 @@
 //! The Jacobian of the chain is the product of the stages' Jacobians,
 //! `J = J_r · J_q · J_p`. Each factor, or each run of consecutive factors,
 //! can be had by sweeps through those stages: forward sweeps, one per
-//! [`WIDTH`](crate::jac::WIDTH) columns, or reverse sweeps, one per row.
+//! [`WIDTH`] columns, or reverse sweeps, one per row.
 //! Between such pieces the matrices are multiplied. When the narrowest
 //! value sits in the middle (|x| = |y| = 500, |b| = 5), reverse sweeps to
 //! the narrow point and a forward sweep after it, joined by one product,
