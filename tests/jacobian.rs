@@ -9,42 +9,16 @@
 
 mod common;
 
+use common::jacobian_checks;
+
 use approx::assert_relative_eq;
 
 macro_rules! suite {
     ($F:ident, $h:ident, $rel:expr, $fd_step:expr, $fd_tol:expr) => {
         use super::*;
-        use adiff::{jacobian, Matrix};
+        use adiff::jacobian;
 
-        fn assert_same(a: &Matrix<$F>, b: &Matrix<$F>) {
-            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
-            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
-                assert_relative_eq!(x, y, max_relative = $rel, epsilon = $rel);
-            }
-        }
-
-        /// Central differences of `f` flattened: `f(x)` for a flat input.
-        fn fd(x: &[$F], f: impl Fn(&[$F]) -> Vec<$F>) -> Matrix<$F> {
-            let m = f(x).len();
-            let mut j = Matrix::zeros(m, x.len());
-            for c in 0..x.len() {
-                let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
-                xp[c] += $fd_step;
-                xm[c] -= $fd_step;
-                let (fp, fm) = (f(&xp), f(&xm));
-                for r in 0..m {
-                    j[(r, c)] = (fp[r] - fm[r]) / (2.0 * $fd_step);
-                }
-            }
-            j
-        }
-
-        fn assert_fd(a: &Matrix<$F>, b: &Matrix<$F>) {
-            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
-            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
-                assert_relative_eq!(x, y, max_relative = $fd_tol, epsilon = $fd_tol);
-            }
-        }
+        jacobian_checks!($F, $rel, $fd_step, $fd_tol);
 
         /// Tall: n = 3, m = 12 (a loop and a branch).
         #[jacobian]

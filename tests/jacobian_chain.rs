@@ -3,47 +3,23 @@
 //! `adiff::chain` over the stage sizes. Its Jacobian agrees with both forced
 //! modes (sweeps of the whole function), with central differences and with
 //! the product of the stages' own Jacobians, for `f64` and `f32`, whichever
-//! plan the sizes give: pure forward, pure reverse, or a hybrid.
+//! plan the sizes give: pure forward, pure reverse, or a hybrid. The forced
+//! copies call the chain as one stage, which is not a chain, so they sweep
+//! the whole function.
 
 // The stages' own `_jacobian`s are called only in some tests.
 #![allow(dead_code)]
 
-use approx::assert_relative_eq;
+mod common;
+
+use common::jacobian_checks;
 
 macro_rules! suite {
     ($F:ident, $rel:expr, $fd_step:expr, $fd_tol:expr) => {
         use super::*;
         use adiff::{chain, jacobian, Matrix};
 
-        fn assert_same(a: &Matrix<$F>, b: &Matrix<$F>) {
-            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
-            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
-                assert_relative_eq!(x, y, max_relative = $rel, epsilon = $rel);
-            }
-        }
-
-        /// Central differences of `f`, one column per entry of `x`.
-        fn fd(x: &[$F], f: impl Fn(&[$F]) -> Vec<$F>) -> Matrix<$F> {
-            let m = f(x).len();
-            let mut j = Matrix::zeros(m, x.len());
-            for c in 0..x.len() {
-                let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
-                xp[c] += $fd_step;
-                xm[c] -= $fd_step;
-                let (fp, fm) = (f(&xp), f(&xm));
-                for r in 0..m {
-                    j[(r, c)] = (fp[r] - fm[r]) / (2.0 * $fd_step);
-                }
-            }
-            j
-        }
-
-        fn assert_fd(a: &Matrix<$F>, b: &Matrix<$F>) {
-            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
-            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
-                assert_relative_eq!(x, y, max_relative = $fd_tol, epsilon = $fd_tol);
-            }
-        }
+        jacobian_checks!($F, $rel, $fd_step, $fd_tol);
 
         fn product(a: &Matrix<$F>, b: &Matrix<$F>) -> Matrix<$F> {
             let mut out = Matrix::zeros(a.rows(), b.cols());
@@ -116,16 +92,12 @@ macro_rules! suite {
 
         #[jacobian(mode = forward)]
         pub fn hourglass_f(x: &[$F]) -> Vec<$F> {
-            let a = layer40(x);
-            let b = narrow(&a);
-            spread(b)
+            hourglass(x)
         }
 
         #[jacobian(mode = reverse)]
         pub fn hourglass_r(x: &[$F]) -> Vec<$F> {
-            let a = layer40(x);
-            let b = narrow(&a);
-            spread(b)
+            hourglass(x)
         }
 
         fn input(n: usize) -> Vec<$F> {
@@ -166,10 +138,7 @@ macro_rules! suite {
 
         #[jacobian(mode = reverse)]
         pub fn fan_out_r(x: &[$F]) -> Vec<$F> {
-            let x = layer3(x);
-            let x: [$F; 2] = narrow(&x);
-            let y = spread(x);
-            y
+            fan_out(x)
         }
 
         #[test]
@@ -194,8 +163,7 @@ macro_rules! suite {
 
         #[jacobian(mode = forward)]
         pub fn funnel_f(x: &[$F]) -> [$F; 2] {
-            let a = layer40(x);
-            narrow(&a)
+            funnel(x)
         }
 
         #[test]
@@ -226,12 +194,7 @@ macro_rules! suite {
 
         #[jacobian(mode = forward)]
         pub fn twice_f(x: &[$F]) -> Vec<$F> {
-            let a = layer40(x);
-            let b = narrow(&a);
-            let c = spread(b);
-            let d = layer40(&c);
-            let e = narrow(&d);
-            spread(e)
+            twice(x)
         }
 
         #[test]

@@ -68,6 +68,44 @@ impl Lcg {
     }
 }
 
+/// `assert_same` (two Jacobians agree to `$rel`), `fd` (central
+/// differences of a flat function, step `$fd_step`) and `assert_fd` (a
+/// Jacobian against them, to `$fd_tol`) for the Jacobian tests over `$F`.
+macro_rules! jacobian_checks {
+    ($F:ident, $rel:expr, $fd_step:expr, $fd_tol:expr) => {
+        fn assert_same(a: &adiff::Matrix<$F>, b: &adiff::Matrix<$F>) {
+            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
+            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
+                approx::assert_relative_eq!(x, y, max_relative = $rel, epsilon = $rel);
+            }
+        }
+
+        /// Central differences of `f`, one column per entry of `x`.
+        fn fd(x: &[$F], f: impl Fn(&[$F]) -> Vec<$F>) -> adiff::Matrix<$F> {
+            let m = f(x).len();
+            let mut j = adiff::Matrix::zeros(m, x.len());
+            for c in 0..x.len() {
+                let (mut xp, mut xm) = (x.to_vec(), x.to_vec());
+                xp[c] += $fd_step;
+                xm[c] -= $fd_step;
+                let (fp, fm) = (f(&xp), f(&xm));
+                for r in 0..m {
+                    j[(r, c)] = (fp[r] - fm[r]) / (2.0 * $fd_step);
+                }
+            }
+            j
+        }
+
+        fn assert_fd(a: &adiff::Matrix<$F>, b: &adiff::Matrix<$F>) {
+            assert_eq!((a.rows(), a.cols()), (b.rows(), b.cols()));
+            for (x, y) in a.as_slice().iter().zip(b.as_slice()) {
+                approx::assert_relative_eq!(x, y, max_relative = $fd_tol, epsilon = $fd_tol);
+            }
+        }
+    };
+}
+pub(crate) use jacobian_checks;
+
 macro_rules! real_helpers {
     ($R:ident, $fd_body:item, $ex_rel:expr, $ex_abs:expr, $fd_rel:expr, $fd_abs:expr) => {
         /// The float type of this helper module.

@@ -11,7 +11,6 @@
 //! generated beside this, already require and check at the call.
 
 use proc_macro2::TokenStream;
-use quote::format_ident;
 
 use super::{flat_of_floats, local, pass_of, scalar_type, Pass};
 use crate::convention::Kind;
@@ -190,8 +189,7 @@ pub fn body(sig: &Signature, chain: &Chain) -> TokenStream {
         }
         lens.push(q!(#rt::jac::JacInput::flat_len(&#out)));
         let (jvpw, vjp) = (derivative(func, Kind::JvpW), derivative(func, Kind::Vjp));
-        let (f, r) = (format_ident!("fwd{s}"), format_ident!("rev{s}"));
-        let (f, r) = (local(&f.to_string()), local(&r.to_string()));
+        let (f, r) = (local(&format!("fwd{s}")), local(&format!("rev{s}")));
         let tangent = if tangent_by_ref { q!(&d) } else { q!(d) };
         stages.extend(q! {
             let #f = |t: &#rt::Matrix<#s_ty>| -> #rt::Matrix<#s_ty> {
