@@ -48,6 +48,12 @@ pub struct Deferred {
 impl Writer<'_> {
     /// The tokens of `s`, with its deferred form when it is a `let`.
     pub(super) fn emitted(&self, s: &Stmt) -> Emitted {
+        if self.folds.is_folded_let(s) {
+            return Emitted {
+                tokens: TokenStream::new(),
+                deferred: None,
+            };
+        }
         let deferred = match s {
             Stmt::Let { pat, init, span } => {
                 let vars: Vec<_> = match pat {
@@ -145,7 +151,12 @@ pub fn join(stmts: Vec<Emitted>, tail: Option<TokenStream>) -> TokenStream {
         }
         if !decls.is_empty() {
             let (pats, tys): (Vec<_>, Vec<_>) = decls.into_iter().unzip();
-            out.extend(quote!(let (#(#pats,)*): (#(#tys,)*);));
+            // `let (a, b);` leaves the types to inference, as `(_, _)` would.
+            if tys.iter().all(|t| t.to_string() == "_") {
+                out.extend(quote!(let (#(#pats,)*);));
+            } else {
+                out.extend(quote!(let (#(#pats,)*): (#(#tys,)*);));
+            }
         }
         out.extend(quote!({ #body }));
     }

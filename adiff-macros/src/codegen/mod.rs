@@ -8,6 +8,7 @@ use proc_macro2::{Literal, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
 mod chunks;
+mod fold;
 mod op;
 mod stmt;
 
@@ -36,17 +37,23 @@ pub struct Writer<'f> {
     names: Names,
     mutated: std::collections::HashSet<VarId>,
     read: std::collections::HashSet<VarId>,
+    /// Temporaries printed in place of their one read.
+    folds: fold::Folds,
     /// Vector forward mode (`FnShell::lanes`).
     lanes: bool,
 }
 
 /// Emits a whole function.
 pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
+    let names = crate::names::assign(func);
+    let mutated = crate::ir::written(&func.body);
+    let folds = fold::plan(func, &mutated, &names);
     let g = Writer {
         func,
-        names: crate::names::assign(func),
-        mutated: crate::ir::written(&func.body),
+        names,
+        mutated,
         read: crate::usage::read(&func.body),
+        folds,
         lanes: shell.lanes,
     };
     let params = func.params.iter().map(|p| {
@@ -110,14 +117,35 @@ impl Writer<'_> {
     }
 
     fn atom(&self, a: &Atom) -> TokenStream {
+        self.atom_prec(a).0
+    }
+
+    /// An atom's tokens and binding strength: a folded temporary prints as
+    /// its operation.
+    fn atom_prec(&self, a: &Atom) -> (TokenStream, fold::Prec) {
         match a {
-            Atom::Var(v) => self.ident(*v).into_token_stream(),
-            Atom::Const(c) => const_tokens(c),
+            Atom::Var(v) => match self.folds.get(*v) {
+                Some((op, span)) => self.expr(op, *span),
+                None => (self.ident(*v).into_token_stream(), fold::Prec::Primary),
+            },
+            Atom::Const(c) => (const_tokens(c), fold::Prec::Primary),
+        }
+    }
+
+    /// An atom in a position that needs at least `need`'s binding strength,
+    /// parenthesised if it binds more loosely.
+    fn operand(&self, a: &Atom, need: fold::Prec) -> TokenStream {
+        let (t, p) = self.atom_prec(a);
+        if p < need {
+            quote!((#t))
+        } else {
+            t
         }
     }
 
     fn place(&self, p: &Place) -> TokenStream {
-        let mut t = self.ident(p.base).into_token_stream();
+        // A folded scalar read as a place (`Op::Load` of the bare variable).
+        let mut t = self.operand(&Atom::Var(p.base), fold::Prec::Primary);
         let n = p.proj.len();
         for (i, proj) in p.proj.iter().enumerate() {
             t = match proj {
@@ -126,8 +154,8 @@ impl Writer<'_> {
                     quote!(#t[#a])
                 }
                 Proj::Slice(b) => {
-                    let lo = b.lo.as_ref().map(|a| self.atom(a));
-                    let hi = b.hi.as_ref().map(|a| self.atom(a));
+                    let lo = b.lo.as_ref().map(|a| self.operand(a, fold::Prec::BitOr));
+                    let hi = b.hi.as_ref().map(|a| self.operand(a, fold::Prec::BitOr));
                     if b.inclusive {
                         quote!(#t[#lo..=#hi])
                     } else {
@@ -280,7 +308,22 @@ impl Writer<'_> {
         if !place.proj.is_empty() {
             return None;
         }
-        let is_self = |a: &Atom| matches!(a, Atom::Var(v) if *v == place.base);
+        // The target itself, or a folded copy of it (`t18 = power`).
+        let is_self = |a: &Atom| match a {
+            Atom::Var(v) => {
+                *v == place.base
+                    || self
+                        .folds
+                        .get(*v)
+                        .is_some_and(|(o, _)| o.copy_of() == Some(place.base))
+            }
+            Atom::Const(_) => false,
+        };
+        // `x = t9` with `t9 = x * y` folded is `x *= y` too.
+        let op = op
+            .copy_of()
+            .and_then(|v| self.folds.get(v))
+            .map_or(op, |(o, _)| o);
         let (o, rhs) = match op {
             Op::Bin(b, x, y) => {
                 let rhs = if is_self(x) {

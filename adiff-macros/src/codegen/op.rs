@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
+use super::fold::Prec as P;
 use super::{bin_tokens, Writer};
 use crate::elem::Elem;
 use crate::ir::{Atom, Const, Op, Proj, Term};
@@ -10,20 +11,37 @@ use crate::ty::{Prec, Ty};
 
 impl Writer<'_> {
     pub(super) fn op(&self, op: &Op, span: Span) -> TokenStream {
-        match op {
-            Op::Use(a) => self.atom(a),
+        self.expr(op, span).0
+    }
+
+    /// The tokens of `op` and how tightly they bind (see [`fold`]): a
+    /// folded operand is parenthesised only where its position needs it.
+    ///
+    /// [`fold`]: super::fold
+    pub(super) fn expr(&self, op: &Op, span: Span) -> (TokenStream, P) {
+        let tokens = match op {
+            Op::Use(a) => return self.atom_prec(a),
             Op::Load(p) => self.place(p),
             Op::Bin(b, x, y) => {
-                let (x, y) = (self.atom(x), self.atom(y));
+                let p = bin_prec(*b);
+                // `a as usize < b` would start generic arguments.
+                let left = match b {
+                    crate::ir::BinOp::Lt | crate::ir::BinOp::Shl => P::Unary,
+                    _ if p == P::Compare => P::Shift,
+                    _ => p,
+                };
+                let right = above(p);
+                let (x, y) = (self.operand(x, left), self.operand(y, right));
                 let o = bin_tokens(*b, span);
-                quote!(#x #o #y)
+                return (quote!(#x #o #y), p);
             }
             Op::Unary(u, x) => {
-                let x = self.atom(x);
-                match u {
+                let x = self.operand(x, P::Unary);
+                let t = match u {
                     crate::ir::UnOp::Neg => quote_spanned!(span=> -#x),
                     crate::ir::UnOp::Not => quote_spanned!(span=> !#x),
-                }
+                };
+                return (t, P::Unary);
             }
             Op::Cast(x, t) if self.lanes && self.is_tangent(x) => {
                 let (rt, x) = (crate::runtime::path(), self.atom(x));
@@ -35,17 +53,17 @@ impl Writer<'_> {
                 quote!(#rt::LaneCast::<#p>::lane_cast(#x))
             }
             Op::Cast(x, t) => {
-                let x = self.atom(x);
-                quote_spanned!(span=> #x as #t)
+                let x = self.operand(x, P::Cast);
+                return (quote_spanned!(span=> #x as #t), P::Cast);
             }
             Op::CastPrec(x, p) => {
-                let x = self.atom(x);
+                let x = self.operand(x, P::Cast);
                 let p = format_ident!("{}", p.name());
-                quote!(#x as #p)
+                return (quote!(#x as #p), P::Cast);
             }
             Op::Elem(e, args, prec) => self.elem(*e, args, *prec, span),
             Op::Method(recv, name, args) => {
-                let recv = self.atom(recv);
+                let recv = self.operand(recv, P::Primary);
                 let args = args.iter().map(|a| self.atom(a));
                 quote!(#recv.#name(#(#args),*))
             }
@@ -75,9 +93,9 @@ impl Writer<'_> {
                 hi,
                 inclusive,
             } => {
-                let x = self.atom(x);
-                let lo = lo.as_ref().map(|a| self.atom(a));
-                let hi = hi.as_ref().map(|a| self.atom(a));
+                let x = self.operand(x, P::Unary);
+                let lo = lo.as_ref().map(|a| self.operand(a, P::Compare));
+                let hi = hi.as_ref().map(|a| self.operand(a, P::Compare));
                 let dots = if *inclusive && hi.is_some() {
                     quote_spanned!(span=> ..=)
                 } else {
@@ -87,9 +105,9 @@ impl Writer<'_> {
             }
             Op::Select(c, a, b) => {
                 let (c, a, b) = (self.atom(c), self.atom(a), self.atom(b));
-                quote!(if #c { #a } else { #b })
+                return (quote!(if #c { #a } else { #b }), P::Select);
             }
-            Op::Lin(terms) => self.lin(terms, span),
+            Op::Lin(terms) => return self.lin(terms, span),
             Op::Grow(p) => {
                 let p = self.place(p);
                 quote!(#p.push(::core::default::Default::default()))
@@ -112,7 +130,8 @@ impl Writer<'_> {
             | Op::TapeNewOwned
             | Op::TapePeek(..)
             | Op::TapePop(_) => self.aggregate_op(op),
-        }
+        };
+        (tokens, P::Primary)
     }
 
     /// Operations that build, read or zero aggregates, and tape operations.
@@ -127,8 +146,11 @@ impl Writer<'_> {
                     quote!((#(#xs),*))
                 }
             }
+            // Folded elements of arrays keep their parentheses: clippy's
+            // `possible_missing_comma` reads `[a - b, ..]` from a macro's
+            // spans as a missing comma.
             Op::Array(xs) => {
-                let xs = xs.iter().map(|a| self.atom(a));
+                let xs = xs.iter().map(|a| self.operand(a, P::Primary));
                 quote!([#(#xs),*])
             }
             Op::Repeat(x, n) => {
@@ -140,7 +162,7 @@ impl Writer<'_> {
                 quote!(::std::vec![#x; #n])
             }
             Op::VecList(xs) => {
-                let xs = xs.iter().map(|a| self.atom(a));
+                let xs = xs.iter().map(|a| self.operand(a, P::Primary));
                 quote!(::std::vec![#(#xs),*])
             }
             Op::Len(p) => {
@@ -240,27 +262,56 @@ impl Writer<'_> {
             let p = format_ident!("{}", prec.unwrap_or(Prec::F64).name());
             quote!(#p::#name(#(#all),*))
         } else {
-            let recv = &all[0];
+            let recv = self.operand(&args[0], P::Primary);
             let rest = &all[1..];
             quote!(#recv.#name(#(#rest),*))
         }
     }
 
     /// A linear combination `± a * m / d ± ...`, `0.0` when empty.
-    fn lin(&self, terms: &[Term], span: Span) -> TokenStream {
+    fn lin(&self, terms: &[Term], span: Span) -> (TokenStream, P) {
         if terms.is_empty() {
-            return quote!(0.0);
+            return (quote!(0.0), P::Primary);
         }
+        // `v * m + v * m` (the product rule on `b * b`) prints as
+        // `v * m * 2.0`: doubling is exact, so the value is the same to the
+        // bit. Only the first two terms: `a + t + t` rounds `a + t` first.
+        let doubled = crate::ir::doubled(terms);
         let mut out = TokenStream::new();
+        let mut prec = P::Sum;
         for (i, t) in terms.iter().enumerate() {
-            let mut term = self.atom(&t.value);
+            if doubled && i == 1 {
+                continue;
+            }
+            let scaled = t.scale.mul.is_some() || t.scale.div.is_some();
+            // The value's position: first in a product, after a unary
+            // minus, or a whole term of a sum (left of the first `+`,
+            // right of the others).
+            let need = match (t.scale.neg, scaled || (doubled && i == 0), i) {
+                (true, _, _) => P::Unary,
+                (false, true, _) => P::Product,
+                (false, false, 0) => P::Sum,
+                (false, false, _) => P::Product,
+            };
+            let mut term = self.operand(&t.value, need);
             if let Some(m) = &t.scale.mul {
-                let m = self.atom(m);
+                let m = self.operand(m, P::Cast);
                 term = quote_spanned!(span=> #term * #m);
             }
             if let Some(d) = &t.scale.div {
-                let d = self.atom(d);
+                let d = self.operand(d, P::Cast);
                 term = quote_spanned!(span=> #term / #d);
+            }
+            if doubled && i == 0 {
+                term = quote_spanned!(span=> #term * 2.0);
+            }
+            let alone = terms.len() == 1 || (doubled && terms.len() == 2);
+            if alone {
+                prec = match (t.scale.neg, scaled || doubled) {
+                    (_, true) => P::Product,
+                    (true, false) => P::Unary,
+                    (false, false) => self.atom_prec(&t.value).1,
+                };
             }
             out.extend(match (i, t.scale.neg) {
                 (0, false) => term,
@@ -269,6 +320,37 @@ impl Writer<'_> {
                 (_, true) => quote_spanned!(span=> - #term),
             });
         }
-        out
+        (out, prec)
+    }
+}
+
+/// How tightly a binary operator binds.
+fn bin_prec(b: crate::ir::BinOp) -> P {
+    use crate::ir::BinOp as B;
+    match b {
+        B::Add | B::Sub => P::Sum,
+        B::Mul | B::Div | B::Rem => P::Product,
+        B::Shl | B::Shr => P::Shift,
+        B::BitAnd => P::BitAnd,
+        B::BitXor => P::BitXor,
+        B::BitOr => P::BitOr,
+        B::Lt | B::Le | B::Gt | B::Ge | B::Eq | B::Ne => P::Compare,
+    }
+}
+
+/// The next tighter level: a right operand of a left-associative operator
+/// (`a - (b - c)` keeps its parentheses).
+fn above(p: P) -> P {
+    match p {
+        P::Select => P::Compare,
+        P::Compare => P::BitOr,
+        P::BitOr => P::BitXor,
+        P::BitXor => P::BitAnd,
+        P::BitAnd => P::Shift,
+        P::Shift => P::Sum,
+        P::Sum => P::Product,
+        P::Product => P::Cast,
+        P::Cast => P::Unary,
+        P::Unary | P::Primary => P::Primary,
     }
 }

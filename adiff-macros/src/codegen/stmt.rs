@@ -9,6 +9,9 @@ use crate::ty::Ty;
 
 impl Writer<'_> {
     pub(super) fn stmt(&self, s: &Stmt) -> TokenStream {
+        if self.folds.is_folded_let(s) {
+            return TokenStream::new();
+        }
         match s {
             Stmt::Let { pat, init, span } => {
                 let pat = self.pat(pat);
@@ -125,8 +128,8 @@ impl Writer<'_> {
 
     /// A `for` loop's iterator: the range and its adapters.
     fn range(&self, range: &Range) -> TokenStream {
-        let start = self.atom(&range.start);
-        let end = self.atom(&range.end);
+        let start = self.operand(&range.start, super::fold::Prec::BitOr);
+        let end = self.operand(&range.end, super::fold::Prec::BitOr);
         let dots = if range.inclusive {
             quote!(..=)
         } else {

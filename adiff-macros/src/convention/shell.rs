@@ -168,7 +168,14 @@ pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool
         // adjoint, and a derivative is longer than its function: neither is
         // the user's to fix. Rules name `LN_2` and the like when the float
         // type is known, and must write a literal when it is inferred.
-        #[allow(clippy::too_many_arguments, clippy::too_many_lines, clippy::approx_constant)]
+        // A `step_by` trip count is `(n + k - 1) / k`: `div_ceil` is
+        // unstable on the signed integers a range may count in.
+        #[allow(
+            clippy::too_many_arguments,
+            clippy::too_many_lines,
+            clippy::approx_constant,
+            clippy::manual_div_ceil
+        )]
     };
     let mut generics = func.sig.generics.clone();
     if kind.is_vector() {

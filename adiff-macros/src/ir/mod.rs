@@ -27,7 +27,7 @@ use crate::ty::{Prec, Ty};
 
 pub use ids::{StmtId, StmtIds};
 pub use print::print;
-pub use visit::{for_each_stmt, map_op, op_atoms, op_reads, place_atoms, written};
+pub use visit::{doubled, for_each_stmt, map_op, op_atoms, op_reads, place_atoms, written};
 
 /// Index of a variable in [`Func::vars`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

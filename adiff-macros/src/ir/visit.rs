@@ -6,6 +6,33 @@ use std::collections::HashSet;
 
 use super::{Arg, Atom, Block, Op, Place, Stmt, VarId};
 
+impl Op {
+    /// The variable this operation copies: `y`, a load of the whole of
+    /// `y`, or a sum of the one term `y`.
+    pub fn copy_of(&self) -> Option<VarId> {
+        match self {
+            Op::Use(Atom::Var(y)) => Some(*y),
+            Op::Load(p) if p.proj.is_empty() => Some(p.base),
+            Op::Lin(terms) => match terms.as_slice() {
+                [t] if !t.scale.neg && t.scale.mul.is_none() && t.scale.div.is_none() => {
+                    t.value.var()
+                }
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether this operation is the float zero (`0.0`, or an empty sum).
+    pub fn is_float_zero(&self) -> bool {
+        match self {
+            Op::Use(Atom::Const(super::Const::Float(z))) => *z == 0.0,
+            Op::Lin(terms) => terms.is_empty(),
+            _ => false,
+        }
+    }
+}
+
 impl Stmt {
     /// The blocks directly inside this statement, in source order.
     pub fn blocks(&self) -> Vec<&Block> {
@@ -270,5 +297,32 @@ fn map_arg(a: &mut Arg, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Place
         Arg::Value(x) => *x = fa(x),
         Arg::Ref(p) | Arg::RefMut(p) => *p = fp(p),
         Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => map_arg(inner, fa, fp),
+    }
+}
+
+/// Whether a linear combination starts with the same term twice (`v * m +
+/// v * m`, the product rule on `b * b`), which codegen prints once,
+/// doubled.
+pub fn doubled(terms: &[super::Term]) -> bool {
+    let same = |x: &Atom, y: &Atom| match (x, y) {
+        (Atom::Var(x), Atom::Var(y)) => x == y,
+        (Atom::Const(super::Const::Float(x)), Atom::Const(super::Const::Float(y))) => {
+            x.to_bits() == y.to_bits()
+        }
+        _ => false,
+    };
+    let same_opt = |x: &Option<Atom>, y: &Option<Atom>| match (x, y) {
+        (None, None) => true,
+        (Some(x), Some(y)) => same(x, y),
+        _ => false,
+    };
+    match terms {
+        [a, b, ..] => {
+            a.scale.neg == b.scale.neg
+                && same(&a.value, &b.value)
+                && same_opt(&a.scale.mul, &b.scale.mul)
+                && same_opt(&a.scale.div, &b.scale.div)
+        }
+        _ => false,
     }
 }

@@ -154,6 +154,8 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
     g.f.params = params;
     g.f.body = out;
     peephole::first_accumulations_assign(&mut g.f);
+    peephole::kept_adjoints(&mut g.f);
+    peephole::dead_restores(&mut g.f);
     g.f
 }
 

@@ -6,9 +6,85 @@
 //! into `x` (they differ for `x = -0.0`), so it also saves an addition. The
 //! signed zero of a derivative carries no meaning.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
-use crate::ir::{op_reads, Atom, Block, Const, Func, Op, Origin, Pat, Stmt, VarId};
+use crate::ir::{op_reads, Atom, Block, Const, Func, Op, Origin, Pat, Place, Stmt, VarId};
+
+/// How far a kept adjoint's `+=` is looked for (see [`kept_adjoints`]):
+/// keeps the pass linear.
+const WINDOW: usize = 32;
+
+/// The adjoint of a self-update `c = e + c` reads `c`'s adjoint, zeroes it
+/// and adds it back: `let t = c_bar; c_bar = 0.0; ...; c_bar += t;`. When
+/// nothing in between mentions `c_bar` (or writes `t`), the zeroing and
+/// the `+=` cancel, up to the sign of a zero, and both go; `t` still
+/// carries the value to `e`'s other operands.
+pub fn kept_adjoints(func: &mut Func) {
+    let mut body = std::mem::take(&mut func.body);
+    kept(&mut body, func);
+    func.body = body;
+}
+
+fn kept(b: &mut Block, func: &Func) {
+    for s in b.iter_mut() {
+        for inner in s.blocks_mut() {
+            kept(inner, func);
+        }
+    }
+    let mut drop = vec![false; b.len()];
+    for i in 0..b.len().saturating_sub(2) {
+        let Stmt::Let {
+            pat: Pat::Var(t),
+            init: Some(copy),
+            ..
+        } = &b[i]
+        else {
+            continue;
+        };
+        let (t, Some(v)) = (*t, copy.copy_of()) else {
+            continue;
+        };
+        let zeroes = matches!(&b[i + 1], Stmt::Assign { place, op, .. }
+            if is_var(place, v) && op.is_float_zero());
+        if !zeroes || !matches!(func.info(v).origin, Origin::Adjoint(_)) {
+            continue;
+        }
+        // `t` and its copies (`let t82_bar = t97;`).
+        let mut copies = vec![t];
+        for k in (i + 2..b.len()).take(WINDOW) {
+            let source = b[k].op().and_then(Op::copy_of);
+            let of_t = source.is_some_and(|s| copies.contains(&s));
+            match &b[k] {
+                Stmt::Accum { place, .. } if is_var(place, v) && of_t => {
+                    drop[i + 1] = true;
+                    drop[k] = true;
+                    break;
+                }
+                Stmt::Let {
+                    pat: Pat::Var(u), ..
+                } if of_t => copies.push(*u),
+                _ => {}
+            }
+            let s = std::slice::from_ref(&b[k]);
+            let written = crate::ir::written(s);
+            if written.contains(&v)
+                || copies.iter().any(|c| written.contains(c))
+                || crate::usage::read(s).contains(&v)
+            {
+                break;
+            }
+        }
+    }
+    let mut i = 0;
+    b.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
+fn is_var(p: &Place, v: VarId) -> bool {
+    p.base == v && p.proj.is_empty()
+}
 
 pub fn first_accumulations_assign(func: &mut Func) {
     let mut body = std::mem::take(&mut func.body);
@@ -87,4 +163,96 @@ fn mentions(s: &Stmt) -> Vec<VarId> {
         }
     });
     out
+}
+
+/// Restores the reverse sweep does not need. Reversing `c = e` restores
+/// `c`'s old value from its save (`c = t83;`), but when the statement
+/// before it in the reverse sweep overwrites `c` again before anything
+/// reads it (the next restore of `c`), the restore is dead, and so is then
+/// the forward sweep's save `t83 = c;`. Both go: they cost nothing at run
+/// time, but they are a fifth of a long straight-line derivative's text and
+/// rustc's `unused_assignments` warns about the restores.
+pub fn dead_restores(func: &mut Func) {
+    let mut body = std::mem::take(&mut func.body);
+    restores(&mut body, func);
+    let counts = crate::usage::read_counts(&body);
+    saves(&mut body, func, &counts);
+    func.body = body;
+}
+
+/// Whether `v` is a generated variable a restore or save copies through.
+fn saved_copy(func: &Func, v: VarId) -> bool {
+    matches!(func.info(v).origin, Origin::Temp | Origin::Copy(_))
+}
+
+fn restores(b: &mut Block, func: &Func) {
+    for s in b.iter_mut() {
+        for inner in s.blocks_mut() {
+            restores(inner, func);
+        }
+    }
+    // Walking backwards: variables every path from here to the end of the
+    // block overwrites whole before reading.
+    let mut killed: HashSet<VarId> = HashSet::new();
+    let mut drop = vec![false; b.len()];
+    for k in (0..b.len()).rev() {
+        let s = &b[k];
+        let straight = matches!(
+            s,
+            Stmt::Let { .. }
+                | Stmt::Assign { .. }
+                | Stmt::Accum { .. }
+                | Stmt::Eval { .. }
+                | Stmt::TapePush { .. }
+        );
+        if !straight {
+            killed.clear();
+            continue;
+        }
+        if let Stmt::Assign { place, op, .. } = s {
+            if place.proj.is_empty() {
+                let v = place.base;
+                if killed.contains(&v) && op.copy_of().is_some_and(|t| saved_copy(func, t)) {
+                    drop[k] = true;
+                    continue;
+                }
+                killed.insert(v);
+            }
+        }
+        if let Stmt::Accum { place, .. } | Stmt::Assign { place, .. } = s {
+            if !place.proj.is_empty() || matches!(s, Stmt::Accum { .. }) {
+                killed.remove(&place.base);
+            }
+        }
+        crate::usage::stmt_reads(s, &mut |r| {
+            killed.remove(&r);
+        });
+    }
+    let mut i = 0;
+    b.retain(|_| {
+        i += 1;
+        !drop[i - 1]
+    });
+}
+
+/// Removes saves (`t83 = c;`, `let t83 = c;`) into generated variables
+/// nothing reads any more.
+fn saves(b: &mut Block, func: &Func, counts: &HashMap<VarId, usize>) {
+    b.retain_mut(|s| {
+        for inner in s.blocks_mut() {
+            saves(inner, func, counts);
+        }
+        let target = match s {
+            Stmt::Let {
+                pat: Pat::Var(v),
+                init: Some(op),
+                ..
+            } => Some((*v, op)),
+            Stmt::Assign { place, op, .. } if place.proj.is_empty() => Some((place.base, op)),
+            _ => None,
+        };
+        !target.is_some_and(|(v, op)| {
+            saved_copy(func, v) && !counts.contains_key(&v) && op.copy_of().is_some()
+        })
+    });
 }
