@@ -89,18 +89,27 @@ impl Writer<'_> {
                         quote!((#(#parts),*))
                     }
                 };
-                let assign = match init {
+                // The operation's tokens serve both forms: making them is
+                // most of codegen's time on a long function.
+                let op = init.as_ref().map(|op| self.op(op, *span));
+                let (assign, tokens) = match &op {
                     Some(op) => {
-                        let op = self.op(op, *span);
-                        quote::quote_spanned!(*span=> #target = #op;)
+                        let p = self.pat(pat);
+                        (
+                            quote::quote_spanned!(*span=> #target = #op;),
+                            quote::quote_spanned!(*span=> let #p = #op;),
+                        )
                     }
-                    None => TokenStream::new(),
+                    None => (TokenStream::new(), self.stmt(s)),
                 };
-                Some(Deferred {
-                    decls,
-                    names: names.collect(),
-                    assign,
-                })
+                return Emitted {
+                    tokens,
+                    deferred: Some(Deferred {
+                        decls,
+                        names: names.collect(),
+                        assign,
+                    }),
+                };
             }
             _ => None,
         };

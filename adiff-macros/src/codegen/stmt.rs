@@ -85,7 +85,7 @@ impl Writer<'_> {
     }
 
     /// The left side of a `let`, with the user's type annotation if any.
-    fn pat(&self, pat: &Pat) -> TokenStream {
+    pub(super) fn pat(&self, pat: &Pat) -> TokenStream {
         match pat {
             Pat::Var(v) => {
                 let info = self.func.info(*v);
