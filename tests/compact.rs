@@ -8,6 +8,10 @@
 //! are compared with the plain function to the bit, derivatives with closed
 //! forms, central differences and the forward/reverse dot product.
 
+// The self-updates are written `c = e + c` on purpose: that is the shape
+// whose reverse the peephole rewrites.
+#![allow(clippy::assign_op_pattern)]
+
 use adiff::{grad, jvp, vjp};
 use approx::assert_relative_eq;
 
