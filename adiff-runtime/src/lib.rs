@@ -10,6 +10,8 @@
 //! - [`Lanes`]: the tangent type of vector forward mode (`f_jvpw`);
 //! - [`Matrix`] and [`jac`]: the Jacobian `f_jacobian` returns, and the
 //!   pieces it is assembled from;
+//! - [`Checkpoints`] and [`Schedule`]: binomial and periodic checkpointing
+//!   of a loop's reverse sweep (`#[checkpoint(..)]`);
 //! - [`Indices`]: integer ranges of every integer type that reverse mode can
 //!   replay backwards after `take` and `step_by`.
 //!
@@ -28,6 +30,7 @@ extern crate alloc;
 
 mod accumulate;
 pub mod chain;
+mod checkpoint;
 mod constant;
 mod indices;
 pub mod jac;
@@ -40,6 +43,7 @@ mod tape_info;
 mod zero;
 
 pub use accumulate::{accumulate, Accumulate};
+pub use checkpoint::{Action, Checkpoints, Schedule, ScheduleCounts};
 #[doc(hidden)]
 pub use constant::assert_constant;
 pub use constant::Constant;
@@ -47,7 +51,7 @@ pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 pub use lanes::{lanes_zero_like, LaneCast, LaneScalar, LaneZero, Lanes};
 pub use matrix::Matrix;
 #[cfg(feature = "stats")]
-pub use stats::tape_pushes;
+pub use stats::{checkpoint_steps, tape_pushes};
 pub use tape::{OwnedTape, Tape};
 pub use tape_info::TapeInfo;
 pub use zero::{zero_like, zero_vec, ZeroLike};

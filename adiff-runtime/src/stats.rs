@@ -23,3 +23,28 @@ pub(crate) fn count_push() {
 pub fn tape_pushes() -> usize {
     PUSHES.load(Ordering::Relaxed)
 }
+
+static ADVANCED: AtomicUsize = AtomicUsize::new(0);
+static TURNED: AtomicUsize = AtomicUsize::new(0);
+
+pub(crate) fn count_action(a: crate::Action) {
+    match a {
+        crate::Action::Advance { from, to } => {
+            ADVANCED.fetch_add(to - from, Ordering::Relaxed);
+        }
+        crate::Action::Turn { from, to } => {
+            TURNED.fetch_add(to - from, Ordering::Relaxed);
+        }
+        _ => {}
+    }
+}
+
+/// Iterations that checkpointed loops have run again (advanced) and
+/// recorded (turned), since the program started (all threads).
+#[must_use]
+pub fn checkpoint_steps() -> (usize, usize) {
+    (
+        ADVANCED.load(Ordering::Relaxed),
+        TURNED.load(Ordering::Relaxed),
+    )
+}
