@@ -102,7 +102,7 @@ fn harmless(func: &Func, op: &Op) -> bool {
         return false;
     }
     match op {
-        Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::TapePeek(..) => false,
+        Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::TapePeek(..) | Op::Ck(..) => false,
         Op::Load(p) | Op::Len(p) | Op::Ref(p, _) => !p.proj.iter().any(Proj::may_panic),
         // Integer arithmetic may overflow or divide by zero.
         Op::Bin(..) | Op::Unary(..) | Op::Elem(..) | Op::Lin(_) => {

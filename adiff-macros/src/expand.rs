@@ -92,6 +92,7 @@ fn derive_all(
     options::check_constants(&opts, &func.sig, &mut diags);
     let Some(sig) = sig::parse(&func.sig, &opts.constant, &mut diags) else {
         let errors = diags.to_compile_errors();
+        let func = crate::lower::strip_checkpoints(&func);
         return quote!(#errors #func);
     };
     let outputs = mode.outputs(opts.vector, opts.mode);
@@ -110,6 +111,8 @@ fn derive_all(
         crate::hessian::check(mode, &sig, &func, &wrt, &mut diags);
     }
     let mut tokens = TokenStream::new();
+    // rustc knows no `#[checkpoint]`: what the macro emits goes without it.
+    let plain = crate::lower::strip_checkpoints(&func);
     if diags.is_empty() {
         let knobs = Knobs {
             tape: opts.tape.unwrap_or(options::DEFAULT_TAPE),
@@ -125,11 +128,11 @@ fn derive_all(
             Ok(ir) => {
                 for &kind in &outputs {
                     if kind == Kind::Jacobian {
-                        tokens.extend(jacobian_fn(&func, &sig, &wrt, opts.mode));
+                        tokens.extend(jacobian_fn(&plain, &sig, &wrt, opts.mode));
                         continue;
                     }
                     if kind == Kind::Hessian {
-                        tokens.extend(crate::hessian::function(&func, &sig, &wrt));
+                        tokens.extend(crate::hessian::function(&plain, &sig, &wrt));
                         continue;
                     }
                     match pipeline::derive_named(
@@ -160,6 +163,7 @@ fn derive_all(
             }
         }
     }
+    let func = plain;
     if diags.is_empty() {
         quote!(#func #tokens)
     } else {

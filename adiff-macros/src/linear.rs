@@ -198,6 +198,7 @@ mod tests {
             params: Vec::new(),
             ret: None,
             body: Vec::new(),
+            checkpoints: Vec::new(),
         };
         let (a, b, m, d) = (
             var(&mut f, "a"),

@@ -18,6 +18,9 @@ pub struct Knobs {
     pub activity: bool,
     /// Reverse mode records every value it reads instead of recomputing.
     pub record_all: bool,
+    /// Reverse mode checkpoints every top-level loop it can, binomially
+    /// with this many snapshots (the differential tests' mode).
+    pub checkpoint_all: Option<usize>,
 }
 
 impl Default for Knobs {
@@ -26,6 +29,7 @@ impl Default for Knobs {
             tape: DEFAULT_TAPE,
             activity: true,
             record_all: false,
+            checkpoint_all: None,
         }
     }
 }

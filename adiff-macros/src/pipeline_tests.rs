@@ -117,6 +117,7 @@ fn verifier_rejects_broken_invariants() {
         params: Vec::new(),
         ret: None,
         body: Vec::new(),
+        checkpoints: Vec::new(),
     };
     let x = var(&mut func, "x");
     let y = var(&mut func, "y");

@@ -398,7 +398,10 @@ impl<S: Clone> Checkpoints<S> {
     /// `snapshots` stored states.
     #[must_use]
     pub fn binomial(start: usize, end: usize, snapshots: usize) -> Self {
-        Self::with(start, Schedule::binomial(end.saturating_sub(start), snapshots))
+        Self::with(
+            start,
+            Schedule::binomial(end.saturating_sub(start), snapshots),
+        )
     }
 
     /// Periodic (`√T`) checkpointing of the loop `for i in start..end`.
@@ -535,7 +538,11 @@ mod tests {
                 let counts = check(Schedule::binomial(n, c), n, c);
                 assert_eq!(counts.turned, n);
                 assert_eq!(counts.advanced, t[c][n], "n = {n}, c = {c}");
-                assert_eq!(counts.advanced, Schedule::predicted_advances(n, c), "n = {n}, c = {c}");
+                assert_eq!(
+                    counts.advanced,
+                    Schedule::predicted_advances(n, c),
+                    "n = {n}, c = {c}"
+                );
             }
         }
     }

@@ -334,7 +334,7 @@ fn pure(op: &Op) -> bool {
 fn calls_nothing(op: &Op) -> bool {
     !matches!(
         op,
-        Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::Grow(_) | Op::Shrink(_)
+        Op::Call(..) | Op::Method(..) | Op::TapePop(_) | Op::Grow(_) | Op::Shrink(_) | Op::Ck(..)
     )
 }
 

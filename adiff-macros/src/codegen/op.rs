@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use super::fold::Prec as P;
 use super::{bin_tokens, Writer};
 use crate::elem::Elem;
-use crate::ir::{Atom, Const, Op, Proj, Term};
+use crate::ir::{Atom, CkOp, Const, Op, Proj, Term};
 use crate::ty::{Prec, Ty};
 
 impl Writer<'_> {
@@ -129,7 +129,8 @@ impl Writer<'_> {
             | Op::TapeNew(_)
             | Op::TapeNewOwned
             | Op::TapePeek(..)
-            | Op::TapePop(_) => self.aggregate_op(op),
+            | Op::TapePop(_)
+            | Op::Ck(..) => self.aggregate_op(op),
         };
         (tokens, P::Primary)
     }
@@ -230,6 +231,22 @@ impl Writer<'_> {
             Op::TapePop(t) => {
                 let t = self.ident(*t);
                 quote!(#t.pop())
+            }
+            Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic), xs) => {
+                let rt = crate::runtime::path();
+                let name = format_ident!("{}", op.name());
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!(#rt::Checkpoints::#name(#(#xs),*))
+            }
+            Op::Ck(op, xs) => {
+                let name = format_ident!("{}", op.name());
+                let (ck, args) = match xs.split_first() {
+                    Some((ck, args)) => {
+                        (self.atom(ck), args.iter().map(|a| self.atom(a)).collect())
+                    }
+                    None => (quote!(), Vec::new()),
+                };
+                quote!(#ck.#name(#(#args),*))
             }
             // `op` sends only the operations above here.
             _ => quote!(::core::compile_error!(

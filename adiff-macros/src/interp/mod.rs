@@ -27,9 +27,29 @@ pub enum V {
     /// A reference to a location.
     R(Loc),
     Tape(Vec<V>),
+    /// A checkpointed loop's schedule and snapshots.
+    Ck(Box<Ck>),
     Unit,
     /// Declared, not yet assigned (or `Default::default()` of unknown type).
     Undef,
+}
+
+/// The runtime's `Checkpoints`, over interpreter values: the same
+/// schedule generated code runs.
+#[derive(Clone, Debug)]
+pub struct Ck {
+    schedule: adiff::__rt::Schedule,
+    slots: Vec<V>,
+    start: i64,
+    lo: i64,
+    hi: i64,
+}
+
+impl PartialEq for Ck {
+    /// Schedules are never compared; values holding one differ.
+    fn eq(&self, _: &Ck) -> bool {
+        false
+    }
 }
 
 /// A location: a variable of a frame, then element indices, then possibly

@@ -1,8 +1,8 @@
 //! Evaluating operations.
 
 use super::prims::{bin, cast, elem};
-use super::{Machine, V};
-use crate::ir::{Arg, Atom, BinOp, Callee, Op, Term, UnOp, VarId};
+use super::{Ck, Machine, V};
+use crate::ir::{Arg, Atom, BinOp, Callee, CkOp, Op, Term, UnOp, VarId};
 
 impl Machine<'_> {
     pub(super) fn op(&mut self, op: &Op) -> Result<V, String> {
@@ -109,6 +109,85 @@ impl Machine<'_> {
             Op::TapePeek(t, d) => self.tape_peek(*t, d)?,
             Op::Default => V::Undef,
             Op::Grow(p) | Op::Shrink(p) => self.resize(p, matches!(op, Op::Grow(_)))?,
+            Op::Ck(op, xs) => self.checkpoint(*op, xs)?,
+        })
+    }
+
+    /// An operation on a checkpointed loop's schedule (see `Op::Ck`).
+    fn checkpoint(&mut self, op: CkOp, xs: &[Atom]) -> Result<V, String> {
+        use adiff::__rt::{Action, Schedule};
+        let int = |v: V| -> Result<i64, String> {
+            match v {
+                V::I(i) => Ok(i),
+                other => Err(format!("checkpoint bound {other:?}")),
+            }
+        };
+        let steps = |start: i64, end: i64| usize::try_from(end.saturating_sub(start)).unwrap_or(0);
+        let new = |start: i64, schedule: Schedule| {
+            V::Ck(Box::new(Ck {
+                schedule,
+                slots: Vec::new(),
+                start,
+                lo: start,
+                hi: start,
+            }))
+        };
+        let args = self.atoms(xs)?;
+        match op {
+            CkOp::Binomial => {
+                let [start, end, snaps] = <[V; 3]>::try_from(args).map_err(|_| "binomial arity")?;
+                let snaps = usize::try_from(int(snaps)?).map_err(|_| "negative snapshots")?;
+                let (start, end) = (int(start)?, int(end)?);
+                return Ok(new(start, Schedule::binomial(steps(start, end), snaps)));
+            }
+            CkOp::Periodic => {
+                let [start, end] = <[V; 2]>::try_from(args).map_err(|_| "periodic arity")?;
+                let (start, end) = (int(start)?, int(end)?);
+                return Ok(new(start, Schedule::periodic(steps(start, end))));
+            }
+            _ => {}
+        }
+        let Some(Atom::Var(v)) = xs.first() else {
+            return Err("checkpoint operation without a schedule".into());
+        };
+        let cur = self.cur();
+        let Some(V::Ck(ck)) = self.frames[cur].get_mut(v) else {
+            return Err("checkpoint operation on a non-schedule".into());
+        };
+        Ok(match op {
+            CkOp::Next => loop {
+                let to_i = |k: usize| i64::try_from(k).unwrap_or(i64::MAX);
+                break match ck.schedule.next_action() {
+                    Action::Done => V::I(0),
+                    Action::Advance { from, to } => {
+                        (ck.lo, ck.hi) = (ck.start + to_i(from), ck.start + to_i(to));
+                        V::I(1)
+                    }
+                    Action::Save => V::I(2),
+                    Action::Restore => V::I(3),
+                    Action::Turn { from, to } => {
+                        (ck.lo, ck.hi) = (ck.start + to_i(from), ck.start + to_i(to));
+                        V::I(4)
+                    }
+                    Action::Free => {
+                        ck.slots.pop();
+                        continue;
+                    }
+                };
+            },
+            CkOp::Lo => V::I(ck.lo),
+            CkOp::Hi => V::I(ck.hi),
+            CkOp::Save => {
+                let state = args.get(1).cloned().ok_or("save without a state")?;
+                ck.slots.push(state);
+                V::Unit
+            }
+            CkOp::Restore => ck
+                .slots
+                .last()
+                .cloned()
+                .ok_or("restore without a snapshot")?,
+            CkOp::Binomial | CkOp::Periodic => return Err("schedule made twice".into()),
         })
     }
 

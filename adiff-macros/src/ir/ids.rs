@@ -100,6 +100,7 @@ mod tests {
                 },
                 leaf(3),
             ],
+            checkpoints: Vec::new(),
         };
         let ids = StmtIds::number(&f);
         let Stmt::If { then, els, .. } = &f.body[1] else {

@@ -339,6 +339,54 @@ pub enum Op {
     /// indexed store, which reverse mode restores), so that it is undone
     /// exactly by [`Op::Grow`].
     Shrink(Place),
+    /// A step of a checkpointed loop's reverse schedule, run by the
+    /// runtime's `Checkpoints` (see `reverse/checkpoint.rs`).
+    Ck(CkOp, Vec<Atom>),
+}
+
+/// The operations on a checkpointed loop's schedule. The first atom is the
+/// schedule's variable, except for the two that make one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CkOp {
+    /// `Checkpoints::binomial(start, end, snapshots)`.
+    Binomial,
+    /// `Checkpoints::periodic(start, end)`.
+    Periodic,
+    /// `ck.next_action()`: 0 done, 1 advance, 2 save, 3 restore, 4 turn.
+    Next,
+    /// `ck.lo()`, the first index of an advance or a turn.
+    Lo,
+    /// `ck.hi()`, one past its last index.
+    Hi,
+    /// `ck.save(state)`.
+    Save,
+    /// `ck.restore()`, a copy of the newest snapshot.
+    Restore,
+}
+
+impl CkOp {
+    /// The runtime method or constructor.
+    pub fn name(self) -> &'static str {
+        match self {
+            CkOp::Binomial => "binomial",
+            CkOp::Periodic => "periodic",
+            CkOp::Next => "next_action",
+            CkOp::Lo => "lo",
+            CkOp::Hi => "hi",
+            CkOp::Save => "save",
+            CkOp::Restore => "restore",
+        }
+    }
+}
+
+/// How the user asked a loop's reverse to be checkpointed
+/// (`#[checkpoint(snapshots = S)]` or `#[checkpoint(periodic)]`).
+#[derive(Clone, Debug)]
+pub enum Checkpoint {
+    /// Binomial checkpointing with this many snapshots.
+    Binomial(Atom),
+    /// A snapshot every `⌈√T⌉` iterations.
+    Periodic,
 }
 
 /// The left side of a `let`.
@@ -496,6 +544,8 @@ pub struct Func {
     /// The return type as written; `None` for `()`.
     pub ret: Option<syn::Type>,
     pub body: Block,
+    /// The loops marked `#[checkpoint(..)]`, by their index variable.
+    pub checkpoints: Vec<(VarId, Checkpoint, Span)>,
 }
 
 impl Func {

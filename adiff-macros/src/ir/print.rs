@@ -278,6 +278,10 @@ impl Printer {
             Op::TapeNewOwned => "tape(owned)".into(),
             Op::TapePop(t) => format!("pop({})", self.names.get(*t)),
             Op::TapePeek(t, d) => format!("peek({}, {})", self.names.get(*t), self.atom(d)),
+            Op::Ck(op, xs) => {
+                let xs: Vec<String> = xs.iter().map(|a| self.atom(a)).collect();
+                format!("ck_{}({})", op.name(), xs.join(", "))
+            }
         }
     }
 }

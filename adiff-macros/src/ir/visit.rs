@@ -135,6 +135,9 @@ fn op_writes(op: &Op, out: &mut HashSet<VarId>) {
         Op::Method(Atom::Var(v), ..) => {
             out.insert(*v);
         }
+        Op::Ck(super::CkOp::Next | super::CkOp::Save, xs) => {
+            out.extend(xs.first().and_then(Atom::var));
+        }
         Op::Call(_, args) => {
             for a in args {
                 // Zeros are fresh values shaped like the argument, which is
@@ -171,7 +174,7 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
             f(x);
             lo.iter().chain(hi).for_each(f);
         }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) | Op::Ck(_, xs) => {
             xs.iter().for_each(f);
         }
         Op::Method(r, _, xs) => {
@@ -264,7 +267,7 @@ pub fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Pl
             m(x);
             lo.iter_mut().chain(hi.iter_mut()).for_each(m);
         }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) => {
+        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) | Op::Ck(_, xs) => {
             xs.iter_mut().for_each(m)
         }
         Op::Method(r, _, xs) => {

@@ -368,6 +368,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn lower_while(&mut self, w: &syn::ExprWhile, out: &mut Block) -> Val {
+        self.reject_checkpoint(&w.attrs, "a `while` loop");
         let mut body = Vec::new();
         if let Val::Atom(c) = self.lower_expr(&w.cond, &mut body) {
             let span = span_of(&w.cond);
@@ -393,6 +394,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn lower_loop(&mut self, l: &syn::ExprLoop, out: &mut Block) -> Val {
+        self.reject_checkpoint(&l.attrs, "a `loop`");
         let span = span_of(l);
         let at = out.len();
         self.loops.push(LoopCtx {

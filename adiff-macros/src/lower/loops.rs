@@ -100,8 +100,10 @@ impl Plan {
 impl Lowerer<'_> {
     pub(super) fn lower_for(&mut self, f: &syn::ExprForLoop, out: &mut Block) -> Val {
         if let Some(v) = self.lower_for_mapped(f, out) {
+            self.reject_checkpoint(&f.attrs, "a `for` loop over a `map` chain");
             return v;
         }
+        let checkpoint = self.checkpoint_of(&f.attrs, out);
         let Some(plan) = self.plan(&f.expr, out) else {
             return Self::poison();
         };
@@ -138,6 +140,7 @@ impl Lowerer<'_> {
         self.lower_block_scoped(&f.body, &mut body);
         self.scopes.pop();
         self.loops.pop();
+        self.mark_checkpoint(index, checkpoint);
         out.push(Stmt::For {
             var: index,
             range: plan.into_range(),

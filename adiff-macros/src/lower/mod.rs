@@ -10,12 +10,15 @@ mod buffer_views;
 mod buffers;
 mod calls;
 mod chains;
+mod checkpoint;
 mod closures;
 mod consumers;
 mod control;
 mod expr;
 mod loops;
 mod patterns;
+
+pub(crate) use checkpoint::strip as strip_checkpoints;
 
 use std::collections::HashMap;
 
@@ -84,6 +87,7 @@ pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
             params: Vec::new(),
             ret: sig.ret.clone(),
             body: Vec::new(),
+            checkpoints: Vec::new(),
         },
         scopes: vec![HashMap::new()],
         loops: Vec::new(),

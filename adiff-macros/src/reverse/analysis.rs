@@ -436,6 +436,7 @@ pub fn recomputable(
         Op::Call(..)
         | Op::TapePop(_)
         | Op::TapePeek(..)
+        | Op::Ck(..)
         | Op::TapeNew(_)
         | Op::TapeNewOwned
         | Op::Default

@@ -168,7 +168,9 @@ impl Gen<'_> {
             };
             let mut frames = Vec::new();
             match stmts.split_last() {
-                Some((last, before)) if ret.is_some() && self.fusable(last) => {
+                Some((last, before))
+                    if ret.is_some() && self.fusable(last) && self.checkpointed(last).is_none() =>
+                {
                     self.fused = Some(self.id(last));
                     out.extend(self.fwd_region(before, &mut frames, false));
                     self.fused_loop(stmts, last, ret, &mut out);
@@ -324,6 +326,11 @@ impl Gen<'_> {
                         els,
                     });
                 }
+                Stmt::For { .. }
+                    if top_level && self.checkpointed(s).is_some() && self.needs.has_rev(s) =>
+                {
+                    self.fwd_checkpointed(s, &mut out)
+                }
                 Stmt::For { .. } | Stmt::Loop { .. } => self.fwd_loop(s, frames, &mut out),
                 Stmt::Break(_) | Stmt::Continue(_) | Stmt::Return(_) => {
                     self.fwd_exit(s, frames, &mut out)
@@ -342,7 +349,7 @@ impl Gen<'_> {
         out
     }
 
-    fn fwd_loop(&mut self, s: &Stmt, frames: &mut Vec<Frame>, out: &mut Block) {
+    pub(super) fn fwd_loop(&mut self, s: &Stmt, frames: &mut Vec<Frame>, out: &mut Block) {
         let id = self.id(s);
         let (count, codes) = match self.loops.get(&id) {
             Some(info) => (info.count, info.codes),
@@ -385,7 +392,7 @@ impl Gen<'_> {
                 var, range, label, ..
             } => Stmt::For {
                 var: *var,
-                range: range.clone(),
+                range: self.turn_range_of(id).unwrap_or_else(|| range.clone()),
                 body: new_body,
                 label: label.clone(),
             },

@@ -24,6 +24,7 @@
 mod adjoint;
 pub mod analysis;
 mod calls;
+mod checkpoint;
 mod choice;
 mod forward_sweep;
 mod fuse;
@@ -96,13 +97,19 @@ pub(crate) struct Gen<'a> {
     fwd_label: syn::Lifetime,
     /// The final loop whose reverse runs inside its forward iterations.
     fused: Option<StmtId>,
+    /// The loops marked `#[checkpoint]`, by index variable.
+    checkpoints: HashMap<VarId, checkpoint::Plan>,
+    /// While a checkpointed loop's turn is generated: the loop and the
+    /// range the turn runs it over.
+    turn_range: Option<(StmtId, crate::ir::Range)>,
 }
 
 /// Builds `f_vjp` (for [`Kind::Vjp`]) or `f_grad` (for [`Kind::Grad`],
 /// with respect to the parameters whose role is in `wrt`). Runs its own
 /// preparation (verified) and activity analysis on the prepared IR.
 pub fn transform(ir: &Func, kind: Kind, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
-    let (prepped, single) = prep::prepare(ir, diags);
+    let (mut prepped, single) = prep::prepare(ir, diags);
+    let plans = checkpoint::plan(&mut prepped, knobs.checkpoint_all, diags);
     if !diags.is_empty() {
         return Err(Stop::Reported);
     }
@@ -111,11 +118,18 @@ pub fn transform(ir: &Func, kind: Kind, knobs: &Knobs, diags: &mut Diags) -> Res
     if !diags.is_empty() {
         return Err(Stop::Reported);
     }
-    Ok(sweeps(&prepped, &single, &act, kind, knobs))
+    Ok(sweeps(&prepped, &single, &act, plans, kind, knobs))
 }
 
 /// The forward and reverse sweeps of prepared IR.
-fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs: &Knobs) -> Func {
+fn sweeps(
+    src: &Func,
+    single: &HashSet<VarId>,
+    act: &Activity,
+    checkpoints: HashMap<VarId, checkpoint::Plan>,
+    kind: Kind,
+    knobs: &Knobs,
+) -> Func {
     let needs = Needs::compute(src, act, single, knobs.record_all);
     let mut g = Gen {
         f: src.clone(),
@@ -137,6 +151,8 @@ fn sweeps(src: &Func, single: &HashSet<VarId>, act: &Activity, kind: Kind, knobs
         out_bar: Atom::float(1.0),
         fwd_label: syn::Lifetime::new("'forward", Span::mixed_site()),
         fused: None,
+        checkpoints,
+        turn_range: None,
     };
     g.index(&src.body);
     g.early = has_early_exit(&src.body);

@@ -240,6 +240,9 @@ impl Gen<'_> {
                 let els = self.rev_region(els, None, true);
                 out.push(Stmt::If { cond, then, els });
             }
+            Stmt::For { .. } if self.needs.has_rev(s) && self.checkpointed(s).is_some() => {
+                self.rev_checkpointed(s, out)
+            }
             Stmt::For { .. } if self.needs.has_rev(s) => self.rev_for(s, out),
             Stmt::Loop { .. } if self.needs.has_rev(s) => self.rev_loop(s, out),
             _ => {}
@@ -363,7 +366,7 @@ impl Gen<'_> {
         }
     }
 
-    fn rev_for(&mut self, s: &Stmt, out: &mut Block) {
+    pub(super) fn rev_for(&mut self, s: &Stmt, out: &mut Block) {
         let Stmt::For {
             var, range, body, ..
         } = s
@@ -390,6 +393,9 @@ impl Gen<'_> {
                 })
                 .collect(),
         };
+        if let Some(turn) = self.turn_range_of(id) {
+            r = turn;
+        }
         // Reversing needs an exact-size range, which `a..=b` is not.
         if r.inclusive {
             r.end = self.temp(

@@ -117,6 +117,7 @@ pub fn rule(op: &Op) -> Rule<'_> {
         | Op::TapeNewOwned
         | Op::TapePop(_)
         | Op::TapePeek(..)
+        | Op::Ck(..)
         // Growing and shrinking move no value: the element stores lowering
         // puts next to them carry the derivative.
         | Op::Grow(_)
@@ -307,6 +308,7 @@ mod tests {
             params: Vec::new(),
             ret: None,
             body: Vec::new(),
+            checkpoints: Vec::new(),
         };
         for row in TABLE {
             let args = vec![Atom::float(0.5); row.diff.len()];

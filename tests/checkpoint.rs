@@ -1,0 +1,285 @@
+//! `#[checkpoint(..)]` loops: the reverse sweep keeps a few snapshots of
+//! the loop's state instead of a tape of every iteration. Each function is
+//! written twice, checkpointed and plain; the gradients must agree to
+//! rounding (they run the same arithmetic in the same order), match closed
+//! forms and central differences, and pass the dot-product test against
+//! forward mode.
+#![allow(clippy::needless_range_loop, dead_code)]
+
+use adiff::{grad, jvp, vjp};
+use approx::assert_relative_eq;
+
+/// `x ← x·(1 − k·dt)` n times: x_n = x0·(1 − k·dt)^n.
+#[grad]
+fn decay(x0: f64, k: f64, n: usize) -> f64 {
+    let mut x = x0;
+    #[checkpoint(snapshots = 3)]
+    for _ in 0..n {
+        x = x * (1.0 - k * 0.01);
+    }
+    x
+}
+
+/// The same loop, periodic (√T) checkpointing.
+#[grad]
+fn decay_periodic(x0: f64, k: f64, n: usize) -> f64 {
+    let mut x = x0;
+    #[checkpoint(periodic)]
+    for _ in 0..n {
+        x = x * (1.0 - k * 0.01);
+    }
+    x
+}
+
+/// One snapshot: every iteration is run again from the start.
+#[grad]
+fn decay_one(x0: f64, k: f64, n: usize) -> f64 {
+    let mut x = x0;
+    #[checkpoint(snapshots = 1)]
+    for _ in 0..n {
+        x = x * (1.0 - k * 0.01);
+    }
+    x
+}
+
+#[test]
+fn decay_matches_the_closed_form() {
+    let (x0, k) = (1.7_f64, 3.0_f64);
+    for n in [0, 1, 2, 3, 7, 50, 333] {
+        let r = 1.0 - k * 0.01;
+        let dx0 = r.powi(n as i32);
+        let dk = if n == 0 {
+            0.0
+        } else {
+            x0 * n as f64 * r.powi(n as i32 - 1) * -0.01
+        };
+        for f in [decay_grad, decay_periodic_grad, decay_one_grad] {
+            let (y, (g0, gk)) = f(x0, k, n);
+            assert_relative_eq!(y, x0 * dx0, max_relative = 1e-12);
+            assert_relative_eq!(g0, dx0, max_relative = 1e-12);
+            assert_relative_eq!(gk, dk, max_relative = 1e-10, epsilon = 1e-300);
+        }
+    }
+}
+
+/// A nonlinear oscillator in a `Vec` state, with scratch values per
+/// iteration and a running sum: semi-implicit Euler.
+macro_rules! oscillator {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[vjp]
+        #[jvp]
+        fn $name(q0: &[f64], w: f64, n: usize) -> f64 {
+            let mut q = q0.to_vec();
+            let mut energy = 0.0;
+            $(#[$ck])?
+            for step in 0..n {
+                let force = -w * q[0].sin() - 0.1 * q[1];
+                q[1] = q[1] + 0.05 * force;
+                q[0] = q[0] + 0.05 * q[1];
+                let e = 0.5 * q[1] * q[1] + w * (1.0 - q[0].cos());
+                energy = energy + e * (step as f64 + 1.0) / (n as f64);
+            }
+            energy + q[0] * q[1]
+        }
+    };
+}
+
+oscillator!(osc_plain);
+oscillator!(osc_binomial, #[checkpoint(snapshots = 4)]);
+oscillator!(osc_periodic, #[checkpoint(periodic)]);
+oscillator!(osc_two, #[checkpoint(snapshots = 2)]);
+
+type Osc = fn(&[f64], &mut [f64], f64, &mut f64, usize, f64) -> f64;
+
+fn osc_grad(f: Osc, q0: &[f64], w: f64, n: usize) -> (f64, Vec<f64>, f64) {
+    let (mut q_bar, mut w_bar) = (vec![0.0; q0.len()], 0.0);
+    let y = f(q0, &mut q_bar, w, &mut w_bar, n, 1.0);
+    (y, q_bar, w_bar)
+}
+
+#[test]
+fn oscillator_gradients_equal_the_plain_tape() {
+    let q0 = [0.8, -0.3];
+    for n in [0, 1, 5, 64, 200] {
+        let (y, gq, gw) = osc_grad(osc_plain_vjp, &q0, 1.3, n);
+        for f in [osc_binomial_vjp as Osc, osc_periodic_vjp, osc_two_vjp] {
+            let (y2, gq2, gw2) = osc_grad(f, &q0, 1.3, n);
+            assert_relative_eq!(y2, y, max_relative = 1e-14);
+            assert_relative_eq!(gw2, gw, max_relative = 1e-12, epsilon = 1e-14);
+            for (a, b) in gq2.iter().zip(&gq) {
+                assert_relative_eq!(*a, *b, max_relative = 1e-12, epsilon = 1e-14);
+            }
+        }
+    }
+}
+
+#[test]
+fn oscillator_gradient_matches_central_differences() {
+    let (q0, w, n) = ([0.8, -0.3], 1.3, 120);
+    let (_, gq, gw) = osc_grad(osc_binomial_vjp, &q0, w, n);
+    let h = 1e-6;
+    let fd_w = (osc_plain(&q0, w + h, n) - osc_plain(&q0, w - h, n)) / (2.0 * h);
+    assert_relative_eq!(gw, fd_w, max_relative = 1e-6);
+    for i in 0..2 {
+        let (mut up, mut down) = (q0, q0);
+        up[i] += h;
+        down[i] -= h;
+        let fd = (osc_plain(&up, w, n) - osc_plain(&down, w, n)) / (2.0 * h);
+        assert_relative_eq!(gq[i], fd, max_relative = 1e-6);
+    }
+}
+
+#[test]
+fn oscillator_passes_the_dot_product_test() {
+    // ⟨w̄, J·u⟩ from forward mode equals ⟨Jᵀ·w̄, u⟩ from the checkpointed reverse.
+    let (q0, w, n) = ([0.4, 0.9], 0.7, 90);
+    let (u_q, u_w) = ([0.3, -1.1], 0.6);
+    let (_, y_dot) = osc_binomial_jvp(&q0, &u_q, w, u_w, n);
+    let (_, gq, gw) = osc_grad(osc_periodic_vjp, &q0, w, n);
+    let rev = gq[0] * u_q[0] + gq[1] * u_q[1] + gw * u_w;
+    assert_relative_eq!(y_dot, rev, max_relative = 1e-12);
+}
+
+/// The heat equation, explicit Euler: two `Vec`s written per step
+/// (`next` is scratch the step overwrites before it reads it).
+macro_rules! heat {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[vjp]
+        fn $name(u0: &[f64], alpha: f64, steps: usize) -> f64 {
+            let n = u0.len();
+            let mut u = u0.to_vec();
+            let mut next = vec![0.0; n];
+            $(#[$ck])?
+            for _ in 0..steps {
+                for i in 1..n - 1 {
+                    next[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1]);
+                }
+                for i in 1..n - 1 {
+                    u[i] = next[i];
+                }
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += u[i] * u[i] * (i as f64 + 1.0);
+            }
+            s
+        }
+    };
+}
+
+heat!(heat_plain);
+heat!(heat_binomial, #[checkpoint(snapshots = 5)]);
+heat!(heat_periodic, #[checkpoint(periodic)]);
+
+#[test]
+fn heat_gradients_equal_the_plain_tape_and_differences() {
+    let u0: Vec<f64> = (0..9).map(|i| ((i as f64) * 0.7).sin()).collect();
+    let alpha = 0.2;
+    for steps in [0, 1, 10, 77] {
+        let mut g = vec![0.0; 9];
+        let mut ga = 0.0;
+        let y = heat_plain_vjp(&u0, &mut g, alpha, &mut ga, steps, 1.0);
+        for f in [heat_binomial_vjp, heat_periodic_vjp] {
+            let mut g2 = vec![0.0; 9];
+            let mut ga2 = 0.0;
+            let y2 = f(&u0, &mut g2, alpha, &mut ga2, steps, 1.0);
+            assert_relative_eq!(y2, y, max_relative = 1e-14);
+            assert_relative_eq!(ga2, ga, max_relative = 1e-12, epsilon = 1e-14);
+            for (a, b) in g2.iter().zip(&g) {
+                assert_relative_eq!(*a, *b, max_relative = 1e-12, epsilon = 1e-14);
+            }
+        }
+        let h = 1e-6;
+        let fd =
+            (heat_plain(&u0, alpha + h, steps) - heat_plain(&u0, alpha - h, steps)) / (2.0 * h);
+        assert_relative_eq!(ga, fd, max_relative = 1e-6, epsilon = 1e-8);
+    }
+}
+
+/// The loop reads `c`, which a later statement changes, and its reverse
+/// does not need `c` (the adjoint of `x.sin() + c` reads only `x`), so
+/// nothing else restores it: the snapshot of the loop's start must hold
+/// `c`, or the advances would compute the states from `c = 3`.
+macro_rules! read_then_changed {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[grad]
+        fn $name(x0: f64, n: usize) -> f64 {
+            let mut x = x0;
+            let mut c = 0.5;
+            $(#[$ck])?
+            for _ in 0..n {
+                x = x.sin() + c;
+            }
+            c = 3.0;
+            x * c
+        }
+    };
+}
+
+read_then_changed!(changed_plain);
+read_then_changed!(changed_binomial, #[checkpoint(snapshots = 2)]);
+
+#[test]
+fn a_value_changed_after_the_loop_is_restored() {
+    for n in [1, 2, 9, 40] {
+        let (y, g) = changed_binomial_grad(0.3, n);
+        let (y2, g2) = changed_plain_grad(0.3, n);
+        assert_relative_eq!(y, y2, max_relative = 1e-14);
+        assert_relative_eq!(g, g2, max_relative = 1e-12);
+        let h = 1e-6;
+        let fd = (changed_plain(0.3 + h, n) - changed_plain(0.3 - h, n)) / (2.0 * h);
+        assert_relative_eq!(g, fd, max_relative = 1e-6, epsilon = 1e-9);
+    }
+}
+
+/// An inclusive range, a collection loop, and a call to another derivative.
+#[vjp]
+fn softclip(x: f64, a: f64) -> f64 {
+    a * (x / a).tanh()
+}
+
+#[grad]
+fn mixed(x: &[f64], a: f64, lo: usize, hi: usize) -> f64 {
+    let mut s = 0.0;
+    let mut p = 1.0;
+    #[checkpoint(snapshots = 3)]
+    for i in lo..=hi {
+        p = softclip(p * x[i % x.len()] + 0.3, a);
+        s = s + p * p;
+    }
+    let mut t = 0.0;
+    #[checkpoint(periodic)]
+    for &xi in x.iter() {
+        t = (t + xi * s).sin();
+    }
+    s + t
+}
+
+#[grad]
+fn mixed_plain(x: &[f64], a: f64, lo: usize, hi: usize) -> f64 {
+    let mut s = 0.0;
+    let mut p = 1.0;
+    for i in lo..=hi {
+        p = softclip(p * x[i % x.len()] + 0.3, a);
+        s = s + p * p;
+    }
+    let mut t = 0.0;
+    for &xi in x.iter() {
+        t = (t + xi * s).sin();
+    }
+    s + t
+}
+
+#[test]
+fn inclusive_ranges_collections_and_calls() {
+    let x = [0.9, -0.4, 1.2, 0.5, -0.8];
+    for (lo, hi) in [(0, 0), (2, 9), (1, 30)] {
+        let (y, (gx, ga)) = mixed_grad(&x, 1.5, lo, hi);
+        let (y2, (gx2, ga2)) = mixed_plain_grad(&x, 1.5, lo, hi);
+        assert_relative_eq!(y, y2, max_relative = 1e-14);
+        assert_relative_eq!(ga, ga2, max_relative = 1e-12);
+        for (a, b) in gx.iter().zip(&gx2) {
+            assert_relative_eq!(*a, *b, max_relative = 1e-12, epsilon = 1e-14);
+        }
+    }
+}
