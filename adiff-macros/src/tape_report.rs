@@ -11,12 +11,16 @@
 //! `x.len()` for a loop over a slice, `⌈n / k⌉` with `step_by(k)`. A `loop`
 //! or `while` has no header count, so its iterations are named `k1`, `k2`,
 //! ... in order. A push inside a branch makes the size an upper bound (`≤`).
+//!
+//! A checkpointed loop's tapes hold one iteration at a time (binomial) or
+//! one segment of `⌈√T⌉` iterations (periodic), which is what their sizes
+//! say; its snapshots are listed as one more entry, `checkpoints`.
 
 use std::collections::HashMap;
 
 use quote::ToTokens;
 
-use crate::ir::{Atom, Block, Const, Func, Op, Pat, Range, RangeAdapter, Stmt, VarId};
+use crate::ir::{Atom, Block, CkOp, Const, Func, Op, Pat, Range, RangeAdapter, Stmt, VarId};
 use crate::names::Names;
 use crate::ty::{Prec, Ty};
 
@@ -91,8 +95,18 @@ pub fn report(f: &Func, names: &Names) -> Vec<TapeUse> {
 fn where_pushed(s: &Site) -> String {
     let place = if s.headers.is_empty() {
         "once per call".to_owned()
+    } else if s.headers[0].starts_with("snapshots") {
+        s.headers[0].clone()
     } else {
-        let loops: Vec<String> = s.headers.iter().rev().map(|h| format!("`{h}`")).collect();
+        // A header with its own quotes carries a remark after the code.
+        let quote = |h: &String| {
+            if h.contains('`') {
+                h.clone()
+            } else {
+                format!("`{h}`")
+            }
+        };
+        let loops: Vec<String> = s.headers.iter().rev().map(quote).collect();
         format!("per iteration of {}", loops.join(" in "))
     };
     if s.conditional {
@@ -139,11 +153,42 @@ impl Walk<'_> {
                 Stmt::TapePush { tape, value } => self.push(f, *tape, value),
                 Stmt::For {
                     var, range, body, ..
-                } => {
-                    let header = format!("for {} in {}", self.names.get(*var), self.range(range));
-                    let trips = self.trips(range);
-                    self.looped(f, header, trips, body);
+                } => match self.turn_of(&range.start) {
+                    Some((op, args)) => {
+                        let span = self.span_text(&args[0], &args[1]);
+                        let (what, trips) = match op {
+                            CkOp::Binomial => ("one iteration at a time", "1".to_owned()),
+                            _ => ("one segment at a time", format!("⌈√{span}⌉")),
+                        };
+                        let header = format!(
+                            "`for {} in {}..{}` (checkpointed: {what})",
+                            self.names.get(*var),
+                            self.atom(&args[0]),
+                            self.atom(&args[1])
+                        );
+                        self.looped(f, header, trips, body);
+                    }
+                    None => {
+                        let header =
+                            format!("for {} in {}", self.names.get(*var), self.range(range));
+                        let trips = self.trips(range);
+                        self.looped(f, header, trips, body);
+                    }
+                },
+                // A checkpointed loop's schedule: its turn is the loop.
+                Stmt::Loop { body, .. } if self.schedule_of(body).is_some() => {
+                    for s in body {
+                        if let Stmt::Match { arms, .. } = s {
+                            for (_, b) in arms {
+                                self.block(f, b);
+                            }
+                        }
+                    }
                 }
+                Stmt::Eval {
+                    op: Op::Ck(CkOp::Save, xs),
+                    ..
+                } => self.snapshots(f, xs),
                 Stmt::Loop { body, .. } => {
                     self.next_loop += 1;
                     let k = format!("k{}", self.next_loop);
@@ -165,6 +210,73 @@ impl Walk<'_> {
                 Stmt::Block { body, .. } => self.block(f, body),
                 _ => {}
             }
+        }
+    }
+
+    /// The schedule a checkpointed loop's driver (`loop { let action =
+    /// checkpoints.next_action(); match .. }`) follows, as its constructor.
+    fn schedule_of(&self, body: &Block) -> Option<(CkOp, Vec<Atom>)> {
+        match body.first() {
+            Some(Stmt::Let {
+                init: Some(Op::Ck(CkOp::Next, xs)),
+                ..
+            }) => self.schedule_atom(xs.first()?),
+            _ => None,
+        }
+    }
+
+    /// The constructor of the schedule variable `a`.
+    fn schedule_atom(&self, a: &Atom) -> Option<(CkOp, Vec<Atom>)> {
+        match self.defs.get(&a.var()?) {
+            Some(Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic), xs)) => Some((*op, xs.clone())),
+            _ => None,
+        }
+    }
+
+    /// The schedule whose `lo()` atom `a` is, for a turn's range.
+    fn turn_of(&self, a: &Atom) -> Option<(CkOp, Vec<Atom>)> {
+        match self.defs.get(&a.var()?) {
+            Some(Op::Ck(CkOp::Lo, xs)) => self.schedule_atom(xs.first()?),
+            _ => None,
+        }
+    }
+
+    /// The snapshots a schedule stores, as one more entry.
+    fn snapshots(&mut self, f: &Func, xs: &[Atom]) {
+        let (Some(ck), Some(state)) = (xs.first(), xs.get(1)) else {
+            return;
+        };
+        let Some((op, args)) = self.schedule_atom(ck) else {
+            return;
+        };
+        let Some(v) = ck.var() else { return };
+        let (start, end) = (&args[0], &args[1]);
+        let header = format!(
+            "checkpointed `for _ in {}..{}`",
+            self.atom(start),
+            self.atom(end)
+        );
+        let trips = self.span_text(start, end);
+        let count = match op {
+            CkOp::Binomial => args.get(2).map_or("S".to_owned(), |a| self.atom(a)),
+            _ => format!("⌈√{trips}⌉"),
+        };
+        let site = Site {
+            headers: vec![format!("snapshots of the state of {header}")],
+            trips: vec![format!("≤ {count}")],
+            conditional: false,
+        };
+        if !self.tapes.iter().any(|(t, ..)| *t == v) {
+            let elem = ty_name(&crate::typing::atom_ty(f, state));
+            self.tapes.push((v, elem, vec![site]));
+        }
+    }
+
+    /// `end - start` as a formula.
+    fn span_text(&self, start: &Atom, end: &Atom) -> String {
+        match self.atom(start).as_str() {
+            "0" => self.atom(end),
+            s => format!("({} - {s})", self.atom(end)),
         }
     }
 

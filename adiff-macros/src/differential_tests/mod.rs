@@ -38,6 +38,8 @@ struct Variants {
     jvp_all_active: Func,
     vjp_all_active: Func,
     vjp_record_all: Func,
+    /// Every top-level loop that can be checkpointed is, with 2 snapshots.
+    vjp_checkpointed: Func,
     /// `f_jvp_vjp` over `(x, v)`, unless `#[hvp]` rejects the function.
     jvp_vjp: Option<Func>,
 }
@@ -68,6 +70,18 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
     let vjp = derive(Kind::Vjp, &normal, "reverse mode")?;
     let vjp_all_active = derive(Kind::Vjp, &all_active, "reverse mode, all active")?;
     let vjp_record_all = derive(Kind::Vjp, &record_all, "reverse mode, recording everything")?;
+    let checkpointed = Knobs {
+        checkpoint_all: Some(2),
+        ..normal.clone()
+    };
+    let vjp_checkpointed = derive(Kind::Vjp, &checkpointed, "reverse mode, loops checkpointed")?;
+    let mut has_ck = false;
+    crate::ir::for_each_stmt(&vjp_checkpointed.body, &mut |s| {
+        has_ck |= matches!(s.op(), Some(crate::ir::Op::Ck(..)));
+    });
+    if has_ck {
+        CHECKPOINTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
     let mut d2 = Diags::default();
     second::COMPILED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let jvp_vjp = match pipeline::derive(&ir, Kind::JvpVjp, &second::WRT, &normal, None, &mut d2) {
@@ -87,6 +101,7 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
             jvp_all_active,
             vjp_all_active,
             vjp_record_all,
+            vjp_checkpointed,
             jvp_vjp,
         },
     ))
@@ -101,30 +116,44 @@ fn stop(what: &str, e: Stop, d: &Diags) -> String {
     }
 }
 
-/// The three programs (normal, activity off, recording everything).
+/// The four programs (normal, activity off, recording everything, loops
+/// checkpointed).
 struct Programs {
     normal: Program,
     all_active: Program,
     record_all: Program,
+    checkpointed: Program,
 }
+
+/// Functions whose checkpointed variant has a checkpointed loop.
+static CHECKPOINTED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
 fn build(sources: &[String]) -> Result<Programs, String> {
     let mut p = Programs {
         normal: HashMap::new(),
         all_active: HashMap::new(),
         record_all: HashMap::new(),
+        checkpointed: HashMap::new(),
     };
     for src in sources {
         let (name, v) = compile(src)?;
-        for map in [&mut p.normal, &mut p.all_active, &mut p.record_all] {
+        for map in [
+            &mut p.normal,
+            &mut p.all_active,
+            &mut p.record_all,
+            &mut p.checkpointed,
+        ] {
             map.insert(name.clone(), v.primal.clone());
         }
         p.normal.insert(format!("{name}_jvp"), v.jvp.clone());
         p.normal.insert(format!("{name}_vjp"), v.vjp.clone());
         p.all_active.insert(format!("{name}_jvp"), v.jvp_all_active);
         p.all_active.insert(format!("{name}_vjp"), v.vjp_all_active);
-        p.record_all.insert(format!("{name}_jvp"), v.jvp);
+        p.record_all.insert(format!("{name}_jvp"), v.jvp.clone());
         p.record_all.insert(format!("{name}_vjp"), v.vjp_record_all);
+        p.checkpointed.insert(format!("{name}_jvp"), v.jvp);
+        p.checkpointed
+            .insert(format!("{name}_vjp"), v.vjp_checkpointed);
         if let Some(f) = v.jvp_vjp {
             p.normal.insert(format!("{name}_jvp_vjp"), f);
         }
@@ -270,10 +299,13 @@ fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), 
     let (_, ju_all) = jvp(&progs.all_active, name, p, &u, limit)?;
     let (_, g_all) = vjp(&progs.all_active, name, p, &w, limit)?;
     let (_, g_rec) = vjp(&progs.record_all, name, p, &w, limit)?;
+    // Checkpointing replays the same arithmetic in the same order.
+    let (_, g_ck) = vjp(&progs.checkpointed, name, p, &w, 64 * limit)?;
     for (what, a, b) in [
         ("jvp without activity analysis", &ju_all, &ju),
         ("vjp without activity analysis", &g_all, &g),
         ("vjp recording everything", &g_rec, &g),
+        ("vjp with loops checkpointed", &g_ck, &g),
     ] {
         for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
             if !close(*x, *y, 1e-12, 1e-14) {
@@ -391,9 +423,10 @@ fn generated_programs_agree_across_modes() {
     // Straight to stderr, so the line shows even when the test passes.
     let _ = writeln!(
         std::io::stderr(),
-        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed); second order: f_jvp_vjp checked at {} points; #[hvp] rejected {} of {} compiled functions (differentiable values stored into `buf`, calls to such functions)",
+        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed); {} functions with checkpointed loops; second order: f_jvp_vjp checked at {} points; #[hvp] rejected {} of {} compiled functions (differentiable values stored into `buf`, calls to such functions)",
         SKIPPED.load(std::sync::atomic::Ordering::Relaxed),
         NONFINITE.load(std::sync::atomic::Ordering::Relaxed),
+        CHECKPOINTED.load(std::sync::atomic::Ordering::Relaxed),
         second::CHECKED.load(std::sync::atomic::Ordering::Relaxed),
         second::REJECTED.load(std::sync::atomic::Ordering::Relaxed),
         second::COMPILED.load(std::sync::atomic::Ordering::Relaxed)

@@ -96,8 +96,13 @@ impl Lowerer<'_> {
     }
 }
 
+/// Where errors about the loop point: the attribute's name (a span
+/// covering the whole attribute needs nightly's `Span::join`).
 fn span_of(attr: &syn::Attribute) -> Span {
-    syn::spanned::Spanned::span(attr)
+    attr.path()
+        .segments
+        .last()
+        .map_or_else(Span::call_site, |s| s.ident.span())
 }
 
 /// The function without its `#[checkpoint]` attributes, as the macro emits it.

@@ -161,6 +161,14 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Has
             .filter(|v| !inside.contains(v) && !written.contains(v) && later.contains(v))
             .collect();
         extra.sort();
+        if let Some(r) = extra
+            .iter()
+            .find(|v| matches!(src.info(**v).ty, Ty::Ref(..)))
+        {
+            let msg = format!("the loop reads through the reference `{}`, which a later statement writes through; copy what it points to into a local before the loop and read that", src.info(*r).name);
+            report(&msg);
+            continue;
+        }
         let mut entry = state.clone();
         entry.extend(extra);
         found.push((var, schedule, state, entry));
