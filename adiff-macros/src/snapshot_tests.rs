@@ -257,3 +257,33 @@ fn gradient() {
         &["loss_vjp", "loss_grad", "scale_bar", "w_bar", "s_bar"],
     );
 }
+
+#[test]
+fn checkpointed_loop() {
+    let outs = snapshot(
+        "checkpointed_loop",
+        "fn f(x0: &[f64], k: f64, n: usize) -> f64 {
+            let mut x = x0.to_vec();
+            let mut s = 0.0;
+            #[checkpoint(snapshots = 4)]
+            for _ in 0..n {
+                let y = (x[0] * k).sin();
+                x[0] = x[0] + 0.1 * y;
+                x[1] = x[1] * y;
+                s = s + x[1];
+            }
+            s
+        }",
+        &[(Kind::Vjp, "")],
+    );
+    // The schedule's actions, and the tape report of what a turn records.
+    assert_has(
+        &outs[0],
+        &["checkpoints", "next_action", "save", "restore", "checkpoint_entry"],
+    );
+    assert!(
+        outs[0].contains("snapshots of the state of checkpointed `for _ in 0..n`"),
+        "{}",
+        outs[0]
+    );
+}

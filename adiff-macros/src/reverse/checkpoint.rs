@@ -240,7 +240,12 @@ impl Gen<'_> {
                     Atom::Var(v)
                 } else {
                     let clone = syn::Ident::new("clone", Span::call_site());
-                    self.temp(Op::Method(Atom::Var(v), clone, Vec::new()), out)
+                    let c = self.temp(Op::Method(Atom::Var(v), clone, Vec::new()), out);
+                    // A clone has the type of what it clones.
+                    if let Atom::Var(c) = c {
+                        self.f.vars[c.0].ty = self.f.info(v).ty.clone();
+                    }
+                    c
                 }
             })
             .collect();
