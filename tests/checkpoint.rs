@@ -4,7 +4,7 @@
 //! rounding (they run the same arithmetic in the same order), match closed
 //! forms and central differences, and pass the dot-product test against
 //! forward mode.
-#![allow(clippy::needless_range_loop, dead_code)]
+#![allow(clippy::needless_range_loop, clippy::assign_op_pattern, dead_code)]
 
 use adiff::{grad, jvp, vjp};
 use approx::assert_relative_eq;

@@ -279,7 +279,13 @@ fn checkpointed_loop() {
     // The schedule's actions, and the tape report of what a turn records.
     assert_has(
         &outs[0],
-        &["checkpoints", "next_action", "save", "restore", "checkpoint_entry"],
+        &[
+            "checkpoints",
+            "next_action",
+            "save",
+            "restore",
+            "checkpoint_entry",
+        ],
     );
     assert!(
         outs[0].contains("snapshots of the state of checkpointed `for _ in 0..n`"),

@@ -478,6 +478,8 @@ impl<S: Clone> Checkpoints<S> {
     }
 }
 
+// The tables are indexed by snapshot and step counts, as in the formulas.
+#[allow(clippy::needless_range_loop)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,6 +11,7 @@
 //! is built without it.
 
 pub mod adbench;
+pub mod checkpoint;
 pub mod compare;
 pub mod gmm;
 pub mod harness;

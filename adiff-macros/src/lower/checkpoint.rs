@@ -19,7 +19,7 @@ fn is_checkpoint(a: &syn::Attribute) -> bool {
 
 /// What the attribute says, before the snapshot count is lowered.
 enum Parsed {
-    Snapshots(syn::Expr),
+    Snapshots(Box<syn::Expr>),
     Periodic,
 }
 
@@ -36,7 +36,7 @@ fn parse(attr: &syn::Attribute) -> syn::Result<Parsed> {
             Parsed::Periodic
         } else if key == "snapshots" {
             input.parse::<syn::Token![=]>()?;
-            Parsed::Snapshots(input.parse()?)
+            Parsed::Snapshots(Box::new(input.parse()?))
         } else {
             return Err(syn::Error::new(
                 key.span(),
@@ -105,13 +105,30 @@ fn span_of(attr: &syn::Attribute) -> Span {
         .map_or_else(Span::call_site, |s| s.ident.span())
 }
 
-/// The function without its `#[checkpoint]` attributes, as the macro emits it.
+/// The function without its `#[checkpoint]` attributes, as the macro emits
+/// it. A snapshot count that is an expression stays evaluated, as
+/// `let _ = S;` before the loop, so a parameter that only the attribute
+/// names is not reported unused.
 pub(crate) fn strip(f: &syn::ItemFn) -> syn::ItemFn {
     struct Strip;
     impl VisitMut for Strip {
-        fn visit_expr_for_loop_mut(&mut self, e: &mut syn::ExprForLoop) {
-            e.attrs.retain(|a| !is_checkpoint(a));
-            syn::visit_mut::visit_expr_for_loop_mut(self, e);
+        fn visit_expr_mut(&mut self, e: &mut syn::Expr) {
+            syn::visit_mut::visit_expr_mut(self, e);
+            let syn::Expr::ForLoop(l) = e else { return };
+            let counts: Vec<syn::Expr> = l
+                .attrs
+                .iter()
+                .filter(|a| is_checkpoint(a))
+                .filter_map(|a| match parse(a) {
+                    Ok(Parsed::Snapshots(n)) => Some(*n),
+                    _ => None,
+                })
+                .collect();
+            l.attrs.retain(|a| !is_checkpoint(a));
+            if !counts.is_empty() {
+                let l = l.clone();
+                *e = syn::parse_quote!({ #(let _ = #counts;)* #l });
+            }
         }
         fn visit_expr_while_mut(&mut self, e: &mut syn::ExprWhile) {
             e.attrs.retain(|a| !is_checkpoint(a));

@@ -74,9 +74,67 @@ fn main() {
     print!("{}", report::table(&measured));
     println!("\nChecks:\n");
     print!("{}", report::checks(&measured));
+    let checkpoint = if only
+        .as_ref()
+        .is_none_or(|o| o.split(',').any(|n| n == "checkpoint"))
+    {
+        eprintln!(
+            "[{:6.1} s] checkpointing table",
+            start.elapsed().as_secs_f64()
+        );
+        checkpoint_table()
+    } else {
+        String::new()
+    };
+    let (table, ratios): (Vec<&str>, Vec<&str>) =
+        checkpoint.lines().partition(|l| !l.starts_with("ratio "));
+    if !table.is_empty() {
+        println!("\n## Checkpointed loops\n");
+        println!("{}", table.join("\n").trim_end());
+    }
     println!("\nReport took {:.0} s.\n", start.elapsed().as_secs_f64());
     for line in report::ratio_lines(&measured) {
         println!("{line}");
+    }
+    for line in ratios {
+        println!("{line}");
+    }
+}
+
+/// The output of the `checkpoint` binary, which measures peak memory with
+/// an allocator of its own (this binary's counts allocations): run next to
+/// this executable if built, else through cargo.
+fn checkpoint_table() -> String {
+    let sibling = std::env::current_exe()
+        .ok()
+        .map(|p| p.with_file_name(format!("checkpoint{}", std::env::consts::EXE_SUFFIX)))
+        .filter(|p| p.exists());
+    let output = match (sibling, std::env::var_os("CARGO")) {
+        (Some(exe), _) => std::process::Command::new(exe).output(),
+        (None, Some(cargo)) => std::process::Command::new(cargo)
+            .args([
+                "run",
+                "--release",
+                "-q",
+                "-p",
+                "adiff-bench",
+                "--bin",
+                "checkpoint",
+            ])
+            .output(),
+        (None, None) => {
+            return "The checkpointing table needs the `checkpoint` binary: \
+                    `cargo run --release -p adiff-bench --bin checkpoint`.\n"
+                .into()
+        }
+    };
+    match output {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        Ok(o) => format!(
+            "The checkpointing table failed: {}\n",
+            String::from_utf8_lossy(&o.stderr).trim()
+        ),
+        Err(e) => format!("The checkpointing table could not run: {e}\n"),
     }
 }
 
