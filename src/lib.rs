@@ -24,6 +24,15 @@ pub use adiff_runtime::Constant;
 /// What a generated `_vjp` records, listed by `<f>_vjp_tapes()`.
 pub use adiff_runtime::TapeInfo;
 
+/// The schedules of `#[checkpoint(..)]` loops, for counting what a
+/// checkpointed reverse runs again; see [`adiff_runtime::Schedule`].
+pub use adiff_runtime::{Schedule, ScheduleCounts};
+
+/// SGD with momentum that runs backwards exactly (feature `reversible`);
+/// see [`adiff_runtime::reversible`].
+#[cfg(feature = "reversible")]
+pub use adiff_runtime::reversible;
+
 // Documented in the module itself (`//!`), where its links resolve.
 #[cfg(feature = "argmin")]
 pub mod argmin;

@@ -36,6 +36,8 @@ mod indices;
 pub mod jac;
 mod lanes;
 mod matrix;
+#[cfg(feature = "reversible")]
+pub mod reversible;
 #[cfg(feature = "stats")]
 mod stats;
 mod tape;
