@@ -88,6 +88,8 @@ oscillator!(osc_plain);
 oscillator!(osc_binomial, #[checkpoint(snapshots = 4)]);
 oscillator!(osc_periodic, #[checkpoint(periodic)]);
 oscillator!(osc_two, #[checkpoint(snapshots = 2)]);
+// A memory budget: (q, energy) takes 24 + 16 + 8 bytes, so 4 snapshots.
+oscillator!(osc_memory, #[checkpoint(memory = 200)]);
 
 type Osc = fn(&[f64], &mut [f64], f64, &mut f64, usize, f64) -> f64;
 
@@ -102,7 +104,12 @@ fn oscillator_gradients_equal_the_plain_tape() {
     let q0 = [0.8, -0.3];
     for n in [0, 1, 5, 64, 200] {
         let (y, gq, gw) = osc_grad(osc_plain_vjp, &q0, 1.3, n);
-        for f in [osc_binomial_vjp as Osc, osc_periodic_vjp, osc_two_vjp] {
+        for f in [
+            osc_binomial_vjp as Osc,
+            osc_periodic_vjp,
+            osc_two_vjp,
+            osc_memory_vjp,
+        ] {
             let (y2, gq2, gw2) = osc_grad(f, &q0, 1.3, n);
             assert_relative_eq!(y2, y, max_relative = 1e-14);
             assert_relative_eq!(gw2, gw, max_relative = 1e-12, epsilon = 1e-14);

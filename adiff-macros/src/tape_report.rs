@@ -157,7 +157,9 @@ impl Walk<'_> {
                     Some((op, args)) => {
                         let span = self.span_text(&args[0], &args[1]);
                         let (what, trips) = match op {
-                            CkOp::Binomial => ("one iteration at a time", "1".to_owned()),
+                            CkOp::Binomial | CkOp::Within => {
+                                ("one iteration at a time", "1".to_owned())
+                            }
                             _ => ("one segment at a time", format!("⌈√{span}⌉")),
                         };
                         let header = format!(
@@ -228,7 +230,9 @@ impl Walk<'_> {
     /// The constructor of the schedule variable `a`.
     fn schedule_atom(&self, a: &Atom) -> Option<(CkOp, Vec<Atom>)> {
         match self.defs.get(&a.var()?) {
-            Some(Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic), xs)) => Some((*op, xs.clone())),
+            Some(Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic | CkOp::Within), xs)) => {
+                Some((*op, xs.clone()))
+            }
             _ => None,
         }
     }
@@ -259,6 +263,10 @@ impl Walk<'_> {
         let trips = self.span_text(start, end);
         let count = match op {
             CkOp::Binomial => args.get(2).map_or("S".to_owned(), |a| self.atom(a)),
+            CkOp::Within => format!(
+                "max(1, {} bytes ÷ one snapshot's)",
+                args.get(2).map_or("B".to_owned(), |a| self.atom(a))
+            ),
             _ => format!("⌈√{trips}⌉"),
         };
         let site = Site {

@@ -391,23 +391,121 @@ pub struct Checkpoints<S> {
     start: usize,
     lo: usize,
     hi: usize,
+    snapshots: usize,
 }
+
+/// The bytes one snapshot of a value takes: its size, plus the heap
+/// elements of `Vec`s. Implemented for floats, integers, `bool`, arrays,
+/// `Vec`s, tuples of up to eight and references (which measure what they
+/// point to), so `#[checkpoint(memory = B)]` can size the snapshots of a
+/// loop's state.
+///
+/// ```
+/// use adiff_runtime::StateBytes;
+///
+/// assert_eq!(1.0_f64.state_bytes(), 8);
+/// assert_eq!([1.0_f32; 4].state_bytes(), 16);
+/// assert_eq!((&vec![0.0_f64; 10], 2_u8).state_bytes(), 24 + 80 + 1);
+/// ```
+pub trait StateBytes {
+    /// The bytes a copy of the value takes, heap included.
+    fn state_bytes(&self) -> usize;
+}
+
+macro_rules! plain_bytes {
+    ($($t:ty),*) => {$(
+        impl StateBytes for $t {
+            fn state_bytes(&self) -> usize {
+                core::mem::size_of::<$t>()
+            }
+        }
+    )*};
+}
+plain_bytes!(f32, f64, i8, i16, i32, i64, i128, isize, u8, u16, u32, u64, u128, usize, bool);
+
+impl<T: StateBytes, const N: usize> StateBytes for [T; N] {
+    fn state_bytes(&self) -> usize {
+        self.iter().map(StateBytes::state_bytes).sum()
+    }
+}
+
+impl<T: StateBytes> StateBytes for Vec<T> {
+    fn state_bytes(&self) -> usize {
+        core::mem::size_of::<Vec<T>>() + self.iter().map(StateBytes::state_bytes).sum::<usize>()
+    }
+}
+
+impl<T: StateBytes + ?Sized> StateBytes for &T {
+    fn state_bytes(&self) -> usize {
+        (**self).state_bytes()
+    }
+}
+
+macro_rules! tuple_bytes {
+    ($(($($t:ident $i:tt),+)),*) => {$(
+        impl<$($t: StateBytes),+> StateBytes for ($($t,)+) {
+            fn state_bytes(&self) -> usize {
+                0 $(+ self.$i.state_bytes())+
+            }
+        }
+    )*};
+}
+tuple_bytes!(
+    (A 0),
+    (A 0, B 1),
+    (A 0, B 1, C 2),
+    (A 0, B 1, C 2, D 3),
+    (A 0, B 1, C 2, D 3, E 4),
+    (A 0, B 1, C 2, D 3, E 4, F 5),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6),
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+);
 
 impl<S: Clone> Checkpoints<S> {
     /// Binomial checkpointing of the loop `for i in start..end` with
     /// `snapshots` stored states.
     #[must_use]
     pub fn binomial(start: usize, end: usize, snapshots: usize) -> Self {
-        Self::with(
-            start,
-            Schedule::binomial(end.saturating_sub(start), snapshots),
-        )
+        let schedule = Schedule::binomial(end.saturating_sub(start), snapshots);
+        let mut ck = Self::with(start, schedule);
+        ck.snapshots = snapshots.max(1);
+        ck
+    }
+
+    /// Binomial checkpointing of the loop `for i in start..end` with as
+    /// many snapshots as `bytes` hold (at least one), measured on `state`,
+    /// the state now (references to it do).
+    ///
+    /// ```
+    /// use adiff_runtime::Checkpoints;
+    ///
+    /// let (x, s) = (vec![0.0_f64; 100], 1.0_f64);
+    /// // 24 + 800 + 8 = 832 bytes a snapshot: 8 of them fit in 7,000 bytes.
+    /// let ck = Checkpoints::<(Vec<f64>, f64)>::within(0, 1000, 7_000, (&x, &s));
+    /// assert_eq!(ck.snapshots(), 8);
+    /// ```
+    #[must_use]
+    pub fn within(start: usize, end: usize, bytes: usize, state: impl StateBytes) -> Self {
+        let snapshots = (bytes / state.state_bytes().max(1)).max(1);
+        let mut ck = Self::binomial(start, end, snapshots);
+        ck.snapshots = snapshots;
+        ck
+    }
+
+    /// The number of snapshots the schedule may hold (for the periodic
+    /// schedule, ⌈√T⌉).
+    #[must_use]
+    pub fn snapshots(&self) -> usize {
+        self.snapshots
     }
 
     /// Periodic (`√T`) checkpointing of the loop `for i in start..end`.
     #[must_use]
     pub fn periodic(start: usize, end: usize) -> Self {
-        Self::with(start, Schedule::periodic(end.saturating_sub(start)))
+        let steps = end.saturating_sub(start);
+        let mut ck = Self::with(start, Schedule::periodic(steps));
+        ck.snapshots = (1..=steps).find(|k| k * k >= steps).unwrap_or(0);
+        ck
     }
 
     fn with(start: usize, schedule: Schedule) -> Self {
@@ -417,6 +515,7 @@ impl<S: Clone> Checkpoints<S> {
             start,
             lo: start,
             hi: start,
+            snapshots: 0,
         }
     }
 

@@ -45,7 +45,7 @@ mod tape_info;
 mod zero;
 
 pub use accumulate::{accumulate, Accumulate};
-pub use checkpoint::{Action, Checkpoints, Schedule, ScheduleCounts};
+pub use checkpoint::{Action, Checkpoints, Schedule, ScheduleCounts, StateBytes};
 #[doc(hidden)]
 pub use constant::assert_constant;
 pub use constant::Constant;

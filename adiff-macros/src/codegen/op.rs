@@ -232,7 +232,7 @@ impl Writer<'_> {
                 let t = self.ident(*t);
                 quote!(#t.pop())
             }
-            Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic), xs) => {
+            Op::Ck(op @ (CkOp::Binomial | CkOp::Periodic | CkOp::Within), xs) => {
                 let rt = crate::runtime::path();
                 let name = format_ident!("{}", op.name());
                 let xs = xs.iter().map(|a| self.atom(a));

@@ -140,6 +140,21 @@ impl Machine<'_> {
                 let (start, end) = (int(start)?, int(end)?);
                 return Ok(new(start, Schedule::binomial(steps(start, end), snaps)));
             }
+            CkOp::Within => {
+                let [start, end, bytes, state] =
+                    <[V; 4]>::try_from(args).map_err(|_| "within arity")?;
+                let bytes = usize::try_from(int(bytes)?).map_err(|_| "negative budget")?;
+                // Eight bytes a value, as the runtime counts floats.
+                let mut one = 0usize;
+                if let V::T(refs) = &state {
+                    for r in refs {
+                        one += 8 * leaves(&self.deref_value(r)?);
+                    }
+                }
+                let snaps = (bytes / one.max(1)).max(1);
+                let (start, end) = (int(start)?, int(end)?);
+                return Ok(new(start, Schedule::binomial(steps(start, end), snaps)));
+            }
             CkOp::Periodic => {
                 let [start, end] = <[V; 2]>::try_from(args).map_err(|_| "periodic arity")?;
                 let (start, end) = (int(start)?, int(end)?);
@@ -187,7 +202,9 @@ impl Machine<'_> {
                 .last()
                 .cloned()
                 .ok_or("restore without a snapshot")?,
-            CkOp::Binomial | CkOp::Periodic => return Err("schedule made twice".into()),
+            CkOp::Binomial | CkOp::Periodic | CkOp::Within => {
+                return Err("schedule made twice".into())
+            }
         })
     }
 
@@ -293,5 +310,13 @@ fn literal_len(n: &syn::Expr) -> Result<usize, String> {
             ..
         }) => i.base10_parse().map_err(|e| e.to_string()),
         _ => Err("array length is not a literal".into()),
+    }
+}
+
+/// The number of scalars in a value.
+fn leaves(v: &V) -> usize {
+    match v {
+        V::A(xs) | V::T(xs) => xs.iter().map(leaves).sum(),
+        _ => 1,
     }
 }

@@ -352,6 +352,10 @@ pub enum CkOp {
     Binomial,
     /// `Checkpoints::periodic(start, end)`.
     Periodic,
+    /// `Checkpoints::within(start, end, bytes, state)`: binomial, with as
+    /// many snapshots as a memory budget holds (`state`, a tuple of
+    /// references, measures one).
+    Within,
     /// `ck.next_action()`: 0 done, 1 advance, 2 save, 3 restore, 4 turn.
     Next,
     /// `ck.lo()`, the first index of an advance or a turn.
@@ -370,6 +374,7 @@ impl CkOp {
         match self {
             CkOp::Binomial => "binomial",
             CkOp::Periodic => "periodic",
+            CkOp::Within => "within",
             CkOp::Next => "next_action",
             CkOp::Lo => "lo",
             CkOp::Hi => "hi",
@@ -387,6 +392,8 @@ pub enum Checkpoint {
     Binomial(Atom),
     /// A snapshot every `⌈√T⌉` iterations.
     Periodic,
+    /// Binomial checkpointing with as many snapshots as this many bytes hold.
+    Memory(Atom),
 }
 
 /// The left side of a `let`.

@@ -11,7 +11,7 @@ use crate::ir::{Block, Checkpoint, VarId};
 
 const ATTR: &str = "checkpoint";
 
-const USAGE: &str = "write `#[checkpoint(snapshots = S)]` (binomial checkpointing with S stored states) or `#[checkpoint(periodic)]` (a snapshot every √T iterations)";
+const USAGE: &str = "write `#[checkpoint(snapshots = S)]` (binomial checkpointing with S stored states), `#[checkpoint(memory = BYTES)]` (binomial, with as many states as BYTES hold) or `#[checkpoint(periodic)]` (a snapshot every √T iterations)";
 
 fn is_checkpoint(a: &syn::Attribute) -> bool {
     a.path().is_ident(ATTR)
@@ -20,6 +20,7 @@ fn is_checkpoint(a: &syn::Attribute) -> bool {
 /// What the attribute says, before the snapshot count is lowered.
 enum Parsed {
     Snapshots(Box<syn::Expr>),
+    Memory(Box<syn::Expr>),
     Periodic,
 }
 
@@ -37,6 +38,9 @@ fn parse(attr: &syn::Attribute) -> syn::Result<Parsed> {
         } else if key == "snapshots" {
             input.parse::<syn::Token![=]>()?;
             Parsed::Snapshots(Box::new(input.parse()?))
+        } else if key == "memory" {
+            input.parse::<syn::Token![=]>()?;
+            Parsed::Memory(Box::new(input.parse()?))
         } else {
             return Err(syn::Error::new(
                 key.span(),
@@ -71,6 +75,11 @@ impl Lowerer<'_> {
                 Ok(Parsed::Snapshots(e)) => {
                     if let Val::Atom(a) = self.lower_expr(&e, out) {
                         found = Some((Checkpoint::Binomial(a), span_of(attr)));
+                    }
+                }
+                Ok(Parsed::Memory(e)) => {
+                    if let Val::Atom(a) = self.lower_expr(&e, out) {
+                        found = Some((Checkpoint::Memory(a), span_of(attr)));
                     }
                 }
             }
@@ -120,7 +129,7 @@ pub(crate) fn strip(f: &syn::ItemFn) -> syn::ItemFn {
                 .iter()
                 .filter(|a| is_checkpoint(a))
                 .filter_map(|a| match parse(a) {
-                    Ok(Parsed::Snapshots(n)) => Some(*n),
+                    Ok(Parsed::Snapshots(n) | Parsed::Memory(n)) => Some(*n),
                     _ => None,
                 })
                 .collect();

@@ -315,6 +315,15 @@ impl Gen<'_> {
         let make = match schedule {
             Checkpoint::Binomial(k) => Op::Ck(CkOp::Binomial, vec![start, end, self.sub_atom(&k)]),
             Checkpoint::Periodic => Op::Ck(CkOp::Periodic, vec![start, end]),
+            Checkpoint::Memory(bytes) => {
+                // References to the state measure one snapshot.
+                let refs: Vec<Atom> = state
+                    .iter()
+                    .map(|&v| self.temp(Op::Ref(Place::var(v), false), out))
+                    .collect();
+                let refs = self.temp(Op::Tuple(refs), out);
+                Op::Ck(CkOp::Within, vec![start, end, self.sub_atom(&bytes), refs])
+            }
         };
         let ck = self.f.temp(Ty::Other, Span::call_site());
         self.f.vars[ck.0].name = "checkpoints".into();
