@@ -290,3 +290,69 @@ fn inclusive_ranges_collections_and_calls() {
         }
     }
 }
+
+/// Loops whose trip count the header does not give: a `while`, a `loop`
+/// with `break`, and a `for` that leaves early. The forward sweep counts
+/// the iterations, and the reverse checkpoints that many.
+macro_rules! early_loops {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[grad]
+        fn $name(x0: f64, a: f64, cap: usize) -> f64 {
+            let mut x = x0;
+            let mut n = 0;
+            $(#[$ck])?
+            while x < 50.0 && n < cap {
+                x = x * (1.0 + a) + 0.1 * x.sin();
+                n += 1;
+            }
+            let mut s = 0.0;
+            let mut k = 0;
+            $(#[$ck])?
+            loop {
+                k += 1;
+                if k > cap / 2 + 1 {
+                    break;
+                }
+                if k % 3 == 0 {
+                    continue;
+                }
+                s = (s + x / k as f64).tanh() + a * s;
+            }
+            let mut t = s;
+            $(#[$ck])?
+            for i in 0..cap {
+                if t > 3.0 {
+                    break;
+                }
+                t = t + (a * i as f64).cos() * t.abs().sqrt();
+            }
+            x * 0.01 + s + t
+        }
+    };
+}
+
+early_loops!(early_plain);
+early_loops!(early_binomial, #[checkpoint(snapshots = 2)]);
+early_loops!(early_periodic, #[checkpoint(periodic)]);
+
+#[test]
+fn while_loop_and_early_exits_equal_the_plain_tape() {
+    for (x0, a, cap) in [
+        (0.5, 0.3, 0),
+        (0.5, 0.3, 1),
+        (0.7, 0.2, 7),
+        (0.2, 0.05, 40),
+        (1.1, 0.4, 200),
+    ] {
+        let (y, (g0, ga)) = early_plain_grad(x0, a, cap);
+        for f in [early_binomial_grad, early_periodic_grad] {
+            let (y2, (g02, ga2)) = f(x0, a, cap);
+            assert_relative_eq!(y2, y, max_relative = 1e-14);
+            assert_relative_eq!(g02, g0, max_relative = 1e-12, epsilon = 1e-14);
+            assert_relative_eq!(ga2, ga, max_relative = 1e-12, epsilon = 1e-14);
+        }
+        let h = 1e-7;
+        let fd = (early_plain(x0 + h, a, cap) - early_plain(x0 - h, a, cap)) / (2.0 * h);
+        assert_relative_eq!(g0, fd, max_relative = 1e-5, epsilon = 1e-7);
+    }
+}

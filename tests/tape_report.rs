@@ -44,6 +44,19 @@ fn grow(x: f64) -> f64 {
     s
 }
 
+/// `decay`, checkpointed: the tapes hold one iteration at a time, and the
+/// snapshots are listed as `checkpoints`.
+#[vjp]
+#[allow(dead_code)]
+fn decay_checkpointed(x: &[f64]) -> f64 {
+    let mut s = 1.0;
+    #[checkpoint(snapshots = 3)]
+    for i in 0..x.len() {
+        s = (s * x[i]).sin();
+    }
+    s
+}
+
 /// Straight-line code records nothing.
 #[grad]
 fn straight(x: f64, y: f64) -> f64 {
@@ -143,6 +156,31 @@ fn the_report_matches_the_pushes_counted() {
             max_relative = 1e-5
         );
     }
+
+    // decay_checkpointed: each iteration is turned once, pushing one
+    // iteration's values, which the report sizes per turn.
+    let tapes = decay_checkpointed_vjp_tapes();
+    let (snapshots, turn): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
+        tapes.iter().partition(|t| t.tape == "checkpoints");
+    assert_eq!(snapshots.len(), 1, "{tapes:?}");
+    assert_eq!(snapshots[0].count, "≤ 3", "{tapes:?}");
+    assert!(!turn.is_empty());
+    assert!(
+        turn.iter().all(|t| t
+            .pushed
+            .iter()
+            .all(|p| p.contains("checkpointed: one iteration at a time"))),
+        "{tapes:?}"
+    );
+    let per_turn: usize = turn.iter().map(|t| eval(t.count, &HashMap::new())).sum();
+    let mut g = [0.0; 7];
+    let before = tape_pushes();
+    let v = decay_checkpointed_vjp(&x, &mut g, 1.0);
+    assert_eq!(tape_pushes() - before, per_turn * x.len());
+    assert_eq!(v, decay(&x));
+    let mut g_plain = [0.0; 7];
+    decay_vjp(&x, &mut g_plain, 1.0);
+    assert_eq!(g, g_plain);
 
     // straight: nothing.
     assert!(straight_vjp_tapes().is_empty());

@@ -7,7 +7,7 @@ use proc_macro2::Span;
 use syn::visit_mut::VisitMut;
 
 use super::{Lowerer, Val};
-use crate::ir::{Block, Checkpoint, VarId};
+use crate::ir::{Atom, BinOp, Block, Checkpoint, Op, Pat, Place, Stmt, VarId};
 
 const ATTR: &str = "checkpoint";
 
@@ -99,9 +99,39 @@ impl Lowerer<'_> {
         for attr in attrs.iter().filter(|a| is_checkpoint(a)) {
             self.diags.error_at(
                 attr,
-                format!("`#[checkpoint]` applies to a `for` loop over an integer range or a collection, not to {what}: its trip count must be known when it starts; rewrite the loop as `for i in 0..n`"),
+                format!("`#[checkpoint]` does not apply to {what}; write the loop as `for` over a range or a collection, or as `while`/`loop`"),
             );
         }
+    }
+
+    /// A checkpointed `while` or `loop` counts the iterations it starts
+    /// (`let mut k = 0;` before it, `k = k + 1;` first in its body), which
+    /// the reverse sweep's schedule needs; the counter is the mark.
+    pub(super) fn count_iterations(
+        &mut self,
+        ck: Option<(Checkpoint, Span)>,
+        body: &mut Block,
+        out: &mut Block,
+    ) {
+        let Some((ck, span)) = ck else { return };
+        let k = self.func.temp(crate::ty::Ty::Int, span);
+        self.func.vars[k.0].name = "iterations".into();
+        self.func.vars[k.0].mutable = true;
+        let zero = super::buffers::lit(0);
+        out.push(Stmt::Let {
+            pat: Pat::Var(k),
+            init: Some(Op::Use(zero)),
+            span,
+        });
+        body.insert(
+            0,
+            Stmt::Assign {
+                place: Place::var(k),
+                op: Op::Bin(BinOp::Add, Atom::Var(k), super::buffers::lit(1)),
+                span,
+            },
+        );
+        self.func.checkpoints.push((k, ck, span));
     }
 }
 

@@ -368,7 +368,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn lower_while(&mut self, w: &syn::ExprWhile, out: &mut Block) -> Val {
-        self.reject_checkpoint(&w.attrs, "a `while` loop");
+        let checkpoint = self.checkpoint_of(&w.attrs, out);
         let mut body = Vec::new();
         if let Val::Atom(c) = self.lower_expr(&w.cond, &mut body) {
             let span = span_of(&w.cond);
@@ -386,6 +386,7 @@ impl Lowerer<'_> {
         });
         self.lower_block_scoped(&w.body, &mut body);
         self.loops.pop();
+        self.count_iterations(checkpoint, &mut body, out);
         out.push(Stmt::Loop {
             body,
             label: w.label.as_ref().map(|l| l.name.clone()),
@@ -394,7 +395,7 @@ impl Lowerer<'_> {
     }
 
     pub(super) fn lower_loop(&mut self, l: &syn::ExprLoop, out: &mut Block) -> Val {
-        self.reject_checkpoint(&l.attrs, "a `loop`");
+        let checkpoint = self.checkpoint_of(&l.attrs, out);
         let span = span_of(l);
         let at = out.len();
         self.loops.push(LoopCtx {
@@ -405,6 +406,7 @@ impl Lowerer<'_> {
         let mut body = Vec::new();
         self.lower_block_scoped(&l.body, &mut body);
         let ctx = self.loops.pop();
+        self.count_iterations(checkpoint, &mut body, out);
         out.push(Stmt::Loop {
             body,
             label: l.label.as_ref().map(|l| l.name.clone()),

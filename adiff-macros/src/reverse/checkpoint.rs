@@ -35,7 +35,7 @@ use std::collections::{HashMap, HashSet};
 
 use proc_macro2::Span;
 
-use super::forward_sweep::Frame;
+use super::forward_sweep::{lit_usize, Frame};
 use super::Gen;
 use crate::diag::Diags;
 use crate::ir::{
@@ -53,72 +53,143 @@ pub(super) struct Plan {
     entry: Vec<VarId>,
     /// The snapshot the forward sweep takes before the loop.
     entry_var: VarId,
+    /// For a loop whose trip count its header does not give (a `while`, a
+    /// `loop`, a `for` that may leave early): the counter of iterations
+    /// started, and the variable the forward sweep copies it to after the
+    /// loop.
+    trips: Option<(VarId, VarId)>,
 }
 
-/// The checkpointed loops of prepared IR, by their index variable, with
-/// spanned errors for marked loops that cannot be checkpointed. With
+/// The top-level loop a checkpoint mark names: a `for` by its index, a
+/// `loop` by the iteration counter its body starts by incrementing.
+fn find(src: &Func, key: VarId) -> Option<usize> {
+    src.body.iter().position(|s| match s {
+        Stmt::For { var, .. } => *var == key,
+        Stmt::Loop { body, .. } => body.iter().any(|s| counts(s, key)),
+        _ => false,
+    })
+}
+
+/// Whether `s` is `k = k + 1` for the counter `k`.
+fn counts(s: &Stmt, k: VarId) -> bool {
+    matches!(s, Stmt::Assign { place, .. } if place.base == k && place.proj.is_empty())
+}
+
+/// Adds an iteration counter to the top-level loop at `pos`:
+/// `let mut k = 0usize;` before it, `k = k + 1;` first in its body.
+fn add_counter(src: &mut Func, pos: usize) -> VarId {
+    let k = src.temp(Ty::Int, Span::call_site());
+    src.vars[k.0].name = "iterations".into();
+    src.vars[k.0].mutable = true;
+    if let Stmt::For { body, .. } | Stmt::Loop { body, .. } = &mut src.body[pos] {
+        body.insert(
+            0,
+            Stmt::Assign {
+                place: Place::var(k),
+                op: Op::Bin(crate::ir::BinOp::Add, Atom::Var(k), lit_usize(1)),
+                span: Span::call_site(),
+            },
+        );
+    }
+    src.body.insert(
+        pos,
+        Stmt::Let {
+            pat: Pat::Var(k),
+            init: Some(Op::Use(lit_usize(0))),
+            span: Span::call_site(),
+        },
+    );
+    k
+}
+
+/// The checkpointed loops of prepared IR, by their position in the body,
+/// with spanned errors for marked loops that cannot be checkpointed. With
 /// `all` (the differential tests' mode), every top-level loop that can be
-/// is checkpointed, binomially with that many snapshots.
-pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> HashMap<VarId, Plan> {
+/// is checkpointed, binomially with that many snapshots. A loop whose trip
+/// count is not in its header gets an iteration counter here (a `while`
+/// or `loop` marked by the user has one from lowering).
+pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec<(usize, Plan)> {
     let mut marked: Vec<(VarId, Checkpoint, Option<Span>)> = src
         .checkpoints
         .iter()
         .map(|(v, c, s)| (*v, c.clone(), Some(*s)))
         .collect();
     if let Some(s) = all {
-        for st in &src.body {
-            if let Stmt::For { var, .. } = st {
-                if !marked.iter().any(|(v, ..)| v == var) {
-                    let k = Atom::Const(Const::Lit(syn::parse_quote!(#s)));
-                    marked.push((*var, Checkpoint::Binomial(k), None));
+        let k = Atom::Const(Const::Lit(syn::parse_quote!(#s)));
+        let mut pos = 0;
+        while pos < src.body.len() {
+            match &src.body[pos] {
+                Stmt::For { var, .. } if !marked.iter().any(|(v, ..)| v == var) => {
+                    marked.push((*var, Checkpoint::Binomial(k.clone()), None));
                 }
+                Stmt::Loop { body, .. }
+                    if !marked
+                        .iter()
+                        .any(|(v, ..)| body.iter().any(|s| counts(s, *v))) =>
+                {
+                    let c = add_counter(src, pos);
+                    marked.push((c, Checkpoint::Binomial(k.clone()), None));
+                    pos += 1;
+                }
+                _ => {}
+            }
+            pos += 1;
+        }
+    }
+    if marked.is_empty() {
+        return Vec::new();
+    }
+    let early = super::has_early_exit(&src.body);
+    // A `for` that may leave early counts its iterations too.
+    let leaving: Vec<VarId> = {
+        let ids = StmtIds::number(src);
+        marked
+            .iter()
+            .filter_map(|(key, ..)| match find(src, *key).map(|p| &src.body[p]) {
+                Some(Stmt::For {
+                    var, body, label, ..
+                }) => {
+                    let name = label.as_ref().map(|l| l.ident.to_string());
+                    let exits = super::analysis::loop_exits(&ids, body, name.as_deref());
+                    (!exits.is_empty()).then_some(*var)
+                }
+                _ => None,
+            })
+            .collect()
+    };
+    let mut counters: HashMap<VarId, VarId> = HashMap::new();
+    if !early {
+        for var in leaving {
+            if let Some(pos) = find(src, var) {
+                counters.insert(var, add_counter(src, pos));
             }
         }
     }
-    let mut out = HashMap::new();
-    if marked.is_empty() {
-        return out;
-    }
-    let early = super::has_early_exit(&src.body);
-    let ids = StmtIds::number(src);
     let mut found = Vec::new();
-    for (var, schedule, span) in marked {
+    for (key, schedule, span) in marked {
         let mut report = |msg: &str| {
             if let Some(span) = span {
                 diags.error(span, format!("`#[checkpoint]`: {msg}"));
             }
         };
-        let Some(pos) = src
-            .body
-            .iter()
-            .position(|s| matches!(s, Stmt::For { var: v, .. } if *v == var))
-        else {
+        let Some(pos) = find(src, key) else {
             report("the loop must be a statement of the function's body, not nested in another loop, a branch or a block; move it out, or into a function of its own");
             continue;
         };
         if early {
-            report("the function returns early (`return` before its end or `?`), which a checkpointed loop does not support; compute the result in a variable and return it at the end");
+            report("the function returns early (`return` before its end, possibly inside the loop), which a checkpointed loop does not support; compute the result in a variable and return it at the end");
             continue;
         }
-        let Stmt::For {
-            var: index,
-            range,
-            body,
-            label,
-        } = &src.body[pos]
-        else {
-            continue;
+        let (index, body, counter) = match &src.body[pos] {
+            Stmt::For { range, .. } if !range.adapters.is_empty() => {
+                report("the loop's range has adapters (`rev`, `step_by`, `skip`, `take`); a checkpointed `for` runs over `a..b`, `a..=b` or a whole collection");
+                continue;
+            }
+            Stmt::For { var, body, .. } => (Some(*var), body, counters.get(var).copied()),
+            Stmt::Loop { body, .. } => (None, body, Some(key)),
+            _ => continue,
         };
-        let name = label.as_ref().map(|l| l.ident.to_string());
-        if !super::analysis::loop_exits(&ids, body, name.as_deref()).is_empty() {
-            report("the loop leaves early (`break`, `continue` or `return` in its body); a checkpointed loop runs every iteration whole");
-            continue;
-        }
-        if !range.adapters.is_empty() {
-            report("the loop's range has adapters (`rev`, `step_by`, `skip`, `take`); a checkpointed loop runs over `a..b`, `a..=b` or a whole collection");
-            continue;
-        }
-        let mut inside = HashSet::from([*index]);
+        let mut inside: HashSet<VarId> = index.into_iter().collect();
         declared(body, &mut inside);
         let written: HashSet<VarId> = crate::ir::written(body)
             .into_iter()
@@ -145,7 +216,7 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Has
             report(&msg);
             continue;
         }
-        if state.is_empty() {
+        if state.iter().all(|v| Some(*v) == counter) {
             // Nothing outside the loop changes: no state to snapshot.
             continue;
         }
@@ -171,22 +242,30 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Has
         }
         let mut entry = state.clone();
         entry.extend(extra);
-        found.push((var, schedule, state, entry));
+        found.push((pos, schedule, state, entry, counter));
     }
-    for (var, schedule, state, entry) in found {
-        let entry_var = src.temp(Ty::Other, Span::call_site());
-        src.vars[entry_var.0].name = "checkpoint_entry".into();
-        out.insert(
-            var,
-            Plan {
-                schedule,
-                state,
-                entry,
-                entry_var,
-            },
-        );
-    }
-    out
+    found
+        .into_iter()
+        .map(|(pos, schedule, state, entry, counter)| {
+            let entry_var = src.temp(Ty::Other, Span::call_site());
+            src.vars[entry_var.0].name = "checkpoint_entry".into();
+            let trips = counter.map(|c| {
+                let t = src.temp(Ty::Int, Span::call_site());
+                src.vars[t.0].name = "trips".into();
+                (c, t)
+            });
+            (
+                pos,
+                Plan {
+                    schedule,
+                    state,
+                    entry,
+                    entry_var,
+                    trips,
+                },
+            )
+        })
+        .collect()
 }
 
 /// Variables declared in `b` (nested blocks included).
@@ -224,10 +303,10 @@ fn is_copy(t: &Ty) -> bool {
 impl Gen<'_> {
     /// The plan of a checkpointed top-level loop.
     pub(super) fn checkpointed(&self, s: &Stmt) -> Option<&Plan> {
-        match s {
-            Stmt::For { var, .. } => self.checkpoints.get(var),
-            _ => None,
+        if self.checkpoints.is_empty() {
+            return None;
         }
+        self.checkpoints.get(&self.id(s))
     }
 
     /// A tuple of the variables' values (`Vec`s cloned), or the value
@@ -277,7 +356,7 @@ impl Gen<'_> {
         let Some(plan) = self.checkpointed(s) else {
             return;
         };
-        let (entry, entry_var) = (plan.entry.clone(), plan.entry_var);
+        let (entry, entry_var, trips) = (plan.entry.clone(), plan.entry_var, plan.trips);
         let snap = self.snapshot(&entry, out);
         out.push(Stmt::Let {
             pat: Pat::Var(entry_var),
@@ -285,33 +364,48 @@ impl Gen<'_> {
             span: Span::call_site(),
         });
         out.push(self.fresh_copy(s));
+        if let Some((counter, after)) = trips {
+            out.push(Stmt::Let {
+                pat: Pat::Var(after),
+                init: Some(Op::Use(Atom::Var(counter))),
+                span: Span::call_site(),
+            });
+        }
     }
 
     /// The reverse of a checkpointed loop: its start restored, then the
     /// schedule's actions.
     pub(super) fn rev_checkpointed(&mut self, s: &Stmt, out: &mut Block) {
-        let (Some(plan), Stmt::For { range, .. }) = (self.checkpointed(s), s) else {
+        let Some(plan) = self.checkpointed(s) else {
             return;
         };
-        let (schedule, state, entry, entry_var) = (
+        let (schedule, state, entry, entry_var, trips) = (
             plan.schedule.clone(),
             plan.state.clone(),
             plan.entry.clone(),
             plan.entry_var,
+            plan.trips,
         );
         Self::restore(&entry, entry_var, out);
-        let start = self.sub_atom(&range.start);
-        let mut end = self.sub_atom(&range.end);
-        if range.inclusive {
-            end = self.temp(
-                Op::Bin(
-                    crate::ir::BinOp::Add,
-                    end,
-                    Atom::Const(Const::Lit(syn::parse_quote!(1))),
-                ),
-                out,
-            );
-        }
+        // The iterations, `start..end`: from the header, or counted.
+        let (start, end) = match (s, trips) {
+            (Stmt::For { range, .. }, None) => {
+                let start = self.sub_atom(&range.start);
+                let mut end = self.sub_atom(&range.end);
+                if range.inclusive {
+                    let one = Atom::Const(Const::Lit(syn::parse_quote!(1)));
+                    end = self.temp(Op::Bin(crate::ir::BinOp::Add, end, one), out);
+                }
+                (start, end)
+            }
+            (Stmt::For { range, .. }, Some((_, after))) => {
+                let start = self.sub_atom(&range.start);
+                let end = Op::Bin(crate::ir::BinOp::Add, start.clone(), Atom::Var(after));
+                (start, self.temp(end, out))
+            }
+            (_, Some((_, after))) => (lit_usize(0), Atom::Var(after)),
+            _ => return,
+        };
         let make = match schedule {
             Checkpoint::Binomial(k) => Op::Ck(CkOp::Binomial, vec![start, end, self.sub_atom(&k)]),
             Checkpoint::Periodic => Op::Ck(CkOp::Periodic, vec![start, end]),
@@ -337,16 +431,32 @@ impl Gen<'_> {
 
         let mut advance = Vec::new();
         let (lo, hi) = self.bounds(&cka, &mut advance);
-        let mut again = self.fresh_copy(s);
-        if let Stmt::For { range, .. } = &mut again {
-            *range = Range {
-                start: lo,
-                end: hi,
-                inclusive: false,
-                adapters: Vec::new(),
-            };
-        }
-        advance.push(again);
+        let again = self.fresh_copy(s);
+        let range = Range {
+            start: lo,
+            end: hi,
+            inclusive: false,
+            adapters: Vec::new(),
+        };
+        advance.push(match again {
+            Stmt::For {
+                var, body, label, ..
+            } => Stmt::For {
+                var,
+                range,
+                body,
+                label,
+            },
+            // One iteration of a `loop` per index: `continue` and `break`
+            // keep their meaning.
+            Stmt::Loop { body, label } => Stmt::For {
+                var: self.index_var(),
+                range,
+                body,
+                label,
+            },
+            other => other,
+        });
 
         let mut save = Vec::new();
         let snap = self.snapshot(&state, &mut save);
@@ -381,7 +491,10 @@ impl Gen<'_> {
             snap: Vec::new(),
         }];
         self.fwd_loop(s, &mut frames, &mut turn);
-        self.rev_for(s, &mut turn);
+        match s {
+            Stmt::For { .. } => self.rev_for(s, &mut turn),
+            _ => self.rev_loop(s, &mut turn),
+        }
         self.turn_range = None;
 
         let mut body = Vec::new();
@@ -405,6 +518,13 @@ impl Gen<'_> {
         out.push(Stmt::Loop { body, label: None });
     }
 
+    /// A fresh index for a `loop` run one iteration per index.
+    pub(super) fn index_var(&mut self) -> VarId {
+        let i = self.f.temp(Ty::Int, Span::call_site());
+        self.f.vars[i.0].name = "iteration".into();
+        i
+    }
+
     /// `let lo = checkpoints.lo(); let hi = checkpoints.hi();`
     fn bounds(&mut self, ck: &Atom, out: &mut Block) -> (Atom, Atom) {
         let lo = self.temp(Op::Ck(CkOp::Lo, vec![ck.clone()]), out);
@@ -425,9 +545,13 @@ impl Gen<'_> {
     /// the variables outside it.
     fn fresh_copy(&mut self, s: &Stmt) -> Stmt {
         let mut inside = HashSet::new();
-        if let Stmt::For { var, body, .. } = s {
-            inside.insert(*var);
-            declared(body, &mut inside);
+        match s {
+            Stmt::For { var, body, .. } => {
+                inside.insert(*var);
+                declared(body, &mut inside);
+            }
+            Stmt::Loop { body, .. } => declared(body, &mut inside),
+            _ => {}
         }
         let mut map = HashMap::new();
         let mut inside: Vec<VarId> = inside.into_iter().collect();

@@ -326,7 +326,7 @@ impl Gen<'_> {
                         els,
                     });
                 }
-                Stmt::For { .. }
+                Stmt::For { .. } | Stmt::Loop { .. }
                     if top_level && self.checkpointed(s).is_some() && self.needs.has_rev(s) =>
                 {
                     self.fwd_checkpointed(s, &mut out)
@@ -387,16 +387,27 @@ impl Gen<'_> {
                 });
             }
         }
-        out.push(match s {
-            Stmt::For {
-                var, range, label, ..
-            } => Stmt::For {
+        let turn = self.turn_range_of(id);
+        out.push(match (s, turn) {
+            (
+                Stmt::For {
+                    var, range, label, ..
+                },
+                turn,
+            ) => Stmt::For {
                 var: *var,
-                range: self.turn_range_of(id).unwrap_or_else(|| range.clone()),
+                range: turn.unwrap_or_else(|| range.clone()),
                 body: new_body,
                 label: label.clone(),
             },
-            _ => Stmt::Loop {
+            // A checkpointed `loop`'s turn: one iteration per index.
+            (_, Some(range)) => Stmt::For {
+                var: self.index_var(),
+                range,
+                body: new_body,
+                label: label.clone(),
+            },
+            (_, None) => Stmt::Loop {
                 body: new_body,
                 label: label.clone(),
             },

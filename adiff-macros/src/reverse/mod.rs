@@ -97,8 +97,8 @@ pub(crate) struct Gen<'a> {
     fwd_label: syn::Lifetime,
     /// The final loop whose reverse runs inside its forward iterations.
     fused: Option<StmtId>,
-    /// The loops marked `#[checkpoint]`, by index variable.
-    checkpoints: HashMap<VarId, checkpoint::Plan>,
+    /// The loops marked `#[checkpoint]`.
+    checkpoints: HashMap<StmtId, checkpoint::Plan>,
     /// While a checkpointed loop's turn is generated: the loop and the
     /// range the turn runs it over.
     turn_range: Option<(StmtId, crate::ir::Range)>,
@@ -126,11 +126,15 @@ fn sweeps(
     src: &Func,
     single: &HashSet<VarId>,
     act: &Activity,
-    checkpoints: HashMap<VarId, checkpoint::Plan>,
+    checkpoints: Vec<(usize, checkpoint::Plan)>,
     kind: Kind,
     knobs: &Knobs,
 ) -> Func {
     let needs = Needs::compute(src, act, single, knobs.record_all);
+    let checkpoints = checkpoints
+        .into_iter()
+        .map(|(pos, plan)| (needs.ids.of(&src.body[pos]), plan))
+        .collect();
     let mut g = Gen {
         f: src.clone(),
         needs,
@@ -211,7 +215,10 @@ impl<'a> Gen<'a> {
                     let has_rev = self.needs.has_rev(s);
                     let is_loop = matches!(s, Stmt::Loop { .. });
                     self.index(body);
+                    // A checkpointed loop's turns run one iteration each, so
+                    // "the last iteration broke" does not say which did.
                     let single_break = is_loop
+                        && self.checkpointed(s).is_none()
                         && exits.len() == 1
                         && matches!(self.stmts.get(&exits[0]), Some(Stmt::Break(l)) if l.is_none() || l.as_ref().map(|l| l.ident.to_string()) == name)
                         && !breaks_from_nested(body);

@@ -240,7 +240,9 @@ impl Gen<'_> {
                 let els = self.rev_region(els, None, true);
                 out.push(Stmt::If { cond, then, els });
             }
-            Stmt::For { .. } if self.needs.has_rev(s) && self.checkpointed(s).is_some() => {
+            Stmt::For { .. } | Stmt::Loop { .. }
+                if self.needs.has_rev(s) && self.checkpointed(s).is_some() =>
+            {
                 self.rev_checkpointed(s, out)
             }
             Stmt::For { .. } if self.needs.has_rev(s) => self.rev_for(s, out),
@@ -430,7 +432,7 @@ impl Gen<'_> {
         });
     }
 
-    fn rev_loop(&mut self, s: &Stmt, out: &mut Block) {
+    pub(super) fn rev_loop(&mut self, s: &Stmt, out: &mut Block) {
         let Stmt::Loop { body, .. } = s else { return };
         let id = self.id(s);
         let (exits, count, codes, single) = match self.loops.get(&id) {

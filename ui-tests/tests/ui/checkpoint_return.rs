@@ -1,5 +1,6 @@
 use adiff::grad;
 
+// A `return` inside the loop: the function returns early.
 #[grad]
 fn f(x: f64, n: usize) -> f64 {
     let mut s = x;
@@ -7,7 +8,7 @@ fn f(x: f64, n: usize) -> f64 {
     for _ in 0..n {
         s = s.sin();
         if s < 0.1 {
-            break;
+            return s;
         }
     }
     s
