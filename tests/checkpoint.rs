@@ -356,3 +356,92 @@ fn while_loop_and_early_exits_equal_the_plain_tape() {
         assert_relative_eq!(g0, fd, max_relative = 1e-5, epsilon = 1e-7);
     }
 }
+
+/// The state behind `&mut` parameters: a slice updated in place and a
+/// scalar. Snapshots copy what they point to.
+macro_rules! in_place {
+    ($name:ident, $acc:ident $(, #[$ck:meta])?) => {
+        #[vjp]
+        fn $name(u: &mut [f64], alpha: f64, steps: usize) -> f64 {
+            let n = u.len();
+            let mut next = vec![0.0; n];
+            $(#[$ck])?
+            for _ in 0..steps {
+                for i in 1..n - 1 {
+                    next[i] = u[i] + alpha * (u[i - 1] - 2.0 * u[i] + u[i + 1]) + 0.01 * u[i].sin();
+                }
+                for i in 1..n - 1 {
+                    u[i] = next[i];
+                }
+            }
+            let mut s = 0.0;
+            for i in 0..n {
+                s += u[i] * u[i];
+            }
+            s
+        }
+
+        #[vjp]
+        fn $acc(x: &mut f64, k: f64, steps: usize) {
+            $(#[$ck])?
+            for _ in 0..steps {
+                *x = (*x * k).sin() + 0.5 * *x;
+            }
+        }
+    };
+}
+
+in_place!(in_place_plain, acc_plain);
+in_place!(in_place_binomial, acc_binomial, #[checkpoint(snapshots = 3)]);
+in_place!(in_place_periodic, acc_periodic, #[checkpoint(periodic)]);
+
+type InPlace = fn(&mut [f64], &mut [f64], f64, &mut f64, usize, f64) -> f64;
+type Acc = fn(&mut f64, &mut f64, f64, &mut f64, usize);
+
+#[test]
+fn state_behind_mut_parameters_equals_the_plain_tape() {
+    let u0: Vec<f64> = (0..7).map(|i| (i as f64 * 0.9).cos()).collect();
+    for steps in [0, 1, 6, 41] {
+        let run = |f: InPlace| {
+            let (mut u, mut u_bar, mut a_bar) = (u0.clone(), vec![0.0; 7], 0.0);
+            let y = f(&mut u, &mut u_bar, 0.2, &mut a_bar, steps, 1.0);
+            (y, u, u_bar, a_bar)
+        };
+        let plain = run(in_place_plain_vjp);
+        for f in [in_place_binomial_vjp as InPlace, in_place_periodic_vjp] {
+            let got = run(f);
+            assert_relative_eq!(got.0, plain.0, max_relative = 1e-14);
+            assert_relative_eq!(got.3, plain.3, max_relative = 1e-12, epsilon = 1e-14);
+            for (a, b) in got.2.iter().zip(&plain.2) {
+                assert_relative_eq!(*a, *b, max_relative = 1e-12, epsilon = 1e-14);
+            }
+        }
+        // Central differences of the loss in alpha.
+        let loss = |alpha: f64| {
+            let mut u = u0.clone();
+            in_place_plain(&mut u, alpha, steps)
+        };
+        let h = 1e-6;
+        assert_relative_eq!(plain.3, (loss(0.2 + h) - loss(0.2 - h)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
+
+        // The scalar: its final value's cotangent in, its initial value's out.
+        let acc = |f: Acc| {
+            let (mut x, mut x_bar, mut k_bar) = (0.7, 1.0, 0.0);
+            f(&mut x, &mut x_bar, 1.3, &mut k_bar, steps);
+            (x_bar, k_bar)
+        };
+        let (xb, kb) = acc(acc_plain_vjp);
+        for f in [acc_binomial_vjp as Acc, acc_periodic_vjp] {
+            let (xb2, kb2) = acc(f);
+            assert_relative_eq!(xb2, xb, max_relative = 1e-12, epsilon = 1e-14);
+            assert_relative_eq!(kb2, kb, max_relative = 1e-12, epsilon = 1e-14);
+        }
+        let fin = |x0: f64, k: f64| {
+            let mut x = x0;
+            acc_plain(&mut x, k, steps);
+            x
+        };
+        assert_relative_eq!(xb, (fin(0.7 + h, 1.3) - fin(0.7 - h, 1.3)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
+        assert_relative_eq!(kb, (fin(0.7, 1.3 + h) - fin(0.7, 1.3 - h)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
+    }
+}

@@ -63,6 +63,11 @@ impl Machine<'_> {
             Op::Method(recv, name, args) if name == "clone" && args.is_empty() => {
                 self.atom(recv)?
             }
+            // A checkpoint's snapshot of what a `&mut` slice points to.
+            Op::Method(recv, name, args) if name == "to_vec" && args.is_empty() => {
+                let v = self.atom(recv)?;
+                self.deref_value(&v)?
+            }
             Op::Method(..) => return Err("opaque method".into()),
             Op::Call(callee, args) => self.call_op(callee, args)?,
             Op::Tuple(xs) => V::T(self.atoms(xs)?),

@@ -199,9 +199,9 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
         state.sort();
         if let Some(r) = state
             .iter()
-            .find(|v| matches!(src.info(**v).ty, Ty::Ref(..)))
+            .find(|v| !snapshottable(&src.info(**v).ty))
         {
-            let msg = format!("the loop writes through the reference `{}`; copy what it points to into a local (`let mut x = x0.to_vec();`) before the loop and write that", src.info(*r).name);
+            let msg = format!("the loop writes through the reference `{}`, whose target's type the macro does not see; write through a `&mut` to a slice, array, `Vec` or scalar, or copy what it points to into a local before the loop", src.info(*r).name);
             report(&msg);
             continue;
         }
@@ -234,9 +234,9 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
         extra.sort();
         if let Some(r) = extra
             .iter()
-            .find(|v| matches!(src.info(**v).ty, Ty::Ref(..)))
+            .find(|v| !snapshottable(&src.info(**v).ty))
         {
-            let msg = format!("the loop reads through the reference `{}`, which a later statement writes through; copy what it points to into a local before the loop and read that", src.info(*r).name);
+            let msg = format!("the loop reads through the reference `{}`, which a later statement writes through, and whose target's type the macro does not see; copy what it points to into a local before the loop and read that", src.info(*r).name);
             report(&msg);
             continue;
         }
@@ -290,6 +290,31 @@ fn declared_without_value(b: &[Stmt], v: VarId) -> bool {
         .any(|s| matches!(s, Stmt::Let { pat: Pat::Var(x), init: None, .. } if *x == v))
 }
 
+/// Whether a snapshot can hold what a variable of type `t` stands for:
+/// its value, or what a reference to a slice, `Vec`, array or scalar
+/// points to.
+fn snapshottable(t: &Ty) -> bool {
+    match t {
+        Ty::Ref(_, inner) => matches!(
+            **inner,
+            Ty::Slice(_) | Ty::Vec(_) | Ty::Array(_) | Ty::Float(_) | Ty::Int | Ty::Bool
+        ),
+        _ => true,
+    }
+}
+
+fn ident(name: &str) -> syn::Ident {
+    syn::Ident::new(name, Span::call_site())
+}
+
+/// `*v`.
+fn deref(v: VarId) -> Place {
+    Place {
+        base: v,
+        proj: vec![Proj::Deref],
+    }
+}
+
 /// Whether values of `t` are `Copy`, so a snapshot copies them.
 fn is_copy(t: &Ty) -> bool {
     match t {
@@ -315,17 +340,26 @@ impl Gen<'_> {
         let vals: Vec<Atom> = vars
             .iter()
             .map(|&v| {
-                if is_copy(&self.f.info(v).ty) {
-                    Atom::Var(v)
-                } else {
-                    let clone = syn::Ident::new("clone", Span::call_site());
-                    let c = self.temp(Op::Method(Atom::Var(v), clone, Vec::new()), out);
-                    // A clone has the type of what it clones.
-                    if let Atom::Var(c) = c {
-                        self.f.vars[c.0].ty = self.f.info(v).ty.clone();
-                    }
-                    c
+                let ty = self.f.info(v).ty.clone();
+                let (op, copy_ty) = match &ty {
+                    t if is_copy(t) => return Atom::Var(v),
+                    // What a `&mut` points to: its elements as a `Vec`, or
+                    // the value.
+                    Ty::Ref(_, inner) => match &**inner {
+                        Ty::Slice(e) | Ty::Vec(e) => (
+                            Op::Method(Atom::Var(v), ident("to_vec"), Vec::new()),
+                            Ty::Vec(e.clone()),
+                        ),
+                        t => (Op::Load(deref(v)), t.clone()),
+                    },
+                    t => (Op::Method(Atom::Var(v), ident("clone"), Vec::new()), t.clone()),
+                };
+                let c = self.temp(op, out);
+                // A copy has the type of what it copies.
+                if let Atom::Var(c) = c {
+                    self.f.vars[c.0].ty = copy_ty;
                 }
+                c
             })
             .collect();
         match vals.as_slice() {
@@ -334,19 +368,55 @@ impl Gen<'_> {
         }
     }
 
-    /// Assigns the snapshot `snap` of `vars` back to them.
-    fn restore(vars: &[VarId], snap: VarId, out: &mut Block) {
+    /// Assigns the snapshot `snap` of `vars` back to them; through a `&mut`
+    /// to a slice, element by element.
+    fn restore(&mut self, vars: &[VarId], snap: VarId, out: &mut Block) {
         for (k, &v) in vars.iter().enumerate() {
-            let proj = if vars.len() == 1 {
+            let at = if vars.len() == 1 {
                 Vec::new()
             } else {
                 vec![Proj::Field(k)]
             };
-            out.push(Stmt::Assign {
-                place: Place::var(v),
-                op: Op::Load(Place { base: snap, proj }),
-                span: Span::call_site(),
-            });
+            let from = Place {
+                base: snap,
+                proj: at,
+            };
+            match self.f.info(v).ty.clone() {
+                Ty::Ref(_, inner) if matches!(*inner, Ty::Slice(_) | Ty::Vec(_)) => {
+                    let n = self.temp(Op::Len(Place::var(v)), out);
+                    let i = self.f.temp(Ty::Int, Span::call_site());
+                    self.f.vars[i.0].name = "k".into();
+                    let mut elem = from.clone();
+                    elem.proj.push(Proj::Index(Atom::Var(i)));
+                    let mut to = Place::var(v);
+                    to.proj.push(Proj::Index(Atom::Var(i)));
+                    out.push(Stmt::For {
+                        var: i,
+                        range: Range {
+                            start: lit_usize(0),
+                            end: n,
+                            inclusive: false,
+                            adapters: Vec::new(),
+                        },
+                        body: vec![Stmt::Assign {
+                            place: to,
+                            op: Op::Load(elem),
+                            span: Span::call_site(),
+                        }],
+                        label: None,
+                    });
+                }
+                Ty::Ref(..) => out.push(Stmt::Assign {
+                    place: deref(v),
+                    op: Op::Load(from),
+                    span: Span::call_site(),
+                }),
+                _ => out.push(Stmt::Assign {
+                    place: Place::var(v),
+                    op: Op::Load(from),
+                    span: Span::call_site(),
+                }),
+            }
         }
     }
 
@@ -386,7 +456,7 @@ impl Gen<'_> {
             plan.entry_var,
             plan.trips,
         );
-        Self::restore(&entry, entry_var, out);
+        self.restore(&entry, entry_var, out);
         // The iterations, `start..end`: from the header, or counted.
         let (start, end) = match (s, trips) {
             (Stmt::For { range, .. }, None) => {
@@ -473,7 +543,7 @@ impl Gen<'_> {
             init: Some(Op::Ck(CkOp::Restore, vec![cka.clone()])),
             span: Span::call_site(),
         });
-        Self::restore(&state, snap, &mut restore);
+        self.restore(&state, snap, &mut restore);
 
         let mut turn = Vec::new();
         let (lo, hi) = self.bounds(&cka, &mut turn);
