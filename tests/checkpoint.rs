@@ -422,7 +422,12 @@ fn state_behind_mut_parameters_equals_the_plain_tape() {
             in_place_plain(&mut u, alpha, steps)
         };
         let h = 1e-6;
-        assert_relative_eq!(plain.3, (loss(0.2 + h) - loss(0.2 - h)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
+        assert_relative_eq!(
+            plain.3,
+            (loss(0.2 + h) - loss(0.2 - h)) / (2.0 * h),
+            max_relative = 1e-6,
+            epsilon = 1e-8
+        );
 
         // The scalar: its final value's cotangent in, its initial value's out.
         let acc = |f: Acc| {
@@ -441,7 +446,71 @@ fn state_behind_mut_parameters_equals_the_plain_tape() {
             acc_plain(&mut x, k, steps);
             x
         };
-        assert_relative_eq!(xb, (fin(0.7 + h, 1.3) - fin(0.7 - h, 1.3)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
-        assert_relative_eq!(kb, (fin(0.7, 1.3 + h) - fin(0.7, 1.3 - h)) / (2.0 * h), max_relative = 1e-6, epsilon = 1e-8);
+        assert_relative_eq!(
+            xb,
+            (fin(0.7 + h, 1.3) - fin(0.7 - h, 1.3)) / (2.0 * h),
+            max_relative = 1e-6,
+            epsilon = 1e-8
+        );
+        assert_relative_eq!(
+            kb,
+            (fin(0.7, 1.3 + h) - fin(0.7, 1.3 - h)) / (2.0 * h),
+            max_relative = 1e-6,
+            epsilon = 1e-8
+        );
+    }
+}
+
+/// Checkpointed loops anywhere: inside a branch, inside an outer loop
+/// (one schedule per outer iteration), and in a function that returns
+/// early.
+macro_rules! nested {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[grad]
+        fn $name(x0: f64, a: f64, n: usize) -> f64 {
+            if n == 1 {
+                return x0 * a;
+            }
+            let mut x = x0;
+            let mut total = 0.0;
+            for epoch in 0..3 {
+                let mut s = x * 0.5;
+                $(#[$ck])?
+                for i in 0..n {
+                    s = (s * a + (i + epoch) as f64 * 0.01).sin() + 0.1 * x;
+                }
+                x = x + s * 0.3;
+                total += s;
+            }
+            if x > 0.0 {
+                let mut y = x;
+                $(#[$ck])?
+                while y < 3.0 {
+                    y = y * 1.3 + a * 0.1;
+                }
+                total += y;
+            }
+            total + x
+        }
+    };
+}
+
+nested!(nested_plain);
+nested!(nested_binomial, #[checkpoint(snapshots = 2)]);
+nested!(nested_periodic, #[checkpoint(periodic)]);
+
+#[test]
+fn nested_and_early_returning_checkpoints_equal_the_plain_tape() {
+    for (x0, a, n) in [(0.4, 0.8, 0), (0.4, 0.8, 1), (0.9, 1.1, 5), (0.3, 0.6, 33)] {
+        let (y, (g0, ga)) = nested_plain_grad(x0, a, n);
+        for f in [nested_binomial_grad, nested_periodic_grad] {
+            let (y2, (g02, ga2)) = f(x0, a, n);
+            assert_relative_eq!(y2, y, max_relative = 1e-14);
+            assert_relative_eq!(g02, g0, max_relative = 1e-12, epsilon = 1e-14);
+            assert_relative_eq!(ga2, ga, max_relative = 1e-12, epsilon = 1e-14);
+        }
+        let h = 1e-7;
+        let fd = (nested_plain(x0, a + h, n) - nested_plain(x0, a - h, n)) / (2.0 * h);
+        assert_relative_eq!(ga, fd, max_relative = 1e-5, epsilon = 1e-7);
     }
 }

@@ -160,8 +160,13 @@ fn the_report_matches_the_pushes_counted() {
     // decay_checkpointed: each iteration is turned once, pushing one
     // iteration's values, which the report sizes per turn.
     let tapes = decay_checkpointed_vjp_tapes();
-    let (snapshots, turn): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
+    let (snapshots, rest): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
         tapes.iter().partition(|t| t.tape == "checkpoints");
+    // The snapshot of the loop's start, once per call.
+    let (entry, turn): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
+        rest.into_iter().partition(|t| t.tape == "checkpoint_entry_tape");
+    assert_eq!(entry.len(), 1, "{tapes:?}");
+    assert_eq!((entry[0].count, entry[0].pushed), ("1", &["once per call"][..]));
     assert_eq!(snapshots.len(), 1, "{tapes:?}");
     assert_eq!(snapshots[0].count, "≤ 3", "{tapes:?}");
     assert!(!turn.is_empty());
@@ -176,7 +181,7 @@ fn the_report_matches_the_pushes_counted() {
     let mut g = [0.0; 7];
     let before = tape_pushes();
     let v = decay_checkpointed_vjp(&x, &mut g, 1.0);
-    assert_eq!(tape_pushes() - before, per_turn * x.len());
+    assert_eq!(tape_pushes() - before, per_turn * x.len() + 1);
     assert_eq!(v, decay(&x));
     let mut g_plain = [0.0; 7];
     decay_vjp(&x, &mut g_plain, 1.0);

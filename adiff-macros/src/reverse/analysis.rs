@@ -145,6 +145,7 @@ impl<'a> Needs<'a> {
         act: &'a Activity,
         single: &'a HashSet<VarId>,
         record_all: bool,
+        forced: &[(VarId, &'a Stmt)],
     ) -> Self {
         let ids = StmtIds::number(func);
         let mut positions = HashMap::new();
@@ -169,6 +170,13 @@ impl<'a> Needs<'a> {
             n_primal: func.vars.len(),
             record_all,
         };
+        // Values a statement's reverse reads beyond what its derivative
+        // rules say (a checkpointed loop replays its iterations there).
+        for (v, s) in forced {
+            let at = n.ids.of(s);
+            n.needed.insert(*v);
+            n.reads.entry(*v).or_default().add(at, n.positions.get(&at));
+        }
         loop {
             let mut add = Vec::new();
             n.block(&func.body, &mut add);

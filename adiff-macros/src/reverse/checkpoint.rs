@@ -39,7 +39,7 @@ use super::forward_sweep::{lit_usize, Frame};
 use super::Gen;
 use crate::diag::Diags;
 use crate::ir::{
-    Atom, Block, Checkpoint, CkOp, Const, Func, Op, Pat, Place, Proj, Range, Stmt, StmtIds, VarId,
+    Atom, Block, Checkpoint, CkOp, Const, Func, Op, Pat, Place, Proj, Range, Stmt, StmtId, VarId,
     VarInfo,
 };
 use crate::ty::Ty;
@@ -49,25 +49,58 @@ pub(super) struct Plan {
     schedule: Checkpoint,
     /// Written by the loop, declared outside it: what a snapshot holds.
     state: Vec<VarId>,
-    /// The state, then what the loop reads that later statements change.
-    entry: Vec<VarId>,
-    /// The snapshot the forward sweep takes before the loop.
-    entry_var: VarId,
+    /// The state, then what the loop reads that other statements change:
+    /// what the snapshot of the loop's start holds.
+    pub(super) entry: Vec<VarId>,
+    /// Everything declared outside the loop that it reads or writes: the
+    /// replays need stand-ins for all of it in the reverse sweep.
+    pub(super) outer: Vec<VarId>,
+    /// The tape of those snapshots (one per run of the loop), made by the
+    /// sweeps.
+    pub(super) entry_tape: Option<VarId>,
     /// For a loop whose trip count its header does not give (a `while`, a
     /// `loop`, a `for` that may leave early): the counter of iterations
-    /// started, and the variable the forward sweep copies it to after the
-    /// loop.
-    trips: Option<(VarId, VarId)>,
+    /// started, and the tape of its final values.
+    pub(super) trips: Option<(VarId, Option<VarId>)>,
 }
 
-/// The top-level loop a checkpoint mark names: a `for` by its index, a
-/// `loop` by the iteration counter its body starts by incrementing.
-fn find(src: &Func, key: VarId) -> Option<usize> {
-    src.body.iter().position(|s| match s {
+/// Whether `s` is the loop a checkpoint mark names: a `for` by its index,
+/// a `loop` by the iteration counter its body starts by incrementing.
+fn is_marked(s: &Stmt, key: VarId) -> bool {
+    match s {
         Stmt::For { var, .. } => *var == key,
         Stmt::Loop { body, .. } => body.iter().any(|s| counts(s, key)),
         _ => false,
-    })
+    }
+}
+
+/// The block holding the loop `key` names, and its position there.
+fn find(b: &Block, key: VarId) -> Option<(&Block, usize)> {
+    if let Some(pos) = b.iter().position(|s| is_marked(s, key)) {
+        return Some((b, pos));
+    }
+    b.iter()
+        .flat_map(|s| s.blocks())
+        .find_map(|inner| find(inner, key))
+}
+
+/// Runs `f` on the block holding the loop `key` names, at its position.
+fn with_block<R>(
+    b: &mut Block,
+    key: VarId,
+    f: &mut dyn FnMut(&mut Block, usize) -> R,
+) -> Option<R> {
+    if let Some(pos) = b.iter().position(|s| is_marked(s, key)) {
+        return Some(f(b, pos));
+    }
+    for s in b.iter_mut() {
+        for inner in s.blocks_mut() {
+            if let Some(r) = with_block(inner, key, f) {
+                return Some(r);
+            }
+        }
+    }
+    None
 }
 
 /// Whether `s` is `k = k + 1` for the counter `k`.
@@ -75,13 +108,10 @@ fn counts(s: &Stmt, k: VarId) -> bool {
     matches!(s, Stmt::Assign { place, .. } if place.base == k && place.proj.is_empty())
 }
 
-/// Adds an iteration counter to the top-level loop at `pos`:
-/// `let mut k = 0usize;` before it, `k = k + 1;` first in its body.
-fn add_counter(src: &mut Func, pos: usize) -> VarId {
-    let k = src.temp(Ty::Int, Span::call_site());
-    src.vars[k.0].name = "iterations".into();
-    src.vars[k.0].mutable = true;
-    if let Stmt::For { body, .. } | Stmt::Loop { body, .. } = &mut src.body[pos] {
+/// Adds an iteration counter to the loop at `block[pos]`: `let mut k =
+/// 0usize;` before it, `k = k + 1;` first in its body.
+fn add_counter(k: VarId, block: &mut Block, pos: usize) {
+    if let Stmt::For { body, .. } | Stmt::Loop { body, .. } = &mut block[pos] {
         body.insert(
             0,
             Stmt::Assign {
@@ -91,7 +121,7 @@ fn add_counter(src: &mut Func, pos: usize) -> VarId {
             },
         );
     }
-    src.body.insert(
+    block.insert(
         pos,
         Stmt::Let {
             pat: Pat::Var(k),
@@ -99,16 +129,98 @@ fn add_counter(src: &mut Func, pos: usize) -> VarId {
             span: Span::call_site(),
         },
     );
+}
+
+fn new_counter(src: &mut Func) -> VarId {
+    let k = src.temp(Ty::Int, Span::call_site());
+    src.vars[k.0].name = "iterations".into();
+    src.vars[k.0].mutable = true;
     k
 }
 
-/// The checkpointed loops of prepared IR, by their position in the body,
-/// with spanned errors for marked loops that cannot be checkpointed. With
-/// `all` (the differential tests' mode), every top-level loop that can be
-/// is checkpointed, binomially with that many snapshots. A loop whose trip
-/// count is not in its header gets an iteration counter here (a `while`
-/// or `loop` marked by the user has one from lowering).
-pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec<(usize, Plan)> {
+/// Every loop of `b`, nested ones included: the keys of `for`s and the
+/// positions of `loop`s, which have no key until they get a counter.
+fn all_loops(b: &mut Block, src_vars: &mut Vec<VarId>, fresh: &mut dyn FnMut() -> VarId) {
+    let mut pos = 0;
+    while pos < b.len() {
+        for inner in b[pos].blocks_mut() {
+            all_loops(inner, src_vars, fresh);
+        }
+        match &b[pos] {
+            Stmt::For { var, .. } => src_vars.push(*var),
+            Stmt::Loop { body, .. }
+                if !src_vars.iter().any(|v| body.iter().any(|s| counts(s, *v))) =>
+            {
+                let k = fresh();
+                add_counter(k, b, pos);
+                src_vars.push(k);
+                pos += 1;
+            }
+            _ => {}
+        }
+        pos += 1;
+    }
+}
+
+/// Whether a loop body leaves the loop for good: a `return`, or a
+/// `break`/`continue` to a label outside it.
+fn exits_outward(b: &Block, own: Option<&str>, inner: &mut Vec<Option<String>>) -> bool {
+    b.iter().any(|s| match s {
+        Stmt::Return(_) => true,
+        Stmt::Break(Some(l)) | Stmt::Continue(Some(l)) => {
+            let n = l.ident.to_string();
+            Some(n.as_str()) != own && !inner.iter().any(|x| x.as_deref() == Some(n.as_str()))
+        }
+        Stmt::For { body, label, .. } | Stmt::Loop { body, label } => {
+            inner.push(label.as_ref().map(|l| l.ident.to_string()));
+            let out = exits_outward(body, own, inner);
+            inner.pop();
+            out
+        }
+        other => other
+            .blocks()
+            .into_iter()
+            .any(|b| exits_outward(b, own, inner)),
+    })
+}
+
+/// Whether a loop body may end an iteration or the loop early.
+fn exits(b: &Block) -> bool {
+    let mut found = false;
+    crate::ir::for_each_stmt(b, &mut |s| {
+        found |= matches!(s, Stmt::Break(_) | Stmt::Continue(_));
+    });
+    found
+}
+
+/// What the statements of `b` other than `skip` (and those inside it)
+/// may change.
+fn written_outside(b: &[Stmt], skip: &Stmt, out: &mut HashSet<VarId>) {
+    for s in b {
+        if std::ptr::eq(s, skip) {
+            continue;
+        }
+        let mut holds = false;
+        crate::ir::for_each_stmt(std::slice::from_ref(s), &mut |x| {
+            holds |= std::ptr::eq(x, skip);
+        });
+        if holds {
+            for inner in s.blocks() {
+                written_outside(inner, skip, out);
+            }
+        } else {
+            out.extend(crate::ir::written(std::slice::from_ref(s)));
+        }
+    }
+}
+
+/// The checkpointed loops of prepared IR, by their keys (a `for`'s index,
+/// a `loop`'s counter), with spanned errors for marked loops that cannot
+/// be checkpointed. With `all` (the differential tests' mode), every loop
+/// that can be is checkpointed, binomially with that many snapshots. A
+/// loop whose trip count is not in its header gets an iteration counter
+/// here (a `while` or `loop` marked by the user has one from lowering).
+pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec<(VarId, Plan)> {
     let mut marked: Vec<(VarId, Checkpoint, Option<Span>)> = src
         .checkpoints
         .iter()
@@ -116,53 +228,36 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
         .collect();
     if let Some(s) = all {
         let k = Atom::Const(Const::Lit(syn::parse_quote!(#s)));
-        let mut pos = 0;
-        while pos < src.body.len() {
-            match &src.body[pos] {
-                Stmt::For { var, .. } if !marked.iter().any(|(v, ..)| v == var) => {
-                    marked.push((*var, Checkpoint::Binomial(k.clone()), None));
-                }
-                Stmt::Loop { body, .. }
-                    if !marked
-                        .iter()
-                        .any(|(v, ..)| body.iter().any(|s| counts(s, *v))) =>
-                {
-                    let c = add_counter(src, pos);
-                    marked.push((c, Checkpoint::Binomial(k.clone()), None));
-                    pos += 1;
-                }
-                _ => {}
+        let mut keys: Vec<VarId> = marked.iter().map(|(v, ..)| *v).collect();
+        let known = keys.len();
+        let mut body = std::mem::take(&mut src.body);
+        let mut fresh = || new_counter(src);
+        all_loops(&mut body, &mut keys, &mut fresh);
+        src.body = body;
+        for key in keys.into_iter().skip(known) {
+            if !marked.iter().any(|(v, ..)| *v == key) {
+                marked.push((key, Checkpoint::Binomial(k.clone()), None));
             }
-            pos += 1;
         }
     }
     if marked.is_empty() {
         return Vec::new();
     }
-    let early = super::has_early_exit(&src.body);
     // A `for` that may leave early counts its iterations too.
-    let leaving: Vec<VarId> = {
-        let ids = StmtIds::number(src);
-        marked
-            .iter()
-            .filter_map(|(key, ..)| match find(src, *key).map(|p| &src.body[p]) {
-                Some(Stmt::For {
-                    var, body, label, ..
-                }) => {
-                    let name = label.as_ref().map(|l| l.ident.to_string());
-                    let exits = super::analysis::loop_exits(&ids, body, name.as_deref());
-                    (!exits.is_empty()).then_some(*var)
-                }
+    let leaving: Vec<VarId> = marked
+        .iter()
+        .filter_map(
+            |(key, ..)| match find(&src.body, *key).map(|(b, p)| &b[p]) {
+                Some(Stmt::For { var, body, .. }) if exits(body) => Some(*var),
                 _ => None,
-            })
-            .collect()
-    };
+            },
+        )
+        .collect();
     let mut counters: HashMap<VarId, VarId> = HashMap::new();
-    if !early {
-        for var in leaving {
-            if let Some(pos) = find(src, var) {
-                counters.insert(var, add_counter(src, pos));
-            }
+    for var in leaving {
+        let k = new_counter(src);
+        if with_block(&mut src.body, var, &mut |b, pos| add_counter(k, b, pos)).is_some() {
+            counters.insert(var, k);
         }
     }
     let mut found = Vec::new();
@@ -172,23 +267,27 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
                 diags.error(span, format!("`#[checkpoint]`: {msg}"));
             }
         };
-        let Some(pos) = find(src, key) else {
-            report("the loop must be a statement of the function's body, not nested in another loop, a branch or a block; move it out, or into a function of its own");
+        let Some((block, pos)) = find(&src.body, key) else {
+            report("the loop is not one the macro can find after lowering; please report");
             continue;
         };
-        if early {
-            report("the function returns early (`return` before its end, possibly inside the loop), which a checkpointed loop does not support; compute the result in a variable and return it at the end");
-            continue;
-        }
-        let (index, body, counter) = match &src.body[pos] {
+        let l = &block[pos];
+        let (index, body, label, counter) = match l {
             Stmt::For { range, .. } if !range.adapters.is_empty() => {
                 report("the loop's range has adapters (`rev`, `step_by`, `skip`, `take`); a checkpointed `for` runs over `a..b`, `a..=b` or a whole collection");
                 continue;
             }
-            Stmt::For { var, body, .. } => (Some(*var), body, counters.get(var).copied()),
-            Stmt::Loop { body, .. } => (None, body, Some(key)),
+            Stmt::For {
+                var, body, label, ..
+            } => (Some(*var), body, label, counters.get(var).copied()),
+            Stmt::Loop { body, label } => (None, body, label, Some(key)),
             _ => continue,
         };
+        let own = label.as_ref().map(|l| l.ident.to_string());
+        if exits_outward(body, own.as_deref(), &mut Vec::new()) {
+            report("the loop leaves the function or an outer loop (`return`, or `break`/`continue` to an outer label); a checkpointed loop may `break` and `continue` only itself and loops inside it");
+            continue;
+        }
         let mut inside: HashSet<VarId> = index.into_iter().collect();
         declared(body, &mut inside);
         let written: HashSet<VarId> = crate::ir::written(body)
@@ -197,20 +296,17 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
             .collect();
         let mut state: Vec<VarId> = written.iter().copied().collect();
         state.sort();
-        if let Some(r) = state
-            .iter()
-            .find(|v| !snapshottable(&src.info(**v).ty))
-        {
+        if let Some(r) = state.iter().find(|v| !snapshottable(&src.info(**v).ty)) {
             let msg = format!("the loop writes through the reference `{}`, whose target's type the macro does not see; write through a `&mut` to a slice, array, `Vec` or scalar, or copy what it points to into a local before the loop", src.info(*r).name);
             report(&msg);
             continue;
         }
         if let Some(u) = state
             .iter()
-            .find(|v| declared_without_value(&src.body[..pos], **v))
+            .find(|v| declared_without_value(&src.body, **v))
         {
             let msg = format!(
-                "the loop assigns `{}`, which has no value before the loop; initialise it where it is declared",
+                "the loop assigns `{}`, which is declared without a value; initialise it where it is declared",
                 src.info(*u).name
             );
             report(&msg);
@@ -220,52 +316,57 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
             // Nothing outside the loop changes: no state to snapshot.
             continue;
         }
-        let later = crate::ir::written(&src.body[pos + 1..]);
+        let mut elsewhere = HashSet::new();
+        written_outside(&src.body, l, &mut elsewhere);
         let mut read = HashSet::new();
         crate::ir::for_each_stmt(body, &mut |s| {
             crate::usage::stmt_reads(s, &mut |v| {
                 read.insert(v);
             })
         });
+        let mut outer: Vec<VarId> = read
+            .iter()
+            .copied()
+            .chain(written.iter().copied())
+            .filter(|v| !inside.contains(v))
+            .collect();
+        outer.sort();
+        outer.dedup();
         let mut extra: Vec<VarId> = read
             .into_iter()
-            .filter(|v| !inside.contains(v) && !written.contains(v) && later.contains(v))
+            .filter(|v| !inside.contains(v) && !written.contains(v) && elsewhere.contains(v))
             .collect();
         extra.sort();
-        if let Some(r) = extra
-            .iter()
-            .find(|v| !snapshottable(&src.info(**v).ty))
-        {
-            let msg = format!("the loop reads through the reference `{}`, which a later statement writes through, and whose target's type the macro does not see; copy what it points to into a local before the loop and read that", src.info(*r).name);
+        if let Some(r) = extra.iter().find(|v| !snapshottable(&src.info(**v).ty)) {
+            let msg = format!("the loop reads through the reference `{}`, which another statement writes through, and whose target's type the macro does not see; copy what it points to into a local before the loop and read that", src.info(*r).name);
             report(&msg);
             continue;
         }
         let mut entry = state.clone();
         entry.extend(extra);
-        found.push((pos, schedule, state, entry, counter));
+        found.push((key, schedule, state, entry, outer, counter));
     }
     found
         .into_iter()
-        .map(|(pos, schedule, state, entry, counter)| {
-            let entry_var = src.temp(Ty::Other, Span::call_site());
-            src.vars[entry_var.0].name = "checkpoint_entry".into();
-            let trips = counter.map(|c| {
-                let t = src.temp(Ty::Int, Span::call_site());
-                src.vars[t.0].name = "trips".into();
-                (c, t)
-            });
+        .map(|(key, schedule, state, entry, outer, counter)| {
             (
-                pos,
+                key,
                 Plan {
                     schedule,
                     state,
                     entry,
-                    entry_var,
-                    trips,
+                    outer,
+                    entry_tape: None,
+                    trips: counter.map(|c| (c, None)),
                 },
             )
         })
         .collect()
+}
+
+/// The statement of the loop a plan's key names.
+pub(super) fn stmt_of(body: &Block, key: VarId) -> Option<&Stmt> {
+    find(body, key).map(|(b, p)| &b[p])
 }
 
 /// Variables declared in `b` (nested blocks included).
@@ -326,7 +427,34 @@ fn is_copy(t: &Ty) -> bool {
 }
 
 impl Gen<'_> {
-    /// The plan of a checkpointed top-level loop.
+    /// Makes the tapes of the checkpointed loops: snapshots of their
+    /// starts (moved in and out) and final iteration counts.
+    pub(super) fn checkpoint_tapes(&mut self) {
+        let keys: Vec<StmtId> = self.checkpoints.keys().copied().collect();
+        for id in keys {
+            // A loop with nothing to reverse runs as it is.
+            let has_rev = self.stmts.get(&id).is_some_and(|s| self.needs.has_rev(s));
+            if !has_rev {
+                self.checkpoints.remove(&id);
+                continue;
+            }
+            let entry = self.new_tape("checkpoint_entry", Ty::Other);
+            // Snapshots may hold `Vec`s, which an owned tape moves.
+            if let Some(Stmt::Let { init, .. }) = self.tape_decls.last_mut() {
+                *init = Some(Op::TapeNewOwned);
+            }
+            let counted = self.checkpoints.get(&id).is_some_and(|p| p.trips.is_some());
+            let trips = counted.then(|| self.new_tape("trips", Ty::Int));
+            if let Some(plan) = self.checkpoints.get_mut(&id) {
+                plan.entry_tape = Some(entry);
+                if let Some((_, t)) = &mut plan.trips {
+                    *t = trips;
+                }
+            }
+        }
+    }
+
+    /// The plan of a checkpointed loop.
     pub(super) fn checkpointed(&self, s: &Stmt) -> Option<&Plan> {
         if self.checkpoints.is_empty() {
             return None;
@@ -339,8 +467,10 @@ impl Gen<'_> {
     fn snapshot(&mut self, vars: &[VarId], out: &mut Block) -> Atom {
         let vals: Vec<Atom> = vars
             .iter()
-            .map(|&v| {
-                let ty = self.f.info(v).ty.clone();
+            .map(|&primal| {
+                let ty = self.f.info(primal).ty.clone();
+                // In the reverse sweep, the stand-in for the variable.
+                let v = self.sub(primal);
                 let (op, copy_ty) = match &ty {
                     t if is_copy(t) => return Atom::Var(v),
                     // What a `&mut` points to: its elements as a `Vec`, or
@@ -352,7 +482,10 @@ impl Gen<'_> {
                         ),
                         t => (Op::Load(deref(v)), t.clone()),
                     },
-                    t => (Op::Method(Atom::Var(v), ident("clone"), Vec::new()), t.clone()),
+                    t => (
+                        Op::Method(Atom::Var(v), ident("clone"), Vec::new()),
+                        t.clone(),
+                    ),
                 };
                 let c = self.temp(op, out);
                 // A copy has the type of what it copies.
@@ -381,7 +514,10 @@ impl Gen<'_> {
                 base: snap,
                 proj: at,
             };
-            match self.f.info(v).ty.clone() {
+            let ty = self.f.info(v).ty.clone();
+            // The variable standing for `v` in the reverse sweep's scope.
+            let v = self.sub(v);
+            match ty {
                 Ty::Ref(_, inner) if matches!(*inner, Ty::Slice(_) | Ty::Vec(_)) => {
                     let n = self.temp(Op::Len(Place::var(v)), out);
                     let i = self.f.temp(Ty::Int, Span::call_site());
@@ -426,19 +562,16 @@ impl Gen<'_> {
         let Some(plan) = self.checkpointed(s) else {
             return;
         };
-        let (entry, entry_var, trips) = (plan.entry.clone(), plan.entry_var, plan.trips);
+        let (entry, entry_tape, trips) = (plan.entry.clone(), plan.entry_tape, plan.trips);
         let snap = self.snapshot(&entry, out);
-        out.push(Stmt::Let {
-            pat: Pat::Var(entry_var),
-            init: Some(Op::Use(snap)),
-            span: Span::call_site(),
-        });
+        if let Some(tape) = entry_tape {
+            out.push(Stmt::TapePush { tape, value: snap });
+        }
         out.push(self.fresh_copy(s));
-        if let Some((counter, after)) = trips {
-            out.push(Stmt::Let {
-                pat: Pat::Var(after),
-                init: Some(Op::Use(Atom::Var(counter))),
-                span: Span::call_site(),
+        if let Some((counter, Some(tape))) = trips {
+            out.push(Stmt::TapePush {
+                tape,
+                value: Atom::Var(counter),
             });
         }
     }
@@ -449,14 +582,26 @@ impl Gen<'_> {
         let Some(plan) = self.checkpointed(s) else {
             return;
         };
-        let (schedule, state, entry, entry_var, trips) = (
+        let (schedule, state, entry, entry_tape, trips) = (
             plan.schedule.clone(),
             plan.state.clone(),
             plan.entry.clone(),
-            plan.entry_var,
+            plan.entry_tape,
             plan.trips,
         );
+        let Some(entry_tape) = entry_tape else { return };
+        let entry_var = self.f.temp(Ty::Other, Span::call_site());
+        self.f.vars[entry_var.0].name = "checkpoint_entry".into();
+        out.push(Stmt::Let {
+            pat: Pat::Var(entry_var),
+            init: Some(Op::TapePop(entry_tape)),
+            span: Span::call_site(),
+        });
         self.restore(&entry, entry_var, out);
+        let trips = match trips {
+            Some((_, Some(tape))) => Some(self.temp(Op::TapePop(tape), out)),
+            _ => None,
+        };
         // The iterations, `start..end`: from the header, or counted.
         let (start, end) = match (s, trips) {
             (Stmt::For { range, .. }, None) => {
@@ -468,12 +613,12 @@ impl Gen<'_> {
                 }
                 (start, end)
             }
-            (Stmt::For { range, .. }, Some((_, after))) => {
+            (Stmt::For { range, .. }, Some(after)) => {
                 let start = self.sub_atom(&range.start);
-                let end = Op::Bin(crate::ir::BinOp::Add, start.clone(), Atom::Var(after));
+                let end = Op::Bin(crate::ir::BinOp::Add, start.clone(), after);
                 (start, self.temp(end, out))
             }
-            (_, Some((_, after))) => (lit_usize(0), Atom::Var(after)),
+            (_, Some(after)) => (lit_usize(0), after),
             _ => return,
         };
         let make = match schedule {
@@ -547,6 +692,7 @@ impl Gen<'_> {
 
         let mut turn = Vec::new();
         let (lo, hi) = self.bounds(&cka, &mut turn);
+        let outer_turn = self.turn_range.take();
         self.turn_range = Some((
             self.id(s),
             Range {
@@ -560,12 +706,45 @@ impl Gen<'_> {
             tape_mode: false,
             snap: Vec::new(),
         }];
-        self.fwd_loop(s, &mut frames, &mut turn);
+        let mut forward = Vec::new();
+        self.fwd_loop(s, &mut frames, &mut forward);
+        // The forward sweep names primal variables; here, in the reverse
+        // sweep, the ones declared outside the turn have stand-ins.
+        // Its own variables get fresh ones: a loop inside another
+        // reversed loop may have its reverse, and so its turns, emitted
+        // more than once (once per way the outer iteration can end).
+        let mut own = HashSet::new();
+        declared(&forward, &mut own);
+        let mut own: Vec<VarId> = own.into_iter().collect();
+        own.sort();
+        let fresh: HashMap<VarId, VarId> = own
+            .into_iter()
+            .map(|v| {
+                let info = self.f.info(v).clone();
+                let c = self.f.new_var(VarInfo {
+                    origin: crate::ir::Origin::Copy(v),
+                    ..info
+                });
+                (v, c)
+            })
+            .collect();
+        let rename = |v: VarId| fresh.get(&v).copied().unwrap_or_else(|| self.sub(v));
+        turn.extend(forward.iter().map(|st| rename_stmt(st, &rename)));
+        // The reverse part reads the iteration count the forward part
+        // declared.
+        self.push_scope();
+        let count = self.loops.get(&self.id(s)).and_then(|l| l.count);
+        if let Some((c, f)) = count.and_then(|c| fresh.get(&c).map(|f| (c, *f))) {
+            if let Some(m) = self.copies.last_mut() {
+                m.insert(c, f);
+            }
+        }
         match s {
             Stmt::For { .. } => self.rev_for(s, &mut turn),
             _ => self.rev_loop(s, &mut turn),
         }
-        self.turn_range = None;
+        self.pop_scope();
+        self.turn_range = outer_turn;
 
         let mut body = Vec::new();
         let action = self.f.temp(Ty::Int, Span::call_site());

@@ -327,7 +327,7 @@ impl Gen<'_> {
                     });
                 }
                 Stmt::For { .. } | Stmt::Loop { .. }
-                    if top_level && self.checkpointed(s).is_some() && self.needs.has_rev(s) =>
+                    if self.checkpointed(s).is_some() && self.needs.has_rev(s) =>
                 {
                     self.fwd_checkpointed(s, &mut out)
                 }

@@ -126,14 +126,23 @@ fn sweeps(
     src: &Func,
     single: &HashSet<VarId>,
     act: &Activity,
-    checkpoints: Vec<(usize, checkpoint::Plan)>,
+    checkpoints: Vec<(VarId, checkpoint::Plan)>,
     kind: Kind,
     knobs: &Knobs,
 ) -> Func {
-    let needs = Needs::compute(src, act, single, knobs.record_all);
-    let checkpoints = checkpoints
+    // A checkpointed loop's reverse restores and replays its iterations, so
+    // everything they read or write needs stand-ins where it runs.
+    let forced: Vec<(VarId, &Stmt)> = checkpoints
+        .iter()
+        .filter_map(|(key, plan)| checkpoint::stmt_of(&src.body, *key).map(|s| (plan, s)))
+        .flat_map(|(plan, s)| plan.outer.iter().map(move |v| (*v, s)))
+        .collect();
+    let needs = Needs::compute(src, act, single, knobs.record_all, &forced);
+    let checkpoints: HashMap<StmtId, checkpoint::Plan> = checkpoints
         .into_iter()
-        .map(|(pos, plan)| (needs.ids.of(&src.body[pos]), plan))
+        .filter_map(|(key, plan)| {
+            checkpoint::stmt_of(&src.body, key).map(|s| (needs.ids.of(s), plan))
+        })
         .collect();
     let mut g = Gen {
         f: src.clone(),
@@ -159,6 +168,7 @@ fn sweeps(
         turn_range: None,
     };
     g.index(&src.body);
+    g.checkpoint_tapes();
     g.early = has_early_exit(&src.body);
     if g.early {
         g.top_exits = analysis::loop_exits(&g.needs.ids, &src.body, None);

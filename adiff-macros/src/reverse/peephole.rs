@@ -176,7 +176,8 @@ pub fn dead_restores(func: &mut Func) {
     let mut body = std::mem::take(&mut func.body);
     restores(&mut body, func);
     let counts = crate::usage::read_counts(&body);
-    saves(&mut body, func, &counts);
+    let assigned = crate::ir::written(&body);
+    saves(&mut body, func, &counts, &assigned);
     func.body = body;
 }
 
@@ -236,18 +237,25 @@ fn restores(b: &mut Block, func: &Func) {
 }
 
 /// Removes saves (`t83 = c;`, `let t83 = c;`) into generated variables
-/// nothing reads any more.
-fn saves(b: &mut Block, func: &Func, counts: &HashMap<VarId, usize>) {
+/// nothing reads any more. A `let` stays if something assigns the variable
+/// later (a replayed copy of a loop assigns its own copies), or that
+/// assignment would be to an undeclared variable.
+fn saves(
+    b: &mut Block,
+    func: &Func,
+    counts: &HashMap<VarId, usize>,
+    assigned: &std::collections::HashSet<VarId>,
+) {
     b.retain_mut(|s| {
         for inner in s.blocks_mut() {
-            saves(inner, func, counts);
+            saves(inner, func, counts, assigned);
         }
         let target = match s {
             Stmt::Let {
                 pat: Pat::Var(v),
                 init: Some(op),
                 ..
-            } => Some((*v, op)),
+            } if !assigned.contains(v) => Some((*v, op)),
             Stmt::Assign { place, op, .. } if place.proj.is_empty() => Some((place.base, op)),
             _ => None,
         };

@@ -147,7 +147,10 @@ impl Gen<'_> {
                         span: Span::call_site(),
                     });
                 }
-                Stmt::For { .. } | Stmt::Loop { .. } if i < end || Some(i) == pos => {
+                // A checkpointed loop counts its iterations in its turns.
+                Stmt::For { .. } | Stmt::Loop { .. }
+                    if (i < end || Some(i) == pos) && self.checkpointed(s).is_none() =>
+                {
                     if let Some(c) = self.loops.get(&self.id(s)).and_then(|l| l.count) {
                         let t = self.tape(c, TapeKind::Value);
                         let copy = self.copy_of(c, false);
