@@ -5,7 +5,8 @@
 //! - the JVP against central finite differences (where two step sizes agree);
 //! - the dot-product test ⟨w, J·u⟩ = ⟨Jᵀ·w, u⟩ between the two modes;
 //! - that results do not change with activity analysis switched off, nor
-//!   with the to-be-recorded analysis switched off (everything recorded);
+//!   with the to-be-recorded analysis switched off (everything recorded),
+//!   nor with every loop that can be checkpointed checkpointed;
 //! - second order (`second.rs`): `f_jvp_vjp`'s gradient against `f_vjp`'s,
 //!   and its `H·u` against central differences of `f_vjp`'s gradient.
 //!
