@@ -163,10 +163,14 @@ fn the_report_matches_the_pushes_counted() {
     let (snapshots, rest): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
         tapes.iter().partition(|t| t.tape == "checkpoints");
     // The snapshot of the loop's start, once per call.
-    let (entry, turn): (Vec<&TapeInfo>, Vec<&TapeInfo>) =
-        rest.into_iter().partition(|t| t.tape == "checkpoint_entry_tape");
+    let (entry, turn): (Vec<&TapeInfo>, Vec<&TapeInfo>) = rest
+        .into_iter()
+        .partition(|t| t.tape == "checkpoint_entry_tape");
     assert_eq!(entry.len(), 1, "{tapes:?}");
-    assert_eq!((entry[0].count, entry[0].pushed), ("1", &["once per call"][..]));
+    assert_eq!(
+        (entry[0].count, entry[0].pushed),
+        ("1", &["once per call"][..])
+    );
     assert_eq!(snapshots.len(), 1, "{tapes:?}");
     assert_eq!(snapshots[0].count, "≤ 3", "{tapes:?}");
     assert!(!turn.is_empty());
