@@ -514,3 +514,48 @@ fn nested_and_early_returning_checkpoints_equal_the_plain_tape() {
         assert_relative_eq!(ga, fd, max_relative = 1e-5, epsilon = 1e-7);
     }
 }
+
+/// Loop indices of other integer types: `u32`, a negative `i64` start,
+/// and an `i32` loop that breaks (its end is `start` plus the count).
+macro_rules! typed_indices {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[grad]
+        fn $name(x0: f64, n: u32, lo: i64) -> f64 {
+            let mut x = x0;
+            $(#[$ck])?
+            for i in 0..n {
+                x = (x * 1.1 + i as f64 * 0.01).sin();
+            }
+            $(#[$ck])?
+            for k in lo..lo + 6 {
+                x = x * 0.9 + (k as f64 * 0.1).cos() * x.tanh();
+            }
+            let mut j: i32 = -2;
+            $(#[$ck])?
+            for m in -2i32..40 {
+                if x > 2.0 {
+                    break;
+                }
+                x = x + 0.05 * (m as f64).abs().sqrt() * x.cos();
+                j = m;
+            }
+            x + j as f64 * 0.001
+        }
+    };
+}
+
+typed_indices!(typed_plain);
+typed_indices!(typed_binomial, #[checkpoint(snapshots = 2)]);
+
+#[test]
+fn integer_index_types_other_than_usize() {
+    for (x0, n, lo) in [(0.3, 0, -4), (0.7, 5, -10), (1.2, 17, 3)] {
+        let (y, g) = typed_plain_grad(x0, n, lo);
+        let (y2, g2) = typed_binomial_grad(x0, n, lo);
+        assert_relative_eq!(y2, y, max_relative = 1e-14);
+        assert_relative_eq!(g2, g, max_relative = 1e-12, epsilon = 1e-14);
+        let h = 1e-7;
+        let fd = (typed_plain(x0 + h, n, lo) - typed_plain(x0 - h, n, lo)) / (2.0 * h);
+        assert_relative_eq!(g, fd, max_relative = 1e-5, epsilon = 1e-7);
+    }
+}

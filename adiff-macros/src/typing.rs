@@ -34,7 +34,13 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
         // A tape variable's type is the type of its elements.
         Op::TapePop(t) | Op::TapePeek(t, _) => func.info(*t).ty.clone(),
         Op::TapeNew(_) | Op::TapeNewOwned => Ty::Other,
-        Op::Ck(crate::ir::CkOp::Next | crate::ir::CkOp::Lo | crate::ir::CkOp::Hi, _) => Ty::Int,
+        Op::Ck(
+            crate::ir::CkOp::Next
+            | crate::ir::CkOp::Lo
+            | crate::ir::CkOp::Hi
+            | crate::ir::CkOp::Offset,
+            _,
+        ) => Ty::Int,
         Op::Ck(crate::ir::CkOp::Save, _) => Ty::Unit,
         Op::Ck(..) => Ty::Other,
         Op::Default => Ty::Unknown,

@@ -38,6 +38,8 @@
 
 use alloc::vec::Vec;
 
+use crate::RangeIndex;
+
 /// One step of a checkpointing schedule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
@@ -384,13 +386,15 @@ impl Schedule {
 /// assert_eq!(seen, [(7, 360.0), (6, 60.0), (5, 12.0), (4, 3.0), (3, 1.0)]);
 /// assert_eq!(x_bar, 3.0 * 4.0 * 5.0 * 6.0 * 7.0);
 /// ```
+///
+/// The loop index may be of any integer type (`I`, [`RangeIndex`]).
 #[derive(Clone, Debug)]
-pub struct Checkpoints<S> {
+pub struct Checkpoints<S, I = usize> {
     schedule: Schedule,
     slots: Vec<S>,
-    start: usize,
-    lo: usize,
-    hi: usize,
+    start: I,
+    lo: I,
+    hi: I,
     snapshots: usize,
 }
 
@@ -461,12 +465,12 @@ tuple_bytes!(
     (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
 );
 
-impl<S: Clone> Checkpoints<S> {
+impl<S: Clone, I: RangeIndex> Checkpoints<S, I> {
     /// Binomial checkpointing of the loop `for i in start..end` with
     /// `snapshots` stored states.
     #[must_use]
-    pub fn binomial(start: usize, end: usize, snapshots: usize) -> Self {
-        let schedule = Schedule::binomial(end.saturating_sub(start), snapshots);
+    pub fn binomial(start: I, end: I, snapshots: usize) -> Self {
+        let schedule = Schedule::binomial(I::distance(start, end), snapshots);
         let mut ck = Self::with(start, schedule);
         ck.snapshots = snapshots.max(1);
         ck
@@ -481,11 +485,11 @@ impl<S: Clone> Checkpoints<S> {
     ///
     /// let (x, s) = (vec![0.0_f64; 100], 1.0_f64);
     /// // 24 + 800 + 8 = 832 bytes a snapshot: 8 of them fit in 7,000 bytes.
-    /// let ck = Checkpoints::<(Vec<f64>, f64)>::within(0, 1000, 7_000, (&x, &s));
+    /// let ck = Checkpoints::<(Vec<f64>, f64)>::within(0_usize, 1000, 7_000, (&x, &s));
     /// assert_eq!(ck.snapshots(), 8);
     /// ```
     #[must_use]
-    pub fn within(start: usize, end: usize, bytes: usize, state: impl StateBytes) -> Self {
+    pub fn within(start: I, end: I, bytes: usize, state: impl StateBytes) -> Self {
         let snapshots = (bytes / state.state_bytes().max(1)).max(1);
         let mut ck = Self::binomial(start, end, snapshots);
         ck.snapshots = snapshots;
@@ -501,14 +505,14 @@ impl<S: Clone> Checkpoints<S> {
 
     /// Periodic (`√T`) checkpointing of the loop `for i in start..end`.
     #[must_use]
-    pub fn periodic(start: usize, end: usize) -> Self {
-        let steps = end.saturating_sub(start);
+    pub fn periodic(start: I, end: I) -> Self {
+        let steps = I::distance(start, end);
         let mut ck = Self::with(start, Schedule::periodic(steps));
         ck.snapshots = (1..=steps).find(|k| k * k >= steps).unwrap_or(0);
         ck
     }
 
-    fn with(start: usize, schedule: Schedule) -> Self {
+    fn with(start: I, schedule: Schedule) -> Self {
         Checkpoints {
             schedule,
             slots: Vec::new(),
@@ -529,13 +533,13 @@ impl<S: Clone> Checkpoints<S> {
             return match a {
                 Action::Done => 0,
                 Action::Advance { from, to } => {
-                    (self.lo, self.hi) = (self.start + from, self.start + to);
+                    (self.lo, self.hi) = (self.start.offset(from), self.start.offset(to));
                     1
                 }
                 Action::Save => 2,
                 Action::Restore => 3,
                 Action::Turn { from, to } => {
-                    (self.lo, self.hi) = (self.start + from, self.start + to);
+                    (self.lo, self.hi) = (self.start.offset(from), self.start.offset(to));
                     4
                 }
                 Action::Free => {
@@ -548,13 +552,13 @@ impl<S: Clone> Checkpoints<S> {
 
     /// The first loop index of the current advance or turn.
     #[must_use]
-    pub fn lo(&self) -> usize {
+    pub fn lo(&self) -> I {
         self.lo
     }
 
     /// One past the last loop index of the current advance or turn.
     #[must_use]
-    pub fn hi(&self) -> usize {
+    pub fn hi(&self) -> I {
         self.hi
     }
 

@@ -238,6 +238,11 @@ impl Writer<'_> {
                 let xs = xs.iter().map(|a| self.atom(a));
                 quote!(#rt::Checkpoints::#name(#(#xs),*))
             }
+            Op::Ck(CkOp::Offset, xs) => {
+                let rt = crate::runtime::path();
+                let xs = xs.iter().map(|a| self.atom(a));
+                quote!(#rt::RangeIndex::offset(#(#xs),*))
+            }
             Op::Ck(op, xs) => {
                 let name = format_ident!("{}", op.name());
                 let (ck, args) = match xs.split_first() {

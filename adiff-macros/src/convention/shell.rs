@@ -169,8 +169,11 @@ pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool
         // the user's to fix. Rules name `LN_2` and the like when the float
         // type is known, and must write a literal when it is inferred.
         // A `step_by` trip count is `(n + k - 1) / k`: `div_ceil` is
-        // unstable on the signed integers a range may count in.
+        // unstable on the signed integers a range may count in. The
+        // reverse sweep pops every recorded value, to keep each tape
+        // balanced, even a restore nothing reads after it.
         #[allow(
+            unused_assignments,
             clippy::too_many_arguments,
             clippy::too_many_lines,
             clippy::approx_constant,

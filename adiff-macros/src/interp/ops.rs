@@ -165,6 +165,10 @@ impl Machine<'_> {
                 let (start, end) = (int(start)?, int(end)?);
                 return Ok(new(start, Schedule::periodic(steps(start, end))));
             }
+            CkOp::Offset => {
+                let [start, k] = <[V; 2]>::try_from(args).map_err(|_| "offset arity")?;
+                return Ok(V::I(int(start)? + int(k)?));
+            }
             _ => {}
         }
         let Some(Atom::Var(v)) = xs.first() else {
@@ -207,8 +211,8 @@ impl Machine<'_> {
                 .last()
                 .cloned()
                 .ok_or("restore without a snapshot")?,
-            CkOp::Binomial | CkOp::Periodic | CkOp::Within => {
-                return Err("schedule made twice".into())
+            CkOp::Binomial | CkOp::Periodic | CkOp::Within | CkOp::Offset => {
+                return Err("not an operation on a schedule".into())
             }
         })
     }

@@ -366,6 +366,9 @@ pub enum CkOp {
     Save,
     /// `ck.restore()`, a copy of the newest snapshot.
     Restore,
+    /// `RangeIndex::offset(start, k)`: the `k`-th index of a loop over
+    /// `start..`, in the index's own integer type.
+    Offset,
 }
 
 impl CkOp {
@@ -380,6 +383,7 @@ impl CkOp {
             CkOp::Hi => "hi",
             CkOp::Save => "save",
             CkOp::Restore => "restore",
+            CkOp::Offset => "offset",
         }
     }
 }

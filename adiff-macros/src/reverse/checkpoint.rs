@@ -614,8 +614,9 @@ impl Gen<'_> {
                 (start, end)
             }
             (Stmt::For { range, .. }, Some(after)) => {
+                // `start + trips`, in the index's integer type.
                 let start = self.sub_atom(&range.start);
-                let end = Op::Bin(crate::ir::BinOp::Add, start.clone(), after);
+                let end = Op::Ck(CkOp::Offset, vec![start.clone(), after]);
                 (start, self.temp(end, out))
             }
             (_, Some(after)) => (lit_usize(0), after),
