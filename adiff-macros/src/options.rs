@@ -18,8 +18,9 @@ pub struct Knobs {
     pub activity: bool,
     /// Reverse mode records every value it reads instead of recomputing.
     pub record_all: bool,
-    /// Reverse mode checkpoints every top-level loop it can, binomially
-    /// with this many snapshots (the differential tests' mode).
+    /// Reverse mode checkpoints every loop it can, in turn binomially with
+    /// this many snapshots, with one, and periodically (the differential
+    /// tests' mode).
     pub checkpoint_all: Option<usize>,
 }
 

@@ -39,7 +39,7 @@ struct Variants {
     jvp_all_active: Func,
     vjp_all_active: Func,
     vjp_record_all: Func,
-    /// Every top-level loop that can be checkpointed is, with 2 snapshots.
+    /// Every loop that can be checkpointed is (binomial with 2 snapshots, with 1, or periodic).
     vjp_checkpointed: Func,
     /// `f_jvp_vjp` over `(x, v)`, unless `#[hvp]` rejects the function.
     jvp_vjp: Option<Func>,

@@ -234,9 +234,17 @@ pub(super) fn plan(src: &mut Func, all: Option<usize>, diags: &mut Diags) -> Vec
         let mut fresh = || new_counter(src);
         all_loops(&mut body, &mut keys, &mut fresh);
         src.body = body;
-        for key in keys.into_iter().skip(known) {
+        // Every schedule gets exercised: binomial with `s` snapshots, with
+        // one (each iteration replayed from the start), and periodic.
+        let one = Atom::Const(Const::Lit(syn::parse_quote!(1usize)));
+        for (n, key) in keys.into_iter().skip(known).enumerate() {
             if !marked.iter().any(|(v, ..)| *v == key) {
-                marked.push((key, Checkpoint::Binomial(k.clone()), None));
+                let schedule = match n % 3 {
+                    0 => Checkpoint::Binomial(k.clone()),
+                    1 => Checkpoint::Binomial(one.clone()),
+                    _ => Checkpoint::Periodic,
+                };
+                marked.push((key, schedule, None));
             }
         }
     }
