@@ -559,3 +559,50 @@ fn integer_index_types_other_than_usize() {
         assert_relative_eq!(g, fd, max_relative = 1e-5, epsilon = 1e-7);
     }
 }
+
+/// Single precision: a `Vec<f32>` state, checkpointed and plain.
+macro_rules! single {
+    ($name:ident $(, #[$ck:meta])?) => {
+        #[vjp]
+        fn $name(x0: &[f32], k: f32, n: usize) -> f32 {
+            let mut x = x0.to_vec();
+            let mut s = 0.0_f32;
+            $(#[$ck])?
+            for _ in 0..n {
+                x[0] = (x[0] * k).sin() + 0.1 * x[1];
+                x[1] = x[1] * 0.95 + 0.05 * x[0].cos();
+                s += x[0] * x[1];
+            }
+            s
+        }
+    };
+}
+
+single!(single_plain);
+single!(single_binomial, #[checkpoint(snapshots = 3)]);
+single!(single_periodic, #[checkpoint(periodic)]);
+
+type Single = fn(&[f32], &mut [f32], f32, &mut f32, usize, f32) -> f32;
+
+#[test]
+fn single_precision_equals_the_plain_tape() {
+    let x0 = [0.6_f32, -0.2];
+    for n in [0, 1, 9, 50] {
+        let run = |f: Single| {
+            let (mut xb, mut kb) = ([0.0_f32; 2], 0.0_f32);
+            let y = f(&x0, &mut xb, 1.2, &mut kb, n, 1.0);
+            (y, xb, kb)
+        };
+        let plain = run(single_plain_vjp);
+        for f in [single_binomial_vjp as Single, single_periodic_vjp] {
+            // The same arithmetic in the same order: the same bits.
+            assert_eq!(run(f), plain, "n = {n}");
+        }
+        // Four-point central differences in k, as f32 needs.
+        let h = 2e-2_f32;
+        let p = |k: f32| single_plain(&x0, k, n);
+        let fd =
+            (8.0 * (p(1.2 + h) - p(1.2 - h)) - (p(1.2 + 2.0 * h) - p(1.2 - 2.0 * h))) / (12.0 * h);
+        assert_relative_eq!(plain.2, fd, max_relative = 2e-3, epsilon = 1e-4);
+    }
+}

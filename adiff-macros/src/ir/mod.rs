@@ -27,7 +27,9 @@ use crate::ty::{Prec, Ty};
 
 pub use ids::{StmtId, StmtIds};
 pub use print::print;
-pub use visit::{doubled, for_each_stmt, map_op, op_atoms, op_reads, place_atoms, written};
+pub use visit::{
+    doubled, for_each_stmt, map_op, map_vars, op_atoms, op_reads, place_atoms, written,
+};
 
 /// Index of a variable in [`Func::vars`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -424,6 +426,16 @@ pub enum RangeAdapter {
 }
 
 impl RangeAdapter {
+    /// This adapter with its count replaced by `f(count)`.
+    pub fn map_atom(&self, f: &dyn Fn(&Atom) -> Atom) -> RangeAdapter {
+        match self {
+            RangeAdapter::Rev => RangeAdapter::Rev,
+            RangeAdapter::StepBy(k) => RangeAdapter::StepBy(f(k)),
+            RangeAdapter::Take(k) => RangeAdapter::Take(f(k)),
+            RangeAdapter::Skip(k) => RangeAdapter::Skip(f(k)),
+        }
+    }
+
     /// The count the adapter takes, if any.
     pub fn arg(&self) -> Option<&Atom> {
         match self {
@@ -440,6 +452,18 @@ pub struct Range {
     pub end: Atom,
     pub inclusive: bool,
     pub adapters: Vec<RangeAdapter>,
+}
+
+impl Range {
+    /// This range with every operand atom replaced by `f(atom)`.
+    pub fn map_atoms(&self, f: &dyn Fn(&Atom) -> Atom) -> Range {
+        Range {
+            start: f(&self.start),
+            end: f(&self.end),
+            inclusive: self.inclusive,
+            adapters: self.adapters.iter().map(|a| a.map_atom(f)).collect(),
+        }
+    }
 }
 
 #[derive(Clone, Debug)]

@@ -329,3 +329,94 @@ pub fn doubled(terms: &[super::Term]) -> bool {
         _ => false,
     }
 }
+
+/// `s` with every variable `v` replaced by `f(v)`: declarations, operands,
+/// places, conditions and loop ranges (for copies of a block whose
+/// variables must be fresh, or that run where other variables stand in).
+pub fn map_vars(s: &Stmt, f: &dyn Fn(VarId) -> VarId) -> Stmt {
+    let atom = |a: &Atom| match a {
+        Atom::Var(v) => Atom::Var(f(*v)),
+        c => c.clone(),
+    };
+    let place = |p: &Place| Place {
+        base: f(p.base),
+        proj: p.proj.iter().map(|x| x.map_atoms(&atom)).collect(),
+    };
+    let op = |o: &Op| {
+        let mut o = o.clone();
+        map_op(&mut o, &atom, &place);
+        o
+    };
+    let block = |b: &Block| b.iter().map(|s| map_vars(s, f)).collect::<Block>();
+    match s {
+        Stmt::Let { pat, init, span } => Stmt::Let {
+            pat: match pat {
+                super::Pat::Var(v) => super::Pat::Var(f(*v)),
+                super::Pat::Tuple(vs) => super::Pat::Tuple(vs.iter().map(|v| v.map(f)).collect()),
+            },
+            init: init.as_ref().map(op),
+            span: *span,
+        },
+        Stmt::Assign {
+            place: p,
+            op: o,
+            span,
+        } => Stmt::Assign {
+            place: place(p),
+            op: op(o),
+            span: *span,
+        },
+        Stmt::Accum {
+            place: p,
+            op: o,
+            span,
+        } => Stmt::Accum {
+            place: place(p),
+            op: op(o),
+            span: *span,
+        },
+        Stmt::Eval { op: o, span } => Stmt::Eval {
+            op: op(o),
+            span: *span,
+        },
+        Stmt::If { cond, then, els } => Stmt::If {
+            cond: atom(cond),
+            then: block(then),
+            els: block(els),
+        },
+        Stmt::For {
+            var,
+            range,
+            body,
+            label,
+        } => Stmt::For {
+            var: f(*var),
+            range: range.map_atoms(&atom),
+            body: block(body),
+            label: label.clone(),
+        },
+        Stmt::Loop { body, label } => Stmt::Loop {
+            body: block(body),
+            label: label.clone(),
+        },
+        Stmt::Block { label, body } => Stmt::Block {
+            label: label.clone(),
+            body: block(body),
+        },
+        Stmt::Match { scrut, arms } => Stmt::Match {
+            scrut: atom(scrut),
+            arms: arms.iter().map(|(k, b)| (*k, block(b))).collect(),
+        },
+        Stmt::Return(o) => Stmt::Return(o.as_ref().map(op)),
+        Stmt::TapePush { tape, value } => Stmt::TapePush {
+            tape: f(*tape),
+            value: atom(value),
+        },
+        Stmt::Assert { mac, args, rest } => Stmt::Assert {
+            mac: mac.clone(),
+            args: args.iter().map(atom).collect(),
+            rest: rest.clone(),
+        },
+        Stmt::Break(_) | Stmt::Continue(_) => s.clone(),
+    }
+}

@@ -738,7 +738,7 @@ impl Gen<'_> {
             })
             .collect();
         let rename = |v: VarId| fresh.get(&v).copied().unwrap_or_else(|| self.sub(v));
-        turn.extend(forward.iter().map(|st| rename_stmt(st, &rename)));
+        turn.extend(forward.iter().map(|st| crate::ir::map_vars(st, &rename)));
         // The reverse part reads the iteration count the forward part
         // declared.
         self.push_scope();
@@ -823,118 +823,6 @@ impl Gen<'_> {
             map.insert(v, c);
         }
         let rename = |v: VarId| map.get(&v).copied().unwrap_or_else(|| self.sub(v));
-        rename_stmt(s, &rename)
-    }
-}
-
-fn rename_atom(a: &Atom, f: &dyn Fn(VarId) -> VarId) -> Atom {
-    match a {
-        Atom::Var(v) => Atom::Var(f(*v)),
-        c => c.clone(),
-    }
-}
-
-fn rename_place(p: &Place, f: &dyn Fn(VarId) -> VarId) -> Place {
-    Place {
-        base: f(p.base),
-        proj: p
-            .proj
-            .iter()
-            .map(|x| x.map_atoms(&|a| rename_atom(a, f)))
-            .collect(),
-    }
-}
-
-fn rename_op(op: &Op, f: &dyn Fn(VarId) -> VarId) -> Op {
-    let mut op = op.clone();
-    crate::ir::map_op(&mut op, &|a| rename_atom(a, f), &|p| rename_place(p, f));
-    op
-}
-
-/// `s` with every variable `v` replaced by `f(v)`.
-fn rename_stmt(s: &Stmt, f: &dyn Fn(VarId) -> VarId) -> Stmt {
-    let block = |b: &Block| b.iter().map(|s| rename_stmt(s, f)).collect::<Block>();
-    match s {
-        Stmt::Let { pat, init, span } => Stmt::Let {
-            pat: match pat {
-                Pat::Var(v) => Pat::Var(f(*v)),
-                Pat::Tuple(vs) => Pat::Tuple(vs.iter().map(|v| v.map(f)).collect()),
-            },
-            init: init.as_ref().map(|op| rename_op(op, f)),
-            span: *span,
-        },
-        Stmt::Assign { place, op, span } => Stmt::Assign {
-            place: rename_place(place, f),
-            op: rename_op(op, f),
-            span: *span,
-        },
-        Stmt::Accum { place, op, span } => Stmt::Accum {
-            place: rename_place(place, f),
-            op: rename_op(op, f),
-            span: *span,
-        },
-        Stmt::Eval { op, span } => Stmt::Eval {
-            op: rename_op(op, f),
-            span: *span,
-        },
-        Stmt::If { cond, then, els } => Stmt::If {
-            cond: rename_atom(cond, f),
-            then: block(then),
-            els: block(els),
-        },
-        Stmt::For {
-            var,
-            range,
-            body,
-            label,
-        } => Stmt::For {
-            var: f(*var),
-            range: Range {
-                start: rename_atom(&range.start, f),
-                end: rename_atom(&range.end, f),
-                inclusive: range.inclusive,
-                adapters: range
-                    .adapters
-                    .iter()
-                    .map(|a| match a {
-                        crate::ir::RangeAdapter::StepBy(k) => {
-                            crate::ir::RangeAdapter::StepBy(rename_atom(k, f))
-                        }
-                        crate::ir::RangeAdapter::Take(k) => {
-                            crate::ir::RangeAdapter::Take(rename_atom(k, f))
-                        }
-                        crate::ir::RangeAdapter::Skip(k) => {
-                            crate::ir::RangeAdapter::Skip(rename_atom(k, f))
-                        }
-                        crate::ir::RangeAdapter::Rev => crate::ir::RangeAdapter::Rev,
-                    })
-                    .collect(),
-            },
-            body: block(body),
-            label: label.clone(),
-        },
-        Stmt::Loop { body, label } => Stmt::Loop {
-            body: block(body),
-            label: label.clone(),
-        },
-        Stmt::Block { label, body } => Stmt::Block {
-            label: label.clone(),
-            body: block(body),
-        },
-        Stmt::Match { scrut, arms } => Stmt::Match {
-            scrut: rename_atom(scrut, f),
-            arms: arms.iter().map(|(k, b)| (*k, block(b))).collect(),
-        },
-        Stmt::Return(op) => Stmt::Return(op.as_ref().map(|op| rename_op(op, f))),
-        Stmt::TapePush { tape, value } => Stmt::TapePush {
-            tape: f(*tape),
-            value: rename_atom(value, f),
-        },
-        Stmt::Assert { mac, args, rest } => Stmt::Assert {
-            mac: mac.clone(),
-            args: args.iter().map(|a| rename_atom(a, f)).collect(),
-            rest: rest.clone(),
-        },
-        Stmt::Break(_) | Stmt::Continue(_) => s.clone(),
+        crate::ir::map_vars(s, &rename)
     }
 }

@@ -383,21 +383,7 @@ impl Gen<'_> {
             Some(l) => (l.exits.clone(), l.count, l.codes),
             None => (Vec::new(), None, None),
         };
-        let mut r = Range {
-            start: self.sub_atom(&range.start),
-            end: self.sub_atom(&range.end),
-            inclusive: range.inclusive,
-            adapters: range
-                .adapters
-                .iter()
-                .map(|a| match a {
-                    RangeAdapter::StepBy(k) => RangeAdapter::StepBy(self.sub_atom(k)),
-                    RangeAdapter::Take(k) => RangeAdapter::Take(self.sub_atom(k)),
-                    RangeAdapter::Skip(k) => RangeAdapter::Skip(self.sub_atom(k)),
-                    RangeAdapter::Rev => RangeAdapter::Rev,
-                })
-                .collect(),
-        };
+        let mut r = range.map_atoms(&|a| self.sub_atom(a));
         if let Some(turn) = self.turn_range_of(id) {
             r = turn;
         }
