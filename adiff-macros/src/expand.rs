@@ -77,7 +77,10 @@ pub fn expand_in(
     };
     let opts = options::parse(mode.attr_name(), attr, mode.options(), &mut diags);
     let root = crate::runtime::resolve(opts.krate.as_ref());
-    crate::runtime::with_root(root, || derive_all(mode, func, opts, file, diags))
+    let float = crate::generic::float_param(&func.sig.generics, opts.float.as_ref(), &mut diags);
+    crate::runtime::with_root(root, || {
+        crate::ty::with_float_param(float, || derive_all(mode, func, opts, file, diags))
+    })
 }
 
 /// The stages after the options: the signature, the derivatives, and the

@@ -21,6 +21,7 @@ mod diag;
 mod elem;
 mod expand;
 mod forward;
+mod generic;
 mod grad;
 mod hessian;
 mod hvp;

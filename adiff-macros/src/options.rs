@@ -45,6 +45,9 @@ pub struct Options {
     pub constant: Vec<syn::Ident>,
     /// `crate = "path"`: where the facade is, for crates that re-export it.
     pub krate: Option<syn::Path>,
+    /// `float(T)`: the function's float type parameter, for a bound the
+    /// macro does not recognise (a user trait implying `num_traits::Float`).
+    pub float: Option<syn::Ident>,
     /// `vector`: `#[jvp]` also makes `f_jvpw`, vector forward mode.
     pub vector: bool,
     /// `mode = forward | reverse | auto`: how `f_jacobian` sweeps.
@@ -110,6 +113,11 @@ pub fn parse(
                 }
             }
             "vector" => opts.vector = true,
+            "float" => {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                opts.float = Some(content.parse()?);
+            }
             "mode" => {
                 use crate::convention::JacMode;
                 let id: syn::Ident = meta.value()?.parse()?;

@@ -49,6 +49,11 @@ fn corpus() -> Vec<syn::ItemFn> {
 /// Runs the pipeline for each kind of derivative; the pipeline verifies
 /// the IR after every pass.
 fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
+    let float = crate::generic::float_param(&f.sig.generics, None, &mut Diags::default());
+    crate::ty::with_float_param(float, || run_pipeline_in(f))
+}
+
+fn run_pipeline_in(f: &syn::ItemFn) -> Result<(), String> {
     let mut diags = Diags::default();
     let sig = crate::sig::parse(&f.sig, &[], &mut diags).ok_or("signature rejected")?;
     let ir = pipeline::lower(&sig, &f.block, &mut diags).map_err(|e| stop(e, &diags))?;

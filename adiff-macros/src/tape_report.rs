@@ -22,7 +22,7 @@ use quote::ToTokens;
 
 use crate::ir::{Atom, Block, CkOp, Const, Func, Op, Pat, Range, RangeAdapter, Stmt, VarId};
 use crate::names::Names;
-use crate::ty::{Prec, Ty};
+use crate::ty::Ty;
 
 /// One tape of a reverse sweep.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -363,8 +363,7 @@ impl Walk<'_> {
 
 fn ty_name(t: &Ty) -> String {
     match t {
-        Ty::Float(Some(Prec::F32)) => "f32".to_owned(),
-        Ty::Float(Some(Prec::F64)) => "f64".to_owned(),
+        Ty::Float(Some(p)) => p.name(),
         Ty::Float(None) => "float".to_owned(),
         Ty::Int => "integer".to_owned(),
         Ty::Bool => "bool".to_owned(),

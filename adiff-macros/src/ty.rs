@@ -10,22 +10,61 @@
 pub enum Prec {
     F32,
     F64,
+    /// The function's float type parameter (`T` in `fn f<T: Float>`), whose
+    /// name [`float_param`] gives.
+    Generic,
 }
 
 impl Prec {
-    pub fn name(self) -> &'static str {
+    /// The type's name as the user's code spells it (`f64`, `T`).
+    pub fn name(self) -> String {
         match self {
-            Prec::F32 => "f32",
-            Prec::F64 => "f64",
+            Prec::F32 => "f32".to_owned(),
+            Prec::F64 => "f64".to_owned(),
+            Prec::Generic => float_param().map_or_else(|| "f64".to_owned(), |t| t.to_string()),
         }
     }
+
+    /// The precision a type name denotes: `f32`, `f64`, or the function's
+    /// float type parameter.
     pub fn from_name(s: &str) -> Option<Prec> {
         match s {
             "f32" => Some(Prec::F32),
             "f64" => Some(Prec::F64),
+            _ if float_param().is_some_and(|t| t == s) => Some(Prec::Generic),
             _ => None,
         }
     }
+
+    /// The type as tokens, spanned at the call site.
+    pub fn tokens(self) -> proc_macro2::TokenStream {
+        let id = syn::Ident::new(&self.name(), proc_macro2::Span::call_site());
+        quote::quote!(#id)
+    }
+}
+
+thread_local! {
+    /// The float type parameter of the function being expanded. Kept per
+    /// thread for one expansion, like the runtime's path (`runtime.rs`):
+    /// type classification (`Ty::from_syn`, `Prec::from_name`) and codegen
+    /// both need it, in dozens of places that otherwise know nothing of
+    /// the function's generics.
+    static FLOAT_PARAM: std::cell::RefCell<Option<syn::Ident>> = const { std::cell::RefCell::new(None) };
+}
+
+/// The float type parameter of the function being expanded (`T` in
+/// `fn f<T: Float>`), if it has one.
+pub fn float_param() -> Option<syn::Ident> {
+    FLOAT_PARAM.with(|p| p.borrow().clone())
+}
+
+/// Runs `f` with `param` as the float type parameter; restores the previous
+/// one afterwards.
+pub fn with_float_param<R>(param: Option<syn::Ident>, f: impl FnOnce() -> R) -> R {
+    let old = FLOAT_PARAM.with(|p| p.replace(param));
+    let out = f();
+    FLOAT_PARAM.with(|p| *p.borrow_mut() = old);
+    out
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -60,8 +99,11 @@ impl Ty {
                     return Ty::Other;
                 };
                 let name = last.ident.to_string();
-                if let Some(prec) = Prec::from_name(&name) {
-                    return Ty::Float(Some(prec));
+                match Prec::from_name(&name) {
+                    // `T`, not `T::Output` or `m::T`.
+                    Some(Prec::Generic) if p.path.segments.len() > 1 => return Ty::Other,
+                    Some(prec) => return Ty::Float(Some(prec)),
+                    None => {}
                 }
                 match name.as_str() {
                     "usize" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "i8" | "i16"

@@ -60,6 +60,17 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
                 .fold(Ty::Float(*prec), |t, a| t.join(float_part(at(a)))),
         },
         Op::Method(recv, _, _) if at(recv) == Ty::Int => Ty::Int,
+        // `T::one()`, `T::epsilon()`, `T::PI()`: constants of type `T`.
+        Op::Call(c, args)
+            if c.opaque
+                && args.is_empty()
+                && c.path.segments.len() == 2
+                && Prec::from_name(&c.path.segments[0].ident.to_string())
+                    == Some(Prec::Generic)
+                && crate::generic::is_constant_fn(&c.path.segments[1].ident.to_string()) =>
+        {
+            Ty::Float(Some(Prec::Generic))
+        }
         Op::Method(..) | Op::Call(..) => Ty::Unknown,
         Op::Tuple(xs) => Ty::Tuple(xs.iter().map(at).collect()),
         Op::Array(xs) => Ty::Array(Box::new(xs.first().map_or(Ty::Unknown, at))),

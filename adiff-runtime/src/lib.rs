@@ -12,6 +12,8 @@
 //!   pieces it is assembled from;
 //! - [`Checkpoints`] and [`Schedule`]: binomial and periodic checkpointing
 //!   of a loop's reverse sweep (`#[checkpoint(..)]`);
+//! - [`lit`] and [`cast`]: constants and conversions in a generic float
+//!   type `T`, for derivatives of `fn f<T: Float>`;
 //! - [`Indices`]: integer ranges of every integer type that reverse mode can
 //!   replay backwards after `take` and `step_by`.
 //!
@@ -32,6 +34,7 @@ mod accumulate;
 pub mod chain;
 mod checkpoint;
 mod constant;
+mod generic;
 mod indices;
 pub mod jac;
 mod lanes;
@@ -49,6 +52,7 @@ pub use checkpoint::{Action, Checkpoints, Schedule, ScheduleCounts, StateBytes};
 #[doc(hidden)]
 pub use constant::assert_constant;
 pub use constant::Constant;
+pub use generic::{cast, lit, map_array, zeros};
 pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 pub use lanes::{lanes_zero_like, LaneCast, LaneScalar, LaneZero, Lanes};
 pub use matrix::Matrix;

@@ -9,6 +9,7 @@ use quote::{quote, quote_spanned};
 
 mod chunks;
 mod fold;
+mod generic;
 mod op;
 mod stmt;
 
@@ -219,9 +220,14 @@ impl Writer<'_> {
             return self.lanes_zero_value(a);
         }
         let rt = crate::runtime::path();
+        if crate::ty::float_param().is_some() {
+            if let Some(z) = self.generic_zero_value(a) {
+                return z;
+            }
+        }
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
-                Ty::Float(_) => (quote!(0.0), None),
+                Ty::Float(_) => (float_lit(0.0), None),
                 Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
                     let x = self.atom(x);
                     (quote!(#rt::zero_vec(#x)), Some(m))
@@ -274,6 +280,35 @@ impl Writer<'_> {
         }
     }
 
+    /// [`Self::zero_value`] in a function generic over its float type.
+    fn generic_zero_value(&self, a: &Arg) -> Option<(TokenStream, Option<bool>)> {
+        match a {
+            Arg::Value(x) => {
+                let ty = crate::typing::atom_ty(self.func, x);
+                let m = match &ty {
+                    Ty::Ref(m, _) => Some(*m),
+                    _ => None,
+                };
+                let z = match ty.deref() {
+                    Ty::Slice(_) | Ty::Vec(_) => generic::zero_vec(&ty, &self.atom(x))?,
+                    _ => generic::zero(&ty, &self.atom(x))?,
+                };
+                Some((z, m))
+            }
+            Arg::Ref(p) | Arg::RefMut(p) => {
+                let m = matches!(a, Arg::RefMut(_));
+                let ty = crate::typing::place_ty(self.func, p);
+                let p = self.place(p);
+                let z = match ty.deref() {
+                    Ty::Slice(_) | Ty::Vec(_) => generic::zero_vec(&ty, &p)?,
+                    _ => generic::zero(&ty, &p)?,
+                };
+                Some((z, Some(m)))
+            }
+            Arg::ZeroOf(inner) | Arg::MutZeroOf(inner) => self.generic_zero_value(inner),
+        }
+    }
+
     /// The zero tangent of the float `x` in vector mode, of `x`'s
     /// precision when typing knows it.
     fn lanes_zero(&self, x: &Atom) -> TokenStream {
@@ -306,6 +341,11 @@ impl Writer<'_> {
     fn compound_assign(&self, place: &Place, op: &Op, span: Span) -> Option<TokenStream> {
         use crate::ir::BinOp as B;
         if !place.proj.is_empty() {
+            return None;
+        }
+        // `T: Float` does not imply `AddAssign`: a generic float is
+        // updated as `x = x + y`.
+        if crate::ty::float_param().is_some() && self.func.info(place.base).ty != Ty::Int {
             return None;
         }
         // The target itself, or a folded copy of it (`t18 = power`).
@@ -377,17 +417,24 @@ fn make_ident(name: &str, span: Span) -> syn::Ident {
 
 fn const_tokens(c: &Const) -> TokenStream {
     match c {
-        Const::Float(x) => {
-            let lit = if x.is_finite() {
-                Literal::f64_unsuffixed(*x)
-            } else {
-                Literal::f64_unsuffixed(0.0)
-            };
-            lit.into_token_stream()
-        }
+        Const::Float(x) => float_lit(*x),
         Const::Lit(l) => l.into_token_stream(),
         Const::Path(p) => p.into_token_stream(),
         Const::Unit => quote!(()),
+    }
+}
+
+/// A float constant of the derivative: an unsuffixed literal, whose
+/// precision rustc infers, or in a function generic over its float type
+/// `T`, where no literal has type `T`, `lit::<T>(x)`.
+pub(crate) fn float_lit(x: f64) -> TokenStream {
+    let lit = Literal::f64_unsuffixed(if x.is_finite() { x } else { 0.0 });
+    match crate::ty::float_param() {
+        Some(t) => {
+            let rt = crate::runtime::path();
+            quote!(#rt::lit::<#t>(#lit))
+        }
+        None => lit.into_token_stream(),
     }
 }
 

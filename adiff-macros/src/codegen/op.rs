@@ -56,6 +56,10 @@ impl Writer<'_> {
                 let x = self.operand(x, P::Cast);
                 return (quote_spanned!(span=> #x as #t), P::Cast);
             }
+            Op::CastPrec(x, Prec::Generic) => {
+                let (rt, x, t) = (crate::runtime::path(), self.atom(x), Prec::Generic.tokens());
+                quote!(#rt::cast::<#t, _>(#x))
+            }
             Op::CastPrec(x, p) => {
                 let x = self.operand(x, P::Cast);
                 let p = format_ident!("{}", p.name());
@@ -197,6 +201,22 @@ impl Writer<'_> {
                     quote!(#rt::lanes_zero_like::<#w, _>(&#a))
                 }
             }
+            Op::ZeroVec(a) | Op::ZeroLike(a) if crate::ty::float_param().is_some() => {
+                let ty = crate::typing::atom_ty(self.func, a);
+                let x = self.atom(a);
+                let z = if matches!(op, Op::ZeroVec(_)) {
+                    super::generic::zero_vec(&ty, &x)
+                } else {
+                    super::generic::zero(&ty, &x)
+                };
+                match z {
+                    Some(z) => z,
+                    None => {
+                        let rt = crate::runtime::path();
+                        quote!(#rt::zero_like(&#x))
+                    }
+                }
+            }
             Op::ZeroVec(a) => {
                 let (rt, a) = (crate::runtime::path(), self.atom(a));
                 quote!(#rt::zero_vec(#a))
@@ -293,7 +313,7 @@ impl Writer<'_> {
     /// A linear combination `± a * m / d ± ...`, `0.0` when empty.
     fn lin(&self, terms: &[Term], span: Span) -> (TokenStream, P) {
         if terms.is_empty() {
-            return (quote!(0.0), P::Primary);
+            return (super::float_lit(0.0), P::Primary);
         }
         // `v * m + v * m` (the product rule on `b * b`) prints as
         // `v * m * 2.0`: doubling is exact, so the value is the same to the
@@ -325,7 +345,8 @@ impl Writer<'_> {
                 term = quote_spanned!(span=> #term / #d);
             }
             if doubled && i == 0 {
-                term = quote_spanned!(span=> #term * 2.0);
+                let two = super::float_lit(2.0);
+                term = quote_spanned!(span=> #term * #two);
             }
             let alone = terms.len() == 1 || (doubled && terms.len() == 2);
             if alone {

@@ -175,6 +175,9 @@ impl Writer<'_> {
     /// `place += op`; non-scalar adjoints add element by element.
     fn accumulate(&self, place: &Place, op: &Op, span: Span) -> TokenStream {
         let target = self.place(place);
+        if crate::ty::float_param().is_some() {
+            return self.generic_accumulate(place, op, span);
+        }
         if let Op::Use(a) = op {
             let ty = crate::typing::atom_ty(self.func, a);
             if !matches!(ty, Ty::Float(_)) {
@@ -192,6 +195,31 @@ impl Writer<'_> {
         }
         let op = self.op(op, span);
         quote_spanned!(span=> #target += #op;)
+    }
+
+    /// [`Self::accumulate`] in a function generic over its float type,
+    /// which has no `+=` (`T: Float` does not imply `AddAssign`).
+    fn generic_accumulate(&self, place: &Place, op: &Op, span: Span) -> TokenStream {
+        let target = self.place(place);
+        let whole = match op {
+            Op::Use(a) => Some((crate::typing::atom_ty(self.func, a), self.atom(a))),
+            Op::Load(p) => Some((crate::typing::place_ty(self.func, p), self.place(p))),
+            _ => None,
+        };
+        if let Some((ty, source)) = whole.filter(|(t, _)| !matches!(t, Ty::Float(_))) {
+            if let Some(t) = super::generic::accumulate(&ty, &target, &source) {
+                return t;
+            }
+            let rt = crate::runtime::path();
+            return quote_spanned!(span=> #rt::accumulate(&mut #target, &#source););
+        }
+        let (op, p) = self.expr(op, span);
+        let op = if p < super::fold::Prec::Product {
+            quote!((#op))
+        } else {
+            op
+        };
+        quote_spanned!(span=> #target = #target + #op;)
     }
 
     /// A dispatch on recorded exit codes.

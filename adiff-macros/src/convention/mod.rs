@@ -99,11 +99,13 @@ impl Kind {
     /// The options the attribute accepts.
     pub fn options(self) -> &'static [&'static str] {
         match self {
-            Kind::Jvp | Kind::JvpW => &["vector", "constant", "crate"],
-            Kind::Vjp => &["tape", "constant", "crate"],
-            Kind::Grad => &["wrt", "tape", "constant", "crate"],
-            Kind::Jacobian => &["mode", "wrt", "tape", "constant", "crate"],
-            Kind::JvpVjp | Kind::Hvp | Kind::Hessian => &["wrt", "tape", "constant", "crate"],
+            Kind::Jvp | Kind::JvpW => &["vector", "constant", "float", "crate"],
+            Kind::Vjp => &["tape", "constant", "float", "crate"],
+            Kind::Grad => &["wrt", "tape", "constant", "float", "crate"],
+            Kind::Jacobian => &["mode", "wrt", "tape", "constant", "float", "crate"],
+            Kind::JvpVjp | Kind::Hvp | Kind::Hessian => {
+                &["wrt", "tape", "constant", "float", "crate"]
+            }
         }
     }
 

@@ -56,7 +56,7 @@ impl Machine<'_> {
                 &self.atom(x)?,
                 &quote::ToTokens::to_token_stream(t).to_string(),
             )?,
-            Op::CastPrec(x, p) => cast(&self.atom(x)?, p.name())?,
+            Op::CastPrec(x, p) => cast(&self.atom(x)?, &p.name())?,
             Op::Elem(e, args, _) => elem(*e, &self.atoms(args)?)?,
             // Reverse mode clones a `Vec` it must not move; values here
             // are not shared, so a clone is the value itself.

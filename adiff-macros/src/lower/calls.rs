@@ -37,7 +37,9 @@ impl Lowerer<'_> {
                     };
                     return self.sin_cos(a, Some(prec), span, out);
                 }
-                if fn_name == "from" && c.args.len() == 1 {
+                // `T::from(x)` is `Option<T>`: only `.unwrap()` of it is a
+                // conversion (`lower_method`).
+                if fn_name == "from" && c.args.len() == 1 && prec != Prec::Generic {
                     let Val::Atom(a) = self.lower_expr(&c.args[0], out) else {
                         return Val::Never;
                     };
@@ -139,6 +141,11 @@ impl Lowerer<'_> {
             "max_by" | "min_by" | "reduce" if m.args.len() == 1 => {
                 return self.error(&m.method, format!("`{name}` is supported directly followed by `.unwrap()` (`x.iter().copied().{name}(..).unwrap()`)"));
             }
+            "unwrap" | "expect" if m.args.len() == usize::from(name == "expect") => {
+                if let Some(v) = self.lower_generic_conversion(&m.receiver, out) {
+                    return v;
+                }
+            }
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();
@@ -195,6 +202,36 @@ impl Lowerer<'_> {
             return Val::Never;
         };
         Val::Atom(self.emit(Op::Method(recv, m.method.clone(), args), span, out))
+    }
+
+    /// `T::from(x)`, `T::from_f64(x)`, `T::from_usize(n)` and the like in
+    /// `T::from_f64(x).unwrap()`, where `T` is the function's float type
+    /// parameter: a conversion to `T` (derivative 1 from a float, a
+    /// constant from an integer). `None` for any other receiver.
+    fn lower_generic_conversion(&mut self, recv: &syn::Expr, out: &mut Block) -> Option<Val> {
+        let syn::Expr::Call(c) = strip_parens(recv) else {
+            return None;
+        };
+        let syn::Expr::Path(fp) = strip_parens(&c.func) else {
+            return None;
+        };
+        let [ty, conv] = [fp.path.segments.first()?, fp.path.segments.last()?];
+        if fp.qself.is_some()
+            || fp.path.segments.len() != 2
+            || c.args.len() != 1
+            || Prec::from_name(&ty.ident.to_string()) != Some(Prec::Generic)
+            || !crate::generic::is_conversion(&conv.ident.to_string())
+        {
+            return None;
+        }
+        let Val::Atom(a) = self.lower_expr(&c.args[0], out) else {
+            return Some(Val::Never);
+        };
+        Some(Val::Atom(self.emit(
+            Op::CastPrec(a, Prec::Generic),
+            span_of(recv),
+            out,
+        )))
     }
 
     /// `e.into()` where the target float type is known (`let y: f64 =

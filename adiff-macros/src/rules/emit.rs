@@ -92,8 +92,13 @@ impl<'a> Emit<'a> {
     /// as clippy's `approx_constant` demands), in the operation's precision.
     /// A literal when the precision is not known here, since a path has
     /// one fixed type.
-    pub(super) fn named(&self, name: &str, value: f64) -> Atom {
+    pub(super) fn named(&mut self, name: &str, value: f64) -> Atom {
         match self.prec {
+            // No path names a constant of type `T`: the `f64` one, cast.
+            Some(Prec::Generic) => match syn::parse_str(&format!("::core::f64::consts::{name}")) {
+                Ok(path) => self.op(Op::CastPrec(Atom::Const(Const::Path(path)), Prec::Generic)),
+                Err(_) => Atom::float(value),
+            },
             Some(p) => {
                 let path = format!("::core::{}::consts::{name}", p.name());
                 match syn::parse_str(&path) {
