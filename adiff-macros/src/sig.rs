@@ -147,7 +147,7 @@ fn role(
         return Some(Role::Declared);
     }
     if let Some(g) = generic_in(ty, generics) {
-        diags.error_at(ty, format!("parameter `{ident}` has the generic type `{g}`; generic functions are not supported yet: write the function for `f64` or `f32`, or, if `{ident}` carries no derivative, declare it with `constant({ident})` in the attribute"));
+        diags.error_at(ty, format!("parameter `{ident}` has the generic type `{g}`, which is not this function's float type; the float type is the one type parameter bounded by `num_traits::Float` (or `Real`), or named by `float({g})` in the attribute; if `{ident}` carries no derivative, declare it with `constant({ident})`"));
         return None;
     }
     if has_float_tuple(&kind) {
