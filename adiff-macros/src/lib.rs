@@ -22,6 +22,7 @@ mod elem;
 mod expand;
 mod forward;
 mod generic;
+mod generic_consts;
 mod grad;
 mod hessian;
 mod hvp;

@@ -7,6 +7,7 @@
 //!               the IR first and verifies the preparation)
 //!            ─ callees::check (calls to derivatives that do not exist)
 //!            ─ dce::remove_dead ─▶ ir::Func                         ─ verify
+//!            ─ generic_consts::pin (generic over `T: Float` only)     ─ verify
 //! ```
 //!
 //! `f_grad` without a `wrt(..)` subset skips all of this: it is a call to
@@ -82,6 +83,16 @@ pub fn derive(
     }
     crate::dce::remove_dead(&mut out);
     verify::after("dead-code removal", &out)?;
+    finish(out)
+}
+
+/// The last pass: in a function generic over its float type, the float
+/// constants of type `T` (`generic_consts.rs`).
+fn finish(mut out: Func) -> Result<Func, Stop> {
+    if crate::ty::float_param().is_some() {
+        crate::generic_consts::pin(&mut out);
+        verify::after("generic constants", &out)?;
+    }
     Ok(out)
 }
 
@@ -101,14 +112,14 @@ pub fn derive_named(
         let ir = crate::hvp::only_wrt(ir, wrt);
         let out = crate::hvp::via_jvp_vjp(&ir, name);
         verify::after("hvp as a call to the jvp_vjp", &out)?;
-        return Ok(out);
+        return finish(out);
     }
     if kind == Kind::Grad {
         let ir = with_wrt(ir, kind, wrt);
         if crate::grad::calls_vjp(&ir) {
             let out = crate::grad::via_vjp(&ir, name);
             verify::after("gradient as a call to the vjp", &out)?;
-            return Ok(out);
+            return finish(out);
         }
     }
     derive(ir, kind, wrt, knobs, source, diags)

@@ -313,7 +313,7 @@ impl Walk<'_> {
     /// expression a temporary stands for (`x.len()`).
     fn atom(&self, a: &Atom) -> String {
         match a {
-            Atom::Const(Const::Float(x)) => format!("{x:?}"),
+            Atom::Const(Const::Float(x) | Const::FloatT(x)) => format!("{x:?}"),
             Atom::Const(Const::Lit(l)) => l.to_token_stream().to_string(),
             Atom::Const(Const::Path(p)) => p.to_token_stream().to_string().replace(' ', ""),
             Atom::Const(Const::Unit) => "()".to_owned(),

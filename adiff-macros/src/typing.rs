@@ -7,6 +7,7 @@ pub fn atom_ty(func: &Func, a: &Atom) -> Ty {
     match a {
         Atom::Var(v) => func.info(*v).ty.clone(),
         Atom::Const(Const::Float(_)) => Ty::Float(None),
+        Atom::Const(Const::FloatT(_)) => Ty::Float(Some(Prec::Generic)),
         Atom::Const(Const::Lit(l)) => lit_ty(l),
         Atom::Const(Const::Path(p)) => path_const_ty(p),
         Atom::Const(Const::Unit) => Ty::Unit,

@@ -59,3 +59,47 @@ pub fn zeros<T: NumCast + Clone>(n: usize) -> alloc::vec::Vec<T> {
 pub fn map_array<E, R, const N: usize>(a: &[E; N], mut f: impl FnMut(&E) -> R) -> [R; N] {
     core::array::from_fn(|i| f(&a[i]))
 }
+
+/// A zero shaped like a value of a generic function whose type the macro
+/// does not see (the result of a call), in terms of the float type `T`.
+///
+/// The runtime's [`ZeroLike`](crate::ZeroLike) cannot be implemented for
+/// every `T: Float` next to its `Vec` and array impls (coherence), so a
+/// generic function's zeros go through this trait, with `T` named: a
+/// value that is none of these shapes is a type error, never a wrong zero.
+pub trait ZeroIn<T> {
+    /// The zero of `self`'s shape.
+    #[must_use]
+    fn zero_in(&self) -> Self;
+}
+
+impl<T: NumCast> ZeroIn<T> for T {
+    #[inline(always)]
+    fn zero_in(&self) -> T {
+        lit(0.0)
+    }
+}
+
+impl<T: NumCast + Clone> ZeroIn<T> for alloc::vec::Vec<T> {
+    fn zero_in(&self) -> Self {
+        zeros(self.len())
+    }
+}
+
+impl<T: NumCast, const N: usize> ZeroIn<T> for [T; N] {
+    fn zero_in(&self) -> Self {
+        core::array::from_fn(|_| lit(0.0))
+    }
+}
+
+/// `x`'s zero through [`ZeroIn`], with the float type named.
+///
+/// ```
+/// assert_eq!(adiff_runtime::zero_in::<f32, _>(&1.5_f32), 0.0);
+/// assert_eq!(adiff_runtime::zero_in::<f64, _>(&vec![1.0, 2.0]), vec![0.0; 2]);
+/// ```
+#[inline(always)]
+#[must_use]
+pub fn zero_in<T, X: ZeroIn<T>>(x: &X) -> X {
+    x.zero_in()
+}

@@ -52,7 +52,7 @@ pub use checkpoint::{Action, Checkpoints, Schedule, ScheduleCounts, StateBytes};
 #[doc(hidden)]
 pub use constant::assert_constant;
 pub use constant::Constant;
-pub use generic::{cast, lit, map_array, zeros};
+pub use generic::{cast, lit, map_array, zero_in, zeros, ZeroIn};
 pub use indices::{indices, indices_inclusive, Indices, RangeIndex};
 pub use lanes::{lanes_zero_like, LaneCast, LaneScalar, LaneZero, Lanes};
 pub use matrix::Matrix;

@@ -49,6 +49,29 @@ impl<T: Clone + Default, const N: usize> Tape<T, N> {
     }
 }
 
+impl<T: Clone, const N: usize> Tape<T, N> {
+    /// An empty tape whose inline slots start as copies of `fill`, for
+    /// element types without `Default` (a generic float `T`). The slots
+    /// are storage only: the tape is empty. Does not allocate.
+    ///
+    /// ```
+    /// use adiff_runtime::Tape;
+    ///
+    /// let mut tape = Tape::<f32, 4>::filled(0.0);
+    /// assert!(tape.is_empty());
+    /// tape.push(1.5);
+    /// assert_eq!(tape.pop(), 1.5);
+    /// ```
+    #[must_use]
+    pub fn filled(fill: T) -> Self {
+        Tape {
+            inline: core::array::from_fn(|_| fill.clone()),
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+}
+
 impl<T: Clone> Tape<T, 0> {
     /// An empty tape without inline storage, for element types that have no
     /// `Default` (arrays longer than 32) or are too big to keep inline.

@@ -91,7 +91,7 @@ impl Writer<'_> {
                 };
                 // The operation's tokens serve both forms: making them is
                 // most of codegen's time on a long function.
-                let op = init.as_ref().map(|op| self.op(op, *span));
+                let op = init.as_ref().map(|op| self.init(pat, op, *span));
                 let (assign, tokens) = match &op {
                     Some(op) => {
                         let p = self.pat(pat);

@@ -32,7 +32,7 @@ fn zero_at(ty: &Ty, x: &TokenStream, is_ref: bool, depth: usize) -> Option<Token
     let rt = crate::runtime::path();
     Some(match ty {
         Ty::Ref(_, t) => return zero_at(t, x, true, depth),
-        Ty::Float(_) => super::float_lit(0.0),
+        Ty::Float(p) => super::float_lit(0.0, *p),
         Ty::Int | Ty::Bool => quote!(::core::default::Default::default()),
         Ty::Unit => quote!(()),
         Ty::Slice(e) | Ty::Vec(e) => return vec_of(e, x, depth),
@@ -98,6 +98,39 @@ fn accumulate_at(ty: &Ty, t: &TokenStream, a: &TokenStream, depth: usize) -> Opt
                 })
                 .collect::<Option<Vec<_>>>()?;
             quote!(#(#parts)*)
+        }
+        _ => return None,
+    })
+}
+
+/// A new tape of `cap` inline slots for values of type `elem` in a generic
+/// function. `Tape::new` fills the slots with `Default`, which `T: Float`
+/// does not imply, so they start as a zero of `elem` written out here; an
+/// element type without such a zero gets a tape with no inline slots.
+pub(super) fn tape_new(elem: &Ty, cap: usize) -> TokenStream {
+    let rt = crate::runtime::path();
+    match fill(elem) {
+        Some(f) => {
+            let cap = proc_macro2::Literal::usize_unsuffixed(cap);
+            quote!(#rt::Tape::<_, #cap>::filled(#f))
+        }
+        None => quote!(#rt::Tape::<_, 0>::heap()),
+    }
+}
+
+/// A value of type `ty` that needs no other value to build.
+fn fill(ty: &Ty) -> Option<TokenStream> {
+    Some(match ty {
+        Ty::Float(p) => super::float_lit(0.0, *p),
+        Ty::Int | Ty::Bool => quote!(::core::default::Default::default()),
+        Ty::Unit => quote!(()),
+        Ty::Array(e) => {
+            let e = fill(e)?;
+            quote!(::core::array::from_fn(|_| #e))
+        }
+        Ty::Tuple(es) => {
+            let es = es.iter().map(fill).collect::<Option<Vec<_>>>()?;
+            quote!((#(#es,)*))
         }
         _ => return None,
     })

@@ -17,7 +17,7 @@ use crate::ir::{
     Arg, Atom, Block, Const, Func, Op, Origin, Place, Proj, RangeAdapter, Stmt, VarId,
 };
 use crate::names::Names;
-use crate::ty::Ty;
+use crate::ty::{Prec, Ty};
 
 /// What surrounds a generated function body.
 pub struct FnShell<'a> {
@@ -227,7 +227,7 @@ impl Writer<'_> {
         }
         match a {
             Arg::Value(x) => match crate::typing::atom_ty(self.func, x) {
-                Ty::Float(_) => (float_lit(0.0), None),
+                Ty::Float(p) => (float_lit(0.0, p), None),
                 Ty::Ref(m, t) if matches!(*t, Ty::Slice(_) | Ty::Vec(_)) => {
                     let x = self.atom(x);
                     (quote!(#rt::zero_vec(#x)), Some(m))
@@ -345,7 +345,12 @@ impl Writer<'_> {
         }
         // `T: Float` does not imply `AddAssign`: a generic float is
         // updated as `x = x + y`.
-        if crate::ty::float_param().is_some() && self.func.info(place.base).ty != Ty::Int {
+        if crate::ty::float_param().is_some()
+            && !matches!(
+                self.func.info(place.base).ty,
+                Ty::Int | Ty::Float(Some(Prec::F64 | Prec::F32))
+            )
+        {
             return None;
         }
         // The target itself, or a folded copy of it (`t18 = power`).
@@ -417,7 +422,8 @@ fn make_ident(name: &str, span: Span) -> syn::Ident {
 
 fn const_tokens(c: &Const) -> TokenStream {
     match c {
-        Const::Float(x) => float_lit(*x),
+        Const::Float(x) => unsuffixed(*x).into_token_stream(),
+        Const::FloatT(x) => float_lit(*x, Some(Prec::Generic)),
         Const::Lit(l) => l.into_token_stream(),
         Const::Path(p) => p.into_token_stream(),
         Const::Unit => quote!(()),
@@ -427,15 +433,26 @@ fn const_tokens(c: &Const) -> TokenStream {
 /// A float constant of the derivative: an unsuffixed literal, whose
 /// precision rustc infers, or in a function generic over its float type
 /// `T`, where no literal has type `T`, `lit::<T>(x)`.
-pub(crate) fn float_lit(x: f64) -> TokenStream {
-    let lit = Literal::f64_unsuffixed(if x.is_finite() { x } else { 0.0 });
+///
+/// `prec` is the constant's precision where codegen knows it; `None` is a
+/// constant of the float type parameter in a generic function.
+pub(crate) fn float_lit(x: f64, prec: Option<Prec>) -> TokenStream {
+    let generic = match prec {
+        Some(p) => p == Prec::Generic,
+        None => crate::ty::float_param().is_some(),
+    };
+    let lit = unsuffixed(x);
     match crate::ty::float_param() {
-        Some(t) => {
+        Some(t) if generic => {
             let rt = crate::runtime::path();
             quote!(#rt::lit::<#t>(#lit))
         }
-        None => lit.into_token_stream(),
+        _ => lit.into_token_stream(),
     }
+}
+
+fn unsuffixed(x: f64) -> Literal {
+    Literal::f64_unsuffixed(if x.is_finite() { x } else { 0.0 })
 }
 
 /// `+=` for `+`, and so on; `None` for comparisons, which have no such form.

@@ -56,8 +56,9 @@ impl Writer<'_> {
                 let x = self.operand(x, P::Cast);
                 return (quote_spanned!(span=> #x as #t), P::Cast);
             }
-            Op::CastPrec(x, Prec::Generic) => {
-                let (rt, x, t) = (crate::runtime::path(), self.atom(x), Prec::Generic.tokens());
+            // `T` has no `as` casts, to it or from it.
+            Op::CastPrec(x, p) if crate::ty::float_param().is_some() => {
+                let (rt, x, t) = (crate::runtime::path(), self.atom(x), p.tokens());
                 quote!(#rt::cast::<#t, _>(#x))
             }
             Op::CastPrec(x, p) => {
@@ -211,9 +212,15 @@ impl Writer<'_> {
                 };
                 match z {
                     Some(z) => z,
+                    // A value of a type the macro does not see (a call's
+                    // result): shaped by the runtime, in terms of `T`.
                     None => {
-                        let rt = crate::runtime::path();
-                        quote!(#rt::zero_like(&#x))
+                        let (rt, t) = (crate::runtime::path(), Prec::Generic.tokens());
+                        if matches!(ty, Ty::Ref(..)) {
+                            quote!(#rt::zero_in::<#t, _>(#x))
+                        } else {
+                            quote!(#rt::zero_in::<#t, _>(&#x))
+                        }
                     }
                 }
             }
@@ -313,7 +320,7 @@ impl Writer<'_> {
     /// A linear combination `± a * m / d ± ...`, `0.0` when empty.
     fn lin(&self, terms: &[Term], span: Span) -> (TokenStream, P) {
         if terms.is_empty() {
-            return (super::float_lit(0.0), P::Primary);
+            return (super::float_lit(0.0, None), P::Primary);
         }
         // `v * m + v * m` (the product rule on `b * b`) prints as
         // `v * m * 2.0`: doubling is exact, so the value is the same to the
@@ -345,7 +352,7 @@ impl Writer<'_> {
                 term = quote_spanned!(span=> #term / #d);
             }
             if doubled && i == 0 {
-                let two = super::float_lit(2.0);
+                let two = super::float_lit(2.0, crate::typing::atom_ty(self.func, &t.value).prec());
                 term = quote_spanned!(span=> #term * #two);
             }
             let alone = terms.len() == 1 || (doubled && terms.len() == 2);

@@ -8,16 +8,28 @@ use crate::ir::{Block, Op, Pat, Place, Range, RangeAdapter, Stmt, VarId};
 use crate::ty::Ty;
 
 impl Writer<'_> {
+    /// The tokens of `let pat = op`'s operation. A tape in a generic
+    /// function needs its element type, which only the variable has.
+    pub(super) fn init(&self, pat: &Pat, op: &Op, span: Span) -> TokenStream {
+        match (pat, op) {
+            (Pat::Var(v), Op::TapeNew(cap)) if *cap > 0 && crate::ty::float_param().is_some() => {
+                super::generic::tape_new(&self.func.info(*v).ty, *cap)
+            }
+            _ => self.op(op, span),
+        }
+    }
+
     pub(super) fn stmt(&self, s: &Stmt) -> TokenStream {
         if self.folds.is_folded_let(s) {
             return TokenStream::new();
         }
         match s {
             Stmt::Let { pat, init, span } => {
+                let pat_ir = pat;
                 let pat = self.pat(pat);
                 match init {
                     Some(op) => {
-                        let op = self.op(op, *span);
+                        let op = self.init(pat_ir, op, *span);
                         quote_spanned!(*span=> let #pat = #op;)
                     }
                     None => quote!(let #pat;),
@@ -175,7 +187,13 @@ impl Writer<'_> {
     /// `place += op`; non-scalar adjoints add element by element.
     fn accumulate(&self, place: &Place, op: &Op, span: Span) -> TokenStream {
         let target = self.place(place);
-        if crate::ty::float_param().is_some() {
+        // A concrete float in a generic function (`let x: f64 = p.into()`)
+        // takes `+=` as anywhere else.
+        let concrete = matches!(
+            crate::typing::place_ty(self.func, place),
+            Ty::Float(Some(crate::ty::Prec::F64 | crate::ty::Prec::F32))
+        );
+        if crate::ty::float_param().is_some() && !concrete {
             return self.generic_accumulate(place, op, span);
         }
         if let Op::Use(a) = op {

@@ -7,7 +7,7 @@ use crate::ir::{BinOp, Const};
 
 pub(super) fn constant(c: &Const) -> Result<V, String> {
     Ok(match c {
-        Const::Float(x) => V::F(*x),
+        Const::Float(x) | Const::FloatT(x) => V::F(*x),
         Const::Unit => V::Unit,
         Const::Lit(syn::Lit::Float(f)) => V::F(f.base10_parse().map_err(|e| e.to_string())?),
         Const::Lit(syn::Lit::Int(i)) => {

@@ -72,6 +72,9 @@ pub struct VarInfo {
 pub enum Const {
     /// A float literal without a suffix; rustc infers its precision.
     Float(f64),
+    /// A float constant of the function's float type parameter `T`
+    /// (`lit::<T>(x)`); only `generic_consts::pin`, the last pass, makes it.
+    FloatT(f64),
     /// A literal as the user wrote it (keeps its suffix).
     Lit(syn::Lit),
     /// A path to a constant, such as `std::f64::consts::PI` or `N`.

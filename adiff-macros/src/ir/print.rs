@@ -165,6 +165,7 @@ impl Printer {
         match a {
             Atom::Var(v) => self.names.get(*v),
             Atom::Const(Const::Float(x)) => format!("{x:?}"),
+            Atom::Const(Const::FloatT(x)) => format!("{x:?}_T"),
             Atom::Const(Const::Lit(l)) => l.to_token_stream().to_string(),
             Atom::Const(Const::Path(p)) => p.to_token_stream().to_string().replace(' ', ""),
             Atom::Const(Const::Unit) => "()".to_owned(),

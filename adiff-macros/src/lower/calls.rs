@@ -146,6 +146,11 @@ impl Lowerer<'_> {
                     return v;
                 }
             }
+            "map" => {
+                if let Some(v) = self.lower_array_map(m, out) {
+                    return v;
+                }
+            }
             "len" if m.args.is_empty() => {
                 let Some(place) = self.lower_place_for_method(&m.receiver, out) else {
                     return Self::poison();
@@ -353,7 +358,7 @@ fn parse_repeat(input: syn::parse::ParseStream<'_>) -> syn::Result<(syn::Expr, s
 
 /// Whether `e` denotes a memory location (a local, an element, a field or a
 /// dereference) rather than a computed value.
-fn is_place_expr(e: &syn::Expr) -> bool {
+pub(super) fn is_place_expr(e: &syn::Expr) -> bool {
     match strip_parens(e) {
         syn::Expr::Path(p) => p.path.get_ident().is_some(),
         syn::Expr::Index(i) => is_place_expr(&i.expr),

@@ -6,6 +6,7 @@
 //! a placeholder so that later problems are reported too.
 
 mod adapters;
+mod array_map;
 mod buffer_views;
 mod buffers;
 mod calls;
