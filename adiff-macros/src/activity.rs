@@ -518,7 +518,9 @@ fn check_op(op: &Op, diags: &mut Diags) {
                 "method `{name}` cannot be differentiated: it is not an elementary function of `f32`/`f64` such as `sin`, `exp` or `powi` (\"Supported Rust\" in adiff's crate docs, lists them all); compute the value from supported operations, or move it into a function whose `_jvp`/`_vjp` you write by hand"
             ),
         ),
-        Op::Call(callee, _) if callee.opaque => {
+        // `T::zero()`, `T::epsilon()`: no argument, so nothing to
+        // differentiate with respect to; the value is a constant.
+        Op::Call(callee, args) if callee.opaque && !args.is_empty() => {
             let name = quote::ToTokens::to_token_stream(&callee.path)
                 .to_string()
                 .replace(' ', "");

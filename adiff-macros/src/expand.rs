@@ -78,6 +78,9 @@ pub fn expand_in(
     let opts = options::parse(mode.attr_name(), attr, mode.options(), &mut diags);
     let root = crate::runtime::resolve(opts.krate.as_ref());
     let float = crate::generic::float_param(&func.sig.generics, opts.float.as_ref(), &mut diags);
+    if let Some(t) = &float {
+        crate::generic::reject_unsupported_modes(mode, opts.vector, t, &mut diags);
+    }
     crate::runtime::with_root(root, || {
         crate::ty::with_float_param(float, || derive_all(mode, func, opts, file, diags))
     })

@@ -14,6 +14,7 @@
 //! parameter whose type mentions one is an error unless it is declared
 //! constant (`sig.rs`).
 
+use crate::convention::Kind;
 use crate::diag::Diags;
 
 /// The bound names that make a type parameter the float type.
@@ -63,6 +64,20 @@ pub fn is_constant_fn(name: &str) -> bool {
         .chars()
         .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
         && name.chars().next().is_some_and(|c| c.is_ascii_uppercase()))
+}
+
+/// The modes that do not take a generic float type yet: vector forward
+/// mode and the dense matrices built on it, whose runtime lanes and
+/// matrices are implemented for `f32` and `f64` only. Reported on the
+/// type parameter rather than left to a trait-bound error in generated code.
+pub fn reject_unsupported_modes(mode: Kind, vector: bool, t: &syn::Ident, diags: &mut Diags) {
+    let what = match mode {
+        Kind::Jacobian => "`#[jacobian]`",
+        Kind::Hessian => "`#[hessian]`",
+        Kind::Jvp if vector => "`#[jvp(vector)]`",
+        _ => return,
+    };
+    diags.error_at(t, format!("{what} on a function generic over its float type `{t}` is not supported yet (`#[jvp]`, `#[vjp]`, `#[grad]` and `#[hvp]` are); for this mode, write the function for `f64` or `f32`"));
 }
 
 /// The function's float type parameter: the one named by `float(T)`, else
