@@ -65,8 +65,15 @@ impl Gen<'_> {
             vec![format!("d{k}a"), format!("d{k}b")]
         } else {
             self.line(&format!("let ra{k} = &a;"));
+            // `[f64; N]::map` with a closure that captures scalars.
+            let source = if self.chains.chance(40) {
+                let (p, q) = (self.chain_atom(target), self.chain_atom(target));
+                format!("ra{k}.map(|e| e * {p} + ({q}).sin())")
+            } else {
+                format!("*ra{k}")
+            };
             self.line(&format!(
-                "let [mut d{k}a, _, mut d{k}c, mut d{k}d] = *ra{k};"
+                "let [mut d{k}a, _, mut d{k}c, mut d{k}d] = {source};"
             ));
             vec![format!("d{k}a"), format!("d{k}c"), format!("d{k}d")]
         };
