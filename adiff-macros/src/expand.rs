@@ -81,6 +81,9 @@ pub fn expand_in(
     if let Some(t) = &float {
         crate::generic::reject_unsupported_modes(mode, opts.vector, t, &mut diags);
     }
+    if let Some(r) = func.sig.receiver() {
+        reject_method_modes(mode, opts.vector, r, &mut diags);
+    }
     crate::runtime::with_root(root, || {
         crate::ty::with_float_param(float, || derive_all(mode, func, opts, file, diags))
     })
@@ -228,6 +231,19 @@ fn internal(mode: Kind, kind: Kind, name: &syn::Ident, stop: Stop, diags: &mut D
             ),
         );
     }
+}
+
+/// Methods take `#[jvp]`, `#[vjp]` and `#[grad]`; the drivers of the other
+/// modes call free functions.
+fn reject_method_modes(mode: Kind, vector: bool, r: &syn::Receiver, diags: &mut Diags) {
+    let what = match mode {
+        Kind::Jacobian => "`#[jacobian]`",
+        Kind::Hessian => "`#[hessian]`",
+        Kind::Hvp => "`#[hvp]`",
+        Kind::Jvp if vector => "`#[jvp(vector)]`",
+        _ => return,
+    };
+    diags.error_at(r, format!("{what} on a method is not supported yet (`#[jvp]`, `#[vjp]` and `#[grad]` are); write a free function that takes the receiver as a parameter (`fn f(m: &Model, ..)`) and annotate it"));
 }
 
 #[cfg(test)]

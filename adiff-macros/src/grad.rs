@@ -67,7 +67,7 @@ pub fn via_vjp(primal: &Func, name: &syn::Ident) -> Func {
         .map_or(crate::ty::Ty::Unit, crate::ty::Ty::from_syn);
     let value = f.temp(ret_ty, Span::call_site());
     let vjp = Callee {
-        path: name.clone().into(),
+        path: primal.own_path(name),
         derivative: Some(Kind::Vjp),
         opaque: false,
     };

@@ -181,7 +181,7 @@ pub fn via_jvp_vjp(primal: &Func, name: &syn::Ident) -> Func {
     let ret_ty = primal.ret.as_ref().map_or(Ty::Unit, Ty::from_syn);
     let out = f.temp(Ty::Tuple(vec![ret_ty.clone(), ret_ty.clone()]), span);
     let callee = Callee {
-        path: name.clone().into(),
+        path: primal.own_path(name),
         derivative: Some(Kind::JvpVjp),
         opaque: false,
     };

@@ -48,9 +48,31 @@ pub fn parse(
     let mut params = Vec::new();
     for input in &sig.inputs {
         match input {
+            // A method's receiver is a constant whose type rustc must prove
+            // carries no derivative (`impl adiff::Constant for Model {}`):
+            // the fields it holds are then constants too. It is printed as
+            // `self: &Self`, which Rust accepts for every receiver form.
             syn::FnArg::Receiver(r) => {
-                diags.error_at(r, "methods with a `self` receiver are not supported; write a free function that takes the fields it needs as parameters");
-                ok = false;
+                let (ty, mutable): (syn::Type, bool) = match &r.kind {
+                    syn::ReceiverKind::Value => (syn::parse_quote!(Self), r.mutability.is_some()),
+                    syn::ReceiverKind::Reference(_, lt, m) => match m {
+                        Some(_) => (syn::parse_quote!(&#lt mut Self), false),
+                        None => (syn::parse_quote!(&#lt Self), false),
+                    },
+                    _ => {
+                        diags.error_at(r, "a receiver with an explicit type (`self: Box<Self>`) is not supported; use `self`, `&self` or `&mut self`");
+                        ok = false;
+                        continue;
+                    }
+                };
+                params.push(ParamSig {
+                    ident: syn::Ident::new("self", r.self_token.span),
+                    mutable,
+                    kind: constant_kind(Ty::from_syn(&ty)),
+                    ty,
+                    differentiable: false,
+                    check_constant: true,
+                });
             }
             syn::FnArg::Typed(pt) => {
                 let syn::Pat::Ident(pi) = &*pt.pat else {

@@ -21,6 +21,9 @@ pub fn place_ty(func: &Func, p: &Place) -> Ty {
             Proj::Index(_) => t.elem(),
             Proj::Slice(_) => Ty::Slice(Box::new(t.elem())),
             Proj::Field(i) => t.field(*i),
+            // A field of a constant: its type is not seen, and it carries
+            // no derivative because its owner does not.
+            Proj::Named(_) => Ty::Unknown,
             Proj::Deref => t.deref().clone(),
         };
     }

@@ -61,7 +61,7 @@ pub fn function(func: &Func, shell: &FnShell<'_>) -> TokenStream {
         let name = g.ident(p.var);
         let ty = &p.ty;
         let m = g.mut_token(p.var);
-        quote!(#m #name: #ty)
+        crate::convention::param_decl(&name, ty, m)
     });
     let body = g.block(&func.body, true);
     let FnShell {
@@ -167,11 +167,12 @@ impl Writer<'_> {
                     let k = syn::Index::from(*k);
                     quote!(#t.#k)
                 }
+                Proj::Named(f) => quote!(#t.#f),
                 // `(*a)[i]` reads better as `a[i]`, which auto-derefs.
                 Proj::Deref
                     if matches!(
                         p.proj.get(i + 1),
-                        Some(Proj::Index(_) | Proj::Slice(_) | Proj::Field(_))
+                        Some(Proj::Index(_) | Proj::Slice(_) | Proj::Field(_) | Proj::Named(_))
                     ) =>
                 {
                     t

@@ -298,6 +298,28 @@ mod shell;
 
 pub use shell::{shell, stub, tape_doc, tapes_fn};
 
+/// One parameter of a generated signature, `m name: ty`; a method's
+/// receiver (the parameter `self`, of type `Self`, `&Self` or `&mut Self`)
+/// is written back in the form the user wrote (`&self`): its derivatives
+/// are sibling methods, called as `self.f_jvp(..)`.
+pub fn param_decl(
+    name: &syn::Ident,
+    ty: &syn::Type,
+    m: Option<proc_macro2::TokenStream>,
+) -> proc_macro2::TokenStream {
+    if name == "self" {
+        match ty {
+            syn::Type::Reference(r) => {
+                let (and, lt, mutability) = (&r.and_token, &r.lifetime, &r.mutability);
+                return quote::quote!(#and #lt #mutability #name);
+            }
+            syn::Type::Path(_) => return quote::quote!(#m #name),
+            _ => {}
+        }
+    }
+    quote::quote!(#m #name: #ty)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -316,7 +316,7 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
                 let bty = adjoint_type(ty);
                 quote!(#id: #ty, #bar: #bty)
             }
-            _ => quote!(#id: #ty),
+            _ => super::param_decl(id, ty, None),
         }
     });
     let out_bar = match (kind, &sig.ret) {

@@ -333,6 +333,7 @@ impl<'p> Machine<'p> {
                     }
                     loc.window = Some((base + lo, base + hi));
                 }
+                Proj::Named(f) => return Err(format!("named field `{f}`")),
                 Proj::Field(k) => {
                     loc = self.follow(loc)?;
                     if loc.window.is_some() {

@@ -108,6 +108,9 @@ pub enum Proj {
     /// `[lo..hi]` (a sub-slice, see [`Bounds`]).
     Slice(Bounds),
     Field(usize),
+    /// `.name`: a named field, read only from a constant (a receiver, a
+    /// parameter of a type rustc proves carries no derivative).
+    Named(syn::Ident),
     Deref,
 }
 
@@ -132,7 +135,7 @@ impl Proj {
         match self {
             Proj::Index(a) => vec![a],
             Proj::Slice(b) => b.lo.iter().chain(&b.hi).collect(),
-            Proj::Field(_) | Proj::Deref => Vec::new(),
+            Proj::Field(_) | Proj::Named(_) | Proj::Deref => Vec::new(),
         }
     }
 
@@ -587,6 +590,24 @@ pub struct Func {
 }
 
 impl Func {
+    /// Whether this is a method: its first parameter is the receiver.
+    pub fn is_method(&self) -> bool {
+        self.params
+            .first()
+            .is_some_and(|p| self.info(p.var).name == "self")
+    }
+
+    /// The path a function's own derivatives are called by from its other
+    /// derivatives: `f` (renamed `f_vjp` by codegen), or `Self::f` for a
+    /// method, called with the receiver as its first argument.
+    pub fn own_path(&self, name: &syn::Ident) -> syn::Path {
+        if self.is_method() {
+            syn::parse_quote!(Self::#name)
+        } else {
+            name.clone().into()
+        }
+    }
+
     pub fn info(&self, v: VarId) -> &VarInfo {
         &self.vars[v.0]
     }

@@ -195,6 +195,9 @@ impl Printer {
                 Proj::Field(i) => {
                     let _ = write!(s, ".{i}");
                 }
+                Proj::Named(f) => {
+                    let _ = write!(s, ".{f}");
+                }
                 Proj::Deref => s = format!("(*{s})"),
             }
         }

@@ -88,7 +88,13 @@ impl Lowerer<'_> {
                 None => return Val::Never,
             }
         }
-        let recursive = path.get_ident().is_some_and(|id| *id == self.self_name);
+        // `f(..)`, or `Self::f(..)` in a method.
+        let recursive = path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == self.self_name)
+            && (path.segments.len() == 1
+                || (path.segments.len() == 2 && path.segments[0].ident == "Self"));
         let callee = Callee {
             path: path.clone(),
             derivative: None,
@@ -125,6 +131,18 @@ impl Lowerer<'_> {
     pub(super) fn lower_method(&mut self, m: &syn::ExprMethodCall, out: &mut Block) -> Val {
         let span = span_of(m);
         let name = m.method.to_string();
+        // `self.forward(x)` in a method is the call `Self::forward(self, x)`,
+        // rewritten like any call (to `Self::forward_jvp(self, x, x_dot)`).
+        if is_self(&m.receiver) && self.lookup("self").is_some() {
+            if m.turbofish.is_some() {
+                return self.error(m, "a method call with a turbofish (`self.f::<T>(..)`) is not supported; call it as `Self::f::<T>(self, ..)`");
+            }
+            let method = &m.method;
+            let args = m.args.iter();
+            let call: syn::ExprCall =
+                syn::parse_quote_spanned!(span=> Self::#method(self, #(#args),*));
+            return self.lower_call(&call, out);
+        }
         match name.as_str() {
             "sum" | "product" if m.args.is_empty() => {
                 if super::chains::has_map(&m.receiver) {
@@ -424,4 +442,9 @@ impl Lowerer<'_> {
         }
         Some(atoms)
     }
+}
+
+/// Whether `e` is the receiver `self`.
+fn is_self(e: &syn::Expr) -> bool {
+    matches!(strip_parens(e), syn::Expr::Path(p) if p.qself.is_none() && p.path.is_ident("self"))
 }

@@ -376,8 +376,7 @@ impl Lowerer<'_> {
             }
             syn::Expr::Field(f) => {
                 let syn::Member::Unnamed(idx) = &f.member else {
-                    self.error(&f.member, "named fields are not supported; differentiated functions work on floats, arrays, slices and tuples, so pass the field's value as a parameter");
-                    return None;
+                    return self.lower_named_field(f, out);
                 };
                 let mut base = self.lower_place_or_temp(&f.base, out)?;
                 base.proj.push(Proj::Field(idx.index as usize));
@@ -455,7 +454,7 @@ impl Lowerer<'_> {
     }
 
     /// A place for `e`, computing `e` into a temporary when it is a value.
-    fn lower_place_or_temp(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Place> {
+    pub(super) fn lower_place_or_temp(&mut self, e: &syn::Expr, out: &mut Block) -> Option<Place> {
         match strip_parens(e) {
             syn::Expr::Path(_)
             | syn::Expr::Index(_)

@@ -16,6 +16,7 @@ mod closures;
 mod consumers;
 mod control;
 mod expr;
+mod fields;
 mod loops;
 mod patterns;
 
@@ -133,6 +134,7 @@ pub fn lower(sig: &Signature, body: &syn::Block, diags: &mut Diags) -> Func {
             out.push(Stmt::Return(Some(Op::Use(a))));
         }
     }
+    l.reject_field_writes(&out);
     l.func.body = out;
     l.func
 }
