@@ -152,3 +152,38 @@ fn value_receiver_at_f32() {
         (gain.apply(x + 0.3 * h, y - 0.2 * h) - gain.apply(x - 0.3 * h, y + 0.2 * h)) / (2.0 * h);
     assert_relative_eq!(d, fd, max_relative = 1e-3);
 }
+
+/// A model generic over its float type at the `impl`: `float(T)` names
+/// the `impl`'s parameter, which the attribute does not see.
+pub struct Quad<T> {
+    pub c: T,
+}
+
+impl<T> adiff::Constant for Quad<T> {}
+
+impl<T: num_traits::Float> Quad<T> {
+    #[jvp(float(T))]
+    #[grad(float(T))]
+    fn energy(&self, x: &[T]) -> T {
+        let mut s = T::zero();
+        for &v in x {
+            s = s + self.c * v * v;
+        }
+        s
+    }
+}
+
+#[test]
+fn impl_generic_float_type() {
+    let q = Quad { c: 0.5 };
+    let (e, g) = q.energy_grad(&[1.0, -2.0]);
+    assert_eq!(e, q.energy(&[1.0, -2.0]));
+    assert_relative_eq!(g[0], 1.0, max_relative = 1e-15);
+    assert_relative_eq!(g[1], -2.0, max_relative = 1e-15);
+    let (_, d) = q.energy_jvp(&[1.0, -2.0], &[0.5, 0.75]);
+    assert_relative_eq!(d, g[0] * 0.5 + g[1] * 0.75, max_relative = 1e-15);
+    assert_relative_eq!(d, -1.0, max_relative = 1e-15);
+    let q32 = Quad { c: 0.5_f32 };
+    let (_, g32) = q32.energy_grad(&[1.0_f32, -2.0]);
+    assert_relative_eq!(g32[1], -2.0, max_relative = 1e-6);
+}

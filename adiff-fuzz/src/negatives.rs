@@ -76,7 +76,7 @@ pub const CONSTRUCTS: &[Construct] = &[
     Construct {
         name: "named struct field",
         snippet: "Pair {",
-        message: "named fields are not supported",
+        message: "named fields are read only from constants",
         template: "let {n}: f64 = Pair { a: {a}, b: 1.0 }.a;",
         makes_value: true,
     },

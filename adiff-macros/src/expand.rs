@@ -77,7 +77,9 @@ pub fn expand_in(
     };
     let opts = options::parse(mode.attr_name(), attr, mode.options(), &mut diags);
     let root = crate::runtime::resolve(opts.krate.as_ref());
-    let float = crate::generic::float_param(&func.sig.generics, opts.float.as_ref(), &mut diags);
+    let in_impl = func.sig.receiver().is_some() || mentions_self(&func.sig);
+    let float =
+        crate::generic::float_param(&func.sig.generics, opts.float.as_ref(), in_impl, &mut diags);
     if let Some(t) = &float {
         crate::generic::reject_unsupported_modes(mode, opts.vector, t, &mut diags);
     }
@@ -231,6 +233,18 @@ fn internal(mode: Kind, kind: Kind, name: &syn::Ident, stop: Stop, diags: &mut D
             ),
         );
     }
+}
+
+/// Whether the signature names `Self`: an associated function of an `impl`.
+fn mentions_self(sig: &syn::Signature) -> bool {
+    fn walk(ts: TokenStream) -> bool {
+        ts.into_iter().any(|tt| match tt {
+            proc_macro2::TokenTree::Ident(id) => id == "Self",
+            proc_macro2::TokenTree::Group(g) => walk(g.stream()),
+            _ => false,
+        })
+    }
+    walk(quote::ToTokens::to_token_stream(sig))
 }
 
 /// Methods take `#[jvp]`, `#[vjp]` and `#[grad]`; the drivers of the other

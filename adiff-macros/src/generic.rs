@@ -82,15 +82,19 @@ pub fn reject_unsupported_modes(mode: Kind, vector: bool, t: &syn::Ident, diags:
 
 /// The function's float type parameter: the one named by `float(T)`, else
 /// the one whose bounds name a float trait. At most one; a second, or a
-/// `float(T)` that names no type parameter, is an error.
+/// `float(T)` that names no type parameter, is an error — except in a
+/// method (`in_impl`: a receiver, or `Self` in the signature), where `T`
+/// may be the `impl` block's parameter, which the macro does not see
+/// (`impl<T: Float> Net<T>`); rustc checks that it exists.
 pub fn float_param(
     generics: &syn::Generics,
     declared: Option<&syn::Ident>,
+    in_impl: bool,
     diags: &mut Diags,
 ) -> Option<syn::Ident> {
     let params: Vec<&syn::Ident> = generics.type_params().map(|p| &p.ident).collect();
     if let Some(d) = declared {
-        if !params.contains(&d) {
+        if !params.contains(&d) && !in_impl {
             diags.error_at(d, format!("`float({d})` names no type parameter of this function; write the function's float type parameter (`fn f<T: MyFloat>` with `float(T)`)"));
             return None;
         }
@@ -170,7 +174,7 @@ mod tests {
         let f: syn::ItemFn = syn::parse_str(src).unwrap();
         let mut diags = Diags::default();
         let d = declared.map(|d| syn::Ident::new(d, proc_macro2::Span::call_site()));
-        let p = float_param(&f.sig.generics, d.as_ref(), &mut diags);
+        let p = float_param(&f.sig.generics, d.as_ref(), false, &mut diags);
         (p.map(|p| p.to_string()), diags.len())
     }
 

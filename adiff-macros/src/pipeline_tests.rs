@@ -49,7 +49,7 @@ fn corpus() -> Vec<syn::ItemFn> {
 /// Runs the pipeline for each kind of derivative; the pipeline verifies
 /// the IR after every pass.
 fn run_pipeline(f: &syn::ItemFn) -> Result<(), String> {
-    let float = crate::generic::float_param(&f.sig.generics, None, &mut Diags::default());
+    let float = crate::generic::float_param(&f.sig.generics, None, false, &mut Diags::default());
     crate::ty::with_float_param(float, || run_pipeline_in(f))
 }
 
