@@ -5,7 +5,7 @@
 // doc tests and unit tests) that path must resolve too.
 extern crate self as adiff;
 
-pub use adiff_macros::{grad, hessian, hvp, jacobian, jvp, vjp};
+pub use adiff_macros::{grad, hessian, hvp, jacobian, jvp, vjp, Differentiable};
 
 /// The tangent type of vector forward mode; see [`adiff_runtime::Lanes`].
 pub use adiff_runtime::Lanes;

@@ -86,8 +86,12 @@ pub fn expand_in(
     if let Some(r) = func.sig.receiver() {
         reject_method_modes(mode, opts.vector, r, &mut diags);
     }
+    let method = func.sig.receiver().map(|_| &func.sig.ident);
+    let structs = crate::structs::in_file(file, method);
     crate::runtime::with_root(root, || {
-        crate::ty::with_float_param(float, || derive_all(mode, func, opts, file, diags))
+        crate::ty::with_structs(structs, || {
+            crate::ty::with_float_param(float, || derive_all(mode, func, opts, file, diags))
+        })
     })
 }
 

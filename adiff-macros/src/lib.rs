@@ -37,6 +37,7 @@ mod reverse;
 mod rules;
 mod runtime;
 mod sig;
+mod structs;
 mod tape_report;
 mod ty;
 mod typing;
@@ -83,6 +84,41 @@ use proc_macro::TokenStream;
 /// assert_eq!(y, f(2.0));
 /// assert!((dy - (2.0_f64.sin() + 2.0 * 2.0_f64.cos())).abs() < 1e-12);
 /// ```
+/// Makes a struct with named fields differentiable field by field: float,
+/// array, `Vec` and nested differentiable-struct fields carry derivatives,
+/// integer and `bool` fields are constants. A parameter `p: &Params` then
+/// gets a tangent `p_dot: &Params` and an adjoint `p_bar: &mut Params`, and
+/// `f_grad` returns its gradient as a `Params`. The struct must be defined
+/// in the same file as the functions that take it (the attributes read it
+/// there; a doctest is compiled from a file it cannot read, hence `ignore`
+/// here: `tests/structs.rs` runs this and more).
+///
+/// ```ignore
+/// use adiff::{grad, Differentiable};
+///
+/// #[derive(Differentiable)]
+/// pub struct Line {
+///     pub slope: f64,
+///     pub offset: f64,
+/// }
+///
+/// #[grad]
+/// fn loss(p: &Line, x: f64, y: f64) -> f64 {
+///     (p.slope * x + p.offset - y).powi(2)
+/// }
+///
+/// let (l, (g, _, _)) = loss_grad(&Line { slope: 2.0, offset: 1.0 }, 3.0, 6.0);
+/// assert_eq!(l, 1.0);
+/// assert_eq!((g.slope, g.offset), (6.0, 2.0));
+/// ```
+#[proc_macro_derive(Differentiable)]
+pub fn derive_differentiable(item: TokenStream) -> TokenStream {
+    crate::runtime::with_root(crate::runtime::resolve(None), || {
+        structs::derive(item.into())
+    })
+    .into()
+}
+
 #[proc_macro_attribute]
 pub fn jvp(attr: TokenStream, item: TokenStream) -> TokenStream {
     expand::expand_in(

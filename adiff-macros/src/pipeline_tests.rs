@@ -13,8 +13,9 @@ use crate::options::Knobs;
 use crate::pipeline;
 use crate::ty::Ty;
 
-/// Every `fn` carrying `#[jvp]` in the workspace's `tests/` directory.
-fn corpus() -> Vec<syn::ItemFn> {
+/// Every `fn` carrying `#[jvp]` in the workspace's `tests/` directory,
+/// with the differentiable structs of its file.
+fn corpus() -> Vec<(syn::ItemFn, std::rc::Rc<crate::structs::Structs>)> {
     struct Collect(Vec<syn::ItemFn>);
     impl<'ast> Visit<'ast> for Collect {
         fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
@@ -29,7 +30,7 @@ fn corpus() -> Vec<syn::ItemFn> {
         }
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests");
-    let mut c = Collect(Vec::new());
+    let mut out = Vec::new();
     let mut paths: Vec<_> = std::fs::read_dir(&dir)
         .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
         .unwrap_or_default();
@@ -39,11 +40,14 @@ fn corpus() -> Vec<syn::ItemFn> {
             let src = std::fs::read_to_string(&p).unwrap_or_default();
             if let Ok(file) = syn::parse_file(&src) {
                 // The suites are `macro_rules!` bodies instantiated per float type.
+                let mut c = Collect(Vec::new());
                 c.visit_file(&crate::test_corpus::expand_macros(file));
+                let structs = crate::structs::in_file(Some(&p), None);
+                out.extend(c.0.into_iter().map(|f| (f, std::rc::Rc::clone(&structs))));
             }
         }
     }
-    c.0
+    out
 }
 
 /// Runs the pipeline for each kind of derivative; the pipeline verifies
@@ -96,8 +100,9 @@ fn every_pass_verifies_on_the_behaviour_tests() {
         "expected the behaviour tests' functions, found {}",
         fns.len()
     );
-    for f in &fns {
-        if let Err(e) = run_pipeline(f) {
+    for (f, structs) in &fns {
+        let run = crate::ty::with_structs(std::rc::Rc::clone(structs), || run_pipeline(f));
+        if let Err(e) = run {
             panic!("`{}`: {e}", f.sig.ident);
         }
     }

@@ -65,13 +65,21 @@ pub fn parse(
                         continue;
                     }
                 };
+                // `Self` deriving `Differentiable` (`structs.rs`) makes a
+                // differentiable receiver, with a tangent `self_dot`.
+                let kind = Ty::from_syn(&ty);
+                let differentiable = is_differentiable_param(&kind);
                 params.push(ParamSig {
                     ident: syn::Ident::new("self", r.self_token.span),
                     mutable,
-                    kind: constant_kind(Ty::from_syn(&ty)),
+                    kind: if differentiable {
+                        kind
+                    } else {
+                        constant_kind(kind)
+                    },
                     ty,
-                    differentiable: false,
-                    check_constant: true,
+                    differentiable,
+                    check_constant: !differentiable,
                 });
             }
             syn::FnArg::Typed(pt) => {
@@ -237,10 +245,10 @@ fn is_differentiable_param(t: &Ty) -> bool {
         Ty::Ref(_, inner) => {
             matches!(
                 **inner,
-                Ty::Float(_) | Ty::Array(_) | Ty::Slice(_) | Ty::Vec(_)
+                Ty::Float(_) | Ty::Array(_) | Ty::Slice(_) | Ty::Vec(_) | Ty::Struct(_)
             ) && inner.is_differentiable()
         }
-        Ty::Float(_) | Ty::Array(_) | Ty::Vec(_) => t.is_differentiable(),
+        Ty::Float(_) | Ty::Array(_) | Ty::Vec(_) | Ty::Struct(_) => t.is_differentiable(),
         _ => false,
     }
 }

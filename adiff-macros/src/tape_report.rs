@@ -376,6 +376,7 @@ fn ty_name(t: &Ty) -> String {
             es.iter().map(ty_name).collect::<Vec<_>>().join(", ")
         ),
         Ty::Ref(m, e) => format!("&{}{}", if *m { "mut " } else { "" }, ty_name(e)),
+        Ty::Struct(s) => s.name.clone(),
         Ty::Other | Ty::Opaque | Ty::Unknown => "value".to_owned(),
     }
 }

@@ -52,6 +52,20 @@ thread_local! {
     static FLOAT_PARAM: std::cell::RefCell<Option<syn::Ident>> = const { std::cell::RefCell::new(None) };
 }
 
+thread_local! {
+    /// The structs deriving `Differentiable` that the expansion can see
+    /// (`structs.rs`), by name, with their fields' written types.
+    static STRUCTS: std::cell::RefCell<std::rc::Rc<crate::structs::Structs>> = std::cell::RefCell::new(Default::default());
+}
+
+/// Runs `f` with `structs` as the differentiable structs in scope.
+pub fn with_structs<R>(structs: std::rc::Rc<crate::structs::Structs>, f: impl FnOnce() -> R) -> R {
+    let old = STRUCTS.with(|s| s.replace(structs));
+    let out = f();
+    STRUCTS.with(|s| *s.borrow_mut() = old);
+    out
+}
+
 /// The float type parameter of the function being expanded (`T` in
 /// `fn f<T: Float>`), if it has one.
 pub fn float_param() -> Option<syn::Ident> {
@@ -86,8 +100,18 @@ pub enum Ty {
     /// parameter the user declared constant (`constant(p)`, or a type that
     /// implements the runtime's `Constant` trait, which rustc checks).
     Opaque,
+    /// A struct deriving `Differentiable` (`structs.rs`): its name and
+    /// its named fields' types.
+    Struct(std::rc::Rc<StructTy>),
     /// Not known yet.
     Unknown,
+}
+
+/// The fields of a differentiable struct, as `Ty`s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StructTy {
+    pub name: String,
+    pub fields: Vec<(String, Ty)>,
 }
 
 impl Ty {
@@ -110,15 +134,12 @@ impl Ty {
                     | "i32" | "i64" | "i128" => Ty::Int,
                     "bool" => Ty::Bool,
                     "char" | "str" | "String" => Ty::Opaque,
-                    "Vec" => match &last.arguments {
-                        syn::PathArguments::AngleBracketed(a) => match a.args.first() {
-                            Some(syn::GenericArgument::Type(inner)) => {
-                                Ty::Vec(Box::new(Ty::from_syn(inner)))
-                            }
-                            _ => Ty::Other,
-                        },
-                        _ => Ty::Other,
-                    },
+                    "Vec" => Ty::vec_of(&last.arguments),
+                    // `Params` or `Self`, a struct of this file deriving
+                    // `Differentiable`.
+                    _ if p.path.segments.len() == 1 => STRUCTS
+                        .with(|s| s.borrow().ty(&name))
+                        .map_or(Ty::Other, Ty::Struct),
                     _ => Ty::Other,
                 }
             }
@@ -135,10 +156,33 @@ impl Ty {
         }
     }
 
+    fn vec_of(args: &syn::PathArguments) -> Ty {
+        match args {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                Some(syn::GenericArgument::Type(inner)) => Ty::Vec(Box::new(Ty::from_syn(inner))),
+                _ => Ty::Other,
+            },
+            _ => Ty::Other,
+        }
+    }
+
+    /// The type of the named field `name` of a differentiable struct.
+    pub fn named_field(&self, name: &str) -> Ty {
+        match self.deref() {
+            Ty::Struct(s) => s
+                .fields
+                .iter()
+                .find(|(f, _)| f == name)
+                .map_or(Ty::Unknown, |(_, t)| t.clone()),
+            _ => Ty::Unknown,
+        }
+    }
+
     /// Whether values of this type carry derivatives.
     pub fn is_differentiable(&self) -> bool {
         match self {
             Ty::Float(_) => true,
+            Ty::Struct(s) => s.fields.iter().any(|(_, t)| t.is_differentiable()),
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_differentiable(),
             Ty::Tuple(es) => es.iter().any(Ty::is_differentiable),
             _ => false,
@@ -153,6 +197,7 @@ impl Ty {
             Ty::Int | Ty::Bool | Ty::Unit | Ty::Opaque => true,
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_constant(),
             Ty::Tuple(es) => es.iter().all(Ty::is_constant),
+            Ty::Struct(s) => s.fields.iter().all(|(_, t)| t.is_constant()),
             _ => false,
         }
     }

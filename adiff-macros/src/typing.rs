@@ -21,9 +21,10 @@ pub fn place_ty(func: &Func, p: &Place) -> Ty {
             Proj::Index(_) => t.elem(),
             Proj::Slice(_) => Ty::Slice(Box::new(t.elem())),
             Proj::Field(i) => t.field(*i),
-            // A field of a constant: its type is not seen, and it carries
-            // no derivative because its owner does not.
-            Proj::Named(_) => Ty::Unknown,
+            // A field of a differentiable struct has its declared type; a
+            // field of a constant is not seen, and carries no derivative
+            // because its owner does not.
+            Proj::Named(f) => t.named_field(&f.to_string()),
             Proj::Deref => t.deref().clone(),
         };
     }

@@ -32,7 +32,7 @@ use alloc::vec::Vec;
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not known to carry no derivative, so this value cannot be passed through as a constant",
     label = "the macro cannot tell whether this value holds differentiable values",
-    note = "differentiable values need types written as `f32`, `f64`, or arrays, slices, `Vec`s or references of them (type aliases and generic types are not seen through); for a local, annotate it (`let y: f64 = ...;`)",
+    note = "differentiable values need types written as `f32`, `f64`, or arrays, slices, `Vec`s or references of them (type aliases and generic types are not seen through), or a struct with `#[derive(adiff::Differentiable)]` defined in the same file as the function; for a local, annotate it (`let y: f64 = ...;`)",
     note = "if values of this type carry no derivative, implement `adiff::Constant` for it, or list the parameter in the attribute: `#[grad(constant(name))]`"
 )]
 pub trait Constant {}

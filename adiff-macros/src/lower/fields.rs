@@ -23,6 +23,11 @@ impl Lowerer<'_> {
             return None;
         };
         let mut base = self.lower_place_or_temp(&f.base, out)?;
+        let owner = self.place_ty(&base);
+        if matches!(owner.deref(), Ty::Struct(_)) {
+            base.proj.push(Proj::Named(name.clone()));
+            return Some(base);
+        }
         if !is_constant_owner(&self.func.info(base.base).ty) {
             self.error(&f.member, format!("field `{name}` is read from a value that may carry a derivative; named fields are read only from constants: a method's `self`, or a parameter whose type implements `adiff::Constant` or that is listed in `constant(..)`; otherwise pass the field's value as a parameter"));
             return None;
@@ -46,8 +51,9 @@ impl Lowerer<'_> {
                 } => (place, *span),
                 _ => return,
             };
+            let of_constant = is_constant_owner(&self.func.info(place.base).ty);
             if let Some(name) = place.proj.iter().find_map(|p| match p {
-                Proj::Named(n) => Some(n),
+                Proj::Named(n) if of_constant => Some(n),
                 _ => None,
             }) {
                 self.diags.error(span, format!("writing the field `{name}` of a constant is not supported: a derivative stored there would be lost; compute the value in a local, or return it"));
