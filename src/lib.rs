@@ -37,6 +37,12 @@ pub use adiff_runtime::reversible;
 #[cfg(feature = "argmin")]
 pub mod argmin;
 
+/// The nalgebra this crate's derivatives of nalgebra values are written
+/// for (feature `nalgebra`): name `DVector`, `DMatrix`, `SVector`, ...
+/// through it, or depend on the same version (0.34).
+#[cfg(feature = "nalgebra")]
+pub use nalgebra;
+
 /// Run-time support called by generated code. Not part of the public API.
 #[doc(hidden)]
 pub use adiff_runtime as __rt;

@@ -95,6 +95,14 @@ pub fn expand_in(
     })
 }
 
+/// The closure of a `map` on a nalgebra value, as the function items
+/// `__adiff_map` and its `__adiff_map_jvp` (see `ir::MapFn`), which the
+/// derivative of the `map` calls with a unit tangent; compile errors in
+/// their place if the closure cannot be differentiated.
+pub fn map_jvp(item: &syn::ItemFn) -> TokenStream {
+    expand_in(Kind::Jvp, TokenStream::new(), quote!(#item), None)
+}
+
 /// The stages after the options: the signature, the derivatives, and the
 /// output (the function and its derivatives, or errors and stubs).
 fn derive_all(

@@ -493,6 +493,14 @@ impl Fwd<'_> {
             | Rule::Gather(..)
             | Rule::Repeat(_)
             | Rule::Select { .. } => rules::tangent_of(op, |a| self.dot_or_zero(a, span, out)),
+            Rule::La(l, args) => {
+                let tan: Vec<Option<Atom>> = args
+                    .iter()
+                    .map(|a| a.var().filter(|v| self.active(*v)).map(|v| Atom::Var(self.dot(v))))
+                    .collect();
+                let mut em = Emit::new(&mut self.func, out, span, r);
+                rules::linalg::tangent(l, args, r, &tan, &mut em).unwrap_or_else(|| self.zero_op(r))
+            }
             Rule::Load(_) | Rule::None => self.zero_op(r),
         }
     }

@@ -221,7 +221,7 @@ fn generic_in(ty: &syn::Type, generics: &syn::Generics) -> Option<syn::Ident> {
     found
 }
 
-fn find_idents(ts: proc_macro2::TokenStream, f: &mut dyn FnMut(&syn::Ident)) {
+pub(crate) fn find_idents(ts: proc_macro2::TokenStream, f: &mut dyn FnMut(&syn::Ident)) {
     for tt in ts {
         match tt {
             proc_macro2::TokenTree::Ident(id) => f(&id),
@@ -245,10 +245,12 @@ fn is_differentiable_param(t: &Ty) -> bool {
         Ty::Ref(_, inner) => {
             matches!(
                 **inner,
-                Ty::Float(_) | Ty::Array(_) | Ty::Slice(_) | Ty::Vec(_) | Ty::Struct(_)
+                Ty::Float(_) | Ty::Array(_) | Ty::Slice(_) | Ty::Vec(_) | Ty::Struct(_) | Ty::La(_)
             ) && inner.is_differentiable()
         }
-        Ty::Float(_) | Ty::Array(_) | Ty::Vec(_) | Ty::Struct(_) => t.is_differentiable(),
+        Ty::Float(_) | Ty::Array(_) | Ty::Vec(_) | Ty::Struct(_) | Ty::La(_) => {
+            t.is_differentiable()
+        }
         _ => false,
     }
 }

@@ -371,6 +371,7 @@ fn ty_name(t: &Ty) -> String {
         Ty::Array(e) => format!("[{}; _]", ty_name(e)),
         Ty::Slice(e) => format!("[{}]", ty_name(e)),
         Ty::Vec(e) => format!("Vec<{}>", ty_name(e)),
+        Ty::La(p) => format!("nalgebra matrix of {}", p.name()),
         Ty::Tuple(es) => format!(
             "({})",
             es.iter().map(ty_name).collect::<Vec<_>>().join(", ")

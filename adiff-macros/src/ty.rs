@@ -103,6 +103,12 @@ pub enum Ty {
     /// A struct deriving `Differentiable` (`structs.rs`): its name and
     /// its named fields' types.
     Struct(std::rc::Rc<StructTy>),
+    /// A nalgebra matrix or vector of floats (`DVector<f64>`,
+    /// `DMatrix<f32>`, `SVector<f64, 3>`, ...), differentiated as a whole
+    /// by the linear-algebra rules (`rules/linalg.rs`). Its shape is
+    /// rustc's business: every rule is written with nalgebra's own
+    /// operations, which are defined for each pair of shapes they accept.
+    La(Prec),
     /// Not known yet.
     Unknown,
 }
@@ -135,6 +141,9 @@ impl Ty {
                     "bool" => Ty::Bool,
                     "char" | "str" | "String" => Ty::Opaque,
                     "Vec" => Ty::vec_of(&last.arguments),
+                    _ if is_nalgebra_name(&name) && nalgebra_path(&p.path) => {
+                        Ty::linalg_of(&last.arguments)
+                    }
                     // `Params` or `Self`, a struct of this file deriving
                     // `Differentiable`.
                     _ if p.path.segments.len() == 1 => STRUCTS
@@ -166,6 +175,25 @@ impl Ty {
         }
     }
 
+    /// `DVector<f64>` and the like: `La` when the scalar is a float.
+    fn linalg_of(args: &syn::PathArguments) -> Ty {
+        match args {
+            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+                Some(syn::GenericArgument::Type(inner)) => match Ty::from_syn(inner) {
+                    Ty::Float(Some(p)) if p != Prec::Generic => Ty::La(p),
+                    _ => Ty::Other,
+                },
+                _ => Ty::Other,
+            },
+            _ => Ty::Other,
+        }
+    }
+
+    /// Whether this is a nalgebra value, seen through references.
+    pub fn is_linalg(&self) -> bool {
+        matches!(self.deref(), Ty::La(_))
+    }
+
     /// The type of the named field `name` of a differentiable struct.
     pub fn named_field(&self, name: &str) -> Ty {
         match self.deref() {
@@ -181,7 +209,7 @@ impl Ty {
     /// Whether values of this type carry derivatives.
     pub fn is_differentiable(&self) -> bool {
         match self {
-            Ty::Float(_) => true,
+            Ty::Float(_) | Ty::La(_) => true,
             Ty::Struct(s) => s.fields.iter().any(|(_, t)| t.is_differentiable()),
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.is_differentiable(),
             Ty::Tuple(es) => es.iter().any(Ty::is_differentiable),
@@ -214,6 +242,8 @@ impl Ty {
     pub fn elem(&self) -> Ty {
         match self.deref() {
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) => (**e).clone(),
+            // `v[i]`, `m[(i, j)]`.
+            Ty::La(p) => Ty::Float(Some(*p)),
             _ => Ty::Unknown,
         }
     }
@@ -230,6 +260,7 @@ impl Ty {
     pub fn prec(&self) -> Option<Prec> {
         match self {
             Ty::Float(p) => *p,
+            Ty::La(p) => Some(*p),
             Ty::Array(e) | Ty::Slice(e) | Ty::Vec(e) | Ty::Ref(_, e) => e.prec(),
             Ty::Tuple(es) => es.iter().find_map(Ty::prec),
             _ => None,
@@ -248,6 +279,25 @@ impl Ty {
             (t, _) => t,
         }
     }
+}
+
+/// nalgebra's matrix and vector types (and aliases) whose first generic
+/// argument is the scalar.
+fn is_nalgebra_name(name: &str) -> bool {
+    matches!(
+        name,
+        "DVector" | "DMatrix" | "RowDVector" | "SVector" | "SMatrix" | "RowSVector" | "OVector" | "OMatrix"
+    ) || ["Vector", "Matrix", "RowVector"].iter().any(|stem| {
+        name.strip_prefix(stem)
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'x'))
+    })
+}
+
+/// `DVector`, `nalgebra::DVector` or `na::DVector`: a path naming nalgebra
+/// or nothing before the type.
+fn nalgebra_path(p: &syn::Path) -> bool {
+    let n = p.segments.len();
+    n == 1 || (n == 2 && ["nalgebra", "na"].iter().any(|c| p.segments[0].ident == c))
 }
 
 #[cfg(test)]
@@ -285,7 +335,11 @@ mod tests {
         }
         // Types the macro does not model are neither: a user type, an alias
         // of `f64` or a generic may hold floats.
-        for u in ["Model", "&nalgebra::DVector<f64>", "Real", "T", "&[T]"] {
+        for la in ["&nalgebra::DVector<f64>", "DMatrix<f32>", "&na::SVector<f64, 3>", "Matrix3<f64>"] {
+            assert!(ty(la).is_differentiable(), "{la}");
+            assert!(ty(la).is_linalg(), "{la}");
+        }
+        for u in ["Model", "&nalgebra::DVector<T>", "Real", "T", "&[T]", "DVector<usize>"] {
             assert!(!ty(u).is_differentiable(), "{u}");
             assert!(!ty(u).is_constant(), "{u}");
         }

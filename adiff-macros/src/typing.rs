@@ -1,6 +1,6 @@
 //! Type propagation over the IR: the [`Ty`] of atoms, places and operations.
 
-use crate::ir::{Atom, BinOp, Const, Func, Op, Place, Proj, UnOp};
+use crate::ir::{Atom, BinOp, Const, Func, LaOp, Op, Place, Proj, UnOp};
 use crate::ty::{Prec, Ty};
 
 pub fn atom_ty(func: &Func, a: &Atom) -> Ty {
@@ -64,6 +64,15 @@ pub fn op_ty(func: &Func, op: &Op) -> Ty {
                 .iter()
                 .fold(Ty::Float(*prec), |t, a| t.join(float_part(at(a)))),
         },
+        Op::La(LaOp::Dim(_), _) => Ty::Int,
+        Op::La(l, args) => {
+            let prec = args.iter().find_map(|a| at(a).prec());
+            match prec {
+                Some(p) if l.scalar_result() => Ty::Float(Some(p)),
+                Some(p) => Ty::La(p),
+                None => Ty::Unknown,
+            }
+        }
         Op::Method(recv, _, _) if at(recv) == Ty::Int => Ty::Int,
         // `T::one()`, `T::epsilon()`, `T::PI()`: constants of type `T`.
         Op::Call(c, args)

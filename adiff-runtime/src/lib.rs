@@ -37,6 +37,8 @@ mod constant;
 mod generic;
 mod indices;
 pub mod jac;
+#[cfg(feature = "nalgebra")]
+pub mod la;
 mod lanes;
 mod matrix;
 #[cfg(feature = "reversible")]

@@ -10,6 +10,7 @@ use quote::{quote, quote_spanned};
 mod chunks;
 mod fold;
 mod generic;
+mod linalg;
 mod op;
 mod stmt;
 

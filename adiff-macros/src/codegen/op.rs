@@ -20,7 +20,13 @@ impl Writer<'_> {
     /// [`fold`]: super::fold
     pub(super) fn expr(&self, op: &Op, span: Span) -> (TokenStream, P) {
         let tokens = match op {
+            // A copy of a matrix is a clone: the original may still be read.
+            Op::Use(a @ Atom::Var(v)) if matches!(self.func.info(*v).ty, Ty::La(_)) => {
+                let x = self.operand(a, P::Primary);
+                quote!(#x.clone())
+            }
             Op::Use(a) => return self.atom_prec(a),
+            Op::La(l, args) => return self.la(l, args, span),
             Op::Load(p) => self.place(p),
             Op::Bin(b, x, y) => {
                 let p = bin_prec(*b);

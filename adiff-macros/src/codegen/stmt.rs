@@ -186,6 +186,9 @@ impl Writer<'_> {
 
     /// `place += op`; non-scalar adjoints add element by element.
     fn accumulate(&self, place: &Place, op: &Op, span: Span) -> TokenStream {
+        if let Some(t) = self.la_accumulate(place, op, span) {
+            return t;
+        }
         let target = self.place(place);
         // A concrete float in a generic function (`let x: f64 = p.into()`)
         // takes `+=` as anywhere else.

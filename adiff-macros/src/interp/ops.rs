@@ -115,6 +115,8 @@ impl Machine<'_> {
             Op::Default => V::Undef,
             Op::Grow(p) | Op::Shrink(p) => self.resize(p, matches!(op, Op::Grow(_)))?,
             Op::Ck(op, xs) => self.checkpoint(*op, xs)?,
+            // nalgebra values are tested end to end (`tests/nalgebra.rs`).
+            Op::La(..) => return Err("nalgebra operations are not interpreted".into()),
         })
     }
 

@@ -16,6 +16,7 @@
 //! - `break` and `continue` appear inside a loop, and their labels exist.
 
 mod ids;
+mod la;
 mod print;
 mod visit;
 
@@ -26,6 +27,7 @@ use crate::elem::Elem;
 use crate::ty::{Prec, Ty};
 
 pub use ids::{StmtId, StmtIds};
+pub use la::{DimKind, LaOp, MapFn};
 pub use print::print;
 pub use visit::{
     doubled, for_each_stmt, map_op, map_vars, op_atoms, op_reads, place_atoms, written,
@@ -350,6 +352,8 @@ pub enum Op {
     /// A step of a checkpointed loop's reverse schedule, run by the
     /// runtime's `Checkpoints` (see `reverse/checkpoint.rs`).
     Ck(CkOp, Vec<Atom>),
+    /// An operation on nalgebra values (see [`LaOp`]).
+    La(LaOp, Vec<Atom>),
 }
 
 /// The operations on a checkpointed loop's schedule. The first atom is the
@@ -633,7 +637,7 @@ impl Func {
 /// derivatives read no primal value.
 pub fn may_read_target(op: &Op, target: VarId) -> bool {
     match op {
-        Op::Bin(BinOp::Add | BinOp::Sub, _, _) => true,
+        Op::Bin(BinOp::Add | BinOp::Sub, _, _) | Op::La(LaOp::Add | LaOp::Sub, _) => true,
         Op::Lin(terms) => terms.iter().all(|t| {
             let in_scale = [&t.scale.mul, &t.scale.div]
                 .into_iter()

@@ -225,6 +225,7 @@ impl Printer {
             Op::CastPrec(x, p) => format!("{} as {}", self.atom(x), p.name()),
             Op::Elem(e, xs, _) => format!("{}({})", e.name(), self.atoms(xs)),
             Op::Method(r, m, xs) => format!("{}.{m}({})", self.atom(r), self.atoms(xs)),
+            Op::La(l, xs) => format!("la::{}({})", l.name(), self.atoms(xs)),
             Op::Grow(p) => format!("grow({})", self.place(p)),
             Op::Shrink(p) => format!("shrink({})", self.place(p)),
             Op::Call(c, args) => {

@@ -174,7 +174,12 @@ pub fn op_atoms(op: &Op, f: &mut dyn FnMut(&Atom)) {
             f(x);
             lo.iter().chain(hi).for_each(f);
         }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) | Op::Ck(_, xs) => {
+        Op::Elem(_, xs, _)
+        | Op::Tuple(xs)
+        | Op::Array(xs)
+        | Op::VecList(xs)
+        | Op::Ck(_, xs)
+        | Op::La(_, xs) => {
             xs.iter().for_each(f);
         }
         Op::Method(r, _, xs) => {
@@ -267,9 +272,12 @@ pub fn map_op(op: &mut Op, fa: &dyn Fn(&Atom) -> Atom, fp: &dyn Fn(&Place) -> Pl
             m(x);
             lo.iter_mut().chain(hi.iter_mut()).for_each(m);
         }
-        Op::Elem(_, xs, _) | Op::Tuple(xs) | Op::Array(xs) | Op::VecList(xs) | Op::Ck(_, xs) => {
-            xs.iter_mut().for_each(m)
-        }
+        Op::Elem(_, xs, _)
+        | Op::Tuple(xs)
+        | Op::Array(xs)
+        | Op::VecList(xs)
+        | Op::Ck(_, xs)
+        | Op::La(_, xs) => xs.iter_mut().for_each(m),
         Op::Method(r, _, xs) => {
             m(r);
             xs.iter_mut().for_each(m);

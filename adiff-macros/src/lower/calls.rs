@@ -143,6 +143,9 @@ impl Lowerer<'_> {
                 syn::parse_quote_spanned!(span=> Self::#method(self, #(#args),*));
             return self.lower_call(&call, out);
         }
+        if let Some(v) = self.lower_la_method(m, out) {
+            return v;
+        }
         match name.as_str() {
             "sum" | "product" if m.args.is_empty() => {
                 if super::chains::has_map(&m.receiver) {

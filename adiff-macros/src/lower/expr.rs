@@ -23,6 +23,9 @@ impl Lowerer<'_> {
                     let Val::Atom(a) = self.lower_expr(&u.expr, out) else {
                         return Val::Never;
                     };
+                    if self.ty_of(&a).is_linalg() {
+                        return Val::Atom(self.emit(Op::La(crate::ir::LaOp::Neg, vec![a]), span, out));
+                    }
                     Val::Atom(self.emit(Op::Unary(UnOp::Neg, a), span, out))
                 }
                 syn::UnOp::Not(_) => {
@@ -183,6 +186,23 @@ impl Lowerer<'_> {
             let Some(place) = self.lower_place(&b.left, out) else {
                 return Self::poison();
             };
+            if self.place_ty(&place).is_linalg() {
+                let la = match op {
+                    BinOp::Add if place.proj.is_empty() => crate::ir::LaOp::Add,
+                    BinOp::Sub if place.proj.is_empty() => crate::ir::LaOp::Sub,
+                    _ => {
+                        let o = quote::ToTokens::to_token_stream(&b.op);
+                        return self.error(&b.op, format!("`{o}` on a nalgebra value is supported for `+=` and `-=` on a variable; write `m = &m * ..` instead"));
+                    }
+                };
+                let base = Atom::Var(place.base);
+                out.push(Stmt::Assign {
+                    place,
+                    op: Op::La(la, vec![base, rhs]),
+                    span,
+                });
+                return Val::Atom(Atom::Const(Const::Unit));
+            }
             if place.proj.is_empty() && matches!(op, BinOp::Add | BinOp::Sub) {
                 // `s += e` stays `s = s + e`: the derivative of `+` and `-`
                 // reads no primal value, so the target may be read (see `ir`).
@@ -233,6 +253,9 @@ impl Lowerer<'_> {
         let Val::Atom(r) = self.lower_expr(&b.right, out) else {
             return Val::Never;
         };
+        if let Some(v) = self.la_bin(op, &l, &r, &b.op, out) {
+            return v;
+        }
         // The operator's span, so a type error in the copy of the user's code
         // in the derivative is the same diagnostic as in `f`, and rustc reports it once.
         Val::Atom(self.emit(Op::Bin(op, l, r), span_of(&b.op), out))

@@ -17,6 +17,7 @@ mod consumers;
 mod control;
 mod expr;
 mod fields;
+mod linalg;
 mod loops;
 mod patterns;
 

@@ -82,8 +82,59 @@ impl Gen<'_> {
                     });
                 }
             }
+            Rule::La(l, args) => {
+                let need: Vec<bool> = args.iter().map(|a| self.receives(a, skip)).collect();
+                if !need.contains(&true) {
+                    return;
+                }
+                let at: Vec<Atom> = args.iter().map(|a| self.sub_atom(a)).collect();
+                let scalar: Vec<bool> = args
+                    .iter()
+                    .map(|a| matches!(atom_ty(&self.f, a).deref(), Ty::Float(_)))
+                    .collect();
+                let r_at = self.sub_atom(r);
+                let mut em = Emit::new(&mut self.f, out, Span::call_site(), r);
+                let shares = rules::linalg::adjoints(l, &at, &r_at, seed, &need, &scalar, &mut em);
+                for (i, share) in shares {
+                    // `&w` as an operand: the share goes to `w`'s adjoint.
+                    let target = match args[i].var().and_then(|v| self.ref_target(v)) {
+                        Some(p) => p,
+                        None => match args[i].var() {
+                            Some(v) => Place::var(v),
+                            None => continue,
+                        },
+                    };
+                    if !self.needs.active(target.base) {
+                        continue;
+                    }
+                    let Some(mut place) = self.bar_place(&target) else {
+                        continue;
+                    };
+                    // A `&mut` adjoint parameter is added into through `*`.
+                    if matches!(crate::typing::place_ty(&self.f, &place), Ty::Ref(..)) {
+                        place.proj.push(Proj::Deref);
+                    }
+                    out.push(Stmt::Accum {
+                        place,
+                        op: share,
+                        span: Span::call_site(),
+                    });
+                }
+            }
             Rule::Copy(_) | Rule::Load(_) | Rule::Repeat(_) | Rule::Ref(..) | Rule::None => {}
         }
+    }
+
+    /// The place `v` borrows, when it is `let v = &place;`.
+    fn ref_target(&self, v: VarId) -> Option<Place> {
+        self.stmts.values().find_map(|s| match s {
+            Stmt::Let {
+                pat: crate::ir::Pat::Var(r),
+                init: Some(Op::Ref(p, _)),
+                ..
+            } if *r == v => Some(p.clone()),
+            _ => None,
+        })
     }
 
     /// `x_k_bar += seed.k` (or `seed[k]`) for `seed` the adjoint of a tuple,

@@ -558,7 +558,7 @@ impl<'a> Gen<'a> {
 /// that the reverse sweep would miss takes a clone.
 pub(super) fn holds_vec(t: &Ty) -> bool {
     match t {
-        Ty::Vec(_) => true,
+        Ty::Vec(_) | Ty::La(_) => true,
         Ty::Array(e) => holds_vec(e),
         Ty::Tuple(es) => es.iter().any(holds_vec),
         _ => false,

@@ -64,7 +64,9 @@ impl Place {
 /// Reference variables read as plain values; `true` when only by methods.
 fn find_other_uses(b: &Block, refs: &HashMap<VarId, Place>, out: &mut HashMap<VarId, bool>) {
     let note = |op: &Op, out: &mut HashMap<VarId, bool>| {
-        let in_method = matches!(op, Op::Method(..));
+        // A nalgebra operation reads its operands by reference: reverse
+        // mode sends their adjoints to the place (`adjoint.rs`).
+        let in_method = matches!(op, Op::Method(..) | Op::La(..));
         let mut atoms = Vec::new();
         match op {
             // Places and call arguments are resolved.

@@ -32,6 +32,7 @@
 mod arith;
 mod elem;
 mod emit;
+pub mod linalg;
 
 pub use emit::Emit;
 
@@ -60,6 +61,8 @@ pub enum Rule<'o> {
         then: &'o Atom,
         els: &'o Atom,
     },
+    /// An operation on nalgebra values (`linalg.rs`).
+    La(&'o crate::ir::LaOp, &'o [Atom]),
     /// No derivative reaches the result.
     None,
 }
@@ -102,6 +105,7 @@ pub fn rule(op: &Op) -> Rule<'_> {
         Op::Array(xs) | Op::VecList(xs) => Rule::Gather(Gather::Index, xs),
         Op::Repeat(a, _) | Op::VecRepeat(a, _) => Rule::Repeat(a),
         Op::Select(cond, then, els) => Rule::Select { cond, then, els },
+        Op::La(l, xs) => Rule::La(l, xs),
         // Calls and methods have no rule here (forward and reverse mode call
         // the callee's derivative; activity reports methods), and `Lin` is
         // made by the transformations, after the analyses.
@@ -141,6 +145,10 @@ impl Rule<'_> {
             Rule::Load(p) | Rule::Ref(p, _) => vec![p.base],
             Rule::Gather(_, xs) => xs.iter().filter_map(Atom::var).collect(),
             Rule::Select { then, els, .. } => [then, els].iter().filter_map(|a| a.var()).collect(),
+            Rule::La(l, xs) => linalg::diff_args(l)
+                .iter()
+                .filter_map(|i| xs.get(*i).and_then(Atom::var))
+                .collect(),
             Rule::None => Vec::new(),
         }
     }
@@ -259,6 +267,17 @@ pub fn adjoint_reads(op: &Op, r: &Atom, active: impl Fn(&Atom) -> bool, func: &F
             out
         }
         Rule::Select { cond, .. } => cond.var().into_iter().collect(),
+        Rule::La(l, xs) => {
+            let (args, result) = linalg::adjoint_reads(l);
+            let mut out: Vec<VarId> = args
+                .iter()
+                .filter_map(|i| xs.get(*i).and_then(Atom::var))
+                .collect();
+            if result {
+                out.extend(r.var());
+            }
+            out
+        }
         _ => Vec::new(),
     }
 }
