@@ -63,6 +63,7 @@ pub fn derive(
     source: Option<Source<'_>>,
     diags: &mut Diags,
 ) -> Result<Func, Stop> {
+    reject_linalg(ir, kind, diags)?;
     let ir = with_wrt(ir, kind, wrt);
     let mut out = if kind == Kind::JvpVjp {
         derive_jvp_vjp(&ir, wrt, knobs, diags)?
@@ -84,6 +85,39 @@ pub fn derive(
     crate::dce::remove_dead(&mut out);
     verify::after("dead-code removal", &out)?;
     finish(out)
+}
+
+/// Vector forward mode, Jacobians and second order are not written for
+/// nalgebra values yet (their rules would need lanes of matrices, and the
+/// rules of the operations reverse mode makes): an error on the first
+/// nalgebra operation, never a derivative without them.
+fn reject_linalg(ir: &Func, kind: Kind, diags: &mut Diags) -> Result<(), Stop> {
+    let what = match kind {
+        Kind::JvpW | Kind::Jacobian => "`#[jacobian]` and `#[jvp(vector)]` are",
+        Kind::JvpVjp | Kind::Hvp | Kind::Hessian => "`#[hvp]` and `#[hessian]` are",
+        _ => return Ok(()),
+    };
+    let mut at = None;
+    crate::ir::for_each_stmt(&ir.body, &mut |s| {
+        if let crate::ir::Stmt::Let {
+            init: Some(crate::ir::Op::La(..)),
+            span,
+            ..
+        }
+        | crate::ir::Stmt::Assign {
+            op: crate::ir::Op::La(..),
+            span,
+            ..
+        } = s
+        {
+            at.get_or_insert(*span);
+        }
+    });
+    let Some(span) = at else {
+        return Ok(());
+    };
+    diags.error(span, format!("{what} not supported on nalgebra values yet (`#[jvp]`, `#[vjp]` and `#[grad]` are)"));
+    Err(Stop::Reported)
 }
 
 /// The last pass: in a function generic over its float type, the float

@@ -72,6 +72,10 @@ impl Writer<'_> {
                 let (a, b) = (recv(0), arg(1));
                 quote_spanned!(span=> #a.component_mul(#b))
             }
+            LaOp::Clone => {
+                let a = recv(0);
+                quote_spanned!(span=> #a.clone())
+            }
             LaOp::Transpose => {
                 let a = recv(0);
                 quote_spanned!(span=> #a.transpose())

@@ -26,6 +26,10 @@ impl Writer<'_> {
                 quote!(#x.clone())
             }
             Op::Use(a) => return self.atom_prec(a),
+            Op::Load(p) if crate::typing::place_ty(self.func, p).is_linalg() && !matches!(crate::typing::place_ty(self.func, p), Ty::Ref(..)) => {
+                let p = self.place(p);
+                quote!(#p.clone())
+            }
             Op::La(l, args) => return self.la(l, args, span),
             Op::Load(p) => self.place(p),
             Op::Bin(b, x, y) => {

@@ -17,6 +17,8 @@ pub enum LaOp {
     Sub,
     /// `-a`.
     Neg,
+    /// `a.clone()`: an owned copy (also of a borrowed matrix).
+    Clone,
     /// `a.component_mul(&b)`.
     ComponentMul,
     /// `a.transpose()`.
@@ -80,6 +82,7 @@ impl LaOp {
             LaOp::Add => "add",
             LaOp::Sub => "sub",
             LaOp::Neg => "neg",
+            LaOp::Clone => "clone",
             LaOp::ComponentMul => "component_mul",
             LaOp::Transpose => "transpose",
             LaOp::Dot => "dot",

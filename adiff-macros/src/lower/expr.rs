@@ -247,10 +247,11 @@ impl Lowerer<'_> {
                 return self.error(b, format!("the binary operator `{op}` is not supported; supported are the arithmetic, comparison, logical and bit operators (see the supported-Rust table in the crate docs)"));
             }
         };
-        let Val::Atom(l) = self.lower_expr(&b.left, out) else {
+        let la = self.is_la_expr(&b.left) || self.is_la_expr(&b.right);
+        let Val::Atom(l) = self.la_operand(&b.left, la, out) else {
             return Val::Never;
         };
-        let Val::Atom(r) = self.lower_expr(&b.right, out) else {
+        let Val::Atom(r) = self.la_operand(&b.right, la, out) else {
             return Val::Never;
         };
         if let Some(v) = self.la_bin(op, &l, &r, &b.op, out) {

@@ -52,6 +52,30 @@ impl Lowerer<'_> {
         }
     }
 
+    /// An operand of a nalgebra operation, which codegen passes by
+    /// reference anyway: `&h` of a local `h` is `h` itself, so that no
+    /// borrow of a variable the loop overwrites is recorded. Other
+    /// expressions are lowered as usual (`&self.w` stays a borrow, which
+    /// reverse mode recomputes).
+    pub(super) fn la_operand(&mut self, e: &syn::Expr, la: bool, out: &mut Block) -> Val {
+        if la {
+            if let syn::Expr::Reference(r) = strip_parens(e) {
+                if let syn::Expr::Path(p) = strip_parens(&r.expr) {
+                    if r.mutability.is_none() && p.qself.is_none() && p.path.segments.len() == 1 {
+                        if let Some(Binding::Var(v)) =
+                            self.lookup(&p.path.segments[0].ident.to_string())
+                        {
+                            if self.func.info(v).ty.is_linalg() {
+                                return Val::Atom(Atom::Var(v));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        self.lower_expr(e, out)
+    }
+
     /// `l op r` when either operand is a nalgebra value; `None` otherwise.
     pub(super) fn la_bin(
         &mut self,
@@ -112,12 +136,7 @@ impl Lowerer<'_> {
             ("sum", 0) => LaOp::Sum,
             ("nrows", 0) => LaOp::Dim(DimKind::Rows),
             ("ncols", 0) => LaOp::Dim(DimKind::Cols),
-            ("clone", 0) => {
-                let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
-                    return Some(Val::Never);
-                };
-                return Some(Val::Atom(self.emit(Op::Use(recv), span, out)));
-            }
+            ("clone", 0) => LaOp::Clone,
             ("map", 1) => {
                 let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
                     return Some(Val::Never);
@@ -138,13 +157,16 @@ impl Lowerer<'_> {
         if m.turbofish.is_some() {
             return Some(self.error(m, format!("`{name}` with a turbofish is not supported")));
         }
-        let Val::Atom(recv) = self.lower_expr(&m.receiver, out) else {
+        let Val::Atom(recv) = self.la_operand(&m.receiver, true, out) else {
             return Some(Val::Never);
         };
-        let Some(mut args) = self.lower_all(m.args.iter(), out) else {
-            return Some(Val::Never);
-        };
-        args.insert(0, recv);
+        let mut args = vec![recv];
+        for a in &m.args {
+            let Val::Atom(a) = self.la_operand(a, true, out) else {
+                return Some(Val::Never);
+            };
+            args.push(a);
+        }
         Some(Val::Atom(self.emit(Op::La(op, args), span, out)))
     }
 

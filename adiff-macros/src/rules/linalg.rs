@@ -16,6 +16,7 @@ pub fn diff_args(op: &LaOp) -> &'static [usize] {
     match op {
         LaOp::Mul | LaOp::Add | LaOp::Sub | LaOp::ComponentMul | LaOp::Dot => &[0, 1],
         LaOp::Neg
+        | LaOp::Clone
         | LaOp::Transpose
         | LaOp::NormSquared
         | LaOp::Norm
@@ -26,15 +27,6 @@ pub fn diff_args(op: &LaOp) -> &'static [usize] {
         // is rejected before any transformation runs).
         LaOp::Dim(_) | LaOp::MapDeriv(_) | LaOp::MulTr | LaOp::TrMul | LaOp::Fill => &[],
     }
-}
-
-/// Whether `op` has a derivative rule (the operations transformations make
-/// have none: see [`diff_args`]).
-pub fn differentiable(op: &LaOp) -> bool {
-    !matches!(
-        op,
-        LaOp::MapDeriv(_) | LaOp::MulTr | LaOp::TrMul | LaOp::Fill
-    )
 }
 
 /// The tangent of `r = op(args)`, given the tangent of each active operand
@@ -60,7 +52,9 @@ pub fn tangent(
             (None, Some(b)) => Some(la(LaOp::Neg, vec![b])),
             (None, None) => None,
         },
-        LaOp::Neg | LaOp::Transpose | LaOp::Sum => t(0).map(|a| la(op.clone(), vec![a])),
+        LaOp::Neg | LaOp::Clone | LaOp::Transpose | LaOp::Sum => {
+            t(0).map(|a| la(op.clone(), vec![a]))
+        }
         LaOp::Mul | LaOp::ComponentMul | LaOp::Dot => {
             let left = t(0).map(|da| em.op(la(op.clone(), vec![da, args[1].clone()])));
             let right = t(1).map(|db| em.op(la(op.clone(), vec![args[0].clone(), db])));
@@ -122,6 +116,7 @@ pub fn adjoints(
         LaOp::Add => {
             out.extend((0..2).map(|i| (i, Op::Use(s.clone()))));
         }
+        LaOp::Clone => out.push((0, Op::Use(s))),
         LaOp::Sub => {
             out.push((0, Op::Use(s.clone())));
             out.push((1, la(LaOp::Neg, vec![s])));
