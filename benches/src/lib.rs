@@ -18,6 +18,7 @@ pub mod harness;
 pub mod jacobian;
 pub mod lstm;
 pub mod mlp;
+pub mod mlp_na;
 pub mod report;
 pub mod rk4;
 pub mod rosenbrock;

@@ -12,15 +12,16 @@
 use std::fmt::Write as _;
 
 use crate::harness::{measure_group, Measurement, Settings};
-use crate::{gmm, jacobian, lstm, mlp, rk4, rosenbrock, Case};
+use crate::{gmm, jacobian, lstm, mlp, mlp_na, rk4, rosenbrock, Case};
 
 /// Builds a benchmark's cases (data loaded, checks run).
 pub type Cases = fn() -> Vec<Case>;
 
 /// Every benchmark, by name, in the report's order.
-pub const BENCHMARKS: [(&str, Cases); 6] = [
+pub const BENCHMARKS: [(&str, Cases); 7] = [
     ("rosenbrock", rosenbrock::cases),
     ("mlp", mlp::cases),
+    ("mlp_nalgebra", mlp_na::cases),
     ("rk4", rk4::cases),
     ("gmm", gmm::cases),
     ("lstm", lstm::cases),
