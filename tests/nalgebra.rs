@@ -101,7 +101,12 @@ fn fdv(v: &DVector<f64>, f: impl Fn(&DVector<f64>) -> f64) -> DVector<f64> {
 
 #[test]
 fn layer_against_closed_form_and_differences() {
-    let (w, b, x, v) = (mat(4, 3, 0.1), vector(4, 0.2), vector(3, 0.3), vector(4, 0.4));
+    let (w, b, x, v) = (
+        mat(4, 3, 0.1),
+        vector(4, 0.2),
+        vector(3, 0.3),
+        vector(4, 0.4),
+    );
     let (f, (gw, gb, gx, gv)) = layer_grad(&w, &b, &x, &v);
     assert_relative_eq!(f, layer(&w, &b, &x, &v), epsilon = 1e-14);
     // Backprop by hand: δ = (y v + 2 h) ⊙ (1 − h²), dW = δ xᵀ, dx = Wᵀ δ.
@@ -118,8 +123,18 @@ fn layer_against_closed_form_and_differences() {
 
 #[test]
 fn layer_forward_against_reverse() {
-    let (w, b, x, v) = (mat(4, 3, 0.1), vector(4, 0.2), vector(3, 0.3), vector(4, 0.4));
-    let (dw, db, dx, dv) = (mat(4, 3, 1.1), vector(4, 1.2), vector(3, 1.3), vector(4, 1.4));
+    let (w, b, x, v) = (
+        mat(4, 3, 0.1),
+        vector(4, 0.2),
+        vector(3, 0.3),
+        vector(4, 0.4),
+    );
+    let (dw, db, dx, dv) = (
+        mat(4, 3, 1.1),
+        vector(4, 1.2),
+        vector(3, 1.3),
+        vector(4, 1.4),
+    );
     let (f, df) = layer_jvp(&w, &dw, &b, &db, &x, &dx, &v, &dv);
     let (f2, (gw, gb, gx, gv)) = layer_grad(&w, &b, &x, &v);
     assert_relative_eq!(f, f2, epsilon = 1e-14);
@@ -166,7 +181,10 @@ fn static_sizes_at_f32() {
     let y = w * x;
     assert_relative_eq!(gw, y * x.transpose() + w / w.norm(), epsilon = 1e-5);
     assert_relative_eq!(gx, w.transpose() * y, epsilon = 1e-5);
-    let (dw, dx) = (Matrix2x3::from_element(0.3f32), Vector3::new(0.1f32, 0.2, -0.3));
+    let (dw, dx) = (
+        Matrix2x3::from_element(0.3f32),
+        Vector3::new(0.1f32, 0.2, -0.3),
+    );
     let (_, df) = small_jvp(&w, &dw, &x, &dx);
     assert_relative_eq!(df, gw.dot(&dw) + gx.dot(&dx), epsilon = 1e-5);
 }
@@ -199,6 +217,27 @@ fn struct_of_matrices_with_a_method() {
     };
     let dx = vector(3, 0.4);
     let (_, df) = net.loss_jvp(&tangent, &x, &dx, 0.25, 0.0);
-    let dot = g.w1.dot(&tangent.w1) + g.b1.dot(&tangent.b1) + g.w2.dot(&tangent.w2) + g.b2 * tangent.b2 + gx.dot(&dx);
+    let dot = g.w1.dot(&tangent.w1)
+        + g.b1.dot(&tangent.b1)
+        + g.w2.dot(&tangent.w2)
+        + g.b2 * tangent.b2
+        + gx.dot(&dx);
     assert_relative_eq!(df, dot, epsilon = 1e-12);
+}
+
+/// A gradient with respect to some parameters only (`f_grad` written
+/// directly, with owned adjoints).
+#[grad(wrt(w))]
+fn partial(w: &DMatrix<f64>, x: &DVector<f64>) -> f64 {
+    (w * x).norm_squared()
+}
+
+#[test]
+fn gradient_with_respect_to_one_matrix() {
+    let (w, x) = (mat(2, 3, 0.4), vector(3, 0.8));
+    let (f, gw) = partial_grad(&w, &x);
+    let y = &w * &x;
+    assert_relative_eq!(f, partial(&w, &x), epsilon = 1e-14);
+    assert_relative_eq!(f, y.norm_squared(), epsilon = 1e-14);
+    assert_relative_eq!(gw, 2.0 * &y * x.transpose(), epsilon = 1e-12);
 }

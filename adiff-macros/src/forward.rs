@@ -496,7 +496,11 @@ impl Fwd<'_> {
             Rule::La(l, args) => {
                 let tan: Vec<Option<Atom>> = args
                     .iter()
-                    .map(|a| a.var().filter(|v| self.active(*v)).map(|v| Atom::Var(self.dot(v))))
+                    .map(|a| {
+                        a.var()
+                            .filter(|v| self.active(*v))
+                            .map(|v| Atom::Var(self.dot(v)))
+                    })
                     .collect();
                 let mut em = Emit::new(&mut self.func, out, span, r);
                 rules::linalg::tangent(l, args, r, &tan, &mut em).unwrap_or_else(|| self.zero_op(r))

@@ -116,7 +116,12 @@ fn reject_linalg(ir: &Func, kind: Kind, diags: &mut Diags) -> Result<(), Stop> {
     let Some(span) = at else {
         return Ok(());
     };
-    diags.error(span, format!("{what} not supported on nalgebra values yet (`#[jvp]`, `#[vjp]` and `#[grad]` are)"));
+    diags.error(
+        span,
+        format!(
+            "{what} not supported on nalgebra values yet (`#[jvp]`, `#[vjp]` and `#[grad]` are)"
+        ),
+    );
     Err(Stop::Reported)
 }
 

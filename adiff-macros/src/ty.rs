@@ -286,7 +286,14 @@ impl Ty {
 fn is_nalgebra_name(name: &str) -> bool {
     matches!(
         name,
-        "DVector" | "DMatrix" | "RowDVector" | "SVector" | "SMatrix" | "RowSVector" | "OVector" | "OMatrix"
+        "DVector"
+            | "DMatrix"
+            | "RowDVector"
+            | "SVector"
+            | "SMatrix"
+            | "RowSVector"
+            | "OVector"
+            | "OMatrix"
     ) || ["Vector", "Matrix", "RowVector"].iter().any(|stem| {
         name.strip_prefix(stem)
             .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit() || b == b'x'))
@@ -335,11 +342,23 @@ mod tests {
         }
         // Types the macro does not model are neither: a user type, an alias
         // of `f64` or a generic may hold floats.
-        for la in ["&nalgebra::DVector<f64>", "DMatrix<f32>", "&na::SVector<f64, 3>", "Matrix3<f64>"] {
+        for la in [
+            "&nalgebra::DVector<f64>",
+            "DMatrix<f32>",
+            "&na::SVector<f64, 3>",
+            "Matrix3<f64>",
+        ] {
             assert!(ty(la).is_differentiable(), "{la}");
             assert!(ty(la).is_linalg(), "{la}");
         }
-        for u in ["Model", "&nalgebra::DVector<T>", "Real", "T", "&[T]", "DVector<usize>"] {
+        for u in [
+            "Model",
+            "&nalgebra::DVector<T>",
+            "Real",
+            "T",
+            "&[T]",
+            "DVector<usize>",
+        ] {
             assert!(!ty(u).is_differentiable(), "{u}");
             assert!(!ty(u).is_constant(), "{u}");
         }

@@ -162,7 +162,10 @@ mod tests {
         let seed = DMatrix::from_fn(3, 2, |i, j| (i + 2 * j) as f64 - 1.5);
         let mut a_bar = DMatrix::from_element(3, 4, 1.0);
         add_mul_tr(&mut a_bar, &seed, &b);
-        assert_eq!(a_bar, DMatrix::from_element(3, 4, 1.0) + &seed * b.transpose());
+        assert_eq!(
+            a_bar,
+            DMatrix::from_element(3, 4, 1.0) + &seed * b.transpose()
+        );
         let mut b_bar = DMatrix::zeros(4, 2);
         add_tr_mul(&mut b_bar, &a, &seed);
         assert_eq!(b_bar, a.transpose() * &seed);

@@ -186,8 +186,7 @@ pub fn case(batch: usize) -> Case {
         Run::new("adiff flat f_grad", {
             let (p, x, labels) = (p.clone(), x.clone(), labels.clone());
             move || {
-                let (v, g) =
-                    mlp::mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels);
+                let (v, g) = mlp::mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, black_box(&x), &labels);
                 v + g.3[0]
             }
         }),

@@ -14,7 +14,12 @@ fn gradient_matches_flat_and_hand_written() {
     let (fv, fg) = mlp::mlp_loss_grad(&p.w1, &p.b1, &p.w2, &p.b2, &x, &labels);
     assert_relative_eq!(v, fv, max_relative = 1e-13);
     let g = g.to_flat();
-    for (a, b) in [(&g.w1, &fg.0), (&g.b1, &fg.1), (&g.w2, &fg.2), (&g.b2, &fg.3)] {
+    for (a, b) in [
+        (&g.w1, &fg.0),
+        (&g.b1, &fg.1),
+        (&g.w2, &fg.2),
+        (&g.b2, &fg.3),
+    ] {
         assert_eq!(a.len(), b.len());
         for (x, y) in a.iter().zip(b) {
             assert_relative_eq!(x, y, epsilon = 1e-13, max_relative = 1e-10);

@@ -26,7 +26,10 @@ impl Writer<'_> {
                 quote!(#x.clone())
             }
             Op::Use(a) => return self.atom_prec(a),
-            Op::Load(p) if crate::typing::place_ty(self.func, p).is_linalg() && !matches!(crate::typing::place_ty(self.func, p), Ty::Ref(..)) => {
+            Op::Load(p)
+                if crate::typing::place_ty(self.func, p).is_linalg()
+                    && !matches!(crate::typing::place_ty(self.func, p), Ty::Ref(..)) =>
+            {
                 let p = self.place(p);
                 quote!(#p.clone())
             }

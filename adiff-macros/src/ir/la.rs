@@ -69,10 +69,7 @@ pub struct MapFn {
 impl LaOp {
     /// Whether the result is a scalar rather than a matrix.
     pub fn scalar_result(&self) -> bool {
-        matches!(
-            self,
-            LaOp::Dot | LaOp::NormSquared | LaOp::Norm | LaOp::Sum
-        )
+        matches!(self, LaOp::Dot | LaOp::NormSquared | LaOp::Norm | LaOp::Sum)
     }
 
     /// The method or operator, for messages and printing.

@@ -174,36 +174,37 @@ impl Lowerer<'_> {
     /// only its argument: its derivative is a separate function.
     fn map_fn(&mut self, f: &syn::Expr, recv: &Atom) -> Option<MapFn> {
         let prec = self.ty_of(recv).prec()?.tokens();
-        let (param, body, closure): (syn::Ident, syn::Expr, syn::ExprClosure) =
-            match strip_parens(f) {
-                syn::Expr::Closure(c) if c.inputs.len() == 1 => {
-                    let param = match &c.inputs[0] {
+        let (param, body, closure): (syn::Ident, syn::Expr, syn::ExprClosure) = match strip_parens(
+            f,
+        ) {
+            syn::Expr::Closure(c) if c.inputs.len() == 1 => {
+                let param = match &c.inputs[0] {
+                    syn::Pat::Ident(p) => p.ident.clone(),
+                    syn::Pat::Type(t) => match &*t.pat {
                         syn::Pat::Ident(p) => p.ident.clone(),
-                        syn::Pat::Type(t) => match &*t.pat {
-                            syn::Pat::Ident(p) => p.ident.clone(),
-                            _ => {
-                                self.error(&c.inputs[0], "the closure of `map` on a nalgebra value takes one named argument (`|v| ..`)");
-                                return None;
-                            }
-                        },
-                        other => {
-                            self.error(other, "the closure of `map` on a nalgebra value takes one named argument (`|v| ..`)");
+                        _ => {
+                            self.error(&c.inputs[0], "the closure of `map` on a nalgebra value takes one named argument (`|v| ..`)");
                             return None;
                         }
-                    };
-                    (param, (*c.body).clone(), c.clone())
-                }
-                syn::Expr::Path(p) => {
-                    let v = syn::Ident::new("v", proc_macro2::Span::call_site());
-                    let body: syn::Expr = syn::parse_quote!(#p(#v));
-                    let closure: syn::ExprClosure = syn::parse_quote!(|#v: #prec| #p(#v));
-                    (v, body, closure)
-                }
-                other => {
-                    self.error(other, "`map` on a nalgebra value takes a closure of one float (`|v| v.max(0.0)`) or a function path (`f64::tanh`)");
-                    return None;
-                }
-            };
+                    },
+                    other => {
+                        self.error(other, "the closure of `map` on a nalgebra value takes one named argument (`|v| ..`)");
+                        return None;
+                    }
+                };
+                (param, (*c.body).clone(), c.clone())
+            }
+            syn::Expr::Path(p) => {
+                let v = syn::Ident::new("v", proc_macro2::Span::call_site());
+                let body: syn::Expr = syn::parse_quote!(#p(#v));
+                let closure: syn::ExprClosure = syn::parse_quote!(|#v: #prec| #p(#v));
+                (v, body, closure)
+            }
+            other => {
+                self.error(other, "`map` on a nalgebra value takes a closure of one float (`|v| v.max(0.0)`) or a function path (`f64::tanh`)");
+                return None;
+            }
+        };
         let mut captured = None;
         crate::sig::find_idents(quote::quote!(#body), &mut |id| {
             if *id != param && captured.is_none() && self.lookup(&id.to_string()).is_some() {

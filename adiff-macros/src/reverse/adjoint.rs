@@ -111,7 +111,7 @@ impl Gen<'_> {
                         continue;
                     };
                     // A `&mut` adjoint parameter is added into through `*`.
-                    if matches!(crate::typing::place_ty(&self.f, &place), Ty::Ref(..)) {
+                    if place.proj.is_empty() && self.bar_is_ref.contains(&place.base) {
                         place.proj.push(Proj::Deref);
                     }
                     out.push(Stmt::Accum {

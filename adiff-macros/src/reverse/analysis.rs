@@ -449,7 +449,10 @@ pub fn recomputable(
         | Op::TapeNewOwned
         | Op::Default
         | Op::VecRepeat(..)
-        | Op::VecList(_) => return false,
+        | Op::VecList(_)
+        // A matrix product or map costs as much as the adjoint that reads
+        // it: recording it (by move) is cheaper than computing it again.
+        | Op::La(..) => return false,
         // Rebuilding it would move the `Vec`, which the reverse sweep reads.
         Op::Tuple(xs) | Op::Array(xs)
             if xs
