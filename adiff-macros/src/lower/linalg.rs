@@ -42,9 +42,20 @@ impl Lowerer<'_> {
             syn::Expr::Reference(r) => self.is_la_expr(&r.expr),
             syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Neg(_)) => self.is_la_expr(&u.expr),
             syn::Expr::Binary(b) => self.is_la_expr(&b.left) || self.is_la_expr(&b.right),
+            // A method of a nalgebra value, except those giving a scalar, is
+            // taken to give one: supported methods do, and the others are
+            // reported when the call itself is lowered.
             syn::Expr::MethodCall(m)
-                if ["component_mul", "transpose", "map", "clone"]
-                    .contains(&m.method.to_string().as_str()) =>
+                if ![
+                    "dot",
+                    "norm",
+                    "norm_squared",
+                    "sum",
+                    "nrows",
+                    "ncols",
+                    "len",
+                ]
+                .contains(&m.method.to_string().as_str()) =>
             {
                 self.is_la_expr(&m.receiver)
             }
