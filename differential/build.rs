@@ -10,7 +10,7 @@
 use std::fmt::Write;
 
 fn main() {
-    for name in ["FUZZ_CASES", "FUZZ_SEED"] {
+    for name in ["FUZZ_CASES", "FUZZ_SEED", "FUZZ_LINALG"] {
         println!("cargo:rerun-if-env-changed=ADIFF_{name}");
         println!("cargo:rerun-if-env-changed=AUTODIFF_{name}");
     }
@@ -50,6 +50,32 @@ fn main() {
         }
         out.push_str("}\n");
     }
+    // nalgebra values (`adiff_fuzz::linalg`): `#[jvp]` and `#[vjp]`.
+    let la = adiff_fuzz::env_number("FUZZ_LINALG").unwrap_or(24);
+    let mut la_cases = String::new();
+    let _ = writeln!(
+        out,
+        "#[cfg(not(clippy))]\npub mod la {{\n    use adiff::{{jvp, vjp}};\n    use adiff::nalgebra::{{DMatrix, DVector}};"
+    );
+    for k in 0..la {
+        let name = format!("la{k}");
+        let src = adiff_fuzz::linalg::function(seed + k, &name);
+        let _ = writeln!(
+            out,
+            "    #[jvp]\n    #[vjp]\n    pub {}\n",
+            src.replace('\n', "\n    ")
+        );
+        let _ = writeln!(
+            la_cases,
+            "    LaCase {{ name: \"seed {s} {name}\", source: {src:?}, f: la::{name}, jvp: la::{name}_jvp, vjp: la::{name}_vjp }},",
+            s = seed + k,
+        );
+    }
+    out.push_str("}\n");
+    let _ = writeln!(
+        out,
+        "#[cfg(not(clippy))]\npub static LA_CASES: &[LaCase] = &[\n{la_cases}];\n#[cfg(clippy)]\npub static LA_CASES: &[LaCase] = &[];"
+    );
     // Clippy allows every lint on the generated code (see `src/lib.rs`), so
     // it skips the code altogether instead of expanding all the functions
     // again for nothing: that was the largest unit of CI's clippy step.

@@ -241,3 +241,26 @@ fn gradient_with_respect_to_one_matrix() {
     assert_relative_eq!(f, y.norm_squared(), epsilon = 1e-14);
     assert_relative_eq!(gw, 2.0 * &y * x.transpose(), epsilon = 1e-12);
 }
+
+/// An outer product and a row times a matrix (found by the differential
+/// fuzzer: their adjoints had no runtime update).
+#[jvp]
+#[grad]
+fn outer(u: &DVector<f64>, v: &DVector<f64>, w: &DMatrix<f64>) -> f64 {
+    let m = u * v.transpose();
+    let r = u.transpose() * w;
+    (&m * &m).sum() + r.norm_squared()
+}
+
+#[test]
+fn outer_products_and_rows() {
+    let (u, v, w) = (vector(3, 0.1), vector(3, 0.5), mat(3, 3, 0.7));
+    let (f, (gu, gv, gw)) = outer_grad(&u, &v, &w);
+    assert_relative_eq!(f, outer(&u, &v, &w), epsilon = 1e-14);
+    assert_relative_eq!(gu, fdv(&u, |u| outer(u, &v, &w)), epsilon = 1e-7);
+    assert_relative_eq!(gv, fdv(&v, |v| outer(&u, v, &w)), epsilon = 1e-7);
+    assert_relative_eq!(gw, fd(&w, |w| outer(&u, &v, w)), epsilon = 1e-7);
+    let (du, dv, dw) = (vector(3, 1.0), vector(3, 2.0), mat(3, 3, 3.0));
+    let (_, df) = outer_jvp(&u, &du, &v, &dv, &w, &dw);
+    assert_relative_eq!(df, gu.dot(&du) + gv.dot(&dv) + gw.dot(&dw), epsilon = 1e-10);
+}

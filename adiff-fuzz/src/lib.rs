@@ -31,6 +31,7 @@ use std::fmt::Write;
 
 mod buffers;
 mod chains;
+pub mod linalg;
 pub mod negatives;
 mod slices;
 mod vecs;

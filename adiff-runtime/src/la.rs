@@ -9,7 +9,7 @@
 //!
 //! let w = DMatrix::from_row_slice(2, 3, &[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
 //! let x = DVector::from_vec(vec![1.0, 0.0, -1.0]);
-//! let seed = DVector::from_vec(vec![1.0, 2.0]);
+//! let seed = DVector::from_column_slice(&[1.0, 2.0]);
 //! // The adjoints of `y = &w * &x`: w_bar += seed xᵀ, x_bar += wᵀ seed.
 //! let mut w_bar = zero_like(&w);
 //! let mut x_bar = zero_like(&x);
@@ -23,8 +23,8 @@
 
 use nalgebra::allocator::Allocator;
 use nalgebra::{
-    ClosedAddAssign, DMatrix, DVector, DefaultAllocator, Dim, Matrix, OMatrix, RealField, SMatrix,
-    Scalar, Storage, StorageMut,
+    ClosedAddAssign, DMatrix, DVector, DefaultAllocator, Dim, Matrix, OMatrix, RealField,
+    RowDVector, SMatrix, Scalar, Storage, StorageMut,
 };
 use num_traits::Zero;
 
@@ -53,7 +53,7 @@ where
 /// for the seed `s`.
 ///
 /// ```
-/// let a = nalgebra::DVector::from_vec(vec![1.0, 2.0]);
+/// let a = nalgebra::DVector::from_column_slice(&[1.0, 2.0]);
 /// assert_eq!(adiff_runtime::la::fill_like(&a, 0.5)[1], 0.5);
 /// ```
 #[must_use]
@@ -140,6 +140,33 @@ impl<T: RealField + Copy, const R: usize, const C: usize, const K: usize>
     }
 }
 
+// Products with a row vector: an outer product `a bᵀ` (`DVector` times
+// `RowDVector`) and a row times a matrix.
+
+impl<T: RealField + Copy> AddMulTr<DMatrix<T>, RowDVector<T>> for DVector<T> {
+    fn add_mul_tr(&mut self, seed: &DMatrix<T>, b: &RowDVector<T>) {
+        self.gemv(T::one(), seed, &b.transpose(), T::one());
+    }
+}
+
+impl<T: RealField + Copy> AddTrMul<DVector<T>, DMatrix<T>> for RowDVector<T> {
+    fn add_tr_mul(&mut self, a: &DVector<T>, seed: &DMatrix<T>) {
+        *self += a.tr_mul(seed);
+    }
+}
+
+impl<T: RealField + Copy> AddMulTr<RowDVector<T>, DMatrix<T>> for RowDVector<T> {
+    fn add_mul_tr(&mut self, seed: &RowDVector<T>, b: &DMatrix<T>) {
+        *self += seed * b.transpose();
+    }
+}
+
+impl<T: RealField + Copy> AddTrMul<RowDVector<T>, RowDVector<T>> for DMatrix<T> {
+    fn add_tr_mul(&mut self, a: &RowDVector<T>, seed: &RowDVector<T>) {
+        self.ger(T::one(), &a.transpose(), &seed.transpose(), T::one());
+    }
+}
+
 /// `dst += seed bᵀ` (see [`AddMulTr`]).
 pub fn add_mul_tr<D: AddMulTr<S, B>, S, B>(dst: &mut D, seed: &S, b: &B) {
     dst.add_mul_tr(seed, b);
@@ -179,5 +206,25 @@ mod tests {
         add_tr_mul(&mut x_bar, &w, &s);
         assert_eq!(x_bar, w.transpose() * s);
         assert_eq!(w.zero_like(), Matrix2x3::zeros());
+        // Outer products and rows times matrices.
+        let (u, v) = (
+            DVector::from_column_slice(&[1.0, 2.0]),
+            RowDVector::from_row_slice(&[3.0, -1.0, 0.5]),
+        );
+        let s = DMatrix::from_fn(2, 3, |i, j| (i + j) as f64 - 1.0);
+        let mut u_bar = DVector::zeros(2);
+        add_mul_tr(&mut u_bar, &s, &v);
+        assert_eq!(u_bar, &s * v.transpose());
+        let mut v_bar = RowDVector::zeros(3);
+        add_tr_mul(&mut v_bar, &u, &s);
+        assert_eq!(v_bar, u.transpose() * &s);
+        let m = DMatrix::from_fn(3, 2, |i, j| (2 * i + j) as f64);
+        let r = RowDVector::from_row_slice(&[1.0, -2.0]);
+        let mut v_bar = RowDVector::zeros(3);
+        add_mul_tr(&mut v_bar, &r, &m);
+        assert_eq!(v_bar, &r * m.transpose());
+        let mut m_bar = DMatrix::zeros(3, 2);
+        add_tr_mul(&mut m_bar, &v, &r);
+        assert_eq!(m_bar, v.transpose() * &r);
     }
 }

@@ -29,4 +29,32 @@ pub struct Case {
     pub vjp: Vjp,
 }
 
+use adiff::nalgebra::{DMatrix, DVector};
+
+/// The signature of the generated functions on nalgebra values.
+pub type LaPrimal = fn(f64, &DVector<f64>, &DMatrix<f64>, usize) -> f64;
+/// `f_jvp` for that signature.
+pub type LaJvp =
+    fn(f64, f64, &DVector<f64>, &DVector<f64>, &DMatrix<f64>, &DMatrix<f64>, usize) -> (f64, f64);
+/// `f_vjp` for that signature.
+pub type LaVjp = fn(
+    f64,
+    &mut f64,
+    &DVector<f64>,
+    &mut DVector<f64>,
+    &DMatrix<f64>,
+    &mut DMatrix<f64>,
+    usize,
+    f64,
+) -> f64;
+
+/// One generated function on nalgebra values (`adiff_fuzz::linalg`).
+pub struct LaCase {
+    pub name: &'static str,
+    pub source: &'static str,
+    pub f: LaPrimal,
+    pub jvp: LaJvp,
+    pub vjp: LaVjp,
+}
+
 include!(concat!(env!("OUT_DIR"), "/generated.rs"));
