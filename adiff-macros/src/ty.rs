@@ -166,25 +166,13 @@ impl Ty {
     }
 
     fn vec_of(args: &syn::PathArguments) -> Ty {
-        match args {
-            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
-                Some(syn::GenericArgument::Type(inner)) => Ty::Vec(Box::new(Ty::from_syn(inner))),
-                _ => Ty::Other,
-            },
-            _ => Ty::Other,
-        }
+        first_type_arg(args).map_or(Ty::Other, |t| Ty::Vec(Box::new(Ty::from_syn(t))))
     }
 
     /// `DVector<f64>` and the like: `La` when the scalar is a float.
     fn linalg_of(args: &syn::PathArguments) -> Ty {
-        match args {
-            syn::PathArguments::AngleBracketed(a) => match a.args.first() {
-                Some(syn::GenericArgument::Type(inner)) => match Ty::from_syn(inner) {
-                    Ty::Float(Some(p)) if p != Prec::Generic => Ty::La(p),
-                    _ => Ty::Other,
-                },
-                _ => Ty::Other,
-            },
+        match first_type_arg(args).map(Ty::from_syn) {
+            Some(Ty::Float(Some(p))) if p != Prec::Generic => Ty::La(p),
             _ => Ty::Other,
         }
     }
@@ -278,6 +266,17 @@ impl Ty {
             (Ty::Float(None), Ty::Float(p)) | (Ty::Float(p), Ty::Float(None)) => Ty::Float(p),
             (t, _) => t,
         }
+    }
+}
+
+/// The first generic argument of `Vec<..>`, `DVector<..>`, if a type.
+fn first_type_arg(args: &syn::PathArguments) -> Option<&syn::Type> {
+    match args {
+        syn::PathArguments::AngleBracketed(a) => match a.args.first() {
+            Some(syn::GenericArgument::Type(t)) => Some(t),
+            _ => None,
+        },
+        _ => None,
     }
 }
 

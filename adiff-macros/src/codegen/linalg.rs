@@ -7,7 +7,7 @@ use quote::{quote, quote_spanned};
 
 use super::fold::Prec as P;
 use super::Writer;
-use crate::ir::{Atom, DimKind, LaOp, Op, Place};
+use crate::ir::{Atom, LaOp, Op, Place};
 use crate::ty::Ty;
 
 impl Writer<'_> {
@@ -68,40 +68,20 @@ impl Writer<'_> {
                 let a = arg(0);
                 return (quote_spanned!(span=> -(#a)), P::Unary);
             }
-            LaOp::ComponentMul => {
-                let (a, b) = (recv(0), arg(1));
-                quote_spanned!(span=> #a.component_mul(#b))
-            }
-            LaOp::Clone => {
+            // Methods named as in nalgebra (`LaOp::name`), the receiver by
+            // value (methods auto-reference), the other operands by reference.
+            LaOp::ComponentMul
+            | LaOp::Clone
+            | LaOp::Transpose
+            | LaOp::Dot
+            | LaOp::NormSquared
+            | LaOp::Norm
+            | LaOp::Sum
+            | LaOp::Dim(_) => {
+                let method = syn::Ident::new(op.name(), span);
+                let rest = (1..args.len()).map(arg);
                 let a = recv(0);
-                quote_spanned!(span=> #a.clone())
-            }
-            LaOp::Transpose => {
-                let a = recv(0);
-                quote_spanned!(span=> #a.transpose())
-            }
-            LaOp::Dot => {
-                let (a, b) = (recv(0), arg(1));
-                quote_spanned!(span=> #a.dot(#b))
-            }
-            LaOp::NormSquared => {
-                let a = recv(0);
-                quote_spanned!(span=> #a.norm_squared())
-            }
-            LaOp::Norm => {
-                let a = recv(0);
-                quote_spanned!(span=> #a.norm())
-            }
-            LaOp::Sum => {
-                let a = recv(0);
-                quote_spanned!(span=> #a.sum())
-            }
-            LaOp::Dim(d) => {
-                let a = recv(0);
-                match d {
-                    DimKind::Rows => quote_spanned!(span=> #a.nrows()),
-                    DimKind::Cols => quote_spanned!(span=> #a.ncols()),
-                }
+                quote_spanned!(span=> #a.#method(#(#rest),*))
             }
             LaOp::Map(f) => {
                 let (a, c) = (recv(0), &f.closure);
