@@ -47,6 +47,8 @@ const INERT: &[&str] = &[
     "grad",
     "hvp",
     "hessian",
+    "jvp(nested)",
+    "grad(nested)",
 ];
 
 /// Reports every function that the derivative `ir` (of kind `kind`) of
@@ -78,11 +80,34 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
         }
         for &needs in &needs_all {
             let wanted = format!("{name}{}", needs.suffix());
-            if index.surely_missing(&name, &wanted, needs) && reported.insert(name.clone()) {
+            // A call to a generated `g_jvp` or `g_grad`: its derivative is
+            // made by `g`'s attribute with `nested`.
+            let (defined, needs) = match derivative_of(&name, needs) {
+                Some((base, nested)) => (base, nested),
+                None => (name.as_str(), needs),
+            };
+            if index.surely_missing(defined, &wanted, needs) && reported.insert(name.clone()) {
                 report(&ident, &wanted, needs, kind, diags);
             }
         }
     }
+}
+
+/// For a callee named like a generated derivative (`g_jvp`, `g_grad`) and
+/// the kind `needs` its caller calls: the function it derives (`g`) and the
+/// kind of the derivative of the derivative (`g_jvp_jvp` is a
+/// [`Kind::JvpJvp`]).
+fn derivative_of(name: &str, needs: Kind) -> Option<(&str, Kind)> {
+    let pairs = [
+        (Kind::Jvp, Kind::Jvp, Kind::JvpJvp),
+        (Kind::Jvp, Kind::Vjp, Kind::JvpVjp),
+        (Kind::Grad, Kind::Jvp, Kind::GradJvp),
+        (Kind::Grad, Kind::Vjp, Kind::GradVjp),
+    ];
+    pairs.iter().find_map(|&(inner, outer, nested)| {
+        let base = name.strip_suffix(inner.suffix())?;
+        (outer == needs && !base.is_empty()).then_some((base, nested))
+    })
 }
 
 /// The error for the call of `ident`, which needs `wanted` (of kind
@@ -90,12 +115,15 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
 fn report(ident: &syn::Ident, wanted: &str, needs: Kind, kind: Kind, diags: &mut Diags) {
     let (mode, also) = match needs {
         Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
-        Kind::JvpVjp => ("second-order", ""),
+        Kind::JvpVjp => ("second-order", " (or `#[jvp(nested)]`)"),
+        Kind::JvpJvp | Kind::GradJvp | Kind::GradVjp => ("second-order", ""),
         _ if needs.is_reverse() => ("reverse", " (or `#[grad]`)"),
         _ => ("forward", ""),
     };
     let attr = match needs {
         Kind::JvpW => "#[jvp(vector)]".to_owned(),
+        Kind::JvpJvp => "#[jvp(nested)]".to_owned(),
+        Kind::GradJvp | Kind::GradVjp => "#[grad(nested)]".to_owned(),
         _ => format!("#[{}]", needs.attr_name()),
     };
     // `#[hvp]` on a caller needs both of the callee's `_jvp` and `_jvp_vjp`.
@@ -230,11 +258,25 @@ struct Visitor {
 
 impl<'ast> Visit<'ast> for Visitor {
     fn visit_item_fn(&mut self, f: &'ast syn::ItemFn) {
-        let attrs = f
-            .attrs
-            .iter()
-            .filter_map(|a| a.path().segments.last().map(|s| s.ident.to_string()))
-            .collect();
+        // `#[jvp(nested)]` also stands as `jvp(nested)`: it makes more.
+        let mut attrs = Vec::new();
+        for a in &f.attrs {
+            let Some(last) = a.path().segments.last() else {
+                continue;
+            };
+            let name = last.ident.to_string();
+            if let syn::Meta::List(list) = &a.meta {
+                let nested = list
+                    .tokens
+                    .clone()
+                    .into_iter()
+                    .any(|t| matches!(t, TokenTree::Ident(ref i) if i == "nested"));
+                if nested {
+                    attrs.push(format!("{name}(nested)"));
+                }
+            }
+            attrs.push(name);
+        }
         self.fns
             .entry(f.sig.ident.to_string())
             .or_default()

@@ -118,8 +118,24 @@ fn derive_all(
         let func = crate::lower::strip_checkpoints(&func);
         return quote!(#errors #func);
     };
-    let outputs = mode.outputs(opts.vector, opts.mode);
+    let mut outputs = mode.outputs(opts.vector, opts.nested, opts.mode);
     let wrt = options::wrt_mask(&opts, &sig, &mut diags);
+    // Every differentiable parameter: `f_jvp_jvp`, and the `f_jvp_vjp`
+    // that `nested` makes, are over all of them.
+    let all: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
+    if crate::nested::later_makes_jvp_vjp(mode, &opts, &func.attrs, &mut diags) {
+        outputs.retain(|&k| k != Kind::JvpVjp);
+    }
+    if opts.nested {
+        crate::nested::check(mode, &sig, &func, &mut diags);
+    }
+    let wrt_of = |kind: Kind| -> &[bool] {
+        if opts.nested && matches!(kind, Kind::JvpJvp | Kind::JvpVjp) {
+            &all
+        } else {
+            &wrt
+        }
+    };
     if mode == Kind::Jacobian {
         crate::jacobian::check(&sig, &func, &mut diags);
     }
@@ -158,17 +174,18 @@ fn derive_all(
                         tokens.extend(crate::hessian::function(&plain, &sig, &wrt));
                         continue;
                     }
+                    let wrt = wrt_of(kind);
                     match pipeline::derive_named(
                         &ir,
                         kind,
                         &sig.ident,
-                        &wrt,
+                        wrt,
                         &knobs,
                         Some(source),
                         &mut diags,
                     ) {
                         Ok(d) => {
-                            let mut shell = convention::shell(kind, &func, &sig, &wrt);
+                            let mut shell = convention::shell(kind, &func, &sig, wrt);
                             if kind == Kind::Vjp {
                                 let names = crate::names::assign(&d);
                                 let tapes = crate::tape_report::report(&d, &names);
@@ -193,7 +210,7 @@ fn derive_all(
         let errors = diags.to_compile_errors();
         let stubs: TokenStream = outputs
             .iter()
-            .map(|&k| convention::stub(k, &func, &sig, &wrt))
+            .map(|&k| convention::stub(k, &func, &sig, wrt_of(k)))
             .collect();
         quote!(#errors #func #stubs)
     }

@@ -353,10 +353,16 @@ impl Fwd<'_> {
                 );
             }
         }
+        // The JVP of a call to `g_jvp` (forward over forward mode's output)
+        // is `g_jvp_jvp`.
+        let derivative = match (callee.derivative, self.kind) {
+            (Some(Kind::Jvp), Kind::Jvp) => Kind::JvpJvp,
+            _ => self.kind,
+        };
         Op::Call(
             Callee {
                 path: callee.path.clone(),
-                derivative: Some(self.kind),
+                derivative: Some(derivative),
                 opaque: false,
             },
             new_args,

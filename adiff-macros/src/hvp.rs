@@ -212,7 +212,7 @@ pub fn via_jvp_vjp(primal: &Func, name: &syn::Ident) -> Func {
 }
 
 /// A `let mut` of the zero gradient entry for `of`, with origin `origin`.
-fn zeroed(f: &mut Func, of: VarId, origin: Origin, body: &mut Vec<Stmt>) -> VarId {
+pub(crate) fn zeroed(f: &mut Func, of: VarId, origin: Origin, body: &mut Vec<Stmt>) -> VarId {
     let info = f.info(of).clone();
     let init = convention::gradient_zero(&info.ty, of);
     let v = f.new_var(VarInfo {
@@ -231,7 +231,7 @@ fn zeroed(f: &mut Func, of: VarId, origin: Origin, body: &mut Vec<Stmt>) -> VarI
 }
 
 /// One entry alone, or a tuple of several.
-fn entries(f: &mut Func, xs: Vec<Atom>, body: &mut Vec<Stmt>) -> Atom {
+pub(crate) fn entries(f: &mut Func, xs: Vec<Atom>, body: &mut Vec<Stmt>) -> Atom {
     if xs.len() == 1 {
         return xs[0].clone();
     }

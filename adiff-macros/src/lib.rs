@@ -31,6 +31,7 @@ mod jacobian;
 mod linear;
 mod lower;
 mod names;
+mod nested;
 mod options;
 mod pipeline;
 mod reverse;

@@ -50,6 +50,10 @@ pub struct Options {
     pub float: Option<syn::Ident>,
     /// `vector`: `#[jvp]` also makes `f_jvpw`, vector forward mode.
     pub vector: bool,
+    /// `nested`: also the derivatives of the derivative, for differentiated
+    /// callers of `f_jvp` (`f_jvp_jvp`, `f_jvp_vjp`) or of `f_grad`
+    /// (`f_jvp_vjp`, `f_grad_jvp`, `f_grad_vjp`).
+    pub nested: bool,
     /// `mode = forward | reverse | auto`: how `f_jacobian` sweeps.
     pub mode: crate::convention::JacMode,
 }
@@ -113,6 +117,7 @@ pub fn parse(
                 }
             }
             "vector" => opts.vector = true,
+            "nested" => opts.nested = true,
             "float" => {
                 let content;
                 syn::parenthesized!(content in meta.input);

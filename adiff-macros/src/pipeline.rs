@@ -19,6 +19,9 @@
 //!            (each step verified)
 //! ```
 //!
+//! `f_jvp_jvp` (forward over forward) is the same with forward mode second;
+//! `f_grad_jvp` and `f_grad_vjp` are calls to `f_jvp_vjp` (`nested.rs`).
+//!
 //! `expand` (the macros) and the IR test harnesses all call these
 //! functions, so what the tests check is what the macros run. Codegen is
 //! left to `expand`: only it makes tokens.
@@ -67,6 +70,8 @@ pub fn derive(
     let ir = with_wrt(ir, kind, wrt);
     let mut out = if kind == Kind::JvpVjp {
         derive_jvp_vjp(&ir, wrt, knobs, diags)?
+    } else if kind == Kind::JvpJvp {
+        derive_jvp_jvp(&ir, knobs, diags)?
     } else if kind.is_reverse() {
         let out = crate::reverse::transform(&ir, kind, knobs, diags)?;
         verify::after("reverse mode", &out)?;
@@ -95,6 +100,7 @@ fn reject_linalg(ir: &Func, kind: Kind, diags: &mut Diags) -> Result<(), Stop> {
     let what = match kind {
         Kind::JvpW | Kind::Jacobian => "`#[jacobian]` and `#[jvp(vector)]` are",
         Kind::JvpVjp | Kind::Hvp | Kind::Hessian => "`#[hvp]` and `#[hessian]` are",
+        Kind::JvpJvp | Kind::GradJvp | Kind::GradVjp => "`nested` derivatives are",
         _ => return Ok(()),
     };
     let mut at = None;
@@ -147,6 +153,16 @@ pub fn derive_named(
     source: Option<Source<'_>>,
     diags: &mut Diags,
 ) -> Result<Func, Stop> {
+    if matches!(kind, Kind::GradJvp | Kind::GradVjp) {
+        reject_linalg(ir, kind, diags)?;
+        let out = if kind == Kind::GradJvp {
+            crate::nested::grad_jvp(ir, name, wrt)
+        } else {
+            crate::nested::grad_vjp(ir, name, wrt)
+        };
+        verify::after("a gradient's derivative as a call to the jvp_vjp", &out)?;
+        return finish(out);
+    }
     if kind == Kind::Hvp {
         let ir = crate::hvp::only_wrt(ir, wrt);
         let out = crate::hvp::via_jvp_vjp(&ir, name);
@@ -180,6 +196,20 @@ fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> 
     verify::after("forward mode's output as input", &jvp)?;
     let out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;
     verify::after("reverse mode", &out)?;
+    Ok(out)
+}
+
+/// `f_jvp_jvp`: forward mode, then forward mode again on its output, whose
+/// tangent parameters are then differentiable too (`hvp::redifferentiable`).
+fn derive_jvp_jvp(ir: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    let mut jvp = crate::forward::transform(ir, Kind::Jvp, knobs, diags)?;
+    verify::after("forward mode", &jvp)?;
+    crate::dce::remove_dead(&mut jvp);
+    verify::after("dead-code removal", &jvp)?;
+    crate::hvp::redifferentiable(&mut jvp);
+    verify::after("forward mode's output as input", &jvp)?;
+    let out = crate::forward::transform(&jvp, Kind::Jvp, knobs, diags)?;
+    verify::after("forward mode", &out)?;
     Ok(out)
 }
 

@@ -131,3 +131,13 @@ fn ht() {
 fn kmeans() {
     replay("kmeans", 2);
 }
+
+#[test]
+fn particle() {
+    replay("particle", 4);
+}
+
+#[test]
+fn saddle() {
+    replay("saddle", 4);
+}

@@ -27,6 +27,24 @@
 //!   and the Hessian-vector product, both shaped as `f_grad`'s gradient;
 //! - `f_hessian(x, .., n) -> (y, gradient, adiff::Matrix<S>)`: the dense
 //!   Hessian over the differentiable inputs flattened in order.
+//!
+//! Derivatives of derivatives, for differentiated code that calls a
+//! derivative (`#[jvp(nested)]`, `#[grad(nested)]`): a call to `g_jvp` or
+//! `g_grad` is a call like any other, so its derivative is named by the same
+//! rules, the suffix appended to the callee's name:
+//! - `f_jvp_jvp(x, x_dot, x_dot, x_dot_dot, .., n) -> ((y, y_dot), (y_dot, y_dot_dot))`:
+//!   the JVP of `f_jvp` (forward over forward), by the `_jvp` rule applied to
+//!   `f_jvp`'s signature;
+//! - `f_grad_jvp(x, x_dot, .., n) -> ((y, gradient), (y_dot, gradient_dot))`:
+//!   the JVP of `f_grad`, with a tangent for every differentiable parameter
+//!   (also those outside `wrt`); `gradient_dot` is `H · x_dot` restricted to
+//!   the rows in `wrt`;
+//! - `f_grad_vjp(x, x_bar, .., n, out_bar) -> (y, gradient)`: the VJP of
+//!   `f_grad`, `out_bar = (y_bar, gradient_bar)`; it adds
+//!   `y_bar · ∇f + H · gradient_bar` into the adjoints (`H` is symmetric, so
+//!   the VJP of a gradient is a Hessian-vector product).
+//!
+//! Both `f_grad_*` are one call to `f_jvp_vjp` each (`nested.rs`).
 
 use quote::format_ident;
 
@@ -54,6 +72,15 @@ pub enum Kind {
     /// The dense Hessian, `#[hessian]` → `f_jvp_vjp`, `f_hvp` and
     /// `f_hessian`.
     Hessian,
+    /// Forward over forward: `f_jvp_jvp`, the JVP of `f_jvp` (made by
+    /// `#[jvp(nested)]`, called by forward-mode callers of `f_jvp`).
+    JvpJvp,
+    /// The JVP of `f_grad`, `f_grad_jvp` (made by `#[grad(nested)]`, called
+    /// by forward-mode callers of `f_grad`).
+    GradJvp,
+    /// The VJP of `f_grad`, `f_grad_vjp` (made by `#[grad(nested)]`, called
+    /// by reverse-mode callers of `f_grad`).
+    GradVjp,
 }
 
 /// The name of the const generic parameter of `f_jvpw`, its width.
@@ -79,6 +106,8 @@ impl Kind {
             Kind::Jacobian => "jacobian",
             Kind::JvpVjp | Kind::Hvp => "hvp",
             Kind::Hessian => "hessian",
+            Kind::JvpJvp => "jvp",
+            Kind::GradJvp | Kind::GradVjp => "grad",
         }
     }
 
@@ -93,15 +122,22 @@ impl Kind {
             Kind::JvpVjp => "_jvp_vjp",
             Kind::Hvp => "_hvp",
             Kind::Hessian => "_hessian",
+            Kind::JvpJvp => "_jvp_jvp",
+            Kind::GradJvp => "_grad_jvp",
+            Kind::GradVjp => "_grad_vjp",
         }
     }
 
     /// The options the attribute accepts.
     pub fn options(self) -> &'static [&'static str] {
         match self {
-            Kind::Jvp | Kind::JvpW => &["vector", "constant", "float", "crate"],
+            Kind::Jvp | Kind::JvpW | Kind::JvpJvp => {
+                &["vector", "nested", "tape", "constant", "float", "crate"]
+            }
             Kind::Vjp => &["tape", "constant", "float", "crate"],
-            Kind::Grad => &["wrt", "tape", "constant", "float", "crate"],
+            Kind::Grad | Kind::GradJvp | Kind::GradVjp => {
+                &["wrt", "nested", "tape", "constant", "float", "crate"]
+            }
             Kind::Jacobian => &["mode", "wrt", "tape", "constant", "float", "crate"],
             Kind::JvpVjp | Kind::Hvp | Kind::Hessian => {
                 &["wrt", "tape", "constant", "float", "crate"]
@@ -113,8 +149,11 @@ impl Kind {
     /// `f_vjp`, so that other reverse-mode derivatives can call `f`;
     /// `#[jvp(vector)]` adds `f_jvpw`; `#[jacobian]` makes the two sweeps
     /// `f_jacobian` runs, minus the one a forced `mode` leaves out.
-    pub fn outputs(self, vector: bool, mode: JacMode) -> Vec<Kind> {
-        match self {
+    /// `nested` adds what callers differentiating a call to `f_jvp` or
+    /// `f_grad` need: `f_jvp_jvp` and `f_jvp_vjp`, or `f_jvp_vjp`,
+    /// `f_grad_jvp` and `f_grad_vjp`.
+    pub fn outputs(self, vector: bool, nested: bool, mode: JacMode) -> Vec<Kind> {
+        let mut out = match self {
             Kind::Jvp if vector => vec![Kind::Jvp, Kind::JvpW],
             Kind::Jvp => vec![Kind::Jvp],
             Kind::JvpW => vec![Kind::JvpW],
@@ -128,7 +167,16 @@ impl Kind {
             Kind::JvpVjp => vec![Kind::JvpVjp],
             Kind::Hvp => vec![Kind::JvpVjp, Kind::Hvp],
             Kind::Hessian => vec![Kind::JvpVjp, Kind::Hvp, Kind::Hessian],
+            Kind::JvpJvp => vec![Kind::JvpJvp],
+            Kind::GradJvp => vec![Kind::GradJvp],
+            Kind::GradVjp => vec![Kind::GradVjp],
+        };
+        match self {
+            Kind::Jvp if nested => out.extend([Kind::JvpJvp, Kind::JvpVjp]),
+            Kind::Grad if nested => out.extend([Kind::JvpVjp, Kind::GradJvp, Kind::GradVjp]),
+            _ => {}
         }
+        out
     }
 
     /// The derivative of a callee that this derivative calls: forward mode
@@ -139,6 +187,9 @@ impl Kind {
             Kind::JvpW => Kind::JvpW,
             Kind::Vjp | Kind::Grad | Kind::Jacobian => Kind::Vjp,
             Kind::JvpVjp | Kind::Hvp | Kind::Hessian => Kind::JvpVjp,
+            Kind::JvpJvp => Kind::JvpJvp,
+            // Wrappers of `f_jvp_vjp`, which calls the callees.
+            Kind::GradJvp | Kind::GradVjp => Kind::JvpVjp,
         }
     }
 
@@ -150,8 +201,12 @@ impl Kind {
             Kind::Vjp => &["vjp", "grad", "jacobian"],
             Kind::Grad => &["grad"],
             Kind::Jacobian => &["jacobian"],
-            Kind::JvpVjp | Kind::Hvp => &["hvp", "hessian"],
+            // `jvp(nested)` stands for `#[jvp(nested)]` (`callees.rs`).
+            Kind::JvpVjp => &["hvp", "hessian", "jvp(nested)", "grad(nested)"],
+            Kind::Hvp => &["hvp", "hessian"],
             Kind::Hessian => &["hessian"],
+            Kind::JvpJvp => &["jvp(nested)"],
+            Kind::GradJvp | Kind::GradVjp => &["grad(nested)"],
         }
     }
 

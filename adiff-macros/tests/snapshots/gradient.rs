@@ -22,6 +22,7 @@ fn loss_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
 /// Returns `loss(..)` and adds `Jᵀ · out_bar` into the adjoints. Each differentiable parameter (`scale`, `w`) is followed by its adjoint `<name>_bar: &mut T`, which is accumulated with `+=` (zero it first). `out_bar`, last, is the cotangent of the result. For a `&mut` parameter the adjoint holds the cotangent of the final contents on entry and of the initial contents on exit; the primal contents of `&mut` parameters after the call are unspecified.
 #[allow(
     unused_assignments,
+    unreachable_code,
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
@@ -63,6 +64,7 @@ fn loss_vjp(
 /// Returns `(loss(..), gradient)`, with the gradient with respect to `scale`, `w`: one entry per parameter, in order (a scalar, an array, or a `Vec` for a slice).
 #[allow(
     unused_assignments,
+    unreachable_code,
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,

@@ -17,6 +17,7 @@
 /// Returns `(f(..), tangent)`: the value and its directional derivative along the given tangents. Each differentiable parameter (`x`) is followed by its tangent `<name>_dot` of the same type; other parameters are passed through unchanged.
 #[allow(
     unused_assignments,
+    unreachable_code,
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
@@ -59,6 +60,7 @@ fn f_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
 /// Returns `f(..)` and adds `Jᵀ · out_bar` into the adjoints. Each differentiable parameter (`x`) is followed by its adjoint `<name>_bar: &mut T`, which is accumulated with `+=` (zero it first). `out_bar`, last, is the cotangent of the result. For a `&mut` parameter the adjoint holds the cotangent of the final contents on entry and of the initial contents on exit; the primal contents of `&mut` parameters after the call are unspecified.
 #[allow(
     unused_assignments,
+    unreachable_code,
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,

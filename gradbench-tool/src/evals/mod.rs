@@ -21,6 +21,9 @@ pub mod llsq;
 pub mod lse;
 pub mod lstm;
 pub mod ode;
+pub mod particle;
+pub mod saddle;
+mod solver;
 
 /// The result of a successful evaluate.
 #[derive(Debug)]
@@ -46,6 +49,8 @@ const MODULES: &[(&str, Evaluate)] = &[
     ("ba", ba::evaluate),
     ("ht", ht::evaluate),
     ("kmeans", kmeans::evaluate),
+    ("particle", particle::evaluate),
+    ("saddle", saddle::evaluate),
 ];
 
 /// Whether `define` of this module succeeds.
