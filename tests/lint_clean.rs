@@ -193,3 +193,48 @@ fn swapped_derivatives() {
     assert!((value_rev - value).abs() < 1e-15);
     assert!((xb + 2.0 * x).abs() < 1e-12 && (yb - 2.0 * y).abs() < 1e-12);
 }
+
+/// A `loop` left only by `return`: the forward sweep's tail after it is
+/// unreachable, and must not warn.
+#[jvp]
+#[grad]
+fn fall(w: f64) -> f64 {
+    let mut x = 8.0;
+    loop {
+        x -= 0.5 + w * w;
+        if x <= 0.0 {
+            return x * x;
+        }
+    }
+}
+
+/// Derivatives of derivatives: a differentiated caller of `pot_grad` and
+/// `pot_jvp`, whose `nested` derivatives it calls.
+#[jvp(nested)]
+#[grad(wrt(x), nested)]
+fn pot(x: f64, w: f64) -> f64 {
+    1.0 / (x * x + w * w + 1.0).sqrt()
+}
+
+#[jvp]
+#[grad]
+fn step(x: f64, w: f64) -> f64 {
+    let (_, g) = pot_grad(x, w);
+    let (_, d) = pot_jvp(x, 1.0, w, 0.0);
+    x - 0.1 * g + d * d
+}
+
+#[test]
+fn nested_and_looping_derivatives_run() {
+    let (value, g) = fall_grad(0.25);
+    let (_, d) = fall_jvp(0.25, 1.0);
+    approx::assert_relative_eq!(value, fall(0.25), max_relative = 1e-12);
+    approx::assert_relative_eq!(pot_grad(0.5, 0.3).0, pot(0.5, 0.3), max_relative = 1e-12);
+    approx::assert_relative_eq!(step_grad(0.5, 0.3).0, step(0.5, 0.3), max_relative = 1e-12);
+    approx::assert_relative_eq!(g, d, max_relative = 1e-12);
+    let (_, (gx, gw)) = step_grad(0.5, 0.3);
+    let (_, dx) = step_jvp(0.5, 1.0, 0.3, 0.0);
+    let (_, dw) = step_jvp(0.5, 0.0, 0.3, 1.0);
+    approx::assert_relative_eq!(gx, dx, max_relative = 1e-12);
+    approx::assert_relative_eq!(gw, dw, max_relative = 1e-12);
+}

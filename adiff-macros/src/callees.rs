@@ -87,7 +87,7 @@ pub fn check(ir: &Func, kind: Kind, body: &syn::Block, file: Option<&Path>, diag
                 None => (name.as_str(), needs),
             };
             if index.surely_missing(defined, &wanted, needs) && reported.insert(name.clone()) {
-                report(&ident, &wanted, needs, kind, diags);
+                report(&ident, defined, &wanted, needs, kind, diags);
             }
         }
     }
@@ -112,7 +112,16 @@ fn derivative_of(name: &str, needs: Kind) -> Option<(&str, Kind)> {
 
 /// The error for the call of `ident`, which needs `wanted` (of kind
 /// `needs`) for the derivative of kind `kind`.
-fn report(ident: &syn::Ident, wanted: &str, needs: Kind, kind: Kind, diags: &mut Diags) {
+/// `defined` is the function whose attribute would make `wanted`: `ident`
+/// itself, or `g` for a call to the generated `g_grad`.
+fn report(
+    ident: &syn::Ident,
+    defined: &str,
+    wanted: &str,
+    needs: Kind,
+    kind: Kind,
+    diags: &mut Diags,
+) {
     let (mode, also) = match needs {
         Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
         Kind::JvpVjp => ("second-order", " (or `#[jvp(nested)]`)"),
@@ -136,7 +145,7 @@ fn report(ident: &syn::Ident, wanted: &str, needs: Kind, kind: Kind, diags: &mut
         ident.span(),
         format!(
             "`{ident}` has no {mode} derivative: this call needs `{wanted}`; annotate \
-             `fn {ident}` with `{attr}`{also}{both}, or write `fn {wanted}` by hand (see \
+             `fn {defined}` with `{attr}`{also}{both}, or write `fn {wanted}` by hand (see \
              \"The calling convention\" in adiff's crate docs)"
         ),
     );

@@ -129,6 +129,9 @@ fn derive_all(
     if opts.nested {
         crate::nested::check(mode, &sig, &func, &mut diags);
     }
+    if let (Kind::Jvp, false, Some(_)) = (mode, opts.nested, opts.tape) {
+        diags.error(proc_macro2::Span::call_site(), "`tape` sizes the tapes of reverse mode, which `#[jvp]` makes only with `nested` (its `_jvp_vjp`); remove `tape = ..`, or add `nested`");
+    }
     let wrt_of = |kind: Kind| -> &[bool] {
         if opts.nested && matches!(kind, Kind::JvpJvp | Kind::JvpVjp) {
             &all
@@ -312,6 +315,7 @@ pub(crate) mod tests {
                 Ok("grad") => Kind::Grad,
                 Ok("hvp") => Kind::Hvp,
                 Ok("hessian") => Kind::Hessian,
+                Ok("jvp_nested") => Kind::JvpJvp,
                 Ok("jacobian") => Kind::Jacobian,
                 _ => Kind::Jvp,
             };

@@ -62,4 +62,4 @@ pub use matrix::Matrix;
 pub use stats::{checkpoint_steps, tape_pushes};
 pub use tape::{OwnedTape, Tape};
 pub use tape_info::TapeInfo;
-pub use zero::{zero_like, zero_vec, ZeroLike};
+pub use zero::{part_of, zero_like, zero_vec, ZeroLike};

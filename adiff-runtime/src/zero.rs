@@ -101,6 +101,22 @@ pub fn zero_vec<T: ZeroLike>(slice: &[T]) -> Vec<T> {
     slice.iter().map(ZeroLike::zero_like).collect()
 }
 
+/// A copy of a part of a value whose type the macro does not see, such as
+/// a field of a call's tuple result (`let (_, g) = h_grad(&y);`): the
+/// derivative reads the whole tuple again later (it records it, or zeroes
+/// its adjoint from its shape), so moving a `Vec` out of it would not
+/// compile. For a `Copy` field this is the copy itself.
+///
+/// ```
+/// let pair = (1.0_f64, vec![2.0_f64]);
+/// assert_eq!(adiff_runtime::part_of(&pair.1), vec![2.0]);
+/// assert_eq!(pair.1.len(), 1);
+/// ```
+#[must_use]
+pub fn part_of<T: Clone>(value: &T) -> T {
+    value.clone()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

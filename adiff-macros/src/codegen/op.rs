@@ -34,6 +34,16 @@ impl Writer<'_> {
                 quote!(#p.clone())
             }
             Op::La(l, args) => return self.la(l, args, span),
+            // A field of a value of a type the macro does not see (a call's
+            // tuple result): a copy, since the whole may be read again.
+            Op::Load(p)
+                if p.proj.iter().any(|q| matches!(q, Proj::Field(_)))
+                    && self.func.info(p.base).ty == Ty::Unknown
+                    && crate::typing::place_ty(self.func, p) == Ty::Unknown =>
+            {
+                let (rt, p) = (crate::runtime::path(), self.place(p));
+                quote!(#rt::part_of(&#p))
+            }
             Op::Load(p) => self.place(p),
             Op::Bin(b, x, y) => {
                 let p = bin_prec(*b);

@@ -207,14 +207,16 @@ pub fn shell<'a>(kind: Kind, func: &'a syn::ItemFn, sig: &Signature, wrt: &[bool
         // reverse sweep pops every recorded value, to keep each tape
         // balanced, even a restore nothing reads after it. The forward
         // sweep of a `loop` left only by `return` still records the state
-        // after the loop, which is then unreachable.
+        // after the loop, which is then unreachable. Reverse mode over a
+        // tangent spelled as arithmetic may scale by `-1.0`.
         #[allow(
             unused_assignments,
             unreachable_code,
             clippy::too_many_arguments,
             clippy::too_many_lines,
             clippy::approx_constant,
-            clippy::manual_div_ceil
+            clippy::manual_div_ceil,
+            clippy::neg_multiply
         )]
     };
     let mut generics = func.sig.generics.clone();
@@ -321,6 +323,16 @@ fn lint_attrs(attrs: &[syn::Attribute]) -> Vec<TokenStream> {
         .collect()
 }
 
+/// The stub's name for the cotangent: `out_bar`, unless a parameter `out`
+/// already has that adjoint.
+fn cotangent_name(sig: &Signature) -> syn::Ident {
+    if sig.params.iter().any(|p| p.ident == "out") {
+        format_ident!("{COTANGENT}_")
+    } else {
+        format_ident!("{COTANGENT}")
+    }
+}
+
 /// A derivative with the right signature whose body is never reached, so a
 /// failed expansion causes no further errors at call sites.
 pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> TokenStream {
@@ -341,7 +353,20 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
             (jvp, mask, Kind::Vjp)
         }
         Kind::JvpJvp => {
-            let (jvp, mask) = super::jvp_signature(sig, &all);
+            // `f_jvp`'s tangent `x_dot` is `x_dot_2` here, as in the
+            // generated function: `x_dot` is the new tangent of `x`.
+            let (mut jvp, mask) = super::jvp_signature(sig, &all);
+            let mut prev: Option<String> = None;
+            for p in &mut jvp.params {
+                let name = p.ident.to_string();
+                if prev
+                    .as_ref()
+                    .is_some_and(|q| name == format!("{q}{TANGENT_SUFFIX}"))
+                {
+                    p.ident = format_ident!("{name}_2", span = p.ident.span());
+                }
+                prev = Some(name);
+            }
             (jvp, mask, Kind::Jvp)
         }
         // Tangents and adjoints of every differentiable parameter.
@@ -367,12 +392,12 @@ pub fn stub(kind: Kind, func: &syn::ItemFn, sig: &Signature, wrt: &[bool]) -> To
     });
     let out_bar = match (kind, &sig.ret) {
         (Kind::Vjp, Some(t)) if grad_vjp => {
-            let ob = format_ident!("{COTANGENT}");
+            let ob = cotangent_name(&sig);
             let g = gradient_tuple(&sig, &grad_wrt);
             Some(quote!(#ob: (#t, #g)))
         }
         (Kind::Vjp, Some(t)) => {
-            let ob = format_ident!("{COTANGENT}");
+            let ob = cotangent_name(&sig);
             Some(quote!(#ob: #t))
         }
         _ => None,

@@ -43,6 +43,9 @@ struct Variants {
     vjp_checkpointed: Func,
     /// `f_jvp_vjp` over `(x, v)`, unless `#[hvp]` rejects the function.
     jvp_vjp: Option<Func>,
+    /// `f_jvp_jvp` over `(x, v)`, unless forward mode rejects `buf` as a
+    /// constant (a differentiable value stored into it).
+    jvp_jvp: Option<Func>,
 }
 
 fn compile(src: &str) -> Result<(String, Variants), String> {
@@ -93,6 +96,20 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
         }
         Err(e) => return Err(stop("reverse over forward mode", e, &d2)),
     };
+    let mut d3 = Diags::default();
+    // `buf` is a constant here, as for `f_jvp_vjp`: a function that stores
+    // a differentiable value into it is left out.
+    crate::hvp::reject_varied_scratch(&ir, &second::WRT, &mut d3);
+    let jvp_jvp = if d3.is_empty() {
+        let over_xv = crate::hvp::only_wrt(&ir, &second::WRT);
+        match pipeline::derive(&over_xv, Kind::JvpJvp, &second::WRT, &normal, None, &mut d3) {
+            Ok(f) => Some(f),
+            Err(Stop::Reported) => None,
+            Err(e) => return Err(stop("forward over forward mode", e, &d3)),
+        }
+    } else {
+        None
+    };
     Ok((
         sig.ident.to_string(),
         Variants {
@@ -104,6 +121,7 @@ fn compile(src: &str) -> Result<(String, Variants), String> {
             vjp_record_all,
             vjp_checkpointed,
             jvp_vjp,
+            jvp_jvp,
         },
     ))
 }
@@ -158,8 +176,12 @@ fn build(sources: &[String]) -> Result<Programs, String> {
         if let Some(f) = v.jvp_vjp {
             p.normal.insert(format!("{name}_jvp_vjp"), f);
         }
+        if let Some(f) = v.jvp_jvp {
+            p.normal.insert(format!("{name}_jvp_jvp"), f);
+        }
     }
     second::drop_unresolved(&mut p.normal);
+    second::drop_unresolved_of(&mut p.normal, Kind::JvpJvp);
     Ok(p)
 }
 
@@ -318,6 +340,7 @@ fn check(progs: &Programs, name: &str, p: &Inputs, rng: &mut Rng) -> Result<(), 
     // (see `Machine::largest_magnitude`), which a step `h` divides by `h`.
     let noise = |h: f64| 8.0 * f64::EPSILON * largest / h;
     second::check(&progs.normal, name, p, &u, y[0], limit, &noise)?;
+    second::check_jvp_jvp(&progs.normal, name, p, &u, y[0], limit)?;
     // Finite differences where two step sizes agree.
     let shifted = |t: f64| Inputs {
         x: p.x + t * u.x,
@@ -424,11 +447,12 @@ fn generated_programs_agree_across_modes() {
     // Straight to stderr, so the line shows even when the test passes.
     let _ = writeln!(
         std::io::stderr(),
-        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed); {} functions with checkpointed loops; second order: f_jvp_vjp checked at {} points; #[hvp] rejected {} of {} compiled functions (differentiable values stored into `buf`, calls to such functions)",
+        "differential: {programs} programs, {mismatches} mismatches ({} checks skipped: the primal did not run in the interpreter; {} skipped: the primal overflowed); {} functions with checkpointed loops; second order: f_jvp_vjp checked at {} points, f_jvp_jvp at {}; #[hvp] rejected {} of {} compiled functions (differentiable values stored into `buf`, calls to such functions)",
         SKIPPED.load(std::sync::atomic::Ordering::Relaxed),
         NONFINITE.load(std::sync::atomic::Ordering::Relaxed),
         CHECKPOINTED.load(std::sync::atomic::Ordering::Relaxed),
         second::CHECKED.load(std::sync::atomic::Ordering::Relaxed),
+        second::CHECKED_JVP_JVP.load(std::sync::atomic::Ordering::Relaxed),
         second::REJECTED.load(std::sync::atomic::Ordering::Relaxed),
         second::COMPILED.load(std::sync::atomic::Ordering::Relaxed)
     );

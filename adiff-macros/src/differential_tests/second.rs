@@ -28,6 +28,9 @@ pub static CHECKED: AtomicUsize = AtomicUsize::new(0);
 pub static COMPILED: AtomicUsize = AtomicUsize::new(0);
 pub static REJECTED: AtomicUsize = AtomicUsize::new(0);
 
+/// Input points at which an `f_jvp_jvp` was checked.
+pub static CHECKED_JVP_JVP: AtomicUsize = AtomicUsize::new(0);
+
 /// `wrt` for the generated signature `(x, v, n, buf)`: `x` and `v`.
 pub const WRT: [bool; 4] = [true, true, false, false];
 
@@ -69,6 +72,125 @@ pub fn drop_unresolved(prog: &mut Program) {
             REJECTED.fetch_add(1, Ordering::Relaxed);
         }
     }
+}
+
+/// Removes each derivative of kind `kind` (`_jvp_jvp`) that calls a
+/// callee's derivative of that kind which does not exist or takes other
+/// arguments, as rustc would reject it.
+pub fn drop_unresolved_of(prog: &mut Program, kind: Kind) {
+    let suffix = kind.suffix();
+    loop {
+        let missing: Vec<String> = prog
+            .iter()
+            .filter(|(name, _)| name.ends_with(suffix))
+            .filter(|(_, f)| {
+                let mut unresolved = false;
+                crate::ir::for_each_stmt(&f.body, &mut |s| {
+                    if let Some(Op::Call(c, args)) = s.op() {
+                        if c.derivative == Some(kind) {
+                            let callee = c.path.segments.last().map(|l| l.ident.to_string());
+                            let name = format!("{}{suffix}", callee.unwrap_or_default());
+                            unresolved |=
+                                prog.get(&name).is_none_or(|g| g.params.len() != args.len());
+                        }
+                    }
+                });
+                unresolved
+            })
+            .map(|(name, _)| name.clone())
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        for name in missing {
+            prog.remove(&name);
+        }
+    }
+}
+
+/// Forward over forward: `name_jvp_jvp` with the outer direction `u` and
+/// the inner `w` (and a zero tangent of `w`) returns `((y, y_w), (y_u,
+/// uᵀ·H·w))`. The value is the primal's bit for bit; `y_w` and `y_u` are
+/// `f_jvp`'s along `w` and `u`; `uᵀ·H·w` is `⟨H·u, w⟩` from `f_jvp_vjp`
+/// (reverse over forward) where it exists.
+pub fn check_jvp_jvp(
+    prog: &Program,
+    name: &str,
+    p: &Inputs,
+    u: &Inputs,
+    y: f64,
+    limit: usize,
+) -> Result<(), String> {
+    if !prog.contains_key(&format!("{name}_jvp_jvp")) {
+        return Ok(());
+    }
+    CHECKED_JVP_JVP.fetch_add(1, Ordering::Relaxed);
+    let zero_buf = vec![0.0; p.buf.len()];
+    let u = Inputs {
+        buf: zero_buf.clone(),
+        ..u.clone()
+    };
+    // A second direction, unlike `u`.
+    let w = Inputs {
+        x: 0.3 - 0.5 * u.x,
+        v: u.v.iter().rev().map(|a| 0.7 * a - 0.2).collect(),
+        n: u.n,
+        buf: zero_buf,
+    };
+    let zeros = vec![0.0; p.v.len()];
+    let mut mem = vec![
+        array(&p.v),
+        array(&u.v),
+        array(&w.v),
+        array(&zeros),
+        array(&p.buf),
+    ];
+    let mut m = Machine::new(prog, 4 * limit);
+    let args = vec![
+        V::F(p.x),
+        V::F(u.x),
+        V::F(w.x),
+        V::F(0.0),
+        Machine::buffer_ref(0),
+        Machine::buffer_ref(1),
+        Machine::buffer_ref(2),
+        Machine::buffer_ref(3),
+        V::I(p.n as i64),
+        Machine::buffer_ref(4),
+    ];
+    let out = floats(&m.run(&format!("{name}_jvp_jvp"), args, &mut mem)?);
+    let [value, y_w, y_u, uhw] = out[..] else {
+        return Err(format!("jvp_jvp returned {} floats, not 4", out.len()));
+    };
+    if value.to_bits() != y.to_bits() {
+        return Err(format!("jvp_jvp's primal {value} != {y}"));
+    }
+    for (what, got, dir) in [("inner", y_w, &w), ("outer", y_u, &u)] {
+        let (_, dy) = super::runs::jvp(prog, name, p, dir, limit)?;
+        if !close(got, dy[0], 1e-12, 1e-14) {
+            return Err(format!(
+                "jvp_jvp's {what} tangent {got:e}, f_jvp's {:e}",
+                dy[0]
+            ));
+        }
+    }
+    if prog.contains_key(&format!("{name}_jvp_vjp")) {
+        let (_, _, hu) = jvp_vjp(prog, name, p, &u, 4 * limit)?;
+        let wf: Vec<f64> = std::iter::once(w.x).chain(w.v.iter().copied()).collect();
+        let want: f64 = hu.iter().zip(&wf).map(|(a, b)| a * b).sum();
+        let scale = hu
+            .iter()
+            .zip(&wf)
+            .map(|(a, b)| (a * b).abs())
+            .sum::<f64>()
+            .max(1.0);
+        if !close(uhw, want, 1e-10, 1e-12 * scale) {
+            return Err(format!(
+                "uᵀ·H·w: forward over forward {uhw:e}, reverse over forward {want:e}"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// `(value, gradient, H·u)` over `(x, v)` from `name_jvp_vjp`.

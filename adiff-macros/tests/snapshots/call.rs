@@ -18,7 +18,8 @@
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 fn f_jvp(x: f64, x_dot: f64, y: f64, y_dot: f64) -> (f64, f64) {
     let (a, a_dot) = g_jvp(x * y, x_dot * y + y_dot * x, 3);
@@ -45,7 +46,8 @@ fn f_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 ///
 ///

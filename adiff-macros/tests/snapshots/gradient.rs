@@ -26,7 +26,8 @@ fn loss_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 ///
 ///
@@ -68,7 +69,8 @@ fn loss_vjp(
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 fn loss_grad(scale: f64, w: &[f64]) -> (f64, (f64, ::std::vec::Vec<f64>)) {
     let mut scale_bar = 0.0;

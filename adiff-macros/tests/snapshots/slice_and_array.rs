@@ -22,7 +22,8 @@
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 fn f_jvp(
     w: &[f64],
@@ -61,7 +62,8 @@ fn f_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 ///
 ///

@@ -19,7 +19,8 @@
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 fn f_jvp(x: f64, x_dot: f64, y: f64, y_dot: f64) -> (f64, f64) {
     let a = x * y;
@@ -46,7 +47,8 @@ fn f_vjp_tapes() -> &'static [::adiff::__rt::TapeInfo] {
     clippy::too_many_arguments,
     clippy::too_many_lines,
     clippy::approx_constant,
-    clippy::manual_div_ceil
+    clippy::manual_div_ceil,
+    clippy::neg_multiply
 )]
 ///
 ///
