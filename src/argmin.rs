@@ -47,14 +47,23 @@
 //! # Ok::<(), argmin::core::Error>(())
 //! ```
 //!
-//! Only scalar cost functions of one slice are covered: argmin's
-//! `Hessian` and `Jacobian` traits will be implemented here when adiff has
-//! those modes. A function with more parameters (data, hyperparameters) is
-//! wrapped in closures that fix them, as in [`Problem::new`]'s example.
+//! Newton-type solvers get second derivatives from `#[hvp]`: a
+//! [`NewtonProblem`] also implements argmin's [`Hessian`], whose value is a
+//! [`HessianAt`], the Hessian at a point as an operator. argmin's
+//! Newton-CG only multiplies the Hessian by vectors (in its conjugate
+//! gradient inner loop), so each product is one `f_hvp` sweep and the
+//! `n × n` matrix is never formed.
+//!
+//! Only scalar cost functions of one slice are covered, and argmin's
+//! `Jacobian` trait is not implemented yet. A function with more
+//! parameters (data, hyperparameters) is wrapped in closures that fix
+//! them, as in [`Problem::new`]'s example.
 
 use std::marker::PhantomData;
 
-use ::argmin::core::{CostFunction, Error, Gradient};
+use ::argmin::core::{CostFunction, Error, Gradient, Hessian};
+/// argmin's product trait, which [`HessianAt`] implements: `h.dot(&v)`.
+pub use argmin_math::ArgminDot;
 
 /// A cost function and its gradient, as an argmin problem over parameters
 /// of type `P`: `Vec<f64>` (from [`Problem::new`]) or, with the `nalgebra`
@@ -234,5 +243,168 @@ mod dvector {
             let g = checked((self.gradient)(param.as_slice()).1, param.len())?;
             Ok(DVector::from_vec(g))
         }
+    }
+}
+
+/// A cost function, its gradient and its Hessian-vector product, as an
+/// argmin problem over `Vec<f64>` for Newton-type solvers.
+///
+/// `cost`, `gradient` and `hvp` have the signatures `#[grad]` and `#[hvp]`
+/// give a function of one slice and its `_grad` and `_hvp`:
+/// `fn(&[f64]) -> f64`, `fn(&[f64]) -> (f64, Vec<f64>)` and
+/// `fn(&[f64], &[f64]) -> (f64, Vec<f64>, Vec<f64>)` (the point, the
+/// direction; the value, the gradient, `H · direction`). argmin's
+/// [`Hessian`] then returns a [`HessianAt`] the point, which multiplies by
+/// vectors through `hvp` (argmin's `ArgminDot`), for solvers that only
+/// need products, such as `NewtonCG`.
+///
+/// ```
+/// use adiff::argmin::NewtonProblem;
+/// use adiff::{grad, hvp};
+/// use argmin::core::{Executor, State};
+/// use argmin::solver::linesearch::MoreThuenteLineSearch;
+/// use argmin::solver::newton::NewtonCG;
+///
+/// /// A convex bowl with quartic walls: minimum 0 at x = (1, ..., 1).
+/// #[grad]
+/// #[hvp]
+/// fn bowl(x: &[f64]) -> f64 {
+///     let mut s = 0.0;
+///     for i in 0..x.len() {
+///         let d = x[i] - 1.0;
+///         s += (i as f64 + 1.0) * d * d + d * d * d * d;
+///     }
+///     s
+/// }
+///
+/// let problem = NewtonProblem::new(bowl, bowl_grad, bowl_hvp);
+/// let solver = NewtonCG::new(MoreThuenteLineSearch::new());
+/// let result = Executor::new(problem, solver)
+///     .configure(|state| state.param(vec![-2.0, 3.0, 0.5, 4.0]).max_iters(100))
+///     .run()?;
+/// let best = result.state().get_best_param().unwrap();
+/// assert!(best.iter().all(|xi| (xi - 1.0).abs() < 1e-6), "{best:?}");
+/// # Ok::<(), argmin::core::Error>(())
+/// ```
+pub struct NewtonProblem<F, G, H> {
+    first: Problem<F, G, Vec<f64>>,
+    hvp: std::sync::Arc<H>,
+}
+
+impl<F, G, H> NewtonProblem<F, G, H>
+where
+    F: Fn(&[f64]) -> f64,
+    G: Fn(&[f64]) -> (f64, Vec<f64>),
+    H: Fn(&[f64], &[f64]) -> (f64, Vec<f64>, Vec<f64>),
+{
+    /// A problem from a cost function, its `#[grad]` gradient and its
+    /// `#[hvp]` Hessian-vector product.
+    pub fn new(cost: F, gradient: G, hvp: H) -> Self {
+        NewtonProblem {
+            first: Problem::new(cost, gradient),
+            hvp: std::sync::Arc::new(hvp),
+        }
+    }
+}
+
+impl<F, G, H> CostFunction for NewtonProblem<F, G, H>
+where
+    F: Fn(&[f64]) -> f64,
+{
+    type Param = Vec<f64>;
+    type Output = f64;
+
+    fn cost(&self, param: &Vec<f64>) -> Result<f64, Error> {
+        self.first.cost(param)
+    }
+}
+
+impl<F, G, H> Gradient for NewtonProblem<F, G, H>
+where
+    G: Fn(&[f64]) -> (f64, Vec<f64>),
+{
+    type Param = Vec<f64>;
+    type Gradient = Vec<f64>;
+
+    fn gradient(&self, param: &Vec<f64>) -> Result<Vec<f64>, Error> {
+        self.first.gradient(param)
+    }
+}
+
+impl<F, G, H> Hessian for NewtonProblem<F, G, H>
+where
+    H: Fn(&[f64], &[f64]) -> (f64, Vec<f64>, Vec<f64>),
+{
+    type Param = Vec<f64>;
+    type Hessian = HessianAt<H>;
+
+    fn hessian(&self, param: &Vec<f64>) -> Result<HessianAt<H>, Error> {
+        Ok(HessianAt {
+            point: param.clone(),
+            hvp: std::sync::Arc::clone(&self.hvp),
+        })
+    }
+}
+
+/// The Hessian of a [`NewtonProblem`] at a point, as an operator: `h.dot(&v)`
+/// (argmin's `ArgminDot`) is `H · v`, one call of the `#[hvp]` function.
+/// Cloning it shares the function and copies the point, not a matrix.
+///
+/// ```
+/// use adiff::argmin::NewtonProblem;
+/// use adiff::{grad, hvp};
+/// use argmin::core::Hessian;
+/// use adiff::argmin::ArgminDot;
+///
+/// #[grad]
+/// #[hvp]
+/// fn f(x: &[f64]) -> f64 {
+///     x[0] * x[0] * x[1]
+/// }
+///
+/// let problem = NewtonProblem::new(f, f_grad, f_hvp);
+/// let h = problem.hessian(&vec![3.0, 2.0])?;
+/// // H = [[2·x1, 2·x0], [2·x0, 0]] = [[4, 6], [6, 0]].
+/// assert_eq!(h.dot(&vec![1.0, 0.0]), vec![4.0, 6.0]);
+/// assert_eq!(h.point(), &[3.0, 2.0]);
+/// # Ok::<(), argmin::core::Error>(())
+/// ```
+pub struct HessianAt<H> {
+    point: Vec<f64>,
+    hvp: std::sync::Arc<H>,
+}
+
+impl<H> HessianAt<H> {
+    /// The point the Hessian is taken at.
+    pub fn point(&self) -> &[f64] {
+        &self.point
+    }
+}
+
+impl<H> Clone for HessianAt<H> {
+    fn clone(&self) -> Self {
+        HessianAt {
+            point: self.point.clone(),
+            hvp: std::sync::Arc::clone(&self.hvp),
+        }
+    }
+}
+
+impl<H> argmin_math::ArgminDot<Vec<f64>, Vec<f64>> for HessianAt<H>
+where
+    H: Fn(&[f64], &[f64]) -> (f64, Vec<f64>, Vec<f64>),
+{
+    /// `H · v`. A direction of the wrong length is a bug in the caller, not
+    /// a value: the product is computed only for `point.len()` entries,
+    /// and `ArgminDot` cannot fail, so it panics.
+    fn dot(&self, v: &Vec<f64>) -> Vec<f64> {
+        assert_eq!(
+            v.len(),
+            self.point.len(),
+            "adiff::argmin: a Hessian-vector product with a direction of {} entries at a point of {}",
+            v.len(),
+            self.point.len()
+        );
+        (self.hvp)(&self.point, v).2
     }
 }

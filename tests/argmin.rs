@@ -7,8 +7,8 @@
 //! other behaviour tests this file has no `f32` suite.
 #![cfg(feature = "argmin")]
 
-use adiff::argmin::Problem;
-use adiff::grad;
+use adiff::argmin::{ArgminDot, NewtonProblem, Problem};
+use adiff::{grad, hvp};
 use approx::assert_relative_eq;
 use argmin::core::{CostFunction, Executor, Gradient, State, TerminationReason};
 use argmin::solver::linesearch::MoreThuenteLineSearch;
@@ -16,6 +16,7 @@ use argmin::solver::quasinewton::LBFGS;
 
 /// The extended Rosenbrock function, Σ 100 (x[i+1] − x[i]²)² + (1 − x[i])².
 #[grad]
+#[hvp]
 fn rosenbrock(x: &[f64]) -> f64 {
     let mut s = 0.0;
     for i in 0..x.len() - 1 {
@@ -155,4 +156,33 @@ mod dvector {
         let best = result.state().get_best_param().unwrap();
         assert!(max_error(best.as_slice()) <= 1e-8);
     }
+}
+
+#[test]
+fn newton_problem_products_are_the_closed_form_hessians() {
+    use argmin::core::Hessian;
+    let problem = NewtonProblem::new(rosenbrock, rosenbrock_grad, rosenbrock_hvp);
+    for n in [2, 7, 30] {
+        let x: Vec<f64> = (0..n).map(|i| 0.3 * (i as f64).sin() - 0.2).collect();
+        let v: Vec<f64> = (0..n).map(|i| 1.0 - 0.1 * i as f64).collect();
+        let dense = argmin_testfunctions::rosenbrock_hessian(&x);
+        let h = problem.hessian(&x).unwrap();
+        assert_eq!(h.point(), &x[..]);
+        let hv = h.clone().dot(&v);
+        for i in 0..n {
+            let want: f64 = (0..n).map(|j| dense[i][j] * v[j]).sum();
+            assert_relative_eq!(hv[i], want, max_relative = 1e-12, epsilon = 1e-12);
+        }
+        assert_eq!(problem.cost(&x).unwrap(), rosenbrock(&x));
+        assert_eq!(problem.gradient(&x).unwrap(), rosenbrock_grad(&x).1);
+    }
+}
+
+#[test]
+#[should_panic(expected = "a direction of 2 entries at a point of 3")]
+fn a_direction_of_the_wrong_length_panics() {
+    use argmin::core::Hessian;
+    let problem = NewtonProblem::new(rosenbrock, rosenbrock_grad, rosenbrock_hvp);
+    let h = problem.hessian(&vec![0.0; 3]).unwrap();
+    let _ = h.dot(&vec![1.0, 2.0]);
 }

@@ -22,13 +22,14 @@ fn define_succeeds_exactly_for_the_implemented_modules() {
     let mut tool = Tool::start(&[]);
     tool.send(json!({"kind": "start"}));
     for module in [
-        "hello", "llsq", "lse", "det", "ode", "gmm", "lstm", "ba", "ht", "kmeans",
+        "hello", "llsq", "lse", "det", "ode", "gmm", "lstm", "ba", "ht", "kmeans", "particle",
+        "saddle",
     ] {
         let reply = tool.send(json!({"kind": "define", "module": module}));
         assert_eq!(reply.as_object().unwrap().len(), 2, "{reply}");
         assert_eq!(reply["success"], json!(true), "{module}: {reply}");
     }
-    for module in ["particle", "saddle", "nonexistent"] {
+    for module in ["nonexistent", "Particle"] {
         let reply = tool.send(json!({"kind": "define", "module": module}));
         assert_eq!(reply["success"], json!(false), "{module}: {reply}");
         assert!(reply["error"].is_string(), "{reply}");
