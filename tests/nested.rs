@@ -260,3 +260,40 @@ mod f64_suite {
 mod f32_suite {
     suite!(f32, 1e-4, 1e-2, 2e-2);
 }
+
+/// Attributes whose outputs overlap: each function is made once.
+mod overlapping_attributes {
+    use adiff::{grad, hessian, hvp, jvp, vjp};
+    use approx::assert_relative_eq;
+
+    #[vjp] // `f_vjp`, which `#[grad]` also makes
+    #[grad]
+    #[hvp] // `f_hvp` and `f_jvp_vjp`, which `#[hessian]` also makes
+    #[hessian]
+    #[jvp(nested)] // `f_jvp_vjp` again
+    #[grad(nested)]
+    fn f(x: f64, y: f64) -> f64 {
+        x * x * y + y.sin()
+    }
+
+    #[test]
+    fn every_derivative_exists_once_and_agrees() {
+        let (x, y) = (0.7, -0.4);
+        let (mut xb, mut yb) = (0.0, 0.0);
+        f_vjp(x, &mut xb, y, &mut yb, 1.0);
+        let (_, (gx, gy)) = f_grad(x, y);
+        assert_relative_eq!(xb, gx, max_relative = 1e-14);
+        assert_relative_eq!(yb, gy, max_relative = 1e-14);
+        let (_, _, h) = f_hessian(x, y);
+        let (_, _, (hx, hy)) = f_hvp(x, 1.0, y, 0.0);
+        assert_relative_eq!(h[(0, 0)], hx, max_relative = 1e-14);
+        assert_relative_eq!(h[(1, 0)], hy, max_relative = 1e-14);
+        assert_relative_eq!(h[(0, 0)], 2.0 * y, max_relative = 1e-14);
+        assert_relative_eq!(h[(0, 1)], 2.0 * x, max_relative = 1e-14);
+        assert_relative_eq!(h[(1, 1)], -y.sin(), max_relative = 1e-14);
+        let (_, (_, (dgx, _))) = f_grad_jvp(x, 1.0, y, 0.0);
+        assert_relative_eq!(dgx, 2.0 * y, max_relative = 1e-14);
+        let (_, d) = f_jvp(x, 1.0, y, 0.0);
+        assert_relative_eq!(d, gx, max_relative = 1e-14);
+    }
+}

@@ -123,9 +123,7 @@ fn derive_all(
     // Every differentiable parameter: `f_jvp_jvp`, and the `f_jvp_vjp`
     // that `nested` makes, are over all of them.
     let all: Vec<bool> = sig.params.iter().map(|p| p.differentiable).collect();
-    if crate::nested::later_makes_jvp_vjp(mode, &opts, &func.attrs, &mut diags) {
-        outputs.retain(|&k| k != Kind::JvpVjp);
-    }
+    crate::siblings::drop_repeated(mode, &opts, &sig, &mut outputs, &func.attrs, &mut diags);
     if opts.nested {
         crate::nested::check(mode, &sig, &func, &mut diags);
     }

@@ -37,6 +37,7 @@ mod pipeline;
 mod reverse;
 mod rules;
 mod runtime;
+mod siblings;
 mod sig;
 mod structs;
 mod tape_report;

@@ -275,55 +275,6 @@ fn pair(f: &mut Func, a: Atom, b: Atom, body: &mut Vec<Stmt>) -> Atom {
     Atom::Var(t)
 }
 
-/// Whether an attribute after this one on the same function (which this
-/// one sees, still unexpanded) also makes `f_jvp_vjp`: then only that one
-/// emits it, so `#[grad(nested)] #[jvp(nested)]` or `#[hvp] #[grad(nested)]`
-/// define it once. `nested` needs it over every differentiable parameter,
-/// so `#[hvp(wrt(..))]` beside a `nested` attribute is an error.
-pub fn later_makes_jvp_vjp(
-    mode: Kind,
-    opts: &crate::options::Options,
-    attrs: &[syn::Attribute],
-    diags: &mut crate::diag::Diags,
-) -> bool {
-    let second_order = matches!(mode, Kind::Hvp | Kind::Hessian);
-    if !second_order && !opts.nested {
-        return false;
-    }
-    let mut later = false;
-    for a in attrs {
-        let Some(last) = a.path().segments.last() else {
-            continue;
-        };
-        let name = last.ident.to_string();
-        let has = |word: &str| match &a.meta {
-            syn::Meta::List(l) => l
-                .tokens
-                .clone()
-                .into_iter()
-                .any(|t| matches!(t, proc_macro2::TokenTree::Ident(ref i) if i == word)),
-            _ => false,
-        };
-        let makes = match name.as_str() {
-            "hvp" | "hessian" => {
-                if opts.nested && has("wrt") {
-                    diags.error_at(a, format!("`#[{name}(wrt(..))]` beside `#[{}(nested)]`: `nested` makes `_jvp_vjp` over every differentiable parameter, and `wrt(..)` would make another over fewer; drop `wrt(..)` here (the `nested` attribute's `wrt(..)` still shapes the gradient)", mode.attr_name()));
-                }
-                true
-            }
-            "jvp" | "grad" if has("nested") => {
-                if second_order && opts.wrt.is_some() {
-                    diags.error_at(a, format!("`#[{name}(nested)]` beside `#[{}(wrt(..))]`: `nested` makes `_jvp_vjp` over every differentiable parameter, and `wrt(..)` would make another over fewer; drop `wrt(..)` from `#[{}]`", mode.attr_name(), mode.attr_name()));
-                }
-                true
-            }
-            _ => false,
-        };
-        later |= makes;
-    }
-    later
-}
-
 /// What `nested` does not take yet: each a spanned error.
 pub fn check(
     mode: Kind,

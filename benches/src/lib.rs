@@ -15,6 +15,7 @@ pub mod checkpoint;
 pub mod compare;
 pub mod gmm;
 pub mod harness;
+pub mod hessian;
 pub mod jacobian;
 pub mod lstm;
 pub mod mlp;

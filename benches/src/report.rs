@@ -12,14 +12,15 @@
 use std::fmt::Write as _;
 
 use crate::harness::{measure_group, Measurement, Settings};
-use crate::{gmm, jacobian, lstm, mlp, mlp_na, rk4, rosenbrock, Case};
+use crate::{gmm, hessian, jacobian, lstm, mlp, mlp_na, rk4, rosenbrock, Case};
 
 /// Builds a benchmark's cases (data loaded, checks run).
 pub type Cases = fn() -> Vec<Case>;
 
 /// Every benchmark, by name, in the report's order.
-pub const BENCHMARKS: [(&str, Cases); 7] = [
+pub const BENCHMARKS: [(&str, Cases); 8] = [
     ("rosenbrock", rosenbrock::cases),
+    ("hessian", hessian::cases),
     ("mlp", mlp::cases),
     ("mlp_nalgebra", mlp_na::cases),
     ("rk4", rk4::cases),

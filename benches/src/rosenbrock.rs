@@ -11,8 +11,8 @@ use adiff::{grad, hvp, jvp};
 
 #[cfg(feature = "peers")]
 pub use peers::{
-    ad_trait_engine, ad_trait_rosenbrock, num_dual_gradient, num_dual_rosenbrock, reverse_gradient,
-    reverse_rosenbrock, AdTraitEngine, AdTraitRosenbrock,
+    ad_trait_engine, ad_trait_rosenbrock, num_dual_gradient, num_dual_hessian_runs,
+    num_dual_rosenbrock, reverse_gradient, reverse_rosenbrock, AdTraitEngine, AdTraitRosenbrock,
 };
 
 use crate::compare::{check_line, rel_diff};

@@ -9,7 +9,8 @@ use ad_trait::differentiable_function::{DifferentiableFunctionTrait, ReverseAD};
 use ad_trait::function_engine::FunctionEngine;
 use ad_trait::AD;
 use nalgebra::{allocator::Allocator, DVector, DefaultAllocator, OVector, SVector};
-use num_dual::{Dual64, DualNum, Gradients};
+use nalgebra::{Const, Dyn};
+use num_dual::{Dual2Vec, Dual64, DualNum, Gradients, HyperDual64};
 use reverse::Gradient;
 
 use super::NUM_DUAL_MAX_N;
@@ -260,4 +261,69 @@ fn num_dual_gradient_run(x: &[f64], reference: &[f64]) -> Option<(Run, String)> 
         }
         _ => None,
     }
+}
+
+/// num-dual's dense Hessians of the extended Rosenbrock function, timed
+/// against `f_hessian`: hyper-dual numbers through `Dyn` (one evaluation
+/// per entry of the upper triangle) at every size, and `Dual2Vec` through
+/// a static dimension (one evaluation carrying the whole Hessian) at
+/// n = 10. Each is checked against the hand-written Hessian `reference`.
+pub fn num_dual_hessian_runs(
+    x: &[f64],
+    reference: &adiff::Matrix<f64>,
+    checks: &mut Vec<String>,
+) -> Vec<Run> {
+    let n = x.len();
+    let diff = |h: &[f64]| -> f64 {
+        // nalgebra is column-major; the Hessian is symmetric, so the
+        // layouts agree entry for entry.
+        let scale = reference
+            .as_slice()
+            .iter()
+            .fold(0.0_f64, |m, v| m.max(v.abs()));
+        h.iter()
+            .zip(reference.as_slice())
+            .fold(0.0_f64, |m, (a, b)| m.max((a - b).abs()))
+            / scale
+    };
+    let mut runs = Vec::new();
+    let xd = DVector::from_column_slice(x);
+    let dynamic = |x: &DVector<f64>| {
+        Dyn::hessian(
+            |x: DVector<HyperDual64>, _: &()| num_dual_rosenbrock(x.as_slice()),
+            x,
+            &(),
+        )
+    };
+    checks.push(check_line(
+        "num-dual hessian (HyperDual, Dyn) vs hand",
+        diff(dynamic(&xd).2.as_slice()),
+        1e-14,
+    ));
+    runs.push(Run::new("num-dual hessian HyperDual", move || {
+        let (v, g, h) = dynamic(black_box(&xd));
+        v + g[0] + h[(0, 0)]
+    }));
+    if n == 10 {
+        let xs = SVector::<f64, 10>::from_column_slice(x);
+        let fixed = |x: &SVector<f64, 10>| {
+            Const::<10>::hessian(
+                |x: SVector<Dual2Vec<f64, Const<10>>, 10>, _: &()| {
+                    num_dual_rosenbrock(x.as_slice())
+                },
+                x,
+                &(),
+            )
+        };
+        checks.push(check_line(
+            "num-dual hessian (Dual2Vec, static) vs hand",
+            diff(fixed(&xs).2.as_slice()),
+            1e-14,
+        ));
+        runs.push(Run::new("num-dual hessian Dual2Vec", move || {
+            let (v, g, h) = fixed(black_box(&xs));
+            v + g[0] + h[(0, 0)]
+        }));
+    }
+    runs
 }
