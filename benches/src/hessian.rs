@@ -35,7 +35,7 @@ pub fn pairs(x: &[f64]) -> f64 {
 }
 
 /// The Hessian of Σ 100 (b − a²)² + (1 − a)² over the pairs (a, b) =
-/// (x[2i], x[2i+1]), written out: 2 × 2 blocks on the diagonal.
+/// (`x[2i]`, `x[2i+1]`), written out: 2 × 2 blocks on the diagonal.
 #[must_use]
 pub fn hessian_by_hand(x: &[f64]) -> Matrix<f64> {
     let n = x.len();
