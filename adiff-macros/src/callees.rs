@@ -124,7 +124,7 @@ fn report(
 ) {
     let (mode, also) = match needs {
         Kind::JvpW => ("vector forward", " (or `#[jacobian]`)"),
-        Kind::JvpVjp => ("second-order", " (or `#[jvp(nested)]`)"),
+        Kind::JvpVjp => ("second-order", ""),
         Kind::JvpJvp | Kind::GradJvp | Kind::GradVjp => ("second-order", ""),
         _ if needs.is_reverse() => ("reverse", " (or `#[grad]`)"),
         _ => ("forward", ""),
@@ -137,7 +137,9 @@ fn report(
     };
     // `#[hvp]` on a caller needs both of the callee's `_jvp` and `_jvp_vjp`.
     let both = if kind.of_callees() == Kind::JvpVjp {
-        " (a function called from `#[hvp]` or `#[hessian]` code needs both `#[jvp]` and `#[hvp]`)"
+        " (a function called from `#[hvp]` or `#[hessian]` code needs its `_jvp` and its `_jvp_vjp`: `#[jvp]` with `#[hvp]`, or `#[jvp(nested)]` alone)"
+    } else if needs == Kind::JvpVjp {
+        " (or `#[jvp(nested)]`)"
     } else {
         ""
     };
