@@ -179,17 +179,7 @@ pub fn via_jvp_vjp(primal: &Func, name: &syn::Ident) -> Func {
     });
     args.push(Arg::Value(Atom::Var(seed)));
     let ret_ty = primal.ret.as_ref().map_or(Ty::Unit, Ty::from_syn);
-    let out = f.temp(Ty::Tuple(vec![ret_ty.clone(), ret_ty.clone()]), span);
-    let callee = Callee {
-        path: primal.own_path(name),
-        derivative: Some(Kind::JvpVjp),
-        opaque: false,
-    };
-    body.push(Stmt::Let {
-        pat: Pat::Var(out),
-        init: Some(Op::Call(callee, args)),
-        span,
-    });
+    let out = call_jvp_vjp(&mut f, name, args, &mut body);
     let value = f.temp(ret_ty, span);
     body.push(Stmt::Let {
         pat: Pat::Var(value),
@@ -209,6 +199,29 @@ pub fn via_jvp_vjp(primal: &Func, name: &syn::Ident) -> Func {
     f.params = params;
     f.body = body;
     f
+}
+
+/// The call `name_jvp_vjp(args)` bound to a new `(y, y_dot)` pair.
+pub(crate) fn call_jvp_vjp(
+    f: &mut Func,
+    name: &syn::Ident,
+    args: Vec<Arg>,
+    body: &mut Vec<Stmt>,
+) -> VarId {
+    let span = Span::call_site();
+    let ret_ty = f.ret.as_ref().map_or(Ty::Unit, Ty::from_syn);
+    let out = f.temp(Ty::Tuple(vec![ret_ty.clone(), ret_ty]), span);
+    let callee = Callee {
+        path: f.own_path(name),
+        derivative: Some(Kind::JvpVjp),
+        opaque: false,
+    };
+    body.push(Stmt::Let {
+        pat: Pat::Var(out),
+        init: Some(Op::Call(callee, args)),
+        span,
+    });
+    out
 }
 
 /// A `let mut` of the zero gradient entry for `of`, with origin `origin`.

@@ -27,31 +27,13 @@
 use proc_macro2::Span;
 
 use crate::convention::{self, Kind};
-use crate::hvp::{entries, zeroed};
-use crate::ir::{Arg, Atom, Callee, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId};
+use crate::hvp::{call_jvp_vjp, entries, zeroed};
+use crate::ir::{Arg, Atom, Func, Op, Origin, Param, Pat, Place, Proj, Role, Stmt, VarId};
 use crate::ty::Ty;
 
 /// The gradient's parameters: differentiable and in `wrt`.
 fn in_wrt(primal: &Func, wrt: &[bool], i: usize) -> bool {
     primal.params[i].role.is_differentiable() && wrt.get(i).copied().unwrap_or(false)
-}
-
-/// The call `name_jvp_vjp(args)` bound to a new `(y, y_dot)` pair.
-fn call_jvp_vjp(f: &mut Func, name: &syn::Ident, args: Vec<Arg>, body: &mut Vec<Stmt>) -> VarId {
-    let span = Span::call_site();
-    let ret_ty = f.ret.as_ref().map_or(Ty::Unit, Ty::from_syn);
-    let out = f.temp(Ty::Tuple(vec![ret_ty.clone(), ret_ty]), span);
-    let callee = Callee {
-        path: f.own_path(name),
-        derivative: Some(Kind::JvpVjp),
-        opaque: false,
-    };
-    body.push(Stmt::Let {
-        pat: Pat::Var(out),
-        init: Some(Op::Call(callee, args)),
-        span,
-    });
-    out
 }
 
 /// `let t = base.k;` (a copy or a move of one field).

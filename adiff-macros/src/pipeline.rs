@@ -187,13 +187,7 @@ fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> 
     if !diags.is_empty() {
         return Err(Stop::Reported);
     }
-    let ir = crate::hvp::only_wrt(ir, wrt);
-    let mut jvp = crate::forward::transform(&ir, Kind::Jvp, knobs, diags)?;
-    verify::after("forward mode", &jvp)?;
-    crate::dce::remove_dead(&mut jvp);
-    verify::after("dead-code removal", &jvp)?;
-    crate::hvp::redifferentiable(&mut jvp);
-    verify::after("forward mode's output as input", &jvp)?;
+    let jvp = jvp_as_input(&crate::hvp::only_wrt(ir, wrt), knobs, diags)?;
     let out = crate::reverse::transform(&jvp, Kind::Vjp, knobs, diags)?;
     verify::after("reverse mode", &out)?;
     Ok(out)
@@ -202,15 +196,23 @@ fn derive_jvp_vjp(ir: &Func, wrt: &[bool], knobs: &Knobs, diags: &mut Diags) -> 
 /// `f_jvp_jvp`: forward mode, then forward mode again on its output, whose
 /// tangent parameters are then differentiable too (`hvp::redifferentiable`).
 fn derive_jvp_jvp(ir: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
+    let jvp = jvp_as_input(ir, knobs, diags)?;
+    let out = crate::forward::transform(&jvp, Kind::Jvp, knobs, diags)?;
+    verify::after("forward mode", &out)?;
+    Ok(out)
+}
+
+/// The first half of both second-order compositions: `f_jvp`'s IR, made
+/// input for another transformation (`hvp::redifferentiable`), each step
+/// verified.
+fn jvp_as_input(ir: &Func, knobs: &Knobs, diags: &mut Diags) -> Result<Func, Stop> {
     let mut jvp = crate::forward::transform(ir, Kind::Jvp, knobs, diags)?;
     verify::after("forward mode", &jvp)?;
     crate::dce::remove_dead(&mut jvp);
     verify::after("dead-code removal", &jvp)?;
     crate::hvp::redifferentiable(&mut jvp);
     verify::after("forward mode's output as input", &jvp)?;
-    let out = crate::forward::transform(&jvp, Kind::Jvp, knobs, diags)?;
-    verify::after("forward mode", &out)?;
-    Ok(out)
+    Ok(jvp)
 }
 
 /// `ir` with the `wrt` flag of each differentiable parameter set for `kind`.

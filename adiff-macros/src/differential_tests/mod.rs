@@ -181,7 +181,7 @@ fn build(sources: &[String]) -> Result<Programs, String> {
         }
     }
     second::drop_unresolved(&mut p.normal);
-    second::drop_unresolved_of(&mut p.normal, Kind::JvpJvp);
+    let _ = second::drop_unresolved_of(&mut p.normal, Kind::JvpJvp);
     Ok(p)
 }
 

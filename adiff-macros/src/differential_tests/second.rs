@@ -39,46 +39,18 @@ pub const WRT: [bool; 4] = [true, true, false, false];
 /// or takes other arguments: with the macros, rustc would reject the call,
 /// so the caller is rejected too, and counted so.
 pub fn drop_unresolved(prog: &mut Program) {
-    loop {
-        let missing: Vec<String> = prog
-            .iter()
-            .filter(|(name, _)| name.ends_with("_jvp_vjp"))
-            .filter(|(_, f)| {
-                let mut unresolved = false;
-                crate::ir::for_each_stmt(&f.body, &mut |s| {
-                    if let Some(Op::Call(c, args)) = s.op() {
-                        if c.derivative == Some(Kind::JvpVjp) {
-                            let callee = c.path.segments.last().map(|l| l.ident.to_string());
-                            let name = Kind::JvpVjp
-                                .name_of(&quote::format_ident!("{}", callee.unwrap_or_default()))
-                                .to_string();
-                            // A callee whose `buf` is a constant (left out
-                            // of `wrt`) but that the caller passes an active
-                            // buffer: rustc would reject the extra adjoints.
-                            unresolved |=
-                                prog.get(&name).is_none_or(|g| g.params.len() != args.len());
-                        }
-                    }
-                });
-                unresolved
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
-        if missing.is_empty() {
-            return;
-        }
-        for name in missing {
-            prog.remove(&name);
-            REJECTED.fetch_add(1, Ordering::Relaxed);
-        }
-    }
+    let removed = drop_unresolved_of(prog, Kind::JvpVjp);
+    REJECTED.fetch_add(removed, Ordering::Relaxed);
 }
 
-/// Removes each derivative of kind `kind` (`_jvp_jvp`) that calls a
-/// callee's derivative of that kind which does not exist or takes other
-/// arguments, as rustc would reject it.
-pub fn drop_unresolved_of(prog: &mut Program, kind: Kind) {
+/// Removes each derivative of kind `kind` (`_jvp_vjp`, `_jvp_jvp`) that
+/// calls, directly or through another, a callee's derivative of that kind
+/// which does not exist or takes other arguments (a callee whose `buf` is
+/// a constant, passed an active buffer), as rustc would reject it.
+/// Returns how many it removed.
+pub fn drop_unresolved_of(prog: &mut Program, kind: Kind) -> usize {
     let suffix = kind.suffix();
+    let mut removed = 0;
     loop {
         let missing: Vec<String> = prog
             .iter()
@@ -100,10 +72,11 @@ pub fn drop_unresolved_of(prog: &mut Program, kind: Kind) {
             .map(|(name, _)| name.clone())
             .collect();
         if missing.is_empty() {
-            return;
+            return removed;
         }
         for name in missing {
             prog.remove(&name);
+            removed += 1;
         }
     }
 }
